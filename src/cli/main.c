@@ -1,0 +1,95 @@
+/*
+ * ptvisor: run a program tree under a supervisor that implements ptrace(2)
+ * for the programs inside it. See README.md and DESIGN.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "../common/log.h"
+#include "../loop/loop.h"
+#include "../platform/filter.h"
+#include "../platform/signals.h"
+#include "../platform/spawn.h"
+#include "options.h"
+
+static int open_log(const struct ptv_options *opts)
+{
+	int fd;
+
+	if (opts->verbose && opts->log_path == NULL) {
+		ptv_log_file = stderr;
+		return 0;
+	}
+	if (opts->log_path == NULL)
+		return 0;
+	fd = open(opts->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || (ptv_log_file = fdopen(fd, "w")) == NULL) {
+		ptv_error("cannot open log file '%s': %s", opts->log_path,
+			  strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* Without CAP_SYS_ADMIN, a seccomp filter needs PR_SET_NO_NEW_PRIVS. */
+static bool need_no_new_privs(void)
+{
+	/* CAP_SYS_ADMIN is capability 21 (linux/capability.h). */
+	return prctl(PR_CAPBSET_READ, 21) != 1 || geteuid() != 0;
+}
+
+static int start_supervisor(void)
+{
+	int r;
+
+	/* Orphaned guests come back to us, so none is left a zombie. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		ptv_error("cannot become a subreaper: %s", strerror(errno));
+		return -1;
+	}
+	/* No guest may read or write the supervisor's memory as its owner. */
+	prctl(PR_SET_DUMPABLE, 0);
+	r = ptv_signals_init();
+	if (r == 0)
+		r = ptv_filter_prepare();
+	if (r < 0) {
+		ptv_error("cannot set up: %s", strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ptv_options opts;
+	struct ptv_loop_options loop_opts;
+	enum ptv_spawn_stage stage;
+	pid_t first;
+	int r = ptv_options_parse(argc, argv, &opts);
+
+	if (r >= 0)
+		return r;
+	if (open_log(&opts) < 0 || start_supervisor() < 0)
+		return PTV_EXIT_FAILURE;
+	r = ptv_spawn_first_guest(opts.command, need_no_new_privs(), &first,
+				  &stage);
+	if (r < 0 && stage == PTV_SPAWN_EXEC) {
+		ptv_error("%s: %s", opts.command[0], strerror(-r));
+		return r == -ENOENT ? PTV_EXIT_NOT_FOUND : PTV_EXIT_CANNOT_EXECUTE;
+	}
+	if (r < 0) {
+		ptv_error("cannot start %s (%s): %s", opts.command[0],
+			  stage == PTV_SPAWN_FILTER ? "installing the seccomp filter"
+						    : "fork and seize",
+			  strerror(-r));
+		return PTV_EXIT_FAILURE;
+	}
+	loop_opts.wait_all = opts.wait_all;
+	return ptv_loop_run(&loop_opts, first);
+}

@@ -1,0 +1,75 @@
+#include "options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"Usage: ptvisor [OPTIONS] [--] COMMAND [ARG...]\n"
+	"Run COMMAND and every process it starts under a supervisor that is\n"
+	"their host tracer and gives them a virtual ptrace(2).\n"
+	"\n"
+	"Options:\n"
+	"  -o, --log FILE   write the supervisor's debug log to FILE\n"
+	"  -v, --verbose    write the debug log to standard error\n"
+	"  -w, --wait-all   when COMMAND exits, wait for the other guests\n"
+	"                   instead of killing them\n"
+	"  -h, --help       show this help and exit\n"
+	"  -V, --version    show the version and exit\n"
+	"\n"
+	"Exit status: COMMAND's exit status, or 128+N if signal N killed it;\n"
+	"125 if ptvisor itself failed, 126 if COMMAND could not be executed,\n"
+	"127 if COMMAND was not found, 2 for a usage error.\n";
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "ptvisor: %s%s%s%s\n", what, arg ? " '" : "",
+		arg ? arg : "", arg ? "'" : "");
+	fputs("Try 'ptvisor --help' for more information.\n", stderr);
+	return PTV_EXIT_USAGE;
+}
+
+int ptv_options_parse(int argc, char **argv, struct ptv_options *opts)
+{
+	static const struct option longopts[] = {
+		{ "log", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "wait-all", no_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(opts, 0, sizeof(*opts));
+	opterr = 0;
+	/* '+': options end at COMMAND, whose own options are its business. */
+	while ((c = getopt_long(argc, argv, "+:o:vwhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			opts->log_path = optarg;
+			break;
+		case 'v':
+			opts->verbose = true;
+			break;
+		case 'w':
+			opts->wait_all = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case 'V':
+			printf("ptvisor %s\n", PTVISOR_VERSION);
+			return 0;
+		case ':':
+			return usage_error("missing argument for option",
+					   argv[optind - 1]);
+		default:
+			return usage_error("unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("no COMMAND given", NULL);
+	opts->command = argv + optind;
+	return -1;
+}

@@ -1,0 +1,33 @@
+/*
+ * The supervisor loop: the single host-tracer thread. One host event in
+ * (ptv_host_wait), a kernel-model transition, platform actions out.
+ */
+#ifndef PTV_LOOP_LOOP_H
+#define PTV_LOOP_LOOP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../kernel/task.h"
+
+struct ptv_loop_options {
+	bool wait_all;		/* wait for every guest, not just the first */
+};
+
+struct ptv_loop {
+	struct ptv_loop_options opts;
+	struct ptv_tasks tasks;
+	pid_t first_pid;	/* the first guest (our child) */
+	bool first_done;	/* its exit has been seen */
+	int exit_status;	/* ptvisor's: its exit code, or 128+signal */
+	bool killing;		/* first guest gone: killing the rest */
+	bool host_has_x32;
+};
+
+/*
+ * Runs until no guest is left; returns ptvisor's exit status.
+ * Preconditions: @first_pid was started by ptv_spawn_first_guest().
+ */
+int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid);
+
+#endif

@@ -1,0 +1,167 @@
+#include "filter.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../common/names.h"
+
+#define X32_SYSCALL_BIT 0x40000000L
+#define CLONE_UNTRACED_FLAG 0x00800000ULL
+
+static struct sock_fprog prepared;
+
+/*
+ * The syscalls every ABI traps unconditionally. seccomp_rule_add() takes
+ * native (x86_64) numbers, or libseccomp's pseudo-numbers for calls x86_64
+ * lacks, and translates them by name for each ABI of the context.
+ */
+static const char *const always_trapped[] = {
+	"ptrace",  /* the virtual ptrace */
+	"wait4",   /* the wait emulation (DESIGN.md, blocking wait) */
+	"waitid",
+	"waitpid", /* i386 only; libseccomp skips it where it does not exist */
+	"clone3",  /* its flags are in memory: CLONE_UNTRACED is checked there */
+};
+
+static int add_rules(scmp_filter_ctx ctx, int abi)
+{
+	uint32_t action = SCMP_ACT_TRACE(PTV_TRACE_MAGIC | (uint32_t)abi);
+	int r;
+
+	for (size_t i = 0; i < sizeof(always_trapped) / sizeof(*always_trapped);
+	     i++) {
+		r = seccomp_rule_add(ctx, action,
+				     seccomp_syscall_resolve_name(always_trapped[i]), 0);
+		if (r < 0)
+			return r;
+	}
+	/*
+	 * clone with CLONE_UNTRACED would make a child the host tracer never
+	 * sees (kernel/fork.c: kernel_clone): trap it, and only it.
+	 */
+	r = seccomp_rule_add(ctx, action, SCMP_SYS(clone), 1,
+			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_UNTRACED_FLAG,
+				     CLONE_UNTRACED_FLAG));
+	return r;
+}
+
+/* A context holding one ABI's rules only. */
+static scmp_filter_ctx abi_ctx(uint32_t arch, int abi, int *err)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+
+	*err = -ENOMEM;
+	if (ctx == NULL)
+		return NULL;
+	if (arch != SCMP_ARCH_NATIVE) {
+		*err = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+		if (*err == 0)
+			*err = seccomp_arch_add(ctx, arch);
+	} else {
+		*err = 0;
+	}
+	/* The filter must not set NO_NEW_PRIVS itself: the guest decides. */
+	if (*err == 0)
+		*err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (*err == 0)
+		*err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (*err == 0)
+		*err = add_rules(ctx, abi);
+	if (*err < 0) {
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/* libseccomp 2.5 (Debian 12) exports to a file descriptor only. */
+static int export_bpf(scmp_filter_ctx ctx, void **bufp, size_t *lenp)
+{
+	int fd = memfd_create("ptvisor-filter", MFD_CLOEXEC);
+	off_t len;
+	void *buf;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = seccomp_export_bpf(ctx, fd);
+	len = lseek(fd, 0, SEEK_END);
+	if (err == 0 && len <= 0)
+		err = -EINVAL;
+	buf = err == 0 ? malloc((size_t)len) : NULL;
+	if (err == 0 && buf == NULL)
+		err = -ENOMEM;
+	if (err == 0 && pread(fd, buf, (size_t)len, 0) != len) {
+		err = -EIO;
+		free(buf);
+	}
+	close(fd);
+	if (err == 0) {
+		*bufp = buf;
+		*lenp = (size_t)len;
+	}
+	return err;
+}
+
+int ptv_filter_prepare(void)
+{
+	static const struct {
+		uint32_t arch;
+		int abi;
+	} abis[] = {
+		{ SCMP_ARCH_X86, PTV_ABI_I386 },
+		{ SCMP_ARCH_X32, PTV_ABI_X32 },
+	};
+	scmp_filter_ctx ctx;
+	void *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	ctx = abi_ctx(SCMP_ARCH_NATIVE, PTV_ABI_X86_64, &err);
+	if (ctx == NULL)
+		return err;
+	for (size_t i = 0; i < sizeof(abis) / sizeof(*abis); i++) {
+		scmp_filter_ctx other = abi_ctx(abis[i].arch, abis[i].abi, &err);
+
+		if (other == NULL)
+			goto out;
+		/* Merging keeps each ABI's own RET_TRACE data. */
+		err = seccomp_merge(ctx, other);
+		if (err < 0) {
+			seccomp_release(other);
+			goto out;
+		}
+	}
+	err = export_bpf(ctx, &buf, &len);
+	if (err < 0)
+		goto out;
+	prepared.filter = buf;
+	prepared.len = (unsigned short)(len / sizeof(struct sock_filter));
+out:
+	seccomp_release(ctx);
+	return err;
+}
+
+int ptv_filter_install(bool no_new_privs)
+{
+	if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prepared) < 0)
+		return -errno;
+	return 0;
+}
+
+bool ptv_host_has_x32(void)
+{
+	long r = syscall(X32_SYSCALL_BIT | SYS_getpid);
+
+	return !(r < 0 && errno == ENOSYS);
+}

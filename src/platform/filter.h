@@ -1,0 +1,43 @@
+/*
+ * The supervisor's seccomp filter: it traps only the syscalls ptvisor
+ * emulates, on every ABI (x86_64, x32, i386 int 0x80), with
+ * SECCOMP_RET_TRACE and a data value that names the ABI. Everything else runs
+ * natively. It is installed in the first guest before its exec and inherited
+ * by every descendant; no guest can remove it.
+ */
+#ifndef PTV_PLATFORM_FILTER_H
+#define PTV_PLATFORM_FILTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * SECCOMP_RET_DATA of the supervisor's traps: PTV_TRACE_MAGIC | abi. A
+ * guest filter's own SECCOMP_RET_TRACE comes with its own data.
+ */
+#define PTV_TRACE_MAGIC 0x7e50u
+#define PTV_TRACE_ABI_MASK 0x000fu
+
+static inline bool ptv_trace_data_is_ours(uint32_t data)
+{
+	return (data & ~PTV_TRACE_ABI_MASK) == PTV_TRACE_MAGIC;
+}
+
+/*
+ * Builds the filter into a BPF program, before fork, so the child only has
+ * to load it. Returns 0 or -errno.
+ */
+int ptv_filter_prepare(void);
+
+/*
+ * Installs the prepared filter in the calling process. Preconditions: called
+ * in the first guest after fork, before exec; async-signal-safe.
+ * @no_new_privs: set PR_SET_NO_NEW_PRIVS first (needed without
+ * CAP_SYS_ADMIN). Returns 0 or -errno.
+ */
+int ptv_filter_install(bool no_new_privs);
+
+/* True when the host kernel runs x32 syscalls (CONFIG_X86_X32_ABI). */
+bool ptv_host_has_x32(void);
+
+#endif

@@ -1,0 +1,162 @@
+#include "host.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../common/names.h"
+
+/*
+ * glibc's <sys/ptrace.h> and <linux/ptrace.h> clash; we take the request
+ * numbers from the latter and call the raw syscall, which also avoids glibc's
+ * PEEK* return-value convention.
+ */
+static long host_ptrace(long request, pid_t tid, unsigned long addr,
+			unsigned long data)
+{
+	long r = syscall(SYS_ptrace, request, (long)tid, addr, data);
+
+	return r < 0 ? -errno : r;
+}
+
+int ptv_host_seize(pid_t tid, unsigned long options)
+{
+	return (int)host_ptrace(PTRACE_SEIZE, tid, 0, options);
+}
+
+static void decode_stop(int status, struct ptv_host_event *ev)
+{
+	int sig = WSTOPSIG(status);
+	int event = (unsigned)status >> 16;
+
+	ev->sig = sig;
+	if (sig == (SIGTRAP | 0x80)) {
+		ev->kind = PTV_HEV_SYSCALL_STOP;
+		ev->sig = SIGTRAP;
+	} else if (event == PTRACE_EVENT_STOP) {
+		/*
+		 * "If the tracee was ... group-stopped, WSTOPSIG is the stop
+		 * signal; otherwise SIGTRAP" (kernel/signal.c:do_jobctl_trap).
+		 */
+		ev->kind = (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+			    sig == SIGTTOU)
+				   ? PTV_HEV_GROUP_STOP
+				   : PTV_HEV_TRAP_STOP;
+	} else if (event != 0) {
+		ev->kind = PTV_HEV_EVENT;
+		ev->event = event;
+	} else {
+		ev->kind = PTV_HEV_SIGNAL_STOP;
+	}
+}
+
+int ptv_host_wait(struct ptv_host_event *ev)
+{
+	int status;
+	pid_t tid = waitpid(-1, &status, __WALL);
+
+	if (tid < 0)
+		return -errno;
+	*ev = (struct ptv_host_event){ .tid = tid, .status = status };
+	if (WIFEXITED(status)) {
+		ev->kind = PTV_HEV_EXITED;
+		ev->value = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
+		ev->kind = PTV_HEV_SIGNALED;
+		ev->sig = WTERMSIG(status);
+		ev->core = WCOREDUMP(status) != 0;
+	} else {
+		decode_stop(status, ev);
+	}
+	return 0;
+}
+
+int ptv_host_cont(pid_t tid, int sig)
+{
+	return (int)host_ptrace(PTRACE_CONT, tid, 0, (unsigned long)sig);
+}
+
+int ptv_host_listen(pid_t tid)
+{
+	return (int)host_ptrace(PTRACE_LISTEN, tid, 0, 0);
+}
+
+int ptv_host_geteventmsg(pid_t tid, unsigned long *msg)
+{
+	return (int)host_ptrace(PTRACE_GETEVENTMSG, tid, 0, (unsigned long)msg);
+}
+
+int ptv_host_get_syscall_info(pid_t tid, struct ptrace_syscall_info *info)
+{
+	long r = host_ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(*info),
+			     (unsigned long)info);
+
+	return r < 0 ? (int)r : 0;
+}
+
+int ptv_host_getregs(pid_t tid, struct user_regs_struct *regs)
+{
+	return (int)host_ptrace(PTRACE_GETREGS, tid, 0, (unsigned long)regs);
+}
+
+int ptv_host_setregs(pid_t tid, const struct user_regs_struct *regs)
+{
+	return (int)host_ptrace(PTRACE_SETREGS, tid, 0, (unsigned long)regs);
+}
+
+int ptv_host_kill_thread(pid_t tgid, pid_t tid)
+{
+	return syscall(SYS_tgkill, tgid, tid, SIGKILL) < 0 ? -errno : 0;
+}
+
+int ptv_host_skip_syscall(pid_t tid, long result)
+{
+	struct user_regs_struct regs;
+	int r = ptv_host_getregs(tid, &regs);
+
+	if (r < 0)
+		return r;
+	/*
+	 * orig_rax = -1 makes the kernel skip the call after the stop and
+	 * return rax as it is (arch/x86/entry/common.c: do_syscall_64 and
+	 * syscall_trace_enter; seccomp re-reads the number after the
+	 * PTRACE_EVENT_SECCOMP stop since Linux 4.8).
+	 */
+	regs.orig_rax = (unsigned long long)-1;
+	regs.rax = (unsigned long long)result;
+	return ptv_host_setregs(tid, &regs);
+}
+
+void ptv_host_event_describe(const struct ptv_host_event *ev, char *buf,
+			     size_t size)
+{
+	switch (ev->kind) {
+	case PTV_HEV_EXITED:
+		snprintf(buf, size, "exited with %d", ev->value);
+		break;
+	case PTV_HEV_SIGNALED:
+		snprintf(buf, size, "killed by %s%s", ptv_signal_name(ev->sig),
+			 ev->core ? " (core dumped)" : "");
+		break;
+	case PTV_HEV_SIGNAL_STOP:
+		snprintf(buf, size, "signal-delivery-stop %s",
+			 ptv_signal_name(ev->sig));
+		break;
+	case PTV_HEV_GROUP_STOP:
+		snprintf(buf, size, "group-stop %s (PTRACE_EVENT_STOP)",
+			 ptv_signal_name(ev->sig));
+		break;
+	case PTV_HEV_TRAP_STOP:
+		snprintf(buf, size, "trap-stop (PTRACE_EVENT_STOP, SIGTRAP)");
+		break;
+	case PTV_HEV_EVENT:
+		snprintf(buf, size, "event-stop %s", ptv_event_name(ev->event));
+		break;
+	case PTV_HEV_SYSCALL_STOP:
+		snprintf(buf, size, "syscall-stop");
+		break;
+	}
+}

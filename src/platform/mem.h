@@ -1,0 +1,13 @@
+/* Guest memory: reads and writes through process_vm_readv/writev. */
+#ifndef PTV_PLATFORM_MEM_H
+#define PTV_PLATFORM_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Copies exactly @len bytes; returns 0, -EFAULT for a partial copy, or -errno. */
+int ptv_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+int ptv_mem_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
+
+#endif

@@ -1,0 +1,119 @@
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "host.h"
+#include "signals.h"
+
+/* What the child reports through its close-on-exec pipe when it fails. */
+struct spawn_failure {
+	enum ptv_spawn_stage stage;
+	int err;
+};
+
+/* Runs in the child; never returns. Reports a failure through @err_fd. */
+static void __attribute__((noreturn))
+first_guest_main(char *const argv[], bool no_new_privs, int go_fd, int err_fd)
+{
+	struct spawn_failure failure = { .stage = PTV_SPAWN_FILTER };
+	char go;
+	int r;
+
+	ptv_signals_restore();
+	/* Wait until the supervisor has seized us. */
+	if (read(go_fd, &go, 1) != 1)
+		_exit(127);
+	r = ptv_filter_install(no_new_privs);
+	if (r == 0) {
+		execvp(argv[0], argv);
+		failure.stage = PTV_SPAWN_EXEC;
+		r = -errno;
+	}
+	failure.err = -r;
+	(void)!write(err_fd, &failure, sizeof(failure));
+	_exit(127);
+}
+
+/* Reaps a child whose exec failed; it exits without trapping anything. */
+static void reap_failed_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, __WALL) == pid) {
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			return;
+		/* A stop (a signal sent to it meanwhile): let it go on dying. */
+		ptv_host_cont(pid, 0);
+	}
+}
+
+int ptv_spawn_first_guest(char *const argv[], bool no_new_privs, pid_t *pidp,
+			  enum ptv_spawn_stage *stage)
+{
+	struct spawn_failure failure;
+	int go[2], err_pipe[2];
+	int r;
+	ssize_t n;
+	pid_t pid;
+
+	*stage = PTV_SPAWN_SETUP;
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(err_pipe, O_CLOEXEC) < 0) {
+		r = -errno;
+		close(go[0]);
+		close(go[1]);
+		return r;
+	}
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (pid == 0) {
+		close(go[1]);
+		close(err_pipe[0]);
+		first_guest_main(argv, no_new_privs, go[0], err_pipe[1]);
+	}
+	close(go[0]);
+	go[0] = -1;
+	close(err_pipe[1]);
+	err_pipe[1] = -1;
+	r = ptv_host_seize(pid, PTV_HOST_OPTIONS);
+	if (r < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		goto out;
+	}
+	/* Let it go; the exec closes err_pipe before its PTRACE_EVENT_EXEC stop. */
+	if (write(go[1], "g", 1) != 1) {
+		r = -errno;
+		kill(pid, SIGKILL);
+		reap_failed_child(pid);
+		goto out;
+	}
+	do
+		n = read(err_pipe[0], &failure, sizeof(failure));
+	while (n < 0 && errno == EINTR);
+	if (n == sizeof(failure)) {
+		reap_failed_child(pid);
+		*stage = failure.stage;
+		r = -failure.err;
+		goto out;
+	}
+	*pidp = pid;
+	r = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (err_pipe[i] >= 0)
+			close(err_pipe[i]);
+	}
+	return r;
+}

@@ -1,0 +1,115 @@
+#include "syscalls.h"
+
+#include <errno.h>
+#include <sys/syscall.h>
+
+#include "../common/log.h"
+#include "../common/names.h"
+#include "../platform/filter.h"
+#include "clone.h"
+
+/* i386 syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
+enum {
+	I386_NR_waitpid = 7,
+	I386_NR_ptrace = 26,
+	I386_NR_wait4 = 114,
+	I386_NR_clone = 120,
+	I386_NR_waitid = 284,
+	I386_NR_clone3 = 435,
+};
+
+enum ptv_trapped {
+	TRAPPED_OTHER,
+	TRAPPED_PTRACE,
+	TRAPPED_WAIT,
+	TRAPPED_CLONE,
+	TRAPPED_CLONE3,
+};
+
+static enum ptv_trapped classify(const struct ptv_syscall *call)
+{
+	if (call->abi == PTV_ABI_I386) {
+		switch (call->nr) {
+		case I386_NR_ptrace:
+			return TRAPPED_PTRACE;
+		case I386_NR_waitpid:
+		case I386_NR_wait4:
+		case I386_NR_waitid:
+			return TRAPPED_WAIT;
+		case I386_NR_clone:
+			return TRAPPED_CLONE;
+		case I386_NR_clone3:
+			return TRAPPED_CLONE3;
+		}
+		return TRAPPED_OTHER;
+	}
+	switch (call->nr) {
+	case SYS_ptrace:
+		return TRAPPED_PTRACE;
+	case SYS_wait4:
+	case SYS_waitid:
+		return TRAPPED_WAIT;
+	case SYS_clone:
+		return TRAPPED_CLONE;
+	case SYS_clone3:
+		return TRAPPED_CLONE3;
+	}
+	return TRAPPED_OTHER;
+}
+
+static void run(struct ptv_syscall_outcome *out)
+{
+	out->action = PTV_SYSCALL_RUN;
+	out->result = 0;
+}
+
+static void fail(struct ptv_syscall_outcome *out, int err)
+{
+	out->action = PTV_SYSCALL_RETURN;
+	out->result = -err;
+}
+
+void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
+			  const struct ptv_syscall *call,
+			  struct ptv_syscall_outcome *out)
+{
+	if (!ptv_trace_data_is_ours(call->trace_data)) {
+		/*
+		 * A guest filter's SECCOMP_RET_TRACE. With no (virtual)
+		 * tracer to take it, "the system call is not executed and
+		 * returns ENOSYS" (seccomp(2); kernel/seccomp.c).
+		 */
+		fail(out, ENOSYS);
+		return;
+	}
+	if (call->abi == PTV_ABI_X32 && !env->host_has_x32) {
+		/* The host kernel answers ENOSYS itself, as natively. */
+		run(out);
+		return;
+	}
+	switch (classify(call)) {
+	case TRAPPED_PTRACE:
+		/*
+		 * The virtual ptrace is not implemented yet: every guest is
+		 * already traced (by the supervisor), and ptrace fails as it
+		 * does under any tracer.
+		 */
+		fail(out, EPERM);
+		return;
+	case TRAPPED_WAIT:
+		/* No virtual tracees yet: the native wait is exact. */
+		run(out);
+		return;
+	case TRAPPED_CLONE:
+		ptv_sys_clone_untraced(task, call, out);
+		return;
+	case TRAPPED_CLONE3:
+		ptv_sys_clone3(task, call, out);
+		return;
+	case TRAPPED_OTHER:
+		break;
+	}
+	ptv_log("[%d] %s trapped but has no handler: running it",
+		call->tid, ptv_syscall_name(call->abi, call->nr));
+	run(out);
+}

@@ -1,0 +1,46 @@
+/*
+ * One handler per guest-visible syscall that ptvisor emulates. The loop
+ * decodes a seccomp stop into a struct ptv_syscall and calls
+ * ptv_syscall_dispatch(); the handler says whether the call runs natively
+ * (possibly with changed arguments) or returns a value without running.
+ */
+#ifndef PTV_SYSCALLS_SYSCALLS_H
+#define PTV_SYSCALLS_SYSCALLS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../kernel/task.h"
+
+struct ptv_syscall {
+	ptv_tid_t tid;
+	int abi;		/* enum ptv_abi */
+	long nr;		/* the number as the ABI has it (x32 bit cleared) */
+	uint64_t args[6];
+	uint32_t trace_data;	/* SECCOMP_RET_DATA of the trap */
+};
+
+enum ptv_syscall_action {
+	PTV_SYSCALL_RUN,	/* resume: the host kernel runs the call */
+	PTV_SYSCALL_RETURN,	/* skip the call; it returns .result */
+};
+
+struct ptv_syscall_outcome {
+	enum ptv_syscall_action action;
+	long result;		/* a value or -errno, for PTV_SYSCALL_RETURN */
+};
+
+struct ptv_syscall_env {
+	struct ptv_tasks *tasks;
+	bool host_has_x32;
+};
+
+/*
+ * Decides what a trapped syscall does. Preconditions: @task is in a host
+ * PTRACE_EVENT_SECCOMP stop for @call, on the loop thread.
+ */
+void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
+			  const struct ptv_syscall *call,
+			  struct ptv_syscall_outcome *out);
+
+#endif
