@@ -1,0 +1,501 @@
+#include "scenario.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PIDS 1024
+#define MAX_CHILDREN 256
+
+static pid_t named_pids[MAX_PIDS];
+static char pid_names[MAX_PIDS][12];
+static size_t named_count;
+
+static volatile pid_t tracked_children[MAX_CHILDREN];
+static volatile size_t tracked_count;
+
+static void say_raw(const char *buf, size_t len)
+{
+	scn_write_full(STDOUT_FILENO, buf, len);
+}
+
+static void vsay(const char *prefix, const char *fmt, va_list ap)
+{
+	char line[4096];
+	int n = snprintf(line, sizeof(line), "%s", prefix);
+
+	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	if (n > (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	say_raw(line, (size_t)n);
+}
+
+void scn_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay("", fmt, ap);
+	va_end(ap);
+}
+
+void scn_die(const char *fmt, ...)
+{
+	char msg[1024];
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (err != 0)
+		scn_say("FAIL: %s (errno %s)", msg, scn_errno(err));
+	else
+		scn_say("FAIL: %s", msg);
+	exit(1);
+}
+
+static void on_watchdog(int sig)
+{
+	static const char msg[] = "WATCHDOG\n";
+
+	(void)sig;
+	(void)!write(STDOUT_FILENO, msg, sizeof(msg) - 1);
+	/* A stuck child must not outlive the scenario that made it. */
+	for (size_t i = 0; i < tracked_count; i++)
+		kill(tracked_children[i], SIGKILL);
+	_exit(SCN_EXIT_WATCHDOG);
+}
+
+void scn_start(unsigned seconds)
+{
+	struct sigaction sa = { .sa_handler = on_watchdog };
+
+	sigemptyset(&sa.sa_mask);
+	scn_pid(getpid());
+	if (seconds == 0)
+		return;
+	if (sigaction(SIGALRM, &sa, NULL) < 0)
+		scn_die("sigaction(SIGALRM)");
+	alarm(seconds);
+}
+
+const char *scn_pid(pid_t pid)
+{
+	static char numbers[8][16];
+	static unsigned next_number;
+
+	if (pid <= 0) {
+		char *buf = numbers[next_number++ % 8];
+
+		snprintf(buf, sizeof(numbers[0]), "%d", (int)pid);
+		return buf;
+	}
+	for (size_t i = 0; i < named_count; i++)
+		if (named_pids[i] == pid)
+			return pid_names[i];
+	if (named_count == MAX_PIDS)
+		scn_die("more than %d pids named", MAX_PIDS);
+	named_pids[named_count] = pid;
+	snprintf(pid_names[named_count], sizeof(pid_names[0]), "P%zu",
+		 named_count);
+	return pid_names[named_count++];
+}
+
+const char *scn_errno(int err)
+{
+	static char buf[8][16];
+	static unsigned next;
+	const char *name = err > 0 ? strerrorname_np(err) : NULL;
+
+	if (name != NULL)
+		return name;
+	snprintf(buf[next % 8], sizeof(buf[0]), "E%d", err);
+	return buf[next++ % 8];
+}
+
+const char *scn_sig(int sig)
+{
+	static char buf[8][24];
+	static unsigned next;
+	char *out = buf[next++ % 8];
+	const char *abbrev;
+
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+		snprintf(out, sizeof(buf[0]), "SIGRTMIN+%d", sig - SIGRTMIN);
+		return out;
+	}
+	abbrev = sig > 0 ? sigabbrev_np(sig) : NULL;
+	if (abbrev != NULL)
+		snprintf(out, sizeof(buf[0]), "SIG%s", abbrev);
+	else
+		snprintf(out, sizeof(buf[0]), "SIG%d", sig);
+	return out;
+}
+
+struct code_name {
+	int code;
+	const char *name;
+};
+
+static const struct code_name generic_codes[] = {
+	{ SI_USER, "SI_USER" },	    { SI_KERNEL, "SI_KERNEL" },
+	{ SI_QUEUE, "SI_QUEUE" },   { SI_TIMER, "SI_TIMER" },
+	{ SI_MESGQ, "SI_MESGQ" },   { SI_ASYNCIO, "SI_ASYNCIO" },
+	{ SI_SIGIO, "SI_SIGIO" },   { SI_TKILL, "SI_TKILL" },
+	{ 0, NULL },
+};
+
+static const struct code_name chld_codes[] = {
+	{ CLD_EXITED, "CLD_EXITED" },	  { CLD_KILLED, "CLD_KILLED" },
+	{ CLD_DUMPED, "CLD_DUMPED" },	  { CLD_TRAPPED, "CLD_TRAPPED" },
+	{ CLD_STOPPED, "CLD_STOPPED" },	  { CLD_CONTINUED, "CLD_CONTINUED" },
+	{ 0, NULL },
+};
+
+static const struct code_name segv_codes[] = {
+	{ SEGV_MAPERR, "SEGV_MAPERR" }, { SEGV_ACCERR, "SEGV_ACCERR" },
+	{ 0, NULL },
+};
+
+/* SYS_SECCOMP: linux/signal.h's value; glibc's header has no name for it. */
+static const struct code_name sys_codes[] = {
+	{ 1, "SYS_SECCOMP" },
+	{ 0, NULL },
+};
+
+static const char *find_code(const struct code_name *table, int code)
+{
+	for (; table->name != NULL; table++)
+		if (table->code == code)
+			return table->name;
+	return NULL;
+}
+
+const char *scn_si_code(int signo, int code)
+{
+	static char buf[4][24];
+	static unsigned next;
+	const char *name = NULL;
+
+	/* Codes <= 0 come from userspace and mean the same for every signal. */
+	if (code > 0 && signo == SIGCHLD)
+		name = find_code(chld_codes, code);
+	else if (code > 0 && signo == SIGSEGV)
+		name = find_code(segv_codes, code);
+	else if (code > 0 && signo == SIGSYS)
+		name = find_code(sys_codes, code);
+	else
+		name = find_code(generic_codes, code);
+	if (name != NULL)
+		return name;
+	snprintf(buf[next % 4], sizeof(buf[0]), "code %d", code);
+	return buf[next++ % 4];
+}
+
+long scn_result(const char *what, long r)
+{
+	if (r < 0)
+		scn_say("%s = %ld %s", what, r, scn_errno(errno));
+	else
+		scn_say("%s = %ld", what, r);
+	return r;
+}
+
+const char *scn_raw_result(long r, char buf[static 32])
+{
+	if (r < 0 && r >= -4095)
+		snprintf(buf, 32, "-%s", scn_errno((int)-r));
+	else
+		snprintf(buf, 32, "%ld", r);
+	return buf;
+}
+
+const char *scn_wstatus(int status, char buf[static 64])
+{
+	if (WIFEXITED(status))
+		snprintf(buf, 64, "exited %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, 64, "killed by %s%s", scn_sig(WTERMSIG(status)),
+			 WCOREDUMP(status) ? " (core dumped)" : "");
+	else if (WIFSTOPPED(status) && (status >> 16) != 0)
+		snprintf(buf, 64, "stopped by %s, event %d",
+			 scn_sig(WSTOPSIG(status)), status >> 16);
+	else if (WIFSTOPPED(status))
+		snprintf(buf, 64, "stopped by %s", scn_sig(WSTOPSIG(status)));
+	else if (WIFCONTINUED(status))
+		snprintf(buf, 64, "continued");
+	else
+		snprintf(buf, 64, "unknown status %#x", status);
+	return buf;
+}
+
+pid_t scn_waitpid(pid_t pid, int *status, int flags)
+{
+	pid_t r;
+
+	do
+		r = waitpid(pid, status, flags);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		scn_die("waitpid(%s, %#x)", scn_pid(pid), flags);
+	return r;
+}
+
+int scn_wait_and_say(pid_t pid, const char *who)
+{
+	char buf[64];
+	int status;
+
+	scn_waitpid(pid, &status, __WALL);
+	scn_say("%s: %s", who, scn_wstatus(status, buf));
+	return status;
+}
+
+void scn_track_child(pid_t pid)
+{
+	if (tracked_count < MAX_CHILDREN)
+		tracked_children[tracked_count++] = pid;
+}
+
+pid_t scn_fork(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		scn_die("fork");
+	if (pid == 0) {
+		/* The child's own watchdog is its parent's; it tracks nobody. */
+		tracked_count = 0;
+		return 0;
+	}
+	scn_track_child(pid);
+	return pid;
+}
+
+void scn_pipe(int fds[2], int flags)
+{
+	if (pipe2(fds, flags) < 0)
+		scn_die("pipe2");
+}
+
+bool scn_read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			scn_die("read(%d)", fd);
+		if (n == 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+void scn_write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			/* Not scn_die(): it writes to stdout, which may be @fd. */
+			_exit(1);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+void scn_post(int fd)
+{
+	scn_write_full(fd, "!", 1);
+}
+
+void scn_take(int fd)
+{
+	char c;
+
+	if (!scn_read_full(fd, &c, 1) || c != '!')
+		scn_die("synchronisation pipe %d closed", fd);
+}
+
+void scn_report(int fd, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	scn_write_full(fd, line, (size_t)n);
+}
+
+/* Replaces each "{pid N}" of @in by N's name. */
+static void name_pids(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	while (*in != '\0' && o + 1 < size) {
+		char *end;
+		long pid;
+
+		if (strncmp(in, "{pid ", 5) == 0) {
+			pid = strtol(in + 5, &end, 10);
+			if (*end == '}') {
+				o += (size_t)snprintf(out + o, size - o, "%s",
+						      scn_pid((pid_t)pid));
+				if (o >= size)
+					o = size - 1;
+				in = end + 1;
+				continue;
+			}
+		}
+		out[o++] = *in++;
+	}
+	out[o] = '\0';
+}
+
+bool scn_relay_line(int fd)
+{
+	char line[512], named[1024];
+	size_t len = 0;
+
+	for (;;) {
+		char c;
+
+		if (!scn_read_full(fd, &c, 1)) {
+			if (len > 0)
+				scn_die("report line without newline");
+			return false;
+		}
+		if (c == '\n')
+			break;
+		if (len + 1 < sizeof(line))
+			line[len++] = c;
+	}
+	line[len] = '\0';
+	name_pids(line, named, sizeof(named));
+	scn_say("%s", named);
+	return true;
+}
+
+void scn_relay(int fd)
+{
+	while (scn_relay_line(fd))
+		;
+}
+
+char scn_proc_state(pid_t tid)
+{
+	char path[64], buf[512], *paren;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* "pid (comm) S ...": comm may hold spaces and parentheses. */
+	paren = strrchr(buf, ')');
+	return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
+}
+
+/* One poll interval: short, and it yields the CPU to the task we wait on. */
+static void poll_pause(void)
+{
+	struct timespec ts = { 0, 200 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+void scn_wait_state(pid_t tid, const char *letters)
+{
+	for (;;) {
+		char state = scn_proc_state(tid);
+
+		if (state == 0 ? strchr(letters, '0') != NULL
+			       : strchr(letters, state) != NULL)
+			return;
+		poll_pause();
+	}
+}
+
+void scn_wait_syscall(pid_t tid, long nr)
+{
+	char path[64], buf[256];
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tid);
+	for (;;) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n;
+
+		if (fd < 0)
+			scn_die("open %s", path);
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		/* "running" while it runs; "NR args..." while it sleeps. */
+		if (n > 0) {
+			buf[n] = '\0';
+			if (buf[0] != 'r' && strtol(buf, NULL, 10) == nr &&
+			    scn_proc_state(tid) == 'S')
+				return;
+		}
+		poll_pause();
+	}
+}
+
+void scn_wait_reaped(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	while (access(path, F_OK) == 0)
+		poll_pause();
+}
+
+void scn_handle(int sig, void (*action)(int, siginfo_t *, void *), int flags)
+{
+	struct sigaction sa = { .sa_sigaction = action,
+				.sa_flags = flags | SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, NULL) < 0)
+		scn_die("sigaction(%s)", scn_sig(sig));
+}
+
+void scn_block(int sig, bool block)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	errno = pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+	if (errno != 0)
+		scn_die("pthread_sigmask");
+}
