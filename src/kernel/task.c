@@ -134,6 +134,7 @@ struct ptv_task *ptv_task_add(struct ptv_tasks *tasks, ptv_tid_t tid,
 		return NULL;
 	task->tid = tid;
 	task->tgid = tgid;
+	task->skipped_nr = -1;
 	if (!insert(tasks, task)) {
 		free(task);
 		return NULL;

@@ -21,16 +21,81 @@ enum ptv_host_state {
 	PTV_HOST_EXITING,	/* its exit (or exit event) was seen */
 };
 
+/* The virtual ptrace-stop a tracee is in (kernel/ptrace.h). */
+enum ptv_vstop {
+	PTV_VSTOP_NONE = 0,	/* not in a virtual ptrace-stop */
+	PTV_VSTOP_SIGNAL,	/* signal-delivery-stop */
+	PTV_VSTOP_GROUP,	/* group-stop (PTRACE_EVENT_STOP when seized) */
+	PTV_VSTOP_EVENT,	/* PTRACE_EVENT_* stop, INTERRUPT trap included */
+	PTV_VSTOP_SYSCALL_ENTER,/* syscall-enter-stop (also after SYSEMU) */
+	PTV_VSTOP_SYSCALL_EXIT,	/* syscall-exit-stop */
+};
+
+/* How the virtual tracer last resumed a tracee (ptrace_resume()). */
+enum ptv_vresume {
+	PTV_VRESUME_CONT = 0,
+	PTV_VRESUME_SYSCALL,
+	PTV_VRESUME_SINGLESTEP,
+	PTV_VRESUME_SYSEMU,
+	PTV_VRESUME_SYSEMU_SINGLESTEP,
+	PTV_VRESUME_LISTEN,
+};
+
+/* Host signals the supervisor sent itself; their siginfo is made Linux's. */
+enum ptv_sigfix {
+	PTV_SIGFIX_NONE = 0,
+	PTV_SIGFIX_ATTACH_SIGSTOP,	/* ATTACH's SIGSTOP: SEND_SIG_PRIV */
+	PTV_SIGFIX_CHILD_SIGSTOP,	/* auto-attach SIGSTOP: no siginfo */
+	PTV_SIGFIX_EXEC_SIGTRAP,	/* post-exec SIGTRAP: send_sig(.., 0) */
+};
+
+struct ptv_wait;
+
 struct ptv_task {
 	ptv_tid_t tid;		/* host tid (== guest tid: no pid namespace yet) */
 	ptv_tid_t tgid;		/* thread group id; == tid for a group leader */
 	ptv_tid_t parent_tgid;	/* real parent's tgid at creation (0: unknown) */
+	ptv_tid_t parent_tid;	/* the real parent thread at creation */
 	enum ptv_host_state host_state;
 	bool first_guest;	/* the program ptvisor was asked to run */
 	bool attached;		/* its first host stop (or the seize) was seen */
+	bool host_gone;		/* the host has reported its death */
 	uint64_t clone_flags;	/* flags of the clone that made it (0: first) */
 	bool untraced_clone_pending; /* its clone in flight had CLONE_UNTRACED,
 					which the supervisor cleared */
+	unsigned long host_options; /* PTRACE_O_* set on the host for it */
+
+	/* --- Virtual ptrace, as a tracee (kernel/ptrace.c) --- */
+	struct ptv_task *tracer;  /* virtual tracer thread; NULL: not traced */
+	struct ptv_task *traced_prev, *traced_next; /* list of traced tasks,
+					most recently attached first */
+	bool seized;		/* attached by PTRACE_SEIZE */
+	uint32_t options;	/* virtual PTRACE_O_* */
+	enum ptv_vstop vstop;	/* the virtual stop it is held in */
+	int exit_code;		/* Linux's ->exit_code in the stop: what a wait
+				   reports; 0 once reported (or resumed) */
+	int event_msg_code;	/* the stop's code, kept after it is reported
+				   (last_siginfo->si_code for LISTEN) */
+	unsigned long event_msg;/* PTRACE_GETEVENTMSG */
+	enum ptv_vresume resume;/* how the tracer last resumed it */
+	bool listening;		/* resumed by PTRACE_LISTEN, still stopped */
+	bool interrupt_pending;	/* a virtual PTRACE_INTERRUPT is owed */
+	enum ptv_sigfix sigfix;	/* a supervisor-sent signal to fix up */
+	bool vzombie;		/* dead, waiting for its virtual tracer's wait */
+	int zombie_status;	/* its wait status */
+	bool held_at_exit;	/* host: held in PTRACE_EVENT_EXIT meanwhile */
+	bool group_stopped;	/* last host group-stop not yet ended by SIGCONT */
+	int group_stop_sig;	/* the stop signal of that group-stop */
+
+	/* --- Wait emulation, as a waiter (syscalls/wait.c) --- */
+	struct ptv_wait *wait;	/* non-NULL while asleep in a vehicle */
+	bool ptvisor_interrupt;	/* the supervisor interrupted it (wake-up) */
+	long skipped_nr;	/* a syscall the supervisor completed without
+				   running it, until its exit stop (-1: none) */
+	bool awaiting_parent;	/* new task held at its first stop until its
+				   parent's clone event says who traces it */
+	bool clone_seen;	/* its parent's clone event was handled */
+	bool awaiting_sigstop;	/* auto-attached unseized: starts with SIGSTOP */
 };
 
 /*

@@ -1,9 +1,16 @@
+/*
+ * The supervisor loop: every host event of every guest comes through
+ * handle(), is decoded once (platform/host.c), and becomes a transition of
+ * the kernel model: a lifecycle change, a trapped syscall, or a virtual
+ * ptrace-stop when the task has a virtual tracer.
+ */
 #include "loop.h"
 
 #include <errno.h>
 #include <linux/audit.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
 #include <unistd.h>
@@ -19,19 +26,65 @@
 #include "../syscalls/syscalls.h"
 
 #define X32_SYSCALL_BIT 0x40000000L
+#define I386_NR_CLONE 120
+#define I386_NR_CLONE3 435
 
-/* Resumes @tid; ESRCH means it died meanwhile: its exit is still to come. */
-static void resume(pid_t tid, int sig)
+static struct ptv_syscall_env env_of(struct ptv_loop *loop)
 {
-	int r = ptv_host_cont(tid, sig);
+	return (struct ptv_syscall_env){ .k = &loop->k,
+					 .host_has_x32 = loop->host_has_x32 };
+}
 
+static void log_errno(pid_t tid, const char *what, int r)
+{
+	/* ESRCH: the task died meanwhile; its exit is still to come. */
 	if (r < 0 && r != -ESRCH)
-		ptv_log("[%d] PTRACE_CONT failed: %s", tid, ptv_errno_name(-r));
+		ptv_log("[%d] %s failed: %s", tid, what, ptv_errno_name(-r));
+}
+
+/* The host options @t needs: more while it has a virtual tracer. */
+static unsigned long wanted_host_options(const struct ptv_task *t)
+{
+	return PTV_HOST_OPTIONS | (t->tracer ? PTV_HOST_TRACED_OPTIONS : 0);
+}
+
+void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
+{
+	enum ptv_vresume how = t->tracer ? t->resume : PTV_VRESUME_CONT;
+	unsigned long options = wanted_host_options(t);
+	long request;
+	int r;
+
+	(void)loop;
+	if (t->host_options != options && ptv_host_setoptions(t->tid, options) == 0)
+		t->host_options = options;
+	if (how == PTV_VRESUME_CONT && ptv_wait_needs_exit_stop(t))
+		how = PTV_VRESUME_SYSCALL;
+	switch (how) {
+	case PTV_VRESUME_SYSCALL:
+		request = PTRACE_SYSCALL;
+		break;
+	case PTV_VRESUME_SINGLESTEP:
+		request = PTRACE_SINGLESTEP;
+		break;
+	case PTV_VRESUME_SYSEMU:
+		request = PTRACE_SYSEMU;
+		break;
+	case PTV_VRESUME_SYSEMU_SINGLESTEP:
+		request = PTRACE_SYSEMU_SINGLESTEP;
+		break;
+	default:
+		request = PTRACE_CONT;
+		break;
+	}
+	t->host_state = PTV_HOST_RUNNING;
+	r = ptv_host_resume_request(t->tid, request, sig);
+	log_errno(t->tid, ptv_request_name(request), r);
 }
 
 static struct ptv_task *add_task(struct ptv_loop *loop, pid_t tid, pid_t tgid)
 {
-	struct ptv_task *task = ptv_task_add(&loop->tasks, tid, tgid);
+	struct ptv_task *task = ptv_task_add(&loop->k.tasks, tid, tgid);
 
 	if (task == NULL) {
 		/* Out of memory: the guest cannot be modelled; do not lose it. */
@@ -44,7 +97,8 @@ static struct ptv_task *add_task(struct ptv_loop *loop, pid_t tid, pid_t tgid)
 static void kill_task(struct ptv_task *task, void *arg)
 {
 	(void)arg;
-	ptv_host_kill_thread(task->tgid ? task->tgid : task->tid, task->tid);
+	if (!task->host_gone)
+		ptv_host_kill_thread(task->tgid ? task->tgid : task->tid, task->tid);
 }
 
 static void start_killing(struct ptv_loop *loop)
@@ -53,9 +107,12 @@ static void start_killing(struct ptv_loop *loop)
 		return;
 	loop->killing = true;
 	ptv_log("first guest %d is gone: killing %zu remaining task(s)",
-		loop->first_pid, loop->tasks.count);
-	ptv_tasks_for_each(&loop->tasks, kill_task, NULL);
+		loop->first_pid, loop->k.tasks.count);
+	ptv_tasks_for_each(&loop->k.tasks, kill_task, NULL);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Lifecycle                                                              */
 
 static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 			 const struct ptv_host_event *ev)
@@ -66,15 +123,19 @@ static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 							       : 128 + ev->sig;
 		ptv_signals_forward_to(0);
 	}
-	if (task != NULL)
-		ptv_task_remove(&loop->tasks, task);
+	if (task != NULL) {
+		ptv_wait_forget(task);
+		task->host_state = PTV_HOST_EXITING;
+		task->held_at_exit = false;
+		ptv_ptrace_tracer_exit(&loop->k, task);
+		if (task->vzombie)
+			task->host_gone = true; /* its tracer still reaps it */
+		else
+			ptv_task_exited(&loop->k, task, ev->status);
+	}
 	if (loop->first_done)
 		start_killing(loop);
 }
-
-/* i386 clone numbers, for a child made through int 0x80. */
-#define I386_NR_CLONE 120
-#define I386_NR_CLONE3 435
 
 static bool stopped_in_i386_syscall(pid_t tid)
 {
@@ -112,55 +173,171 @@ static uint64_t clone_flags_of(pid_t parent, int event)
 	return event == PTRACE_EVENT_VFORK ? (PTV_CLONE_VM | PTV_CLONE_VFORK) : 0;
 }
 
-static void on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
+/*
+ * A new task's first host stop (PTRACE_EVENT_STOP) once its parent's clone
+ * event has said whether a virtual tracer takes it.
+ */
+static void start_new_task(struct ptv_loop *loop, struct ptv_task *child,
+			   bool sigstop)
+{
+	child->awaiting_parent = false;
+	if (loop->killing) {
+		kill_task(child, NULL);
+		ptv_loop_resume(loop, child, 0);
+		return;
+	}
+	if (child->tracer && !sigstop) {
+		/* Seized: it starts in a PTRACE_EVENT_STOP trap. */
+		ptv_vstop_event(&loop->k, child, PTV_EVENT_STOP, 0);
+		return;
+	}
+	if (sigstop) /* "sigaddset(&child->pending.signal, SIGSTOP)" */
+		ptv_host_send_signal(child->tgid, child->tid, SIGSTOP);
+	ptv_loop_resume(loop, child, 0);
+}
+
+/* Returns true if @parent is held in a virtual event stop. */
+static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 			 const struct ptv_host_event *ev)
 {
 	unsigned long msg = 0;
 	struct ptv_task *child;
+	bool traced, sigstop = false;
 	uint64_t flags;
 	pid_t tid;
 
 	if (ptv_host_geteventmsg(ev->tid, &msg) < 0)
-		return;
+		return false;
 	tid = (pid_t)msg;
 	flags = clone_flags_of(ev->tid, ev->event);
-	child = ptv_task_find(&loop->tasks, tid);
+	child = ptv_task_find(&loop->k.tasks, tid);
 	if (child == NULL)
 		child = add_task(loop, tid, tid);
 	if (child == NULL)
-		return;
+		return false;
 	child->clone_flags = flags;
-	if (parent != NULL) {
-		child->tgid = (flags & PTV_CLONE_THREAD) ? parent->tgid : tid;
-		child->parent_tgid = (flags & (PTV_CLONE_THREAD | PTV_CLONE_PARENT))
-					     ? parent->parent_tgid
-					     : parent->tgid;
-		parent->untraced_clone_pending = false;
+	child->clone_seen = true;
+	child->host_options = parent->host_options;
+	child->tgid = (flags & PTV_CLONE_THREAD) ? parent->tgid : tid;
+	if (flags & (PTV_CLONE_THREAD | PTV_CLONE_PARENT)) {
+		child->parent_tgid = parent->parent_tgid;
+		child->parent_tid = parent->parent_tid;
+	} else {
+		child->parent_tgid = parent->tgid;
+		child->parent_tid = parent->tid;
 	}
-	ptv_log("[%d] new task %d (tgid %d, flags %#llx)", ev->tid, tid,
-		child->tgid, (unsigned long long)flags);
-	if (loop->killing)
+	traced = ptv_ptrace_clone(&loop->k, parent, child, flags, ev->event,
+				  &sigstop);
+	ptv_log("[%d] new task %d (tgid %d, flags %#llx)%s", ev->tid, tid,
+		child->tgid, (unsigned long long)flags,
+		traced ? (sigstop ? ", traced, SIGSTOP" : ", traced, seized") : "");
+	if (child->awaiting_parent)
+		start_new_task(loop, child, sigstop);
+	else if (sigstop)
+		child->sigfix = PTV_SIGFIX_CHILD_SIGSTOP; /* sent at its first stop */
+	child->awaiting_sigstop = sigstop;
+	if (loop->killing) {
 		kill_task(child, NULL);
+		return false;
+	}
+	if (!parent->untraced_clone_pending &&
+	    ptv_ptrace_event_enabled(parent, ev->event)) {
+		parent->untraced_clone_pending = false;
+		ptv_vstop_event(&loop->k, parent, ev->event, (unsigned long)tid);
+		return true;
+	}
+	parent->untraced_clone_pending = false;
+	return false;
 }
 
-static void on_exec(struct ptv_loop *loop, struct ptv_task *task,
+/* Returns true if @task is held in a virtual stop. */
+static bool on_exec(struct ptv_loop *loop, struct ptv_task *task,
 		    const struct ptv_host_event *ev)
 {
 	unsigned long former = 0;
 
 	if (ptv_host_geteventmsg(ev->tid, &former) < 0)
-		return;
+		return false;
 	if ((pid_t)former != ev->tid) {
 		/* A non-leader thread exec'd: it now has the leader's tid. */
-		struct ptv_task *execer = ptv_task_find(&loop->tasks, (pid_t)former);
+		struct ptv_task *execer = ptv_task_find(&loop->k.tasks, (pid_t)former);
+		struct ptv_task *leader = ptv_task_find(&loop->k.tasks, ev->tid);
 
 		ptv_log("[%d] exec by thread %lu: it takes tid %d", ev->tid,
 			former, ev->tid);
-		if (execer != NULL)
-			ptv_task_rename(&loop->tasks, execer, ev->tid);
+		if (execer != NULL) {
+			if (leader != NULL && leader != execer)
+				ptv_ptrace_forget_task(&loop->k, leader);
+			ptv_task_rename(&loop->k.tasks, execer, ev->tid);
+			task = execer;
+		}
 	}
-	(void)task;
+	if (task == NULL || task->tracer == NULL)
+		return false;
+	if (ptv_ptrace_event_enabled(task, PTV_EVENT_EXEC)) {
+		ptv_vstop_event(&loop->k, task, PTV_EVENT_EXEC,
+				(unsigned long)ptv_guest_pid((pid_t)former));
+		return true;
+	}
+	/* "(current->ptrace & (PT_PTRACED|PT_SEIZED)) == PT_PTRACED":
+	   send_sig(SIGTRAP, current, 0) (kernel/ptrace.h:ptrace_event). */
+	if (!task->seized) {
+		task->sigfix = PTV_SIGFIX_EXEC_SIGTRAP;
+		ptv_host_send_signal(task->tgid, task->tid, SIGTRAP);
+	}
+	return false;
 }
+
+/* True if some other thread of @t's group is alive. */
+static bool has_live_threads(struct ptv_loop *loop, const struct ptv_task *t)
+{
+	const struct ptv_tasks *tasks = &loop->k.tasks;
+
+	for (size_t i = 0; i < tasks->nslots; i++) {
+		const struct ptv_task *o = tasks->slots[i];
+
+		if (o && (uintptr_t)o != 1 && o != t && o->tgid == t->tgid &&
+		    !o->host_gone)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * PTRACE_EVENT_EXIT: "the tracer sees a tracee's exit before its real
+ * parent, whose wait blocks until the tracer has reaped it". A single-
+ * threaded tracee whose tracer is not in its real parent's group is held
+ * here, before it becomes a zombie the supervisor would reap; its tracer
+ * sees it as a zombie. Returns true if it is held.
+ */
+static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
+			  const struct ptv_host_event *ev)
+{
+	unsigned long status = 0;
+	struct ptv_task *parent;
+	bool hold;
+
+	if (task == NULL || task->tracer == NULL ||
+	    ptv_host_geteventmsg(ev->tid, &status) < 0)
+		return false;
+	parent = ptv_real_parent(&loop->k, task);
+	hold = task->tid == task->tgid && !has_live_threads(loop, task) &&
+	       (parent == NULL || parent->tgid != task->tracer->tgid);
+	task->held_at_exit = hold;
+	if (ptv_ptrace_event_enabled(task, PTV_EVENT_EXIT)) {
+		ptv_vstop_event(&loop->k, task, PTV_EVENT_EXIT, status);
+		return true;
+	}
+	if (hold) {
+		ptv_log("[%d] exit held until its tracer %d reaps it", ev->tid,
+			task->tracer->tid);
+		ptv_task_exited(&loop->k, task, (int)status);
+	}
+	return hold;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Trapped syscalls                                                       */
 
 static int abi_of(const struct ptrace_syscall_info *info)
 {
@@ -171,18 +348,18 @@ static int abi_of(const struct ptrace_syscall_info *info)
 	return PTV_ABI_X86_64;
 }
 
-static void on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
+/* Returns true if @task is held (a virtual stop). */
+static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 		       const struct ptv_host_event *ev)
 {
-	struct ptv_syscall_env env = { .tasks = &loop->tasks,
-				       .host_has_x32 = loop->host_has_x32 };
+	struct ptv_syscall_env env = env_of(loop);
 	struct ptrace_syscall_info info;
 	struct ptv_syscall_outcome out;
 	struct ptv_syscall call;
 	int r = ptv_host_get_syscall_info(ev->tid, &info);
 
 	if (r < 0)
-		return; /* ESRCH: killed meanwhile */
+		return false; /* ESRCH: killed meanwhile */
 	PTV_CHECK(info.op == PTRACE_SYSCALL_INFO_SECCOMP,
 		  "task %d: seccomp event but syscall info op %d", ev->tid, info.op);
 	call.tid = ev->tid;
@@ -191,48 +368,216 @@ static void on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 	for (int i = 0; i < 6; i++)
 		call.args[i] = info.seccomp.args[i];
 	call.trace_data = info.seccomp.ret_data;
+	if (!ptv_trace_data_is_ours(call.trace_data) &&
+	    ptv_ptrace_event_enabled(task, PTV_EVENT_SECCOMP)) {
+		/* A guest filter's SECCOMP_RET_TRACE, for its virtual tracer. */
+		ptv_vstop_event(&loop->k, task, PTV_EVENT_SECCOMP, call.trace_data);
+		return true;
+	}
 	ptv_syscall_dispatch(&env, task, &call, &out);
-	if (out.action == PTV_SYSCALL_RETURN) {
+	switch (out.action) {
+	case PTV_SYSCALL_RETURN:
 		r = ptv_host_skip_syscall(ev->tid, out.result);
+		log_errno(ev->tid, "skipping a syscall", r);
+		task->skipped_nr = call.nr;
 		ptv_log("[%d] %s -> returns %ld%s%s", ev->tid,
 			ptv_syscall_name(call.abi, call.nr), out.result,
 			out.result < 0 ? " " : "",
 			out.result < 0 ? ptv_errno_name((int)-out.result) : "");
-	} else {
+		break;
+	case PTV_SYSCALL_RUN:
+	case PTV_SYSCALL_RUN_TO_EXIT:
 		ptv_log("[%d] %s -> runs natively", ev->tid,
 			ptv_syscall_name(call.abi, call.nr));
+		break;
+	case PTV_SYSCALL_HELD:
+		return true;
 	}
+	return false;
 }
 
-static void on_event(struct ptv_loop *loop, struct ptv_task *task,
+/* ---------------------------------------------------------------------- */
+/* Stops                                                                  */
+
+/* Returns true if @task is held in a virtual stop. */
+static bool on_event(struct ptv_loop *loop, struct ptv_task *task,
 		     const struct ptv_host_event *ev)
 {
 	switch (ev->event) {
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		on_new_child(loop, task, ev);
-		break;
+		return on_new_child(loop, task, ev);
 	case PTRACE_EVENT_EXEC:
-		on_exec(loop, task, ev);
-		break;
+		ptv_wait_forget(task);
+		return on_exec(loop, task, ev);
 	case PTRACE_EVENT_SECCOMP:
-		if (task != NULL)
-			on_seccomp(loop, task, ev);
-		break;
+		return on_seccomp(loop, task, ev);
+	case PTRACE_EVENT_EXIT:
+		return on_exit_event(loop, task, ev);
+	case PTRACE_EVENT_VFORK_DONE:
+		if (ptv_ptrace_event_enabled(task, PTV_EVENT_VFORK_DONE)) {
+			unsigned long msg = 0;
+
+			ptv_host_geteventmsg(ev->tid, &msg);
+			ptv_vstop_event(&loop->k, task, PTV_EVENT_VFORK_DONE, msg);
+			return true;
+		}
+		return false;
 	}
-	resume(ev->tid, 0);
+	return false;
+}
+
+/* Gives a supervisor-sent signal the siginfo Linux's own would have. */
+static void fix_siginfo(struct ptv_task *t, int sig)
+{
+	siginfo_t si;
+
+	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code != SI_TKILL ||
+	    si.si_pid != getpid())
+		return;
+	switch (t->sigfix) {
+	case PTV_SIGFIX_ATTACH_SIGSTOP:
+		if (sig != SIGSTOP)
+			return;
+		/* SEND_SIG_PRIV */
+		memset(&si, 0, sizeof(si));
+		si.si_signo = SIGSTOP;
+		si.si_code = SI_KERNEL;
+		break;
+	case PTV_SIGFIX_CHILD_SIGSTOP:
+		if (sig != SIGSTOP)
+			return;
+		/* A sigaddset() signal without a queue entry (collect_signal). */
+		memset(&si, 0, sizeof(si));
+		si.si_signo = SIGSTOP;
+		si.si_code = SI_USER;
+		break;
+	case PTV_SIGFIX_EXEC_SIGTRAP:
+		if (sig != SIGTRAP)
+			return;
+		/* send_sig(SIGTRAP, current, 0): SI_USER from itself. */
+		memset(&si, 0, sizeof(si));
+		si.si_signo = SIGTRAP;
+		si.si_code = SI_USER;
+		si.si_pid = t->tgid;
+		si.si_uid = getuid();
+		break;
+	case PTV_SIGFIX_NONE:
+		return;
+	}
+	t->sigfix = PTV_SIGFIX_NONE;
+	ptv_host_setsiginfo(t->tid, &si);
+}
+
+static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
+			   const struct ptv_host_event *ev)
+{
+	struct ptv_syscall_env env = env_of(loop);
+
+	if (task->wait)
+		ptv_wait_at_signal(&env, task);
+	if (ev->sig == SIGCHLD)
+		ptv_loop_fix_sigchld(loop, task);
+	if (task->sigfix != PTV_SIGFIX_NONE)
+		fix_siginfo(task, ev->sig);
+	if (ev->sig == SIGCONT)
+		task->group_stopped = false;
+	if (task->tracer) {
+		ptv_vstop_signal(&loop->k, task, ev->sig);
+		return;
+	}
+	ptv_loop_resume(loop, task, ev->sig); /* deliver it, siginfo unchanged */
+}
+
+static void on_group_stop(struct ptv_loop *loop, struct ptv_task *task,
+			  const struct ptv_host_event *ev)
+{
+	task->group_stopped = true;
+	task->group_stop_sig = ev->sig;
+	if (task->tracer && !task->listening) {
+		ptv_vstop_group(&loop->k, task, ev->sig);
+		return;
+	}
+	if (task->tracer && task->listening) {
+		/* Re-trapped while listening: a PTRACE_EVENT_STOP for the tracer. */
+		ptv_vstop_event(&loop->k, task, PTV_EVENT_STOP, 0);
+		return;
+	}
+	/* Stay stopped, as natively, until SIGCONT makes it re-trap. */
+	task->host_state = PTV_HOST_LISTENING;
+	log_errno(ev->tid, "PTRACE_LISTEN", ptv_host_listen(ev->tid));
+}
+
+static void on_trap_stop(struct ptv_loop *loop, struct ptv_task *task,
+			 const struct ptv_host_event *ev)
+{
+	struct ptv_syscall_env env = env_of(loop);
+
+	(void)ev;
+	task->group_stopped = false;
+	if (!task->attached) {
+		task->attached = true;
+		if (!task->clone_seen && task->tid != loop->first_pid) {
+			/* Before its parent's clone event: wait for it. */
+			task->awaiting_parent = true;
+			return;
+		}
+		start_new_task(loop, task, task->awaiting_sigstop);
+		return;
+	}
+	if (task->ptvisor_interrupt) {
+		task->ptvisor_interrupt = false;
+		if (task->wait)
+			ptv_wait_at_wakeup(&env, task);
+	}
+	if (task->tracer && (task->interrupt_pending || task->listening)) {
+		ptv_vstop_event(&loop->k, task, PTV_EVENT_STOP, 0);
+		return;
+	}
+	ptv_loop_resume(loop, task, 0);
+}
+
+static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
+			    const struct ptv_host_event *ev)
+{
+	struct ptv_syscall_env env = env_of(loop);
+	struct ptrace_syscall_info info;
+	bool entry;
+
+	if (ptv_host_get_syscall_info(ev->tid, &info) < 0)
+		return;
+	entry = info.op == PTRACE_SYSCALL_INFO_ENTRY;
+	if (!entry && ptv_wait_needs_exit_stop(task))
+		ptv_wait_at_syscall_exit(&env, task);
+	if (!entry && task->skipped_nr >= 0) {
+		struct user_regs_struct regs;
+
+		/* Show the tracer the call it made, not the skip marker. */
+		if (task->tracer && ptv_host_getregs(ev->tid, &regs) == 0) {
+			regs.orig_rax = (unsigned long long)task->skipped_nr;
+			ptv_host_setregs(ev->tid, &regs);
+		}
+		task->skipped_nr = -1;
+	}
+	if (task->tracer && task->resume != PTV_VRESUME_CONT &&
+	    task->resume != PTV_VRESUME_SINGLESTEP) {
+		ptv_vstop_syscall(&loop->k, task, entry);
+		return;
+	}
+	ptv_loop_resume(loop, task, 0);
 }
 
 static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 {
-	struct ptv_task *task = ptv_task_find(&loop->tasks, ev->tid);
+	struct ptv_task *task = ptv_task_find(&loop->k.tasks, ev->tid);
 
 	if (ptv_log_enabled()) {
 		char what[96];
 
 		ptv_host_event_describe(ev, what, sizeof(what));
-		ptv_log("[%d] %s%s", ev->tid, what, task ? "" : " (new task)");
+		ptv_log("[%d] %s%s%s", ev->tid, what, task ? "" : " (new task)",
+			task && task->tracer ? " (traced)" : "");
 	}
 	if (ev->kind == PTV_HEV_EXITED || ev->kind == PTV_HEV_SIGNALED) {
 		on_task_gone(loop, task, ev);
@@ -244,27 +589,32 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 		if (task == NULL)
 			return;
 	}
-	task->attached = true;
+	task->host_state = PTV_HOST_STOPPED;
+	if (task->attached && task->skipped_nr >= 0 &&
+	    ev->kind != PTV_HEV_SYSCALL_STOP)
+		task->skipped_nr = -1;
 	if (loop->killing) {
+		task->attached = true;
 		kill_task(task, NULL);
-		resume(ev->tid, 0);
+		ptv_loop_resume(loop, task, 0);
 		return;
 	}
 	switch (ev->kind) {
 	case PTV_HEV_SIGNAL_STOP:
-		resume(ev->tid, ev->sig); /* deliver it, siginfo unchanged */
+		on_signal_stop(loop, task, ev);
 		break;
 	case PTV_HEV_GROUP_STOP:
-		/* Stay stopped, as natively, until SIGCONT makes it re-trap. */
-		if (ptv_host_listen(ev->tid) < 0)
-			ptv_log("[%d] PTRACE_LISTEN failed", ev->tid);
+		on_group_stop(loop, task, ev);
 		break;
 	case PTV_HEV_TRAP_STOP:
+		on_trap_stop(loop, task, ev);
+		break;
 	case PTV_HEV_SYSCALL_STOP:
-		resume(ev->tid, 0);
+		on_syscall_stop(loop, task, ev);
 		break;
 	case PTV_HEV_EVENT:
-		on_event(loop, task, ev);
+		if (!on_event(loop, task, ev))
+			ptv_loop_resume(loop, task, 0);
 		break;
 	case PTV_HEV_EXITED:
 	case PTV_HEV_SIGNALED:
@@ -278,13 +628,18 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid)
 	struct ptv_host_event ev;
 	struct ptv_task *first;
 
+	loop.self = getpid();
 	loop.host_has_x32 = ptv_host_has_x32();
-	ptv_tasks_init(&loop.tasks);
+	ptv_kernel_init(&loop.k, &ptv_loop_host_iface, &loop);
 	first = add_task(&loop, first_pid, first_pid);
 	if (first == NULL)
 		return 126;
 	first->first_guest = true;
-	first->parent_tgid = getpid();
+	first->attached = true;
+	first->clone_seen = true;
+	first->parent_tgid = loop.self;
+	first->parent_tid = loop.self;
+	first->host_options = PTV_HOST_OPTIONS;
 	ptv_signals_forward_to(first_pid);
 	for (;;) {
 		int r = ptv_host_wait(&ev);
@@ -297,6 +652,6 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid)
 		handle(&loop, &ev);
 	}
 	ptv_log("no guest left; exiting with %d", loop.exit_status);
-	ptv_tasks_destroy(&loop.tasks);
+	ptv_kernel_destroy(&loop.k);
 	return loop.exit_status;
 }

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../kernel/task.h"
+#include "../kernel/ptrace.h"
 
 struct ptv_loop_options {
 	bool wait_all;		/* wait for every guest, not just the first */
@@ -16,8 +16,9 @@ struct ptv_loop_options {
 
 struct ptv_loop {
 	struct ptv_loop_options opts;
-	struct ptv_tasks tasks;
+	struct ptv_kernel k;
 	pid_t first_pid;	/* the first guest (our child) */
+	pid_t self;		/* the supervisor's pid */
 	bool first_done;	/* its exit has been seen */
 	int exit_status;	/* ptvisor's: its exit code, or 128+signal */
 	bool killing;		/* first guest gone: killing the rest */
@@ -29,5 +30,18 @@ struct ptv_loop {
  * Preconditions: @first_pid was started by ptv_spawn_first_guest().
  */
 int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid);
+
+/*
+ * Resumes @t from its host stop the way its virtual tracer and the
+ * supervisor's own needs (a wait vehicle's exit stop) want it.
+ * Preconditions: @t is in a host stop; on the loop thread.
+ */
+void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig);
+
+/* The host iface the kernel model calls (loop/host_iface.c). */
+extern const struct ptv_host_iface ptv_loop_host_iface;
+
+/* SIGCHLD siginfo fix-ups (loop/host_iface.c). */
+bool ptv_loop_fix_sigchld(struct ptv_loop *loop, struct ptv_task *t);
 
 #endif

@@ -109,7 +109,43 @@ int ptv_host_setregs(pid_t tid, const struct user_regs_struct *regs)
 
 int ptv_host_kill_thread(pid_t tgid, pid_t tid)
 {
-	return syscall(SYS_tgkill, tgid, tid, SIGKILL) < 0 ? -errno : 0;
+	return ptv_host_send_signal(tgid, tid, SIGKILL);
+}
+
+int ptv_host_send_signal(pid_t tgid, pid_t tid, int sig)
+{
+	return syscall(SYS_tgkill, tgid, tid, sig) < 0 ? -errno : 0;
+}
+
+long ptv_host_request(long request, pid_t tid, unsigned long addr,
+		      unsigned long data)
+{
+	return host_ptrace(request, tid, addr, data);
+}
+
+int ptv_host_setoptions(pid_t tid, unsigned long options)
+{
+	return (int)host_ptrace(PTRACE_SETOPTIONS, tid, 0, options);
+}
+
+int ptv_host_interrupt(pid_t tid)
+{
+	return (int)host_ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+}
+
+int ptv_host_resume_request(pid_t tid, long request, int sig)
+{
+	return (int)host_ptrace(request, tid, 0, (unsigned long)sig);
+}
+
+int ptv_host_getsiginfo(pid_t tid, siginfo_t *si)
+{
+	return (int)host_ptrace(PTRACE_GETSIGINFO, tid, 0, (unsigned long)si);
+}
+
+int ptv_host_setsiginfo(pid_t tid, const siginfo_t *si)
+{
+	return (int)host_ptrace(PTRACE_SETSIGINFO, tid, 0, (unsigned long)si);
 }
 
 int ptv_host_skip_syscall(pid_t tid, long result)

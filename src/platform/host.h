@@ -13,6 +13,7 @@
 #define PTV_PLATFORM_HOST_H
 
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <sys/user.h>
 #include <linux/ptrace.h>
@@ -43,6 +44,8 @@ struct ptv_host_event {
 	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |   \
 	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |   \
 	 PTRACE_O_EXITKILL)
+/* Added on the host for a task with a virtual tracer: its exit is held. */
+#define PTV_HOST_TRACED_OPTIONS (PTRACE_O_TRACEEXIT | PTRACE_O_TRACEVFORKDONE)
 
 int ptv_host_seize(pid_t tid, unsigned long options);
 
@@ -65,6 +68,17 @@ int ptv_host_kill_thread(pid_t tgid, pid_t tid);
  * @result (a value or -errno) to the task. Reads and writes the registers.
  */
 int ptv_host_skip_syscall(pid_t tid, long result);
+
+/* The raw host request, for data requests passed through to a tracee. */
+long ptv_host_request(long request, pid_t tid, unsigned long addr,
+		      unsigned long data);
+int ptv_host_setoptions(pid_t tid, unsigned long options);
+int ptv_host_interrupt(pid_t tid);
+/* Resumes with PTRACE_SYSCALL, SINGLESTEP, SYSEMU or SYSEMU_SINGLESTEP. */
+int ptv_host_resume_request(pid_t tid, long request, int sig);
+int ptv_host_getsiginfo(pid_t tid, siginfo_t *si);
+int ptv_host_setsiginfo(pid_t tid, const siginfo_t *si);
+int ptv_host_send_signal(pid_t tgid, pid_t tid, int sig);
 
 /* Writes a readable line describing @ev (for the log) into @buf. */
 void ptv_host_event_describe(const struct ptv_host_event *ev, char *buf,

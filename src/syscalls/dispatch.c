@@ -89,16 +89,10 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	}
 	switch (classify(call)) {
 	case TRAPPED_PTRACE:
-		/*
-		 * The virtual ptrace is not implemented yet: every guest is
-		 * already traced (by the supervisor), and ptrace fails as it
-		 * does under any tracer.
-		 */
-		fail(out, EPERM);
+		ptv_sys_ptrace(env, task, call, out);
 		return;
 	case TRAPPED_WAIT:
-		/* No virtual tracees yet: the native wait is exact. */
-		run(out);
+		ptv_sys_wait(env, task, call, out);
 		return;
 	case TRAPPED_CLONE:
 		ptv_sys_clone_untraced(task, call, out);

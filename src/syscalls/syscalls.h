@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../kernel/task.h"
+#include "../kernel/ptrace.h"
 
 struct ptv_syscall {
 	ptv_tid_t tid;
@@ -22,7 +22,9 @@ struct ptv_syscall {
 
 enum ptv_syscall_action {
 	PTV_SYSCALL_RUN,	/* resume: the host kernel runs the call */
+	PTV_SYSCALL_RUN_TO_EXIT,/* run it; the supervisor needs its exit stop */
 	PTV_SYSCALL_RETURN,	/* skip the call; it returns .result */
+	PTV_SYSCALL_HELD,	/* the task is now in a virtual stop: no resume */
 };
 
 struct ptv_syscall_outcome {
@@ -31,7 +33,7 @@ struct ptv_syscall_outcome {
 };
 
 struct ptv_syscall_env {
-	struct ptv_tasks *tasks;
+	struct ptv_kernel *k;
 	bool host_has_x32;
 };
 
@@ -42,5 +44,27 @@ struct ptv_syscall_env {
 void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 			  const struct ptv_syscall *call,
 			  struct ptv_syscall_outcome *out);
+
+/* ptrace(2) for guests (syscalls/ptrace.c). */
+void ptv_sys_ptrace(struct ptv_syscall_env *env, struct ptv_task *caller,
+		    const struct ptv_syscall *call,
+		    struct ptv_syscall_outcome *out);
+
+/* wait4(2), waitid(2), waitpid for guests (syscalls/wait.c). */
+void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
+		  const struct ptv_syscall *call,
+		  struct ptv_syscall_outcome *out);
+
+/*
+ * The wait vehicle's host stops (DESIGN.md, blocking wait). Each takes a
+ * task with ->wait set, in the host stop named, and fixes its registers.
+ */
+void ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t);
+void ptv_wait_at_wakeup(struct ptv_syscall_env *env, struct ptv_task *t);
+void ptv_wait_at_signal(struct ptv_syscall_env *env, struct ptv_task *t);
+/* The task left its wait for good (death, exec): forget the vehicle. */
+void ptv_wait_forget(struct ptv_task *t);
+/* True if the task's wait vehicle needs its syscall-exit stop. */
+bool ptv_wait_needs_exit_stop(const struct ptv_task *t);
 
 #endif

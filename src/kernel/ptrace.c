@@ -1,0 +1,592 @@
+/*
+ * The virtual ptrace state machine. Quotes are from ptrace(2) unless a
+ * kernel file is named; "Linux" means current mainline (6.x).
+ */
+#include "ptrace.h"
+
+#include <errno.h>
+#include <stddef.h>
+
+#include "abi.h"
+#include "check.h"
+
+void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,
+		     void *host_ctx)
+{
+	ptv_tasks_init(&k->tasks);
+	k->traced = NULL;
+	k->host = host;
+	k->host_ctx = host_ctx;
+}
+
+void ptv_kernel_destroy(struct ptv_kernel *k)
+{
+	ptv_tasks_destroy(&k->tasks);
+	k->traced = NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Relations                                                              */
+
+static void ptrace_link(struct ptv_kernel *k, struct ptv_task *t,
+			struct ptv_task *tracer)
+{
+	PTV_CHECK(t->tracer == NULL, "task %d is already traced by %d", t->tid,
+		  t->tracer ? t->tracer->tid : 0);
+	t->tracer = tracer;
+	/* "list_add(&child->ptrace_entry, &new_parent->ptraced)": newest first. */
+	t->traced_prev = NULL;
+	t->traced_next = k->traced;
+	if (k->traced)
+		k->traced->traced_prev = t;
+	k->traced = t;
+}
+
+static void ptrace_unlink(struct ptv_kernel *k, struct ptv_task *t)
+{
+	PTV_CHECK(t->tracer != NULL, "task %d is not traced", t->tid);
+	if (t->traced_prev)
+		t->traced_prev->traced_next = t->traced_next;
+	else
+		k->traced = t->traced_next;
+	if (t->traced_next)
+		t->traced_next->traced_prev = t->traced_prev;
+	t->traced_prev = t->traced_next = NULL;
+	t->tracer = NULL;
+	t->seized = false;
+	t->options = 0;
+	t->vstop = PTV_VSTOP_NONE;
+	t->exit_code = 0;
+	t->resume = PTV_VRESUME_CONT;
+	t->listening = false;
+	t->interrupt_pending = false;
+}
+
+struct ptv_task *ptv_real_parent(struct ptv_kernel *k, struct ptv_task *t)
+{
+	struct ptv_task *p = ptv_task_find(&k->tasks, t->parent_tid);
+
+	if (p && p->tgid == t->parent_tgid && !p->host_gone)
+		return p;
+	/* The thread that forked it is gone: another thread of its group. */
+	p = ptv_task_find(&k->tasks, t->parent_tgid);
+	if (p && p->tgid == t->parent_tgid && !p->host_gone)
+		return p;
+	for (size_t i = 0; i < k->tasks.nslots; i++) {
+		p = k->tasks.slots[i];
+		if (p && (uintptr_t)p > 1 && p->tgid == t->parent_tgid &&
+		    !p->host_gone)
+			return p;
+	}
+	return NULL;
+}
+
+/* True if @a and @b are threads of one thread group. */
+static bool same_thread_group(const struct ptv_task *a, const struct ptv_task *b)
+{
+	return a->tgid == b->tgid;
+}
+
+/* Frees @t once neither the host nor a virtual tracer needs it. */
+static void release_if_unused(struct ptv_kernel *k, struct ptv_task *t)
+{
+	if (t->host_gone && t->tracer == NULL && !t->vzombie)
+		ptv_task_remove(&k->tasks, t);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Requests                                                               */
+
+static bool valid_signal(uint64_t sig)
+{
+	return sig <= PTV_NSIG;
+}
+
+int ptv_ptrace_traceme(struct ptv_kernel *k, struct ptv_task *caller)
+{
+	struct ptv_task *parent;
+	int r;
+
+	/* "Are we already being traced?" (kernel/ptrace.c:ptrace_traceme) */
+	if (caller->tracer)
+		return -EPERM;
+	parent = ptv_real_parent(k, caller);
+	/* A parent outside the guests can never become a tracer. */
+	if (parent == NULL)
+		return -EPERM;
+	r = k->host->may_traceme(k->host_ctx, parent, caller);
+	if (r)
+		return r;
+	ptrace_link(k, caller, parent);
+	return 0;
+}
+
+/* kernel/ptrace.c:check_ptrace_options() */
+static int check_options(uint64_t options)
+{
+	if (options & ~(uint64_t)PTV_O_MASK)
+		return -EINVAL;
+	/*
+	 * PTRACE_O_SUSPEND_SECCOMP needs CAP_SYS_ADMIN and a tracer without
+	 * seccomp filters of its own. It can only ever suspend a guest's own
+	 * filters, never the supervisor's (DESIGN.md, invariant 4); the
+	 * supervisor keeps the option as the tracer's view.
+	 */
+	return 0;
+}
+
+int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
+		      ptv_tid_t pid, bool seize, uint64_t addr, uint64_t options)
+{
+	struct ptv_task *target;
+	int r;
+
+	if (seize) {
+		if (addr != 0)
+			return -EIO;
+		/*
+		 * "This duplicates the check in check_ptrace_options() because
+		 * ptrace_attach() and ptrace_setoptions() have historically
+		 * used different error codes for unknown ptrace options."
+		 */
+		if (options & ~(uint64_t)PTV_O_MASK)
+			return -EIO;
+		r = check_options(options);
+		if (r)
+			return r;
+	}
+	target = ptv_task_find(&k->tasks, pid);
+	if (target == NULL || (target->host_gone && !target->vzombie))
+		return -ESRCH;
+	if (same_thread_group(target, caller))
+		return -EPERM;
+	r = k->host->may_attach(k->host_ctx, caller, target);
+	if (r)
+		return r;
+	/* "if (unlikely(task->exit_state)) return -EPERM" */
+	if (target->vzombie || target->host_state == PTV_HOST_EXITING)
+		return -EPERM;
+	if (target->tracer)
+		return -EPERM;
+	ptrace_link(k, target, caller);
+	target->seized = seize;
+	target->options = seize ? (uint32_t)options : 0;
+	if (!seize) {
+		/* ptrace_set_stopped(): SIGSTOP, SEND_SIG_PRIV, to the thread. */
+		target->sigfix = PTV_SIGFIX_ATTACH_SIGSTOP;
+		k->host->send_signal(k->host_ctx, target, PTV_SIGSTOP);
+	}
+	/*
+	 * "If the task is already STOPPED, set JOBCTL_TRAP_STOP ... and kick
+	 * it so that it transits to TRACED": the host re-traps it into a
+	 * group-stop that the loop reports.
+	 */
+	if (target->host_state == PTV_HOST_LISTENING)
+		k->host->interrupt(k->host_ctx, target);
+	return 0;
+}
+
+int ptv_ptrace_check_attach(struct ptv_kernel *k, struct ptv_task *caller,
+			    ptv_tid_t pid, bool ignore_state,
+			    struct ptv_task **tracee)
+{
+	struct ptv_task *t = ptv_task_find(&k->tasks, pid);
+
+	/* "child->ptrace && child->parent == current": the tracer thread. */
+	if (t == NULL || t->tracer != caller)
+		return -ESRCH;
+	if (!ignore_state &&
+	    (t->listening || t->vzombie || t->vstop == PTV_VSTOP_NONE))
+		return -ESRCH;
+	*tracee = t;
+	return 0;
+}
+
+int ptv_ptrace_setoptions(struct ptv_kernel *k, struct ptv_task *tracee,
+			  uint64_t options)
+{
+	int r = check_options(options);
+
+	(void)k;
+	if (r)
+		return r;
+	tracee->options = (uint32_t)options;
+	return 0;
+}
+
+/*
+ * The task leaves its virtual stop. A tracee resumed from its
+ * PTRACE_EVENT_EXIT stop whose exit must stay hidden from its real parent
+ * stays held on the host and becomes a virtual zombie (see ptv_task_exited).
+ */
+static bool exit_stop_becomes_zombie(struct ptv_kernel *k, struct ptv_task *t)
+{
+	if (!(t->vstop == PTV_VSTOP_EVENT && t->held_at_exit))
+		return false;
+	t->vstop = PTV_VSTOP_NONE;
+	t->exit_code = 0;
+	ptv_task_exited(k, t, (int)t->event_msg);
+	return true;
+}
+
+int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
+		      enum ptv_vresume how, uint64_t sig)
+{
+	bool signal_stop = tracee->vstop == PTV_VSTOP_SIGNAL;
+	ptv_tid_t sender = tracee->tracer->tid;
+
+	if (!valid_signal(sig))
+		return -EIO;
+	tracee->resume = how;
+	if (exit_stop_becomes_zombie(k, tracee))
+		return 0;
+	tracee->vstop = PTV_VSTOP_NONE;
+	tracee->exit_code = 0;
+	tracee->host_state = PTV_HOST_RUNNING;
+	k->host->resume(k->host_ctx, tracee, how, (int)sig, signal_stop, sender);
+	return 0;
+}
+
+int ptv_ptrace_listen(struct ptv_kernel *k, struct ptv_task *tracee)
+{
+	/* "si && (si->si_code >> 8) == PTRACE_EVENT_STOP", seized only. */
+	if (!tracee->seized || (tracee->event_msg_code >> 8) != PTV_EVENT_STOP)
+		return -EIO;
+	tracee->listening = true;
+	tracee->vstop = PTV_VSTOP_NONE;
+	tracee->exit_code = 0;
+	tracee->host_state = PTV_HOST_LISTENING;
+	k->host->resume(k->host_ctx, tracee, PTV_VRESUME_LISTEN, 0, false, 0);
+	return 0;
+}
+
+int ptv_ptrace_interrupt(struct ptv_kernel *k, struct ptv_task *tracee)
+{
+	if (!tracee->seized)
+		return -EIO;
+	/*
+	 * "At least one trap is guaranteed to happen after this request. If
+	 * @child is already trapped, the current trap is not disturbed and
+	 * another trap will happen after the current trap is ended" — the
+	 * host keeps the same promise for its own PTRACE_INTERRUPT.
+	 */
+	if (tracee->vzombie)
+		return 0;
+	tracee->interrupt_pending = true;
+	k->host->interrupt(k->host_ctx, tracee);
+	return 0;
+}
+
+int ptv_ptrace_kill(struct ptv_kernel *k, struct ptv_task *tracee)
+{
+	/* "send_sig_info(SIGKILL, SEND_SIG_NOINFO, child); return 0;" */
+	if (!tracee->vzombie && !tracee->host_gone)
+		k->host->send_signal(k->host_ctx, tracee, PTV_SIGKILL);
+	return 0;
+}
+
+/*
+ * Wakes a tracee its tracer let go of (__ptrace_unlink): back into the
+ * group-stop if one is in effect, otherwise running, with @sig.
+ */
+static void wake_untraced(struct ptv_kernel *k, struct ptv_task *t,
+			  enum ptv_vstop was, int sig, ptv_tid_t sender)
+{
+	if (t->listening || t->host_state == PTV_HOST_LISTENING) {
+		t->listening = false;
+		return; /* still held by PTRACE_LISTEN: it stays stopped */
+	}
+	if (was == PTV_VSTOP_NONE)
+		return; /* running */
+	t->host_state = PTV_HOST_RUNNING;
+	k->host->resume(k->host_ctx, t, PTV_VRESUME_CONT, sig,
+			was == PTV_VSTOP_SIGNAL, sender);
+	/* "Reinstate JOBCTL_STOP_PENDING if group stop is in effect". */
+	if (t->group_stopped)
+		k->host->interrupt(k->host_ctx, t);
+}
+
+/* Lets go of a virtual zombie: its host exit may go on to the real parent. */
+static void release_zombie(struct ptv_kernel *k, struct ptv_task *t)
+{
+	t->vzombie = false;
+	if (t->held_at_exit) {
+		t->held_at_exit = false;
+		k->host->resume(k->host_ctx, t, PTV_VRESUME_CONT, 0, false, 0);
+	}
+}
+
+int ptv_ptrace_detach(struct ptv_kernel *k, struct ptv_task *tracee,
+		      uint64_t sig)
+{
+	enum ptv_vstop was = tracee->vstop;
+	struct ptv_task *parent;
+
+	if (!valid_signal(sig))
+		return -EIO;
+	if (exit_stop_becomes_zombie(k, tracee)) {
+		/* Detached at its exit: nobody virtual will reap it. */
+		ptrace_unlink(k, tracee);
+		release_zombie(k, tracee);
+		return 0;
+	}
+	ptrace_unlink(k, tracee);
+	parent = ptv_real_parent(k, tracee);
+	wake_untraced(k, tracee, was, (int)sig, parent ? parent->tid : 0);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Stops                                                                  */
+
+bool ptv_ptrace_event_enabled(const struct ptv_task *t, int event)
+{
+	/* PTRACE_O_TRACE<event> == 1 << PTRACE_EVENT_<event> (linux/ptrace.h) */
+	return t->tracer != NULL && event >= 1 && event <= 7 &&
+	       (t->options & (1u << event));
+}
+
+/*
+ * kernel/signal.c:ptrace_stop(): record the stop, notify the tracer
+ * (do_notify_parent_cldstop(current, true, why)) and wake its waiters.
+ */
+static void enter_stop(struct ptv_kernel *k, struct ptv_task *t,
+		       enum ptv_vstop vstop, int code, int why, int status)
+{
+	PTV_CHECK(t->tracer != NULL, "task %d stops without a tracer", t->tid);
+	t->vstop = vstop;
+	t->exit_code = code;
+	t->event_msg_code = code;
+	t->listening = false;
+	t->host_state = PTV_HOST_STOPPED;
+	k->host->notify_parent(k->host_ctx, t->tracer, t, why, status);
+	k->host->wake_waiters(k->host_ctx, t->tracer->tgid);
+}
+
+void ptv_vstop_signal(struct ptv_kernel *k, struct ptv_task *t, int sig)
+{
+	enter_stop(k, t, PTV_VSTOP_SIGNAL, sig, PTV_CLD_TRAPPED, sig & 0x7f);
+}
+
+void ptv_vstop_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
+{
+	/* kernel/signal.c:do_jobctl_trap() */
+	int code = t->seized ? (sig | (PTV_EVENT_STOP << 8)) : sig;
+
+	enter_stop(k, t, PTV_VSTOP_GROUP, code, PTV_CLD_STOPPED, sig);
+}
+
+void ptv_vstop_event(struct ptv_kernel *k, struct ptv_task *t, int event,
+		     unsigned long msg)
+{
+	if (event == PTV_EVENT_STOP) {
+		/*
+		 * "if (!signal->group_stop_count && !(signal->flags &
+		 * SIGNAL_STOP_STOPPED)) signr = SIGTRAP;"
+		 */
+		int sig = t->group_stopped ? t->group_stop_sig : PTV_SIGTRAP;
+
+		t->interrupt_pending = false;
+		t->event_msg = 0;
+		enter_stop(k, t, PTV_VSTOP_EVENT, sig | (PTV_EVENT_STOP << 8),
+			   PTV_CLD_STOPPED, t->group_stopped ? sig : 0);
+		return;
+	}
+	t->event_msg = msg;
+	enter_stop(k, t, PTV_VSTOP_EVENT, PTV_SIGTRAP | (event << 8),
+		   PTV_CLD_TRAPPED, PTV_SIGTRAP);
+}
+
+void ptv_vstop_syscall(struct ptv_kernel *k, struct ptv_task *t, bool entry)
+{
+	/* kernel/entry: ptrace_report_syscall() */
+	int code = PTV_SIGTRAP | ((t->options & PTV_O_TRACESYSGOOD) ? 0x80 : 0);
+
+	t->event_msg = entry ? PTV_EVENTMSG_SYSCALL_ENTRY
+			     : PTV_EVENTMSG_SYSCALL_EXIT;
+	enter_stop(k, t, entry ? PTV_VSTOP_SYSCALL_ENTER : PTV_VSTOP_SYSCALL_EXIT,
+		   code, PTV_CLD_TRAPPED, code & 0x7f);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Lifecycle                                                              */
+
+bool ptv_ptrace_clone(struct ptv_kernel *k, struct ptv_task *parent,
+		      struct ptv_task *child, uint64_t flags, int event,
+		      bool *sigstop)
+{
+	bool untraced = parent->untraced_clone_pending ||
+			(flags & PTV_CLONE_UNTRACED);
+	bool trace = !untraced && ptv_ptrace_event_enabled(parent, event);
+
+	*sigstop = false;
+	/* ptrace_init_task(child, (clone_flags & CLONE_PTRACE) || trace) */
+	if (!((flags & PTV_CLONE_PTRACE) || trace) || parent->tracer == NULL ||
+	    child->tracer != NULL)
+		return false;
+	ptrace_link(k, child, parent->tracer);
+	child->seized = parent->seized;
+	child->options = parent->options;
+	/*
+	 * "if (child->ptrace & PT_SEIZED) task_set_jobctl_pending(child,
+	 * JOBCTL_TRAP_STOP); else sigaddset(&child->pending.signal, SIGSTOP);"
+	 */
+	*sigstop = !child->seized;
+	if (*sigstop)
+		child->sigfix = PTV_SIGFIX_CHILD_SIGSTOP;
+	return true;
+}
+
+static int cld_code_of(int status)
+{
+	if ((status & 0x7f) == 0)
+		return PTV_CLD_EXITED;
+	return (status & 0x80) ? PTV_CLD_DUMPED : PTV_CLD_KILLED;
+}
+
+static int cld_status_of(int status)
+{
+	return (status & 0x7f) == 0 ? (status >> 8) & 0xff : status & 0x7f;
+}
+
+void ptv_ptrace_tracer_exit(struct ptv_kernel *k, struct ptv_task *tracer)
+{
+	struct ptv_task *t = k->traced, *next;
+
+	for (; t; t = next) {
+		next = t->traced_next;
+		if (t->tracer != tracer)
+			continue;
+		if (t->options & PTV_O_EXITKILL)
+			k->host->send_signal(k->host_ctx, t, PTV_SIGKILL);
+		if (t->vzombie || exit_stop_becomes_zombie(k, t)) {
+			ptrace_unlink(k, t);
+			release_zombie(k, t);
+			release_if_unused(k, t);
+			continue;
+		}
+		{
+			enum ptv_vstop was = t->vstop;
+			/* An unreported signal-delivery-stop keeps its signal. */
+			int sig = was == PTV_VSTOP_SIGNAL ? t->exit_code : 0;
+
+			ptrace_unlink(k, t);
+			wake_untraced(k, t, was, sig, tracer->tid);
+		}
+	}
+}
+
+void ptv_ptrace_forget_task(struct ptv_kernel *k, struct ptv_task *t)
+{
+	ptv_ptrace_tracer_exit(k, t);
+	t->vzombie = false;
+	if (t->tracer)
+		ptrace_unlink(k, t);
+}
+
+void ptv_task_exited(struct ptv_kernel *k, struct ptv_task *t, int status)
+{
+	struct ptv_task *tracer = t->tracer;
+
+	if (t->vzombie) {
+		/* Its held exit went on (SIGKILL): the tracer still reaps it. */
+		t->held_at_exit = false;
+		t->host_gone = true;
+		return;
+	}
+
+	if (!t->held_at_exit)
+		t->host_gone = true;
+	if (tracer == NULL) {
+		release_if_unused(k, t);
+		return;
+	}
+	t->vstop = PTV_VSTOP_NONE;
+	t->exit_code = 0;
+	t->listening = false;
+	/*
+	 * kernel/exit.c:wait_consider_task(): "If it is traced by its real
+	 * parent's group, just pretend the caller is ptrace_parent" — one
+	 * report, which the host gives the real parent's own wait.
+	 */
+	if (t->tid == t->tgid && !t->held_at_exit) {
+		struct ptv_task *parent = ptv_real_parent(k, t);
+
+		if (parent && same_thread_group(parent, tracer)) {
+			ptrace_unlink(k, t);
+			release_if_unused(k, t);
+			return;
+		}
+	}
+	t->vzombie = true;
+	t->zombie_status = status;
+	/* kernel/exit.c:exit_notify(): SIGCHLD to the tracer. */
+	k->host->notify_parent(k->host_ctx, tracer, t, cld_code_of(status),
+			       cld_status_of(status));
+	k->host->wake_waiters(k->host_ctx, tracer->tgid);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Waiting                                                                */
+
+static bool wait_matches(struct ptv_kernel *k, const struct ptv_wait_req *req,
+			 struct ptv_task *t)
+{
+	switch (req->idtype) {
+	case PTV_P_PID:
+		return t->tid == req->id;
+	case PTV_P_PGID:
+		return k->host->pgid_of(k->host_ctx, t) == req->id;
+	}
+	return true;
+}
+
+static void report_zombie(struct ptv_kernel *k, struct ptv_task *t,
+			  const struct ptv_wait_req *req,
+			  struct ptv_wait_result *res)
+{
+	res->pid = ptv_guest_pid(t->tid);
+	res->status = t->zombie_status;
+	res->cld_code = cld_code_of(t->zombie_status);
+	res->cld_status = cld_status_of(t->zombie_status);
+	if (req->options & PTV_WNOWAIT)
+		return;
+	/* The tracer reaps it: "Notification and reaping will be cascaded to
+	   the real parent when the ptracer detaches." */
+	ptrace_unlink(k, t);
+	release_zombie(k, t);
+	release_if_unused(k, t);
+}
+
+int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
+		     const struct ptv_wait_req *req, struct ptv_wait_result *res)
+{
+	bool candidate = false;
+
+	for (struct ptv_task *t = k->traced; t; t = t->traced_next) {
+		bool mine = (req->options & PTV_WNOTHREAD)
+				    ? t->tracer == waiter
+				    : t->tracer->tgid == waiter->tgid;
+
+		if (!mine || !wait_matches(k, req, t))
+			continue;
+		candidate = true;
+		if (t->vzombie) {
+			if (!(req->options & PTV_WEXITED))
+				continue;
+			report_zombie(k, t, req, res);
+			return 1;
+		}
+		/* Ptrace stops are reported with or without WSTOPPED. */
+		if (t->vstop != PTV_VSTOP_NONE && t->exit_code != 0) {
+			res->pid = ptv_guest_pid(t->tid);
+			res->status = (t->exit_code << 8) | 0x7f;
+			res->cld_code = PTV_CLD_TRAPPED;
+			res->cld_status = t->exit_code;
+			if (!(req->options & PTV_WNOWAIT))
+				t->exit_code = 0;
+			return 1;
+		}
+	}
+	return candidate ? 0 : -ECHILD;
+}

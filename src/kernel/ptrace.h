@@ -1,0 +1,211 @@
+/*
+ * The virtual ptrace state machine: guests' own tracer/tracee relations,
+ * their ptrace-stops, options and events, modelled on gVisor's
+ * pkg/sentry/kernel/ptrace.go and completed to current Linux
+ * (kernel/ptrace.c, kernel/signal.c, kernel/exit.c).
+ *
+ * DESIGN.md, invariant 1: a virtual stop is a host stop. The loop calls the
+ * ptv_vstop_*() functions when a traced task is in a host stop of the
+ * matching kind; the task stays in that host stop until its virtual tracer
+ * resumes it. The kernel never calls the host: it asks for host actions
+ * through struct ptv_host_iface.
+ *
+ * Errors are returned as -E* exactly as the guest will see them.
+ */
+#ifndef PTV_KERNEL_PTRACE_H
+#define PTV_KERNEL_PTRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "task.h"
+
+/* include/uapi/linux/ptrace.h */
+#define PTV_O_TRACESYSGOOD 0x01u
+#define PTV_O_TRACEFORK 0x02u
+#define PTV_O_TRACEVFORK 0x04u
+#define PTV_O_TRACECLONE 0x08u
+#define PTV_O_TRACEEXEC 0x10u
+#define PTV_O_TRACEVFORKDONE 0x20u
+#define PTV_O_TRACEEXIT 0x40u
+#define PTV_O_TRACESECCOMP 0x80u
+#define PTV_O_EXITKILL 0x100000u
+#define PTV_O_SUSPEND_SECCOMP 0x200000u
+#define PTV_O_MASK 0x3000ffu
+
+/* include/uapi/asm-generic/siginfo.h: SIGCHLD si_codes. */
+enum {
+	PTV_CLD_EXITED = 1,
+	PTV_CLD_KILLED = 2,
+	PTV_CLD_DUMPED = 3,
+	PTV_CLD_TRAPPED = 4,
+	PTV_CLD_STOPPED = 5,
+	PTV_CLD_CONTINUED = 6,
+};
+
+/* PTRACE_GETEVENTMSG at a syscall stop (Linux 5.3, PTRACE_EVENTMSG_SYSCALL_*). */
+#define PTV_EVENTMSG_SYSCALL_ENTRY 1
+#define PTV_EVENTMSG_SYSCALL_EXIT 2
+
+/* What the kernel asks of the host. Every call is made on the loop thread. */
+struct ptv_host_iface {
+	/*
+	 * Ends the host stop @t is held in: how == PTV_VRESUME_LISTEN is
+	 * PTRACE_LISTEN, the others the resume requests of the same name.
+	 * @sig is delivered; if @t was in a signal-delivery-stop and @sig
+	 * differs from its siginfo's signal, the siginfo becomes SI_USER from
+	 * @sender, as kernel/signal.c:ptrace_signal() does.
+	 */
+	int (*resume)(void *ctx, struct ptv_task *t, enum ptv_vresume how,
+		      int sig, bool signal_stop, ptv_tid_t sender);
+	/* Host PTRACE_INTERRUPT of @t (a virtual PTRACE_INTERRUPT). */
+	int (*interrupt)(void *ctx, struct ptv_task *t);
+	/* A thread-directed signal to @t, sent by the supervisor. */
+	int (*send_signal)(void *ctx, struct ptv_task *t, int sig);
+	/*
+	 * SIGCHLD to the thread group of @parent about @child, as
+	 * kernel/signal.c:do_notify_parent{,_cldstop}() sends it.
+	 */
+	void (*notify_parent)(void *ctx, struct ptv_task *parent,
+			      struct ptv_task *child, int why, int status);
+	/* A virtual event is ready for the waiters of thread group @tgid. */
+	void (*wake_waiters)(void *ctx, ptv_tid_t tgid);
+	/* The process group of @t, or -1. */
+	int (*pgid_of)(void *ctx, struct ptv_task *t);
+	/*
+	 * __ptrace_may_access(PTRACE_MODE_ATTACH_REALCREDS): 0 or -EPERM
+	 * (credentials, capabilities, dumpability, Yama).
+	 */
+	int (*may_attach)(void *ctx, struct ptv_task *tracer,
+			  struct ptv_task *target);
+	/*
+	 * security_ptrace_traceme(): may @parent trace @child by
+	 * PTRACE_TRACEME? 0 or -EPERM.
+	 */
+	int (*may_traceme)(void *ctx, struct ptv_task *parent,
+			   struct ptv_task *child);
+};
+
+struct ptv_kernel {
+	struct ptv_tasks tasks;
+	struct ptv_task *traced;	/* traced tasks, newest attach first */
+	const struct ptv_host_iface *host;
+	void *host_ctx;
+};
+
+void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,
+		     void *host_ctx);
+void ptv_kernel_destroy(struct ptv_kernel *k);
+
+/* The thread that is @t's real parent now, or NULL if it is not a guest. */
+struct ptv_task *ptv_real_parent(struct ptv_kernel *k, struct ptv_task *t);
+
+/* --- Requests (the caller is the guest thread making the ptrace call) --- */
+
+int ptv_ptrace_traceme(struct ptv_kernel *k, struct ptv_task *caller);
+/* PTRACE_ATTACH (seize false) or PTRACE_SEIZE with @addr and @options. */
+int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
+		      ptv_tid_t pid, bool seize, uint64_t addr,
+		      uint64_t options);
+/*
+ * kernel/ptrace.c:ptrace_check_attach(): the tracee of @caller named @pid,
+ * in a virtual ptrace-stop unless @ignore_state (PTRACE_KILL, INTERRUPT).
+ */
+int ptv_ptrace_check_attach(struct ptv_kernel *k, struct ptv_task *caller,
+			    ptv_tid_t pid, bool ignore_state,
+			    struct ptv_task **tracee);
+/* The requests below take a tracee that passed ptv_ptrace_check_attach(). */
+int ptv_ptrace_setoptions(struct ptv_kernel *k, struct ptv_task *tracee,
+			  uint64_t options);
+int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
+		      enum ptv_vresume how, uint64_t sig);
+int ptv_ptrace_detach(struct ptv_kernel *k, struct ptv_task *tracee,
+		      uint64_t sig);
+int ptv_ptrace_kill(struct ptv_kernel *k, struct ptv_task *tracee);
+int ptv_ptrace_interrupt(struct ptv_kernel *k, struct ptv_task *tracee);
+int ptv_ptrace_listen(struct ptv_kernel *k, struct ptv_task *tracee);
+
+/* --- Stops: a traced task is in a host stop of the matching kind --- */
+
+/* True if @t has a virtual tracer. */
+static inline bool ptv_is_traced(const struct ptv_task *t)
+{
+	return t->tracer != NULL;
+}
+/* True if @t's tracer asked for PTRACE_EVENT_@event (PTV_EVENT_*). */
+bool ptv_ptrace_event_enabled(const struct ptv_task *t, int event);
+
+void ptv_vstop_signal(struct ptv_kernel *k, struct ptv_task *t, int sig);
+void ptv_vstop_group(struct ptv_kernel *k, struct ptv_task *t, int sig);
+/* PTRACE_EVENT_* stops; PTV_EVENT_STOP is the INTERRUPT/new-child trap. */
+void ptv_vstop_event(struct ptv_kernel *k, struct ptv_task *t, int event,
+		     unsigned long msg);
+void ptv_vstop_syscall(struct ptv_kernel *k, struct ptv_task *t, bool entry);
+
+/* --- Lifecycle --- */
+
+/*
+ * A new task @child made by @parent's clone with @flags: auto-attach it to
+ * @parent's virtual tracer when Linux would (kernel/fork.c, ptrace_init_task).
+ * Returns true if @child is now traced; *sigstop says it must start with a
+ * SIGSTOP (not seized) rather than a PTRACE_EVENT_STOP trap.
+ */
+bool ptv_ptrace_clone(struct ptv_kernel *k, struct ptv_task *parent,
+		      struct ptv_task *child, uint64_t flags, int event,
+		      bool *sigstop);
+
+/*
+ * @t died with wait status @status. Returns true if its virtual tracer will
+ * see it (a virtual zombie). The task is removed once nobody needs it.
+ */
+void ptv_task_exited(struct ptv_kernel *k, struct ptv_task *t, int status);
+
+/*
+ * @t vanishes without an exit report (the old leader replaced by an exec in
+ * another thread, kernel/exec.c:de_thread): its relation is dropped silently.
+ */
+void ptv_ptrace_forget_task(struct ptv_kernel *k, struct ptv_task *t);
+
+/*
+ * The thread @tracer exits: kernel/ptrace.c:exit_ptrace() detaches its
+ * tracees (SIGKILL first under PTRACE_O_EXITKILL).
+ */
+void ptv_ptrace_tracer_exit(struct ptv_kernel *k, struct ptv_task *tracer);
+
+/* --- Waiting (kernel/wait.c) --- */
+
+/* waitid idtypes (include/uapi/linux/wait.h). */
+enum { PTV_P_ALL = 0, PTV_P_PID = 1, PTV_P_PGID = 2 };
+/* wait options (include/uapi/linux/wait.h). */
+#define PTV_WNOHANG 0x00000001
+#define PTV_WSTOPPED 0x00000002
+#define PTV_WEXITED 0x00000004
+#define PTV_WCONTINUED 0x00000008
+#define PTV_WNOWAIT 0x01000000
+#define PTV_WNOTHREAD 0x20000000
+#define PTV_WALL 0x40000000
+#define PTV_WCLONE 0x80000000
+
+struct ptv_wait_req {
+	int idtype;		/* PTV_P_ALL, PTV_P_PID, PTV_P_PGID */
+	ptv_tid_t id;
+	int options;		/* PTV_W* */
+};
+
+struct ptv_wait_result {
+	ptv_tid_t pid;		/* the tracee reported */
+	int status;		/* wait4 status */
+	int cld_code;	/* waitid: CLD_* */
+	int cld_status;		/* waitid: exit code, signal or stop code */
+};
+
+/*
+ * A wait by @waiter: the virtual event it reports, consumed unless
+ * PTV_WNOWAIT. Returns 1 with *res filled; 0 if none is ready but a virtual
+ * tracee matches (the wait may block for it); -ECHILD if no virtual tracee
+ * matches.
+ */
+int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
+		     const struct ptv_wait_req *req, struct ptv_wait_result *res);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * The host actions the kernel model asks for (struct ptv_host_iface),
+ * carried out through the platform layer on the loop thread.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/log.h"
+#include "../common/names.h"
+#include "../platform/host.h"
+#include "../platform/procfs.h"
+#include "loop.h"
+
+#define CAP_SYS_PTRACE_BIT (1ULL << 19)
+
+/*
+ * SIGCHLD notes: the siginfo a SIGCHLD the supervisor sent a tracer's thread
+ * group must carry when it is delivered (kill(2) can only send SI_USER).
+ */
+struct chld_note {
+	pid_t tgid;		/* the group the SIGCHLD was sent to */
+	siginfo_t info;		/* what Linux would have sent */
+};
+
+static struct chld_note *notes;
+static size_t nnotes, notes_cap;
+
+static void note_push(pid_t tgid, const siginfo_t *info)
+{
+	if (nnotes == notes_cap) {
+		size_t cap = notes_cap ? notes_cap * 2 : 16;
+		struct chld_note *bigger = realloc(notes, cap * sizeof(*notes));
+
+		if (bigger == NULL)
+			return; /* the SIGCHLD keeps kill(2)'s siginfo */
+		notes = bigger;
+		notes_cap = cap;
+	}
+	notes[nnotes].tgid = tgid;
+	notes[nnotes].info = *info;
+	nnotes++;
+}
+
+/*
+ * Takes the first note for @tgid and drops the others: standard signals do
+ * not queue, so the ones sent while it was pending were merged into it, as
+ * they would have been natively.
+ */
+static bool note_take(pid_t tgid, siginfo_t *info)
+{
+	bool found = false;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < nnotes; i++) {
+		if (notes[i].tgid != tgid) {
+			notes[kept++] = notes[i];
+			continue;
+		}
+		if (!found) {
+			*info = notes[i].info;
+			found = true;
+		}
+	}
+	nnotes = kept;
+	return found;
+}
+
+bool ptv_loop_fix_sigchld(struct ptv_loop *loop, struct ptv_task *t)
+{
+	siginfo_t si, fixed;
+
+	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_signo != SIGCHLD)
+		return false;
+	if (si.si_code != SI_USER || si.si_pid != loop->self) {
+		/* A native SIGCHLD: ours, sent meanwhile, merged into it. */
+		note_take(t->tgid, &fixed);
+		return false;
+	}
+	if (!note_take(t->tgid, &fixed))
+		return false;
+	ptv_host_setsiginfo(t->tid, &fixed);
+	return true;
+}
+
+static uid_t real_uid_of(pid_t tid)
+{
+	struct ptv_proc_creds c;
+
+	return ptv_proc_creds(tid, &c) == 0 ? c.uid[0] : 0;
+}
+
+static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
+			int sig, bool signal_stop, ptv_tid_t sender)
+{
+	struct ptv_loop *loop = ctx;
+
+	if (how == PTV_VRESUME_LISTEN) {
+		t->host_state = PTV_HOST_LISTENING;
+		return ptv_host_listen(t->tid);
+	}
+	if (signal_stop && sig != 0) {
+		siginfo_t si;
+
+		/* kernel/signal.c:ptrace_signal(): a changed signal is SI_USER. */
+		if (ptv_host_getsiginfo(t->tid, &si) == 0 && si.si_signo != sig) {
+			memset(&si, 0, sizeof(si));
+			si.si_signo = sig;
+			si.si_code = SI_USER;
+			si.si_pid = sender;
+			si.si_uid = sender ? real_uid_of(sender) : 0;
+			ptv_host_setsiginfo(t->tid, &si);
+		}
+	}
+	ptv_loop_resume(loop, t, sig);
+	return 0;
+}
+
+static int iface_interrupt(void *ctx, struct ptv_task *t)
+{
+	(void)ctx;
+	return ptv_host_interrupt(t->tid);
+}
+
+static int iface_send_signal(void *ctx, struct ptv_task *t, int sig)
+{
+	(void)ctx;
+	return ptv_host_send_signal(t->tgid, t->tid, sig);
+}
+
+static void iface_notify_parent(void *ctx, struct ptv_task *parent,
+				struct ptv_task *child, int why, int status)
+{
+	struct ptv_loop *loop = ctx;
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGCHLD;
+	si.si_code = why;
+	si.si_pid = ptv_guest_pid(child->tid);
+	si.si_uid = real_uid_of(child->tid);
+	si.si_status = status;
+	note_push(parent->tgid, &si);
+	if (kill(parent->tgid, SIGCHLD) < 0)
+		note_take(parent->tgid, &si);
+	(void)loop;
+}
+
+/* Wakes the group's threads asleep in a wait vehicle (syscalls/wait.c). */
+static void iface_wake_waiters(void *ctx, ptv_tid_t tgid)
+{
+	struct ptv_loop *loop = ctx;
+	struct ptv_tasks *tasks = &loop->k.tasks;
+
+	for (size_t i = 0; i < tasks->nslots; i++) {
+		struct ptv_task *t = tasks->slots[i];
+
+		if (t == NULL || (uintptr_t)t == 1 || t->tgid != tgid ||
+		    t->wait == NULL || t->ptvisor_interrupt)
+			continue;
+		if (ptv_host_interrupt(t->tid) == 0) {
+			t->ptvisor_interrupt = true;
+			ptv_log("[%d] woken: a virtual event is ready for its wait",
+				t->tid);
+		}
+	}
+}
+
+static int iface_pgid_of(void *ctx, struct ptv_task *t)
+{
+	(void)ctx;
+	return getpgid(t->tid);
+}
+
+/*
+ * kernel/ptrace.c:__ptrace_may_access(PTRACE_MODE_ATTACH_REALCREDS): the
+ * tracer's real uid and gid must match the target's real, effective and
+ * saved ones, and the target must be dumpable, unless the tracer has
+ * CAP_SYS_PTRACE. Guests share one user namespace with the supervisor.
+ */
+static int iface_may_attach(void *ctx, struct ptv_task *tracer,
+			    struct ptv_task *target)
+{
+	struct ptv_proc_creds tc, gc;
+	bool ids_match;
+
+	(void)ctx;
+	if (ptv_proc_creds(tracer->tid, &tc) < 0 ||
+	    ptv_proc_creds(target->tid, &gc) < 0)
+		return -EPERM;
+	if (tc.cap_eff & CAP_SYS_PTRACE_BIT)
+		return 0;
+	ids_match = tc.uid[0] == gc.uid[0] && tc.uid[0] == gc.uid[1] &&
+		    tc.uid[0] == gc.uid[2] && tc.gid[0] == gc.gid[0] &&
+		    tc.gid[0] == gc.gid[1] && tc.gid[0] == gc.gid[2];
+	if (!ids_match || !ptv_proc_dumpable(target->tid, gc.uid[1]))
+		return -EPERM;
+	return 0;
+}
+
+/* security_ptrace_traceme(): no Yama policy yet (ptrace_scope 0). */
+static int iface_may_traceme(void *ctx, struct ptv_task *parent,
+			     struct ptv_task *child)
+{
+	(void)ctx;
+	(void)parent;
+	(void)child;
+	return 0;
+}
+
+const struct ptv_host_iface ptv_loop_host_iface = {
+	.resume = iface_resume,
+	.interrupt = iface_interrupt,
+	.send_signal = iface_send_signal,
+	.notify_parent = iface_notify_parent,
+	.wake_waiters = iface_wake_waiters,
+	.pgid_of = iface_pgid_of,
+	.may_attach = iface_may_attach,
+	.may_traceme = iface_may_traceme,
+};

@@ -1,0 +1,24 @@
+/* Facts about host tasks read from /proc. */
+#ifndef PTV_PLATFORM_PROCFS_H
+#define PTV_PLATFORM_PROCFS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ptv_proc_creds {
+	uid_t uid[4];		/* real, effective, saved, fs */
+	gid_t gid[4];
+	uint64_t cap_eff;	/* effective capabilities */
+};
+
+/* Reads /proc/TID/status; returns 0 or -errno (-ESRCH when it is gone). */
+int ptv_proc_creds(pid_t tid, struct ptv_proc_creds *creds);
+
+/* The pid a pidfd of @tid refers to (/proc/TID/fdinfo/FD), or -errno. */
+int ptv_proc_pidfd_pid(pid_t tid, int fd);
+
+/* True if the task is dumpable: its /proc/TID is owned by its euid. */
+bool ptv_proc_dumpable(pid_t tid, uid_t euid);
+
+#endif

@@ -1,0 +1,282 @@
+/*
+ * ptrace(2) for guests. The request is validated and its relation and
+ * stop transitions made in the kernel model (kernel/ptrace.c), in Linux's
+ * order (kernel/ptrace.c:SYSCALL_DEFINE4(ptrace)); data requests on a
+ * tracee in a virtual stop act on it directly, because a virtual stop is a
+ * host stop (DESIGN.md, invariant 1), with the tracer's memory as source
+ * or destination.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <linux/ptrace.h>
+
+#include "../common/log.h"
+#include "../common/names.h"
+#include "../platform/host.h"
+#include "../platform/mem.h"
+#include "syscalls.h"
+
+/* The largest register set copied (NT_X86_XSTATE with AVX-512 is ~2.7 KiB). */
+#define MAX_REGSET 16384
+
+/* Copies @len bytes of tracer memory to the supervisor. */
+static int from_tracer(pid_t tracer, uint64_t addr, void *buf, size_t len)
+{
+	return ptv_mem_read(tracer, addr, buf, len) < 0 ? -EFAULT : 0;
+}
+
+static int to_tracer(pid_t tracer, uint64_t addr, const void *buf, size_t len)
+{
+	return ptv_mem_write(tracer, addr, buf, len) < 0 ? -EFAULT : 0;
+}
+
+/* PEEKTEXT/PEEKDATA/PEEKUSER: the word goes to *data (the raw syscall). */
+static long peek(pid_t tracer, pid_t tracee, long request, uint64_t addr,
+		 uint64_t data)
+{
+	unsigned long word;
+	long r = ptv_host_request(request, tracee, addr, (unsigned long)&word);
+
+	if (r < 0)
+		return r;
+	return to_tracer(tracer, data, &word, sizeof(word));
+}
+
+/* A fixed-size block out of the tracee (GETREGS, GETFPREGS, GETSIGINFO...). */
+static long get_block(pid_t tracer, pid_t tracee, long request, uint64_t addr,
+		      uint64_t data, size_t size)
+{
+	char buf[1024];
+	long r;
+
+	if (size > sizeof(buf))
+		return -EIO;
+	r = ptv_host_request(request, tracee, addr, (unsigned long)buf);
+	if (r < 0)
+		return r;
+	return to_tracer(tracer, data, buf, size);
+}
+
+static long set_block(pid_t tracer, pid_t tracee, long request, uint64_t addr,
+		      uint64_t data, size_t size)
+{
+	char buf[1024];
+	long r;
+
+	if (size > sizeof(buf))
+		return -EIO;
+	r = from_tracer(tracer, data, buf, size);
+	if (r < 0)
+		return r;
+	return ptv_host_request(request, tracee, addr, (unsigned long)buf);
+}
+
+/* GETREGSET/SETREGSET: an iovec in the tracer; iov_len is updated. */
+static long regset(pid_t tracer, pid_t tracee, long request, uint64_t type,
+		   uint64_t data)
+{
+	struct iovec tracer_iov, local;
+	long r;
+
+	if (from_tracer(tracer, data, &tracer_iov, sizeof(tracer_iov)) < 0)
+		return -EFAULT;
+	local.iov_len = tracer_iov.iov_len < MAX_REGSET ? tracer_iov.iov_len
+							: MAX_REGSET;
+	local.iov_base = calloc(1, local.iov_len ? local.iov_len : 1);
+	if (local.iov_base == NULL)
+		return -ENOMEM;
+	if (request == PTRACE_SETREGSET &&
+	    from_tracer(tracer, (uintptr_t)tracer_iov.iov_base, local.iov_base,
+			local.iov_len) < 0) {
+		free(local.iov_base);
+		return -EFAULT;
+	}
+	r = ptv_host_request(request, tracee, type, (unsigned long)&local);
+	if (r == 0 && request == PTRACE_GETREGSET) {
+		if (to_tracer(tracer, (uintptr_t)tracer_iov.iov_base,
+			      local.iov_base, local.iov_len) < 0)
+			r = -EFAULT;
+		tracer_iov.iov_len = local.iov_len;
+		if (r == 0 && to_tracer(tracer, data, &tracer_iov,
+					sizeof(tracer_iov)) < 0)
+			r = -EFAULT;
+	}
+	free(local.iov_base);
+	return r;
+}
+
+/* PTRACE_PEEKSIGINFO: struct ptrace_peeksiginfo_args at addr, array at data. */
+static long peeksiginfo(pid_t tracer, pid_t tracee, uint64_t addr,
+			uint64_t data)
+{
+	struct ptrace_peeksiginfo_args args;
+	siginfo_t *buf;
+	long r;
+
+	if (from_tracer(tracer, addr, &args, sizeof(args)) < 0)
+		return -EFAULT;
+	if (args.nr > 1024)
+		args.nr = 1024;
+	buf = calloc(args.nr ? args.nr : 1, sizeof(*buf));
+	if (buf == NULL)
+		return -ENOMEM;
+	r = ptv_host_request(PTRACE_PEEKSIGINFO, tracee, (unsigned long)&args,
+			     (unsigned long)buf);
+	if (r > 0 && to_tracer(tracer, data, buf, (size_t)r * sizeof(*buf)) < 0)
+		r = -EFAULT;
+	free(buf);
+	return r;
+}
+
+/* Requests that move data between a stopped tracee and its tracer. */
+static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
+			 uint64_t addr, uint64_t data)
+{
+	pid_t tid = tracee->tid;
+
+	switch (request) {
+	case PTRACE_PEEKTEXT:
+	case PTRACE_PEEKDATA:
+	case PTRACE_PEEKUSR:
+		return peek(tracer, tid, request, addr, data);
+	case PTRACE_POKETEXT:
+	case PTRACE_POKEDATA:
+	case PTRACE_POKEUSR:
+		return ptv_host_request(request, tid, addr, data);
+	case PTRACE_GETREGS:
+		return get_block(tracer, tid, request, 0, data,
+				 sizeof(struct user_regs_struct));
+	case PTRACE_SETREGS:
+		return set_block(tracer, tid, request, 0, data,
+				 sizeof(struct user_regs_struct));
+	case PTRACE_GETFPREGS:
+		return get_block(tracer, tid, request, 0, data,
+				 sizeof(struct user_fpregs_struct));
+	case PTRACE_SETFPREGS:
+		return set_block(tracer, tid, request, 0, data,
+				 sizeof(struct user_fpregs_struct));
+	case PTRACE_GETSIGINFO:
+		return get_block(tracer, tid, request, 0, data, sizeof(siginfo_t));
+	case PTRACE_SETSIGINFO:
+		return set_block(tracer, tid, request, 0, data, sizeof(siginfo_t));
+	case PTRACE_GETSIGMASK:
+		if (addr != sizeof(uint64_t))
+			return -EINVAL;
+		return get_block(tracer, tid, request, addr, data, sizeof(uint64_t));
+	case PTRACE_SETSIGMASK:
+		if (addr != sizeof(uint64_t))
+			return -EINVAL;
+		return set_block(tracer, tid, request, addr, data, sizeof(uint64_t));
+	case PTRACE_GETREGSET:
+	case PTRACE_SETREGSET:
+		return regset(tracer, tid, request, addr, data);
+	case PTRACE_PEEKSIGINFO:
+		return peeksiginfo(tracer, tid, addr, data);
+	case PTRACE_GETEVENTMSG:
+		return to_tracer(tracer, data, &tracee->event_msg,
+				 sizeof(tracee->event_msg));
+	case PTRACE_GET_SYSCALL_INFO: {
+		char buf[sizeof(struct ptrace_syscall_info) + 64];
+		long n = ptv_host_request(request, tid, sizeof(buf),
+					  (unsigned long)buf);
+
+		if (n > 0 && to_tracer(tracer, data, buf,
+				       (size_t)n < addr ? (size_t)n : addr) < 0)
+			return -EFAULT;
+		return n;
+	}
+	case PTRACE_ARCH_PRCTL:
+	case PTRACE_GET_THREAD_AREA:
+	case PTRACE_SET_THREAD_AREA:
+		/* Arguments the host reads in place would be our addresses. */
+		return -EIO;
+	}
+	return -EIO;
+}
+
+static enum ptv_vresume resume_kind(long request)
+{
+	switch (request) {
+	case PTRACE_SYSCALL:
+		return PTV_VRESUME_SYSCALL;
+	case PTRACE_SINGLESTEP:
+		return PTV_VRESUME_SINGLESTEP;
+	case PTRACE_SYSEMU:
+		return PTV_VRESUME_SYSEMU;
+	case PTRACE_SYSEMU_SINGLESTEP:
+		return PTV_VRESUME_SYSEMU_SINGLESTEP;
+	}
+	return PTV_VRESUME_CONT;
+}
+
+static long tracee_request(struct ptv_syscall_env *env, struct ptv_task *caller,
+			   long request, pid_t pid, uint64_t addr, uint64_t data)
+{
+	struct ptv_task *tracee;
+	bool ignore_state = request == PTRACE_KILL || request == PTRACE_INTERRUPT;
+	int r = ptv_ptrace_check_attach(env->k, caller, pid, ignore_state, &tracee);
+
+	if (r < 0)
+		return r;
+	switch (request) {
+	case PTRACE_SETOPTIONS:
+		return ptv_ptrace_setoptions(env->k, tracee, data);
+	case PTRACE_CONT:
+	case PTRACE_SYSCALL:
+	case PTRACE_SINGLESTEP:
+	case PTRACE_SYSEMU:
+	case PTRACE_SYSEMU_SINGLESTEP:
+		return ptv_ptrace_resume(env->k, tracee, resume_kind(request), data);
+	case PTRACE_DETACH:
+		return ptv_ptrace_detach(env->k, tracee, data);
+	case PTRACE_KILL:
+		return ptv_ptrace_kill(env->k, tracee);
+	case PTRACE_INTERRUPT:
+		return ptv_ptrace_interrupt(env->k, tracee);
+	case PTRACE_LISTEN:
+		return ptv_ptrace_listen(env->k, tracee);
+	}
+	return data_request(tracee, caller->tid, request, addr, data);
+}
+
+void ptv_sys_ptrace(struct ptv_syscall_env *env, struct ptv_task *caller,
+		    const struct ptv_syscall *call, struct ptv_syscall_outcome *out)
+{
+	long request = (long)call->args[0];
+	pid_t pid = (pid_t)call->args[1];
+	uint64_t addr = call->args[2], data = call->args[3];
+	long r;
+
+	if (call->abi == PTV_ABI_I386) {
+		/* compat_sys_ptrace's layouts are not emulated yet. */
+		request = (int32_t)request;
+		addr = (uint32_t)addr;
+		data = (uint32_t)data;
+	}
+	if (request == PTRACE_TRACEME) {
+		r = ptv_ptrace_traceme(env->k, caller);
+	} else if (request == PTRACE_ATTACH || request == PTRACE_SEIZE) {
+		r = ptv_ptrace_attach(env->k, caller, pid,
+				      request == PTRACE_SEIZE, addr, data);
+		/* Guests can never reach a process outside the guests. */
+		if (r == -ESRCH && pid > 0 && kill(pid, 0) == 0)
+			r = -EPERM;
+	} else if (call->abi == PTV_ABI_I386 &&
+		   request != PTRACE_CONT && request != PTRACE_DETACH &&
+		   request != PTRACE_KILL && request != PTRACE_SYSCALL &&
+		   request != PTRACE_SETOPTIONS) {
+		r = -EIO;
+	} else {
+		r = tracee_request(env, caller, request, pid, addr, data);
+	}
+	ptv_log("[%d] ptrace(%s, %d, %#llx, %#llx) = %ld%s%s", caller->tid,
+		ptv_request_name(request), pid, (unsigned long long)addr,
+		(unsigned long long)data, r, r < 0 ? " " : "",
+		r < 0 ? ptv_errno_name((int)-r) : "");
+	out->action = PTV_SYSCALL_RETURN;
+	out->result = r;
+}

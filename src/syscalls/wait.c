@@ -1,0 +1,316 @@
+/*
+ * wait4, waitid and i386 waitpid for guests: virtual events (tracees'
+ * stops and exits) merged with real children's, with Linux's blocking and
+ * signal semantics (DESIGN.md, "Blocking wait: the mechanism"):
+ *
+ *  - a ready virtual event completes the call without running it;
+ *  - otherwise the native wait runs, with its syscall-exit stop requested;
+ *    if it finds no real child (-ECHILD) while virtual tracees exist, a
+ *    WNOHANG wait returns 0, and a blocking one sleeps in pause(2) instead;
+ *  - a virtual event arriving meanwhile interrupts the sleeper
+ *    (PTRACE_INTERRUPT), whose wait is then restarted and completes;
+ *  - a real signal arriving in pause(2) gets the wait's own registers back
+ *    with -ERESTARTSYS, so the wait's restart rules apply.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+
+#include "../common/log.h"
+#include "../common/names.h"
+#include "../platform/host.h"
+#include "../platform/mem.h"
+#include "../platform/procfs.h"
+#include "syscalls.h"
+
+/* include/linux/errno.h: the kernel's internal restart codes. */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+
+#define I386_NR_waitpid 7
+#define I386_NR_wait4 114
+#define I386_NR_waitid 284
+#define I386_NR_pause 29
+#define P_PIDFD_ID 3
+
+enum ptv_wait_state {
+	PTV_WAIT_NATIVE,	/* the native wait runs; its exit stop is ours */
+	PTV_WAIT_PAUSE,		/* asleep in pause(2) for a virtual event */
+};
+
+struct ptv_wait {
+	enum ptv_wait_state state;
+	struct user_regs_struct regs;	/* at the seccomp stop of the wait */
+	int abi;
+	bool is_waitid;
+	struct ptv_wait_req req;
+	uint64_t status_addr;		/* int * (wait4) or siginfo_t * (waitid) */
+	uint64_t rusage_addr;
+};
+
+/* The decoded call; false if the native call must judge its arguments. */
+static bool decode(struct ptv_task *caller, const struct ptv_syscall *call,
+		   struct ptv_wait *w)
+{
+	bool i386 = call->abi == PTV_ABI_I386;
+	int pid, options;
+
+	memset(w, 0, sizeof(*w));
+	w->abi = call->abi;
+	w->is_waitid = call->nr == (i386 ? I386_NR_waitid : SYS_waitid);
+	if (w->is_waitid) {
+		int which = (int)call->args[0];
+
+		pid = (int)call->args[1];
+		w->status_addr = call->args[2];
+		options = (int)call->args[3];
+		w->rusage_addr = call->args[4];
+		if (options & ~(PTV_WNOHANG | PTV_WNOWAIT | PTV_WEXITED |
+				PTV_WSTOPPED | PTV_WCONTINUED | PTV_WNOTHREAD |
+				PTV_WCLONE | PTV_WALL))
+			return false;
+		if (!(options & (PTV_WEXITED | PTV_WSTOPPED | PTV_WCONTINUED)))
+			return false;
+		switch (which) {
+		case PTV_P_ALL:
+			w->req.idtype = PTV_P_ALL;
+			break;
+		case PTV_P_PID:
+			if (pid <= 0)
+				return false;
+			w->req.idtype = PTV_P_PID;
+			w->req.id = pid;
+			break;
+		case PTV_P_PGID:
+			if (pid < 0)
+				return false;
+			w->req.idtype = PTV_P_PGID;
+			w->req.id = pid ? pid : getpgid(caller->tid);
+			break;
+		case P_PIDFD_ID:
+			pid = ptv_proc_pidfd_pid(caller->tid, pid);
+			if (pid <= 0)
+				return false;
+			w->req.idtype = PTV_P_PID;
+			w->req.id = pid;
+			break;
+		default:
+			return false;
+		}
+	} else {
+		pid = (int)call->args[0];
+		w->status_addr = call->args[1];
+		options = (int)call->args[2];
+		w->rusage_addr = call->nr == I386_NR_waitpid && i386 ? 0
+								     : call->args[3];
+		if (options & ~(PTV_WNOHANG | PTV_WSTOPPED | PTV_WCONTINUED |
+				PTV_WNOTHREAD | PTV_WCLONE | PTV_WALL))
+			return false;
+		options |= PTV_WEXITED;
+		if (pid == -1) {
+			w->req.idtype = PTV_P_ALL;
+		} else if (pid < 0) {
+			if (pid == (int)0x80000000)
+				return false;
+			w->req.idtype = PTV_P_PGID;
+			w->req.id = -pid;
+		} else if (pid == 0) {
+			w->req.idtype = PTV_P_PGID;
+			w->req.id = getpgid(caller->tid);
+		} else {
+			w->req.idtype = PTV_P_PID;
+			w->req.id = pid;
+		}
+	}
+	w->req.options = options;
+	return true;
+}
+
+/* Writes the waitid siginfo fields the kernel writes (kernel/exit.c). */
+static int write_waitid_info(pid_t tid, const struct ptv_wait *w,
+			     const struct ptv_wait_result *res)
+{
+	/* si_signo, si_errno, si_code, then si_pid, si_uid, si_status. */
+	int32_t head[3] = { res ? 17 /* SIGCHLD */ : 0, 0,
+			    res ? res->cld_code : 0 };
+	int32_t chld[3] = { res ? res->pid : 0, 0, res ? res->cld_status : 0 };
+	/* The union starts at 16 on x86_64, at 12 in the i386 layout. */
+	uint64_t union_at = w->abi == PTV_ABI_I386 ? 12 : 16;
+	int r;
+
+	if (res) {
+		struct ptv_proc_creds c;
+
+		if (ptv_proc_creds(res->pid, &c) == 0)
+			chld[1] = (int32_t)c.uid[0];
+	}
+	r = ptv_mem_write(tid, w->status_addr, head, sizeof(head));
+	if (r == 0)
+		r = ptv_mem_write(tid, w->status_addr + union_at, chld,
+				  sizeof(chld));
+	return r;
+}
+
+/* struct rusage: zeroed (the tracee's own times are not modelled yet). */
+static int write_rusage(pid_t tid, const struct ptv_wait *w)
+{
+	/* 144 bytes on x86_64; compat_rusage is 72 bytes. */
+	static const char zeros[144];
+
+	if (w->rusage_addr == 0)
+		return 0;
+	return ptv_mem_write(tid, w->rusage_addr, zeros,
+			     w->abi == PTV_ABI_I386 ? 72 : sizeof(zeros));
+}
+
+/* Completes the wait with @res (NULL: WNOHANG and nothing to report). */
+static long complete(pid_t tid, const struct ptv_wait *w,
+		     const struct ptv_wait_result *res)
+{
+	if (w->is_waitid) {
+		if (w->status_addr && write_waitid_info(tid, w, res) < 0)
+			return -EFAULT;
+		if (res && write_rusage(tid, w) < 0)
+			return -EFAULT;
+		return 0;
+	}
+	if (res == NULL)
+		return 0;
+	if (w->status_addr &&
+	    ptv_mem_write(tid, w->status_addr, &res->status, sizeof(int)) < 0)
+		return -EFAULT;
+	if (write_rusage(tid, w) < 0)
+		return -EFAULT;
+	return res->pid;
+}
+
+void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
+		  const struct ptv_syscall *call, struct ptv_syscall_outcome *out)
+{
+	struct ptv_wait_result res;
+	struct ptv_wait w;
+	int r;
+
+	out->action = PTV_SYSCALL_RUN;
+	out->result = 0;
+	/* Fast path: the caller's group traces nobody. */
+	if (env->k->traced == NULL || !decode(caller, call, &w))
+		return;
+	r = ptv_wait_virtual(env->k, caller, &w.req, &res);
+	if (r < 0)
+		return; /* no virtual tracee matches: the native wait is exact */
+	if (r == 1) {
+		out->action = PTV_SYSCALL_RETURN;
+		out->result = complete(call->tid, &w, &res);
+		ptv_log("[%d] wait reports virtual event of %d (status %#x)",
+			call->tid, res.pid, res.status);
+		return;
+	}
+	/* Nothing virtual is ready: the native wait runs first. */
+	if (ptv_host_getregs(call->tid, &w.regs) < 0)
+		return;
+	caller->wait = malloc(sizeof(w));
+	if (caller->wait == NULL)
+		return;
+	w.state = PTV_WAIT_NATIVE;
+	*caller->wait = w;
+	out->action = PTV_SYSCALL_RUN_TO_EXIT;
+}
+
+bool ptv_wait_needs_exit_stop(const struct ptv_task *t)
+{
+	return t->wait && t->wait->state == PTV_WAIT_NATIVE;
+}
+
+void ptv_wait_forget(struct ptv_task *t)
+{
+	free(t->wait);
+	t->wait = NULL;
+}
+
+static bool is_restart_code(long rax)
+{
+	return rax == -ERESTARTSYS || rax == -ERESTARTNOINTR ||
+	       rax == -ERESTARTNOHAND || rax == -ERESTART_RESTARTBLOCK;
+}
+
+void ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t)
+{
+	struct ptv_wait *w = t->wait;
+	struct user_regs_struct regs;
+	struct ptv_wait_result res;
+
+	if (ptv_host_getregs(t->tid, &regs) < 0) {
+		ptv_wait_forget(t);
+		return;
+	}
+	if ((long)regs.rax != -ECHILD) {
+		ptv_wait_forget(t); /* a real result, or a signal's restart */
+		return;
+	}
+	/* No real child: only virtual tracees can satisfy it. */
+	if (ptv_wait_virtual(env->k, t, &w->req, &res) == 1) {
+		regs.rax = (unsigned long long)complete(t->tid, w, &res);
+	} else if (w->req.options & PTV_WNOHANG) {
+		regs.rax = (unsigned long long)complete(t->tid, w, NULL);
+	} else {
+		/* Sleep in pause(2): re-execute the syscall instruction. */
+		regs.rax = w->abi == PTV_ABI_I386 ? I386_NR_pause : SYS_pause;
+		regs.rip -= 2;
+		w->state = PTV_WAIT_PAUSE;
+		ptv_log("[%d] wait sleeps in pause(2) for a virtual event", t->tid);
+		ptv_host_setregs(t->tid, &regs);
+		return;
+	}
+	ptv_wait_forget(t);
+	ptv_host_setregs(t->tid, &regs);
+}
+
+/* Puts the wait's own registers back with @code as its return value. */
+static void restore_wait(struct ptv_task *t, long code)
+{
+	struct user_regs_struct regs = t->wait->regs;
+
+	regs.rax = (unsigned long long)code;
+	ptv_host_setregs(t->tid, &regs);
+	ptv_wait_forget(t);
+}
+
+void ptv_wait_at_wakeup(struct ptv_syscall_env *env, struct ptv_task *t)
+{
+	(void)env;
+	/*
+	 * Restart the wait itself, whether pause(2) was running or about to
+	 * run: -ERESTARTNOINTR makes the kernel re-execute orig_rax (the
+	 * wait) at the syscall instruction (arch/x86/kernel/signal.c), where
+	 * the filter traps it again and the ready event completes it.
+	 */
+	if (t->wait->state == PTV_WAIT_PAUSE)
+		restore_wait(t, -ERESTARTNOINTR);
+}
+
+void ptv_wait_at_signal(struct ptv_syscall_env *env, struct ptv_task *t)
+{
+	struct user_regs_struct regs;
+
+	(void)env;
+	if (t->wait->state != PTV_WAIT_PAUSE) {
+		ptv_wait_forget(t);
+		return;
+	}
+	/*
+	 * The wait, interrupted: -ERESTARTSYS gives EINTR without SA_RESTART,
+	 * a restart with it, and a restart for an ignored signal, as for the
+	 * native wait (kernel/exit.c:do_wait).
+	 */
+	if (ptv_host_getregs(t->tid, &regs) == 0 && !is_restart_code((long)regs.rax) &&
+	    (long)regs.rip != (long)t->wait->regs.rip - 2) {
+		ptv_wait_forget(t);
+		return;
+	}
+	restore_wait(t, -ERESTARTSYS);
+}
