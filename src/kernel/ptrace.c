@@ -434,6 +434,8 @@ bool ptv_ptrace_clone(struct ptv_kernel *k, struct ptv_task *parent,
 	*sigstop = !child->seized;
 	if (*sigstop)
 		child->sigfix = PTV_SIGFIX_CHILD_SIGSTOP;
+	else
+		child->autoattach_trap = true;
 	return true;
 }
 

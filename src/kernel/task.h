@@ -96,6 +96,8 @@ struct ptv_task {
 				   parent's clone event says who traces it */
 	bool clone_seen;	/* its parent's clone event was handled */
 	bool awaiting_sigstop;	/* auto-attached unseized: starts with SIGSTOP */
+	bool autoattach_trap;	/* auto-attached seized: starts in a
+				   PTRACE_EVENT_STOP trap */
 };
 
 /*

@@ -186,8 +186,9 @@ static void start_new_task(struct ptv_loop *loop, struct ptv_task *child,
 		ptv_loop_resume(loop, child, 0);
 		return;
 	}
-	if (child->tracer && !sigstop) {
+	if (child->tracer && child->autoattach_trap) {
 		/* Seized: it starts in a PTRACE_EVENT_STOP trap. */
+		child->autoattach_trap = false;
 		ptv_vstop_event(&loop->k, child, PTV_EVENT_STOP, 0);
 		return;
 	}
