@@ -1,0 +1,450 @@
+/*
+ * Unit tests of the virtual ptrace state machine (src/kernel/ptrace.c)
+ * against a fake platform that records the host actions asked for.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <errno.h>
+#include <cmocka.h>
+
+#include "kernel/abi.h"
+#include "kernel/ptrace.h"
+
+/* ---- the fake platform ---- */
+struct fake {
+	int resumes, interrupts, signals, notifies, wakes;
+	int last_resume_sig, last_signal, last_notify_why, last_notify_status;
+	enum ptv_vresume last_how;
+	ptv_tid_t last_signal_tid, last_resume_tid;
+	int deny_attach;
+};
+
+static struct fake fake;
+
+static int f_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
+		    int sig, bool signal_stop, ptv_tid_t sender)
+{
+	(void)ctx; (void)signal_stop; (void)sender;
+	fake.resumes++;
+	fake.last_how = how;
+	fake.last_resume_sig = sig;
+	fake.last_resume_tid = t->tid;
+	return 0;
+}
+static int f_interrupt(void *ctx, struct ptv_task *t)
+{
+	(void)ctx; (void)t;
+	fake.interrupts++;
+	return 0;
+}
+static int f_send_signal(void *ctx, struct ptv_task *t, int sig)
+{
+	(void)ctx;
+	fake.signals++;
+	fake.last_signal = sig;
+	fake.last_signal_tid = t->tid;
+	return 0;
+}
+static void f_notify(void *ctx, struct ptv_task *parent, struct ptv_task *child,
+		     int why, int status)
+{
+	(void)ctx; (void)parent; (void)child;
+	fake.notifies++;
+	fake.last_notify_why = why;
+	fake.last_notify_status = status;
+}
+static void f_wake(void *ctx, ptv_tid_t tgid)
+{
+	(void)ctx; (void)tgid;
+	fake.wakes++;
+}
+static int f_pgid(void *ctx, struct ptv_task *t)
+{
+	(void)ctx;
+	return t->tgid;
+}
+static int f_may_attach(void *ctx, struct ptv_task *a, struct ptv_task *b)
+{
+	(void)ctx; (void)a; (void)b;
+	return fake.deny_attach ? -EPERM : 0;
+}
+static int f_may_traceme(void *ctx, struct ptv_task *a, struct ptv_task *b)
+{
+	(void)ctx; (void)a; (void)b;
+	return 0;
+}
+
+static const struct ptv_host_iface fake_iface = {
+	.resume = f_resume, .interrupt = f_interrupt,
+	.send_signal = f_send_signal, .notify_parent = f_notify,
+	.wake_waiters = f_wake, .pgid_of = f_pgid,
+	.may_attach = f_may_attach, .may_traceme = f_may_traceme,
+};
+
+static struct ptv_kernel k;
+
+/* A process (single-threaded group) with real parent @parent. */
+static struct ptv_task *proc(ptv_tid_t tid, ptv_tid_t parent)
+{
+	struct ptv_task *t = ptv_task_add(&k.tasks, tid, tid);
+
+	assert_non_null(t);
+	t->parent_tid = parent;
+	t->parent_tgid = parent;
+	t->attached = true;
+	return t;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&fake, 0, sizeof(fake));
+	ptv_kernel_init(&k, &fake_iface, NULL);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ptv_kernel_destroy(&k);
+	return 0;
+}
+
+static struct ptv_wait_req any_wait(void)
+{
+	return (struct ptv_wait_req){ .idtype = PTV_P_ALL,
+				      .options = PTV_WEXITED | PTV_WALL };
+}
+
+/* ---- tests ---- */
+
+static void traceme_links_real_parent(void **state)
+{
+	struct ptv_task *p = proc(100, 1), *c = proc(101, 100);
+
+	(void)state;
+	assert_int_equal(ptv_ptrace_traceme(&k, c), 0);
+	assert_ptr_equal(c->tracer, p);
+	assert_false(c->seized);
+	/* "Are we already being traced?" */
+	assert_int_equal(ptv_ptrace_traceme(&k, c), -EPERM);
+}
+
+static void traceme_without_guest_parent_fails(void **state)
+{
+	struct ptv_task *c = proc(101, 99);
+
+	(void)state;
+	assert_int_equal(ptv_ptrace_traceme(&k, c), -EPERM);
+	assert_null(c->tracer);
+}
+
+static void attach_checks_in_linux_order(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 1), *c = proc(300, 1);
+	struct ptv_task *a2 = ptv_task_add(&k.tasks, 101, 100);
+
+	(void)state;
+	assert_int_equal(ptv_ptrace_attach(&k, a, 999, false, 0, 0), -ESRCH);
+	assert_int_equal(ptv_ptrace_attach(&k, a, 101, false, 0, 0), -EPERM);
+	(void)a2;
+	/* SEIZE: addr != 0 and unknown options are EIO before anything else. */
+	assert_int_equal(ptv_ptrace_attach(&k, a, 999, true, 8, 0), -EIO);
+	assert_int_equal(ptv_ptrace_attach(&k, a, 200, true, 0, 1u << 30), -EIO);
+	fake.deny_attach = 1;
+	assert_int_equal(ptv_ptrace_attach(&k, a, 200, false, 0, 0), -EPERM);
+	fake.deny_attach = 0;
+	assert_int_equal(ptv_ptrace_attach(&k, a, 200, false, 0, 0), 0);
+	assert_int_equal(fake.last_signal, PTV_SIGSTOP);
+	assert_int_equal(fake.last_signal_tid, 200);
+	assert_int_equal(b->sigfix, PTV_SIGFIX_ATTACH_SIGSTOP);
+	/* Already traced. */
+	assert_int_equal(ptv_ptrace_attach(&k, c, 200, false, 0, 0), -EPERM);
+	/* SEIZE sends no signal and keeps the options. */
+	fake.signals = 0;
+	assert_int_equal(ptv_ptrace_attach(&k, a, 300, true, 0,
+					   PTV_O_TRACESYSGOOD | PTV_O_EXITKILL), 0);
+	assert_int_equal(fake.signals, 0);
+	assert_true(c->seized);
+	assert_int_equal(c->options, PTV_O_TRACESYSGOOD | PTV_O_EXITKILL);
+}
+
+static void requests_need_a_stopped_tracee_of_the_caller(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 100), *x = proc(300, 1);
+	struct ptv_task *out = NULL;
+
+	(void)state;
+	assert_int_equal(ptv_ptrace_traceme(&k, b), 0);
+	/* Running: ESRCH, except for KILL and INTERRUPT (ignore_state). */
+	assert_int_equal(ptv_ptrace_check_attach(&k, a, 200, false, &out), -ESRCH);
+	assert_int_equal(ptv_ptrace_check_attach(&k, a, 200, true, &out), 0);
+	/* Not the caller's tracee. */
+	assert_int_equal(ptv_ptrace_check_attach(&k, x, 200, true, &out), -ESRCH);
+	ptv_vstop_signal(&k, b, PTV_SIGUSR1);
+	assert_int_equal(ptv_ptrace_check_attach(&k, a, 200, false, &out), 0);
+	assert_ptr_equal(out, b);
+	/* Invalid signal: EIO, and the tracee stays stopped. */
+	assert_int_equal(ptv_ptrace_resume(&k, b, PTV_VRESUME_CONT, 65), -EIO);
+	assert_int_equal(b->vstop, PTV_VSTOP_SIGNAL);
+	assert_int_equal(ptv_ptrace_setoptions(&k, b, 1u << 30), -EINVAL);
+	/* INTERRUPT and LISTEN need a seized tracee. */
+	assert_int_equal(ptv_ptrace_interrupt(&k, b), -EIO);
+	assert_int_equal(ptv_ptrace_listen(&k, b), -EIO);
+}
+
+static void signal_stop_is_reported_once_then_resumed(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 100);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	ptv_ptrace_traceme(&k, b);
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 0);
+	ptv_vstop_signal(&k, b, PTV_SIGUSR1);
+	assert_int_equal(fake.notifies, 1);
+	assert_int_equal(fake.last_notify_why, PTV_CLD_TRAPPED);
+	assert_int_equal(fake.wakes, 1);
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 1);
+	assert_int_equal(res.pid, 200);
+	assert_int_equal(res.status, (PTV_SIGUSR1 << 8) | 0x7f);
+	assert_int_equal(res.cld_code, PTV_CLD_TRAPPED);
+	/* Reported: not again. */
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 0);
+	/* Resumed with another signal. */
+	assert_int_equal(ptv_ptrace_resume(&k, b, PTV_VRESUME_SYSCALL, PTV_SIGUSR2), 0);
+	assert_int_equal(fake.last_resume_sig, PTV_SIGUSR2);
+	assert_int_equal(fake.last_how, PTV_VRESUME_SYSCALL);
+	assert_int_equal(b->vstop, PTV_VSTOP_NONE);
+}
+
+static void wnowait_leaves_the_event(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 100);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	ptv_ptrace_traceme(&k, b);
+	ptv_vstop_event(&k, b, PTV_EVENT_EXEC, 200);
+	req.options |= PTV_WNOWAIT;
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 1);
+	assert_int_equal(res.status, ((PTV_SIGTRAP | (PTV_EVENT_EXEC << 8)) << 8) | 0x7f);
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 1);
+	req.options &= ~PTV_WNOWAIT;
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 1);
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 0);
+	assert_int_equal(b->event_msg, 200);
+}
+
+static void wait_selects_by_pid_and_thread(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 100), *c = proc(300, 100);
+	struct ptv_task *a2 = ptv_task_add(&k.tasks, 101, 100);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	ptv_ptrace_traceme(&k, b);
+	ptv_ptrace_traceme(&k, c);
+	ptv_vstop_signal(&k, c, PTV_SIGUSR1);
+	req.idtype = PTV_P_PID;
+	req.id = 200;
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 0);
+	req.id = 400;
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), -ECHILD);
+	/* Another thread of the tracer's group may wait, unless __WNOTHREAD. */
+	req = any_wait();
+	req.options |= PTV_WNOTHREAD;
+	assert_int_equal(ptv_wait_virtual(&k, a2, &req, &res), -ECHILD);
+	req.options &= ~PTV_WNOTHREAD;
+	assert_int_equal(ptv_wait_virtual(&k, a2, &req, &res), 1);
+	assert_int_equal(res.pid, 300);
+}
+
+static void seized_group_stop_is_an_event_stop_and_listens(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 1);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	assert_int_equal(ptv_ptrace_attach(&k, a, 200, true, 0, 0), 0);
+	ptv_vstop_group(&k, b, PTV_SIGTSTP);
+	assert_int_equal(fake.last_notify_why, PTV_CLD_STOPPED);
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 1);
+	assert_int_equal(res.status >> 16, PTV_EVENT_STOP);
+	assert_int_equal((res.status >> 8) & 0xff, PTV_SIGTSTP);
+	assert_int_equal(ptv_ptrace_listen(&k, b), 0);
+	assert_int_equal(fake.last_how, PTV_VRESUME_LISTEN);
+	/* Listening: requests see it as running. */
+	struct ptv_task *out;
+	assert_int_equal(ptv_ptrace_check_attach(&k, a, 200, false, &out), -ESRCH);
+	assert_int_equal(ptv_ptrace_interrupt(&k, b), 0);
+	assert_int_equal(fake.interrupts, 1);
+}
+
+static void attached_group_stop_is_a_plain_stop(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 1);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	ptv_ptrace_attach(&k, a, 200, false, 0, 0);
+	ptv_vstop_group(&k, b, PTV_SIGSTOP);
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 1);
+	assert_int_equal(res.status, (PTV_SIGSTOP << 8) | 0x7f);
+	/* LISTEN is for seized tracees only. */
+	assert_int_equal(ptv_ptrace_listen(&k, b), -EIO);
+}
+
+static void syscall_stops_honour_sysgood(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 100);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	ptv_ptrace_traceme(&k, b);
+	ptv_vstop_syscall(&k, b, true);
+	ptv_wait_virtual(&k, a, &req, &res);
+	assert_int_equal(res.status, (PTV_SIGTRAP << 8) | 0x7f);
+	assert_int_equal(b->event_msg, PTV_EVENTMSG_SYSCALL_ENTRY);
+	ptv_ptrace_setoptions(&k, b, PTV_O_TRACESYSGOOD);
+	ptv_ptrace_resume(&k, b, PTV_VRESUME_SYSCALL, 0);
+	ptv_vstop_syscall(&k, b, false);
+	ptv_wait_virtual(&k, a, &req, &res);
+	assert_int_equal(res.status, ((PTV_SIGTRAP | 0x80) << 8) | 0x7f);
+	assert_int_equal(b->event_msg, PTV_EVENTMSG_SYSCALL_EXIT);
+}
+
+static void clone_auto_attaches_with_options(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 100), *c = proc(201, 200);
+	struct ptv_task *d = proc(202, 200), *e = proc(203, 200);
+	bool sigstop;
+
+	(void)state;
+	ptv_ptrace_traceme(&k, b);
+	/* Without TRACEFORK: not traced. */
+	assert_false(ptv_ptrace_clone(&k, b, c, 0, PTV_EVENT_FORK, &sigstop));
+	ptv_ptrace_setoptions(&k, b, PTV_O_TRACEFORK | PTV_O_TRACESYSGOOD);
+	assert_true(ptv_ptrace_clone(&k, b, d, 0, PTV_EVENT_FORK, &sigstop));
+	assert_true(sigstop);
+	assert_ptr_equal(d->tracer, a);
+	assert_int_equal(d->options, PTV_O_TRACEFORK | PTV_O_TRACESYSGOOD);
+	/* CLONE_UNTRACED wins over TRACEFORK. */
+	assert_false(ptv_ptrace_clone(&k, b, e, PTV_CLONE_UNTRACED, PTV_EVENT_FORK,
+				      &sigstop));
+	assert_null(e->tracer);
+	(void)c;
+}
+
+static void zombie_is_reported_to_tracer_then_released(void **state)
+{
+	struct ptv_task *g = proc(100, 1), *p = proc(200, 100), *c = proc(300, 200);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	(void)p;
+	/* The grandparent traces the grandchild: tracer != real parent. */
+	assert_int_equal(ptv_ptrace_attach(&k, g, 300, true, 0, 0), 0);
+	c->held_at_exit = true;
+	ptv_task_exited(&k, c, 7 << 8);
+	assert_true(c->vzombie);
+	assert_int_equal(fake.last_notify_why, PTV_CLD_EXITED);
+	assert_int_equal(fake.last_notify_status, 7);
+	fake.resumes = 0;
+	assert_int_equal(ptv_wait_virtual(&k, g, &req, &res), 1);
+	assert_int_equal(res.status, 7 << 8);
+	assert_int_equal(res.cld_code, PTV_CLD_EXITED);
+	/* Reaped by the tracer: the held exit goes on to the real parent. */
+	assert_int_equal(fake.resumes, 1);
+	assert_false(c->held_at_exit);
+	assert_null(c->tracer);
+	assert_int_equal(ptv_wait_virtual(&k, g, &req, &res), -ECHILD);
+}
+
+static void real_parent_tracer_gets_one_native_report(void **state)
+{
+	struct ptv_task *p = proc(100, 1), *c = proc(200, 100);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	ptv_ptrace_traceme(&k, c);
+	ptv_task_exited(&k, c, 0);
+	/* Unlinked and gone: the host reports it to the real parent itself. */
+	assert_null(ptv_task_find(&k.tasks, 200));
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), -ECHILD);
+}
+
+static void tracer_exit_detaches_and_exitkills(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 1), *c = proc(300, 1);
+
+	(void)state;
+	ptv_ptrace_attach(&k, a, 200, true, 0, PTV_O_EXITKILL);
+	ptv_ptrace_attach(&k, a, 300, true, 0, 0);
+	ptv_vstop_signal(&k, c, PTV_SIGUSR1);
+	fake.signals = 0;
+	fake.resumes = 0;
+	ptv_ptrace_tracer_exit(&k, a);
+	assert_int_equal(fake.signals, 1);
+	assert_int_equal(fake.last_signal, PTV_SIGKILL);
+	assert_int_equal(fake.last_signal_tid, 200);
+	/* The stopped tracee carries on with its unreported signal. */
+	assert_int_equal(fake.resumes, 1);
+	assert_int_equal(fake.last_resume_tid, 300);
+	assert_int_equal(fake.last_resume_sig, PTV_SIGUSR1);
+	assert_null(b->tracer);
+	assert_null(c->tracer);
+	assert_null(k.traced);
+}
+
+static void detach_validates_signal_and_resumes(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 100);
+
+	(void)state;
+	(void)a;
+	ptv_ptrace_traceme(&k, b);
+	ptv_vstop_signal(&k, b, PTV_SIGUSR1);
+	assert_int_equal(ptv_ptrace_detach(&k, b, 65), -EIO);
+	assert_non_null(b->tracer);
+	assert_int_equal(ptv_ptrace_detach(&k, b, PTV_SIGUSR2), 0);
+	assert_null(b->tracer);
+	assert_int_equal(fake.last_resume_sig, PTV_SIGUSR2);
+	assert_int_equal(b->options, 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(traceme_links_real_parent),
+		T(traceme_without_guest_parent_fails),
+		T(attach_checks_in_linux_order),
+		T(requests_need_a_stopped_tracee_of_the_caller),
+		T(signal_stop_is_reported_once_then_resumed),
+		T(wnowait_leaves_the_event),
+		T(wait_selects_by_pid_and_thread),
+		T(seized_group_stop_is_an_event_stop_and_listens),
+		T(attached_group_stop_is_a_plain_stop),
+		T(syscall_stops_honour_sysgood),
+		T(clone_auto_attaches_with_options),
+		T(zombie_is_reported_to_tracer_then_released),
+		T(real_parent_tracer_gets_one_native_report),
+		T(tracer_exit_detaches_and_exitkills),
+		T(detach_validates_signal_and_resumes),
+	};
+
+	return cmocka_run_group_tests_name("virtual ptrace", tests, NULL, NULL);
+}
