@@ -511,11 +511,10 @@ static void on_group_stop(struct ptv_loop *loop, struct ptv_task *task,
 }
 
 static void on_trap_stop(struct ptv_loop *loop, struct ptv_task *task,
-			 const struct ptv_host_event *ev)
+			 bool woken)
 {
 	struct ptv_syscall_env env = env_of(loop);
 
-	(void)ev;
 	task->group_stopped = false;
 	if (!task->attached) {
 		task->attached = true;
@@ -527,11 +526,8 @@ static void on_trap_stop(struct ptv_loop *loop, struct ptv_task *task,
 		start_new_task(loop, task, task->awaiting_sigstop);
 		return;
 	}
-	if (task->ptvisor_interrupt) {
-		task->ptvisor_interrupt = false;
-		if (task->wait)
-			ptv_wait_at_wakeup(&env, task);
-	}
+	if (woken && task->wait)
+		ptv_wait_at_wakeup(&env, task);
 	if (task->tracer && (task->interrupt_pending || task->listening)) {
 		ptv_vstop_event(&loop->k, task, PTV_EVENT_STOP, 0);
 		return;
@@ -572,6 +568,7 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 {
 	struct ptv_task *task = ptv_task_find(&loop->k.tasks, ev->tid);
+	bool woken;
 
 	if (ptv_log_enabled()) {
 		char what[96];
@@ -591,6 +588,13 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 			return;
 	}
 	task->host_state = PTV_HOST_STOPPED;
+	/*
+	 * "The actual trap might not be PTRACE_EVENT_STOP trap but the pending
+	 * condition is cleared regardless" (kernel/ptrace.c, PTRACE_INTERRUPT):
+	 * any stop ends the supervisor's wake-up interrupt.
+	 */
+	woken = task->ptvisor_interrupt;
+	task->ptvisor_interrupt = false;
 	if (task->attached && task->skipped_nr >= 0 &&
 	    ev->kind != PTV_HEV_SYSCALL_STOP)
 		task->skipped_nr = -1;
@@ -608,7 +612,7 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 		on_group_stop(loop, task, ev);
 		break;
 	case PTV_HEV_TRAP_STOP:
-		on_trap_stop(loop, task, ev);
+		on_trap_stop(loop, task, woken);
 		break;
 	case PTV_HEV_SYSCALL_STOP:
 		on_syscall_stop(loop, task, ev);

@@ -132,6 +132,28 @@ static long peeksiginfo(pid_t tracer, pid_t tracee, uint64_t addr,
 	return r;
 }
 
+/* asm/prctl.h */
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+/*
+ * PTRACE_ARCH_PRCTL (arch/x86/kernel/ptrace.c): data is the code; for the
+ * GET codes addr points at the tracer's result, otherwise it is the value.
+ */
+static long arch_prctl(pid_t tracer, pid_t tracee, uint64_t addr, uint64_t code)
+{
+	unsigned long value;
+	long r;
+
+	if (code != ARCH_GET_FS && code != ARCH_GET_GS)
+		return ptv_host_request(PTRACE_ARCH_PRCTL, tracee, addr, code);
+	r = ptv_host_request(PTRACE_ARCH_PRCTL, tracee, (unsigned long)&value,
+			     code);
+	if (r < 0)
+		return r;
+	return to_tracer(tracer, addr, &value, sizeof(value));
+}
+
 /* Requests that move data between a stopped tracee and its tracer. */
 static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 			 uint64_t addr, uint64_t data)
@@ -190,10 +212,12 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 		return n;
 	}
 	case PTRACE_ARCH_PRCTL:
+		return arch_prctl(tracer, tid, addr, data);
 	case PTRACE_GET_THREAD_AREA:
+		/* addr: the GDT entry; data: a struct user_desc (16 bytes). */
+		return get_block(tracer, tid, request, addr, data, 16);
 	case PTRACE_SET_THREAD_AREA:
-		/* Arguments the host reads in place would be our addresses. */
-		return -EIO;
+		return set_block(tracer, tid, request, addr, data, 16);
 	}
 	return -EIO;
 }
