@@ -44,7 +44,24 @@ static bool need_no_new_privs(void)
 	return prctl(PR_CAPBSET_READ, 21) != 1 || geteuid() != 0;
 }
 
-static int start_supervisor(void)
+/* The Yama policy to emulate: the option's, else the host's, else none. */
+static int yama_scope(const struct ptv_options *opts)
+{
+	FILE *f;
+	int scope = -1;
+
+	if (opts->ptrace_scope >= 0)
+		return opts->ptrace_scope;
+	f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	if (f == NULL)
+		return -1;
+	if (fscanf(f, "%d", &scope) != 1 || scope < 0 || scope > 3)
+		scope = -1;
+	fclose(f);
+	return scope;
+}
+
+static int start_supervisor(int scope)
 {
 	int r;
 
@@ -57,7 +74,7 @@ static int start_supervisor(void)
 	prctl(PR_SET_DUMPABLE, 0);
 	r = ptv_signals_init();
 	if (r == 0)
-		r = ptv_filter_prepare();
+		r = ptv_filter_prepare(scope >= 0);
 	if (r < 0) {
 		ptv_error("cannot set up: %s", strerror(-r));
 		return -1;
@@ -75,7 +92,8 @@ int main(int argc, char **argv)
 
 	if (r >= 0)
 		return r;
-	if (open_log(&opts) < 0 || start_supervisor() < 0)
+	loop_opts.yama_scope = yama_scope(&opts);
+	if (open_log(&opts) < 0 || start_supervisor(loop_opts.yama_scope) < 0)
 		return PTV_EXIT_FAILURE;
 	r = ptv_spawn_first_guest(opts.command, need_no_new_privs(), &first,
 				  &stage);

@@ -14,6 +14,8 @@ static const char usage_text[] =
 	"  -v, --verbose    write the debug log to standard error\n"
 	"  -w, --wait-all   when COMMAND exits, wait for the other guests\n"
 	"                   instead of killing them\n"
+	"  --ptrace-scope N the Yama ptrace_scope (0-3) guests are held to\n"
+	"                   (default: the host's; none if it has no Yama)\n"
 	"  -h, --help       show this help and exit\n"
 	"  -V, --version    show the version and exit\n"
 	"\n"
@@ -37,11 +39,13 @@ int ptv_options_parse(int argc, char **argv, struct ptv_options *opts)
 		{ "wait-all", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "ptrace-scope", required_argument, NULL, 'Y' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(opts, 0, sizeof(*opts));
+	opts->ptrace_scope = -1;
 	opterr = 0;
 	/* '+': options end at COMMAND, whose own options are its business. */
 	while ((c = getopt_long(argc, argv, "+:o:vwhV", longopts, NULL)) != -1) {
@@ -54,6 +58,12 @@ int ptv_options_parse(int argc, char **argv, struct ptv_options *opts)
 			break;
 		case 'w':
 			opts->wait_all = true;
+			break;
+		case 'Y':
+			if (strlen(optarg) != 1 || optarg[0] < '0' || optarg[0] > '3')
+				return usage_error("--ptrace-scope must be 0, 1, 2 or 3, not",
+						   optarg);
+			opts->ptrace_scope = optarg[0] - '0';
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -10,10 +10,25 @@
 #include "abi.h"
 #include "check.h"
 
+#define VLOG(k, ...) (k)->host->log((k)->host_ctx, __VA_ARGS__)
+
+#define PTV_CAP_SYS_PTRACE 19
+#define PTV_CAP_SYS_ADMIN 21
+
+static const char *const vstop_names[] = {
+	[PTV_VSTOP_NONE] = "none",
+	[PTV_VSTOP_SIGNAL] = "signal-delivery-stop",
+	[PTV_VSTOP_GROUP] = "group-stop",
+	[PTV_VSTOP_EVENT] = "event-stop",
+	[PTV_VSTOP_SYSCALL_ENTER] = "syscall-enter-stop",
+	[PTV_VSTOP_SYSCALL_EXIT] = "syscall-exit-stop",
+};
+
 void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,
 		     void *host_ctx)
 {
 	ptv_tasks_init(&k->tasks);
+	k->yama = PTV_YAMA_OFF;
 	k->traced = NULL;
 	k->host = host;
 	k->host_ctx = host_ctx;
@@ -40,11 +55,13 @@ static void ptrace_link(struct ptv_kernel *k, struct ptv_task *t,
 	if (k->traced)
 		k->traced->traced_prev = t;
 	k->traced = t;
+	VLOG(k, "[%d] virtual: now traced by %d", t->tid, tracer->tid);
 }
 
 static void ptrace_unlink(struct ptv_kernel *k, struct ptv_task *t)
 {
 	PTV_CHECK(t->tracer != NULL, "task %d is not traced", t->tid);
+	VLOG(k, "[%d] virtual: no longer traced by %d", t->tid, t->tracer->tid);
 	if (t->traced_prev)
 		t->traced_prev->traced_next = t->traced_next;
 	else
@@ -97,6 +114,12 @@ static void release_if_unused(struct ptv_kernel *k, struct ptv_task *t)
 /* ---------------------------------------------------------------------- */
 /* Requests                                                               */
 
+static int yama_may_attach(struct ptv_kernel *k, struct ptv_task *tracer,
+			   struct ptv_task *tracee);
+static int yama_may_traceme(struct ptv_kernel *k, struct ptv_task *parent);
+static int check_options(struct ptv_kernel *k, struct ptv_task *tracer,
+			 uint64_t options);
+
 static bool valid_signal(uint64_t sig)
 {
 	return sig <= PTV_NSIG;
@@ -115,23 +138,129 @@ int ptv_ptrace_traceme(struct ptv_kernel *k, struct ptv_task *caller)
 	if (parent == NULL)
 		return -EPERM;
 	r = k->host->may_traceme(k->host_ctx, parent, caller);
+	if (r == 0)
+		r = yama_may_traceme(k, parent);
 	if (r)
 		return r;
 	ptrace_link(k, caller, parent);
 	return 0;
 }
 
-/* kernel/ptrace.c:check_ptrace_options() */
-static int check_options(uint64_t options)
+/* kernel/ptrace.c:check_ptrace_options(); @tracer makes the request. */
+static int check_options(struct ptv_kernel *k, struct ptv_task *tracer,
+			 uint64_t options)
 {
 	if (options & ~(uint64_t)PTV_O_MASK)
 		return -EINVAL;
 	/*
-	 * PTRACE_O_SUSPEND_SECCOMP needs CAP_SYS_ADMIN and a tracer without
-	 * seccomp filters of its own. It can only ever suspend a guest's own
-	 * filters, never the supervisor's (DESIGN.md, invariant 4); the
-	 * supervisor keeps the option as the tracer's view.
+	 * "if (!capable(CAP_SYS_ADMIN)) return -EPERM; if
+	 * (seccomp_mode(&current->seccomp) != SECCOMP_MODE_DISABLED ...)
+	 * return -EPERM;" — judged on the guest's own view: the supervisor's
+	 * filter does not count, and the option never suspends it (DESIGN.md,
+	 * invariant 4).
 	 */
+	if (options & PTV_O_SUSPEND_SECCOMP) {
+		if (!k->host->capable(k->host_ctx, tracer, PTV_CAP_SYS_ADMIN))
+			return -EPERM;
+		if (k->host->has_own_seccomp(k->host_ctx, tracer))
+			return -EPERM;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Yama (security/yama/yama_lsm.c)                                        */
+
+static struct ptv_task *group_leader(struct ptv_kernel *k, ptv_tid_t tgid)
+{
+	return ptv_task_find(&k->tasks, tgid);
+}
+
+/*
+ * task_is_descendant(): is @child's process @ancestor's group or below it,
+ * following real parents?
+ */
+static bool is_descendant(struct ptv_kernel *k, ptv_tid_t ancestor_tgid,
+			  struct ptv_task *child)
+{
+	struct ptv_task *walker = child;
+
+	for (int depth = 0; walker && depth < 4096; depth++) {
+		if (walker->tgid == ancestor_tgid)
+			return true;
+		walker = ptv_real_parent(k, walker);
+	}
+	return false;
+}
+
+/* ptracer_exception_found() */
+static bool ptracer_exception_found(struct ptv_kernel *k, struct ptv_task *tracer,
+				    struct ptv_task *tracee)
+{
+	struct ptv_task *leader = group_leader(k, tracee->tgid);
+
+	if (leader == NULL || leader->yama_ptracer == 0)
+		return false;
+	if (leader->yama_ptracer == PTV_PTRACER_ANY)
+		return true;
+	return is_descendant(k, leader->yama_ptracer, tracer);
+}
+
+static int yama_may_attach(struct ptv_kernel *k, struct ptv_task *tracer,
+			   struct ptv_task *tracee)
+{
+	switch (k->yama) {
+	case PTV_YAMA_OFF:
+	case PTV_YAMA_DISABLED:
+		return 0;
+	case PTV_YAMA_RELATIONAL:
+		if (is_descendant(k, tracer->tgid, tracee) ||
+		    ptracer_exception_found(k, tracer, tracee) ||
+		    k->host->capable(k->host_ctx, tracer, PTV_CAP_SYS_PTRACE))
+			return 0;
+		return -EPERM;
+	case PTV_YAMA_CAPABILITY:
+		return k->host->capable(k->host_ctx, tracer, PTV_CAP_SYS_PTRACE)
+			       ? 0
+			       : -EPERM;
+	case PTV_YAMA_NO_ATTACH:
+		break;
+	}
+	return -EPERM;
+}
+
+static int yama_may_traceme(struct ptv_kernel *k, struct ptv_task *parent)
+{
+	switch (k->yama) {
+	case PTV_YAMA_CAPABILITY:
+		return k->host->capable(k->host_ctx, parent, PTV_CAP_SYS_PTRACE)
+			       ? 0
+			       : -EPERM;
+	case PTV_YAMA_NO_ATTACH:
+		return -EPERM;
+	default:
+		return 0;
+	}
+}
+
+int ptv_yama_set_ptracer(struct ptv_kernel *k, struct ptv_task *caller,
+			 int64_t arg)
+{
+	struct ptv_task *leader = group_leader(k, caller->tgid);
+	struct ptv_task *tracer;
+
+	if (k->yama == PTV_YAMA_OFF)
+		return -EINVAL;
+	if (leader == NULL)
+		leader = caller;
+	if (arg == 0 || arg == PTV_PTRACER_ANY || (int32_t)arg == -1) {
+		leader->yama_ptracer = arg == 0 ? 0 : PTV_PTRACER_ANY;
+		return 0;
+	}
+	tracer = ptv_task_find(&k->tasks, (ptv_tid_t)arg);
+	if (tracer == NULL || tracer->host_gone)
+		return -EINVAL;
+	leader->yama_ptracer = tracer->tgid;
 	return 0;
 }
 
@@ -151,7 +280,7 @@ int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
 		 */
 		if (options & ~(uint64_t)PTV_O_MASK)
 			return -EIO;
-		r = check_options(options);
+		r = check_options(k, caller, options);
 		if (r)
 			return r;
 	}
@@ -161,6 +290,8 @@ int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
 	if (same_thread_group(target, caller))
 		return -EPERM;
 	r = k->host->may_attach(k->host_ctx, caller, target);
+	if (r == 0)
+		r = yama_may_attach(k, caller, target);
 	if (r)
 		return r;
 	/* "if (unlikely(task->exit_state)) return -EPERM" */
@@ -205,9 +336,8 @@ int ptv_ptrace_check_attach(struct ptv_kernel *k, struct ptv_task *caller,
 int ptv_ptrace_setoptions(struct ptv_kernel *k, struct ptv_task *tracee,
 			  uint64_t options)
 {
-	int r = check_options(options);
+	int r = check_options(k, tracee->tracer, options);
 
-	(void)k;
 	if (r)
 		return r;
 	tracee->options = (uint32_t)options;
@@ -359,6 +489,8 @@ static void enter_stop(struct ptv_kernel *k, struct ptv_task *t,
 	t->event_msg_code = code;
 	t->listening = false;
 	t->host_state = PTV_HOST_STOPPED;
+	VLOG(k, "[%d] virtual %s for tracer %d, status %#x", t->tid,
+	     vstop_names[vstop], t->tracer->tid, (code << 8) | 0x7f);
 	k->host->notify_parent(k->host_ctx, t->tracer, t, why, status);
 	k->host->wake_waiters(k->host_ctx, t->tracer->tgid);
 }
@@ -522,6 +654,8 @@ void ptv_task_exited(struct ptv_kernel *k, struct ptv_task *t, int status)
 	}
 	t->vzombie = true;
 	t->zombie_status = status;
+	VLOG(k, "[%d] virtual zombie for tracer %d, status %#x%s", t->tid,
+	     tracer->tid, status, t->held_at_exit ? " (exit held)" : "");
 	/* kernel/exit.c:exit_notify(): SIGCHLD to the tracer. */
 	k->host->notify_parent(k->host_ctx, tracer, t, cld_code_of(status),
 			       cld_status_of(status));

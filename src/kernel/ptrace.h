@@ -84,10 +84,32 @@ struct ptv_host_iface {
 	 */
 	int (*may_traceme)(void *ctx, struct ptv_task *parent,
 			   struct ptv_task *child);
+	/*
+	 * Has @t CAP_SYS_PTRACE (@cap 19) or CAP_SYS_ADMIN (21) in effect?
+	 * And does it have seccomp filters of its own (not the supervisor's)?
+	 */
+	bool (*capable)(void *ctx, struct ptv_task *t, int cap);
+	bool (*has_own_seccomp)(void *ctx, struct ptv_task *t);
+	/* One line of the supervisor log about a virtual transition. */
+	void (*log)(void *ctx, const char *fmt, ...)
+		__attribute__((format(printf, 2, 3)));
 };
+
+/* Yama's kernel.yama.ptrace_scope (security/yama/yama_lsm.c). */
+enum ptv_yama_scope {
+	PTV_YAMA_OFF = -1,	/* no Yama: PR_SET_PTRACER is EINVAL */
+	PTV_YAMA_DISABLED = 0,
+	PTV_YAMA_RELATIONAL = 1,
+	PTV_YAMA_CAPABILITY = 2,
+	PTV_YAMA_NO_ATTACH = 3,
+};
+
+/* PR_SET_PTRACER's argument for "any process may trace me". */
+#define PTV_PTRACER_ANY (-1)
 
 struct ptv_kernel {
 	struct ptv_tasks tasks;
+	enum ptv_yama_scope yama;	/* the emulated Yama policy */
 	struct ptv_task *traced;	/* traced tasks, newest attach first */
 	const struct ptv_host_iface *host;
 	void *host_ctx;
@@ -124,6 +146,14 @@ int ptv_ptrace_detach(struct ptv_kernel *k, struct ptv_task *tracee,
 int ptv_ptrace_kill(struct ptv_kernel *k, struct ptv_task *tracee);
 int ptv_ptrace_interrupt(struct ptv_kernel *k, struct ptv_task *tracee);
 int ptv_ptrace_listen(struct ptv_kernel *k, struct ptv_task *tracee);
+
+/*
+ * prctl(PR_SET_PTRACER, @arg) by @caller under Yama: 0 clears, -1 is
+ * PR_SET_PTRACER_ANY, else a pid (-EINVAL if no such task). The exception is
+ * kept per process (its group leader).
+ */
+int ptv_yama_set_ptracer(struct ptv_kernel *k, struct ptv_task *caller,
+			 int64_t arg);
 
 /* --- Stops: a traced task is in a host stop of the matching kind --- */
 

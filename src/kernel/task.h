@@ -87,6 +87,9 @@ struct ptv_task {
 	bool group_stopped;	/* last host group-stop not yet ended by SIGCONT */
 	int group_stop_sig;	/* the stop signal of that group-stop */
 
+	/* --- Yama, per process (kept in the group leader's task) --- */
+	ptv_tid_t yama_ptracer;	/* PR_SET_PTRACER: 0 none, -1 any, else tgid */
+
 	/* --- Wait emulation, as a waiter (syscalls/wait.c) --- */
 	struct ptv_wait *wait;	/* non-NULL while asleep in a vehicle */
 	bool ptvisor_interrupt;	/* the supervisor interrupted it (wake-up) */

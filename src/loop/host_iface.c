@@ -14,6 +14,9 @@
 #include "../platform/procfs.h"
 #include "loop.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #define CAP_SYS_PTRACE_BIT (1ULL << 19)
 
 /*
@@ -190,12 +193,18 @@ static int iface_may_attach(void *ctx, struct ptv_task *tracer,
 	if (ptv_proc_creds(tracer->tid, &tc) < 0 ||
 	    ptv_proc_creds(target->tid, &gc) < 0)
 		return -EPERM;
-	if (tc.cap_eff & CAP_SYS_PTRACE_BIT)
-		return 0;
 	ids_match = tc.uid[0] == gc.uid[0] && tc.uid[0] == gc.uid[1] &&
 		    tc.uid[0] == gc.uid[2] && tc.gid[0] == gc.gid[0] &&
 		    tc.gid[0] == gc.gid[1] && tc.gid[0] == gc.gid[2];
+	if (tc.cap_eff & CAP_SYS_PTRACE_BIT)
+		return 0;
 	if (!ids_match || !ptv_proc_dumpable(target->tid, gc.uid[1]))
+		return -EPERM;
+	/*
+	 * security/commoncap.c:cap_ptrace_access_check(): the target's
+	 * permitted capabilities must be a subset of the tracer's.
+	 */
+	if ((gc.cap_prm & ~tc.cap_prm) != 0)
 		return -EPERM;
 	return 0;
 }
@@ -210,6 +219,37 @@ static int iface_may_traceme(void *ctx, struct ptv_task *parent,
 	return 0;
 }
 
+static bool iface_capable(void *ctx, struct ptv_task *t, int cap)
+{
+	struct ptv_proc_creds c;
+
+	(void)ctx;
+	return ptv_proc_creds(t->tid, &c) == 0 && (c.cap_eff & (1ULL << cap));
+}
+
+/* The supervisor's filter is the first of every guest's: more are its own. */
+static bool iface_has_own_seccomp(void *ctx, struct ptv_task *t)
+{
+	struct ptv_proc_creds c;
+
+	(void)ctx;
+	return ptv_proc_creds(t->tid, &c) == 0 && c.seccomp_filters > 1;
+}
+
+static void iface_log(void *ctx, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	(void)ctx;
+	if (!ptv_log_enabled())
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	ptv_log_line("%s", line);
+}
+
 const struct ptv_host_iface ptv_loop_host_iface = {
 	.resume = iface_resume,
 	.interrupt = iface_interrupt,
@@ -219,4 +259,7 @@ const struct ptv_host_iface ptv_loop_host_iface = {
 	.pgid_of = iface_pgid_of,
 	.may_attach = iface_may_attach,
 	.may_traceme = iface_may_traceme,
+	.capable = iface_capable,
+	.has_own_seccomp = iface_has_own_seccomp,
+	.log = iface_log,
 };

@@ -636,6 +636,7 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid)
 	loop.self = getpid();
 	loop.host_has_x32 = ptv_host_has_x32();
 	ptv_kernel_init(&loop.k, &ptv_loop_host_iface, &loop);
+	loop.k.yama = (enum ptv_yama_scope)opts->yama_scope;
 	first = add_task(&loop, first_pid, first_pid);
 	if (first == NULL)
 		return 126;

@@ -12,6 +12,7 @@
 
 struct ptv_loop_options {
 	bool wait_all;		/* wait for every guest, not just the first */
+	int yama_scope;		/* enum ptv_yama_scope */
 };
 
 struct ptv_loop {

@@ -31,6 +31,8 @@ static const char *const always_trapped[] = {
 	"clone3",  /* its flags are in memory: CLONE_UNTRACED is checked there */
 };
 
+static bool trap_prctl_set_ptracer;
+
 static int add_rules(scmp_filter_ctx ctx, int abi)
 {
 	uint32_t action = SCMP_ACT_TRACE(PTV_TRACE_MAGIC | (uint32_t)abi);
@@ -50,6 +52,9 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	r = seccomp_rule_add(ctx, action, SCMP_SYS(clone), 1,
 			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_UNTRACED_FLAG,
 				     CLONE_UNTRACED_FLAG));
+	if (r == 0 && trap_prctl_set_ptracer)
+		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1,
+				     SCMP_A0(SCMP_CMP_EQ, PTV_PR_SET_PTRACER));
 	return r;
 }
 
@@ -111,7 +116,7 @@ static int export_bpf(scmp_filter_ctx ctx, void **bufp, size_t *lenp)
 	return err;
 }
 
-int ptv_filter_prepare(void)
+int ptv_filter_prepare(bool trap_set_ptracer)
 {
 	static const struct {
 		uint32_t arch;
@@ -125,6 +130,7 @@ int ptv_filter_prepare(void)
 	size_t len = 0;
 	int err;
 
+	trap_prctl_set_ptracer = trap_set_ptracer;
 	ctx = abi_ctx(SCMP_ARCH_NATIVE, PTV_ABI_X86_64, &err);
 	if (ctx == NULL)
 		return err;

@@ -25,9 +25,13 @@ static inline bool ptv_trace_data_is_ours(uint32_t data)
 
 /*
  * Builds the filter into a BPF program, before fork, so the child only has
- * to load it. Returns 0 or -errno.
+ * to load it. @trap_set_ptracer: also trap prctl(PR_SET_PTRACER), for the
+ * emulated Yama policy. Returns 0 or -errno.
  */
-int ptv_filter_prepare(void);
+int ptv_filter_prepare(bool trap_set_ptracer);
+
+/* prctl(2)'s Yama option (linux/prctl.h). */
+#define PTV_PR_SET_PTRACER 0x59616d61
 
 /*
  * Installs the prepared filter in the calling process. Preconditions: called

@@ -10,6 +10,8 @@ struct ptv_proc_creds {
 	uid_t uid[4];		/* real, effective, saved, fs */
 	gid_t gid[4];
 	uint64_t cap_eff;	/* effective capabilities */
+	uint64_t cap_prm;	/* permitted capabilities */
+	int seccomp_filters;	/* Seccomp_filters: filters attached to it */
 };
 
 /* Reads /proc/TID/status; returns 0 or -errno (-ESRCH when it is gone). */

@@ -16,6 +16,7 @@ enum {
 	I386_NR_clone = 120,
 	I386_NR_waitid = 284,
 	I386_NR_clone3 = 435,
+	I386_NR_prctl = 172,
 };
 
 enum ptv_trapped {
@@ -24,6 +25,7 @@ enum ptv_trapped {
 	TRAPPED_WAIT,
 	TRAPPED_CLONE,
 	TRAPPED_CLONE3,
+	TRAPPED_PRCTL,
 };
 
 static enum ptv_trapped classify(const struct ptv_syscall *call)
@@ -40,6 +42,8 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 			return TRAPPED_CLONE;
 		case I386_NR_clone3:
 			return TRAPPED_CLONE3;
+		case I386_NR_prctl:
+			return TRAPPED_PRCTL;
 		}
 		return TRAPPED_OTHER;
 	}
@@ -53,6 +57,8 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 		return TRAPPED_CLONE;
 	case SYS_clone3:
 		return TRAPPED_CLONE3;
+	case SYS_prctl:
+		return TRAPPED_PRCTL;
 	}
 	return TRAPPED_OTHER;
 }
@@ -99,6 +105,16 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		return;
 	case TRAPPED_CLONE3:
 		ptv_sys_clone3(task, call, out);
+		return;
+	case TRAPPED_PRCTL:
+		if ((uint32_t)call->args[0] != PTV_PR_SET_PTRACER) {
+			run(out);
+			return;
+		}
+		out->action = PTV_SYSCALL_RETURN;
+		out->result = ptv_yama_set_ptracer(env->k, task,
+			call->abi == PTV_ABI_I386 ? (int32_t)call->args[1]
+						  : (int64_t)call->args[1]);
 		return;
 	case TRAPPED_OTHER:
 		break;

@@ -20,6 +20,7 @@ struct fake {
 	enum ptv_vresume last_how;
 	ptv_tid_t last_signal_tid, last_resume_tid;
 	int deny_attach;
+	bool capable;
 };
 
 static struct fake fake;
@@ -77,11 +78,27 @@ static int f_may_traceme(void *ctx, struct ptv_task *a, struct ptv_task *b)
 	return 0;
 }
 
+static bool f_capable(void *ctx, struct ptv_task *t, int cap)
+{
+	(void)ctx; (void)t; (void)cap;
+	return fake.capable;
+}
+static bool f_own_seccomp(void *ctx, struct ptv_task *t)
+{
+	(void)ctx; (void)t;
+	return false;
+}
+static void f_log(void *ctx, const char *fmt, ...)
+{
+	(void)ctx; (void)fmt;
+}
+
 static const struct ptv_host_iface fake_iface = {
 	.resume = f_resume, .interrupt = f_interrupt,
 	.send_signal = f_send_signal, .notify_parent = f_notify,
 	.wake_waiters = f_wake, .pgid_of = f_pgid,
 	.may_attach = f_may_attach, .may_traceme = f_may_traceme,
+	.capable = f_capable, .has_own_seccomp = f_own_seccomp, .log = f_log,
 };
 
 static struct ptv_kernel k;
@@ -424,6 +441,42 @@ static void detach_validates_signal_and_resumes(void **state)
 	assert_int_equal(b->options, 0);
 }
 
+static void yama_relational_needs_ancestry_or_exception(void **state)
+{
+	struct ptv_task *g = proc(100, 1), *p = proc(200, 100), *c = proc(300, 200);
+	struct ptv_task *x = proc(400, 1);
+
+	(void)state;
+	k.yama = PTV_YAMA_RELATIONAL;
+	/* An unrelated process may not attach; an ancestor may. */
+	assert_int_equal(ptv_ptrace_attach(&k, x, 300, true, 0, 0), -EPERM);
+	assert_int_equal(ptv_ptrace_attach(&k, g, 300, true, 0, 0), 0);
+	assert_int_equal(ptv_ptrace_detach(&k, c, 0), 0);
+	/* PR_SET_PTRACER names the unrelated one. */
+	assert_int_equal(ptv_yama_set_ptracer(&k, c, 400), 0);
+	assert_int_equal(ptv_ptrace_attach(&k, x, 300, true, 0, 0), 0);
+	assert_int_equal(ptv_yama_set_ptracer(&k, c, 999), -EINVAL);
+	/* Scope 3: nothing attaches, TRACEME fails. */
+	ptv_ptrace_detach(&k, c, 0);
+	k.yama = PTV_YAMA_NO_ATTACH;
+	assert_int_equal(ptv_ptrace_attach(&k, g, 300, true, 0, 0), -EPERM);
+	assert_int_equal(ptv_ptrace_traceme(&k, c), -EPERM);
+	/* Scope 2: CAP_SYS_PTRACE only. */
+	k.yama = PTV_YAMA_CAPABILITY;
+	assert_int_equal(ptv_ptrace_attach(&k, g, 300, true, 0, 0), -EPERM);
+	fake.capable = true;
+	assert_int_equal(ptv_ptrace_attach(&k, g, 300, true, 0, 0), 0);
+	(void)p;
+}
+
+static void no_yama_means_set_ptracer_is_einval(void **state)
+{
+	struct ptv_task *c = proc(300, 1);
+
+	(void)state;
+	assert_int_equal(ptv_yama_set_ptracer(&k, c, PTV_PTRACER_ANY), -EINVAL);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -444,6 +497,8 @@ int main(void)
 		T(real_parent_tracer_gets_one_native_report),
 		T(tracer_exit_detaches_and_exitkills),
 		T(detach_validates_signal_and_resumes),
+		T(yama_relational_needs_ancestry_or_exception),
+		T(no_yama_means_set_ptracer_is_einval),
 	};
 
 	return cmocka_run_group_tests_name("virtual ptrace", tests, NULL, NULL);
