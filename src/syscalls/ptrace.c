@@ -182,8 +182,18 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 		return set_block(tracer, tid, request, 0, data,
 				 sizeof(struct user_fpregs_struct));
 	case PTRACE_GETSIGINFO:
-		return get_block(tracer, tid, request, 0, data, sizeof(siginfo_t));
 	case PTRACE_SETSIGINFO:
+		/*
+		 * A group-stop of a tracee that is not seized has no siginfo:
+		 * ptrace_stop(signr, CLD_STOPPED, 0, NULL) (kernel/signal.c:
+		 * do_jobctl_trap), so "if (likely(child->last_siginfo != NULL))"
+		 * fails with EINVAL. The host's stop is a seized one.
+		 */
+		if (tracee->vstop == PTV_VSTOP_GROUP && !tracee->seized)
+			return -EINVAL;
+		if (request == PTRACE_GETSIGINFO)
+			return get_block(tracer, tid, request, 0, data,
+					 sizeof(siginfo_t));
 		return set_block(tracer, tid, request, 0, data, sizeof(siginfo_t));
 	case PTRACE_GETSIGMASK:
 		if (addr != sizeof(uint64_t))
