@@ -1,0 +1,431 @@
+"""A small pseudo-terminal driver for the terminal and job-control tests.
+
+Each PtySession runs one command as the leader of a fresh session whose
+controlling terminal is a new pty, like a terminal emulator does. The test
+types keys into the master side and waits for output (expect) or for a
+kernel state read from /proc (wait_until); nothing is ordered by sleeping.
+Every wait is bounded; a failure raises TestFailure with the transcript, and
+close() kills whatever is left in the session, so no process outlives a test.
+
+run_tests() is the common main: it runs each test of a file, natively (empty
+wrapper: the host kernel is the oracle) or under ptvisor, --repeat times.
+"""
+
+import argparse
+import fcntl
+import os
+import re
+import select
+import shlex
+import signal
+import struct
+import sys
+import termios
+import time
+import traceback
+
+DEFAULT_TIMEOUT = 20.0
+POLL_INTERVAL = 0.005
+PROMPT = 'PTVP> '
+
+# The signals a test process may have inherited as ignored or handled; the
+# session starts with all of them at their default action, unblocked.
+RESET_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM,
+                 signal.SIGPIPE, signal.SIGCHLD, signal.SIGTSTP,
+                 signal.SIGTTIN, signal.SIGTTOU, signal.SIGUSR1,
+                 signal.SIGUSR2, signal.SIGALRM, signal.SIGCONT)
+
+
+class TestFailure(Exception):
+    pass
+
+
+def exit_code(wait_status):
+    """A wait status as a shell reports it: the code, or 128 + signal."""
+    if os.WIFEXITED(wait_status):
+        return os.WEXITSTATUS(wait_status)
+    if os.WIFSIGNALED(wait_status):
+        return 128 + os.WTERMSIG(wait_status)
+    raise TestFailure(f'unexpected wait status {wait_status:#x}')
+
+
+class ProcInfo:
+    """The fields of /proc/PID/stat a test looks at."""
+
+    def __init__(self, pid, comm, state, ppid, pgrp, session):
+        self.pid, self.comm, self.state = pid, comm, state
+        self.ppid, self.pgrp, self.session = ppid, pgrp, session
+
+    def __repr__(self):
+        return (f'{self.pid}({self.comm} state={self.state} ppid={self.ppid}'
+                f' pgrp={self.pgrp})')
+
+
+def proc_info(pid):
+    """Reads /proc/PID/stat; None when the process is gone."""
+    try:
+        with open(f'/proc/{pid}/stat', 'rb') as f:
+            stat = f.read().decode('utf-8', 'replace')
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    # comm may hold spaces and parentheses: it ends at the last ')'.
+    comm = stat[stat.index('(') + 1:stat.rindex(')')]
+    fields = stat[stat.rindex(')') + 2:].split()
+    return ProcInfo(pid, comm, fields[0], int(fields[1]), int(fields[2]),
+                    int(fields[3]))
+
+
+def all_processes():
+    for name in os.listdir('/proc'):
+        if name.isdigit():
+            info = proc_info(int(name))
+            if info is not None:
+                yield info
+
+
+class PtySession:
+    def __init__(self, argv, env, echo=True, name=None):
+        self.argv = list(argv)
+        self.name = name or os.path.basename(argv[0])
+        self.output = b''     # everything read from the master
+        self.pos = 0          # where the next expect() starts searching
+        self.eof = False
+        self.status = None    # wait status of the session leader
+        master, slave = os.openpty()
+        self._configure_terminal(slave, echo)
+        # The child reports a failed exec here; a successful one closes it.
+        err_read, err_write = os.pipe2(os.O_CLOEXEC)
+        pid = os.fork()
+        if pid == 0:
+            os.close(err_read)
+            self._child(master, slave, env, err_write)
+        os.close(err_write)
+        os.close(slave)
+        self.master = master
+        self.pid = pid        # the session leader; its pid is the session id
+        os.set_blocking(master, False)
+        with os.fdopen(err_read, 'rb') as f:
+            error = f.read().decode('utf-8', 'replace')
+        if error:  # the child has exited (127) or is about to
+            os.waitpid(pid, 0)
+            os.close(master)
+            raise TestFailure(f'[{self.name}] cannot start {error}')
+
+    @staticmethod
+    def _configure_terminal(fd, echo):
+        attrs = termios.tcgetattr(fd)
+        lflag = termios.ISIG | termios.ICANON | termios.IEXTEN
+        lflag |= (termios.ECHO | termios.ECHOE | termios.ECHOK |
+                  termios.ECHOCTL | termios.ECHOKE) if echo else 0
+        attrs[3] = lflag
+        attrs[6][termios.VINTR] = b'\x03'
+        attrs[6][termios.VQUIT] = b'\x1c'
+        attrs[6][termios.VSUSP] = b'\x1a'
+        attrs[6][termios.VEOF] = b'\x04'
+        termios.tcsetattr(fd, termios.TCSANOW, attrs)
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 24, 80, 0, 0))
+
+    def _child(self, master, slave, env, err_fd):
+        try:
+            os.close(master)
+            os.setsid()
+            fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+            for fd in (0, 1, 2):
+                os.dup2(slave, fd)
+            if slave > 2:
+                os.close(slave)
+            for sig in RESET_SIGNALS:
+                signal.signal(sig, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            os.execvpe(self.argv[0], self.argv, env)
+        except BaseException as e:
+            try:
+                os.write(err_fd, f'{self.argv}: {e}'.encode())
+            finally:
+                os._exit(127)
+
+    # --- output -----------------------------------------------------------
+    def _read(self, timeout):
+        """Reads what the master has, waiting up to @timeout for it."""
+        if self.eof:
+            if timeout > 0:
+                time.sleep(min(timeout, POLL_INTERVAL))
+            return
+        ready, _, _ = select.select([self.master], [], [], max(timeout, 0))
+        if not ready:
+            return
+        while True:
+            try:
+                data = os.read(self.master, 65536)
+            except BlockingIOError:
+                return
+            except OSError:  # EIO: no slave side is open any more
+                self.eof = True
+                return
+            if not data:
+                self.eof = True
+                return
+            self.output += data
+
+    def drain(self):
+        self._read(0)
+
+    def text(self, start=0):
+        return self.output[start:].decode('utf-8', 'replace')
+
+    def transcript(self, last=2000):
+        out = self.text()
+        if len(out) > last:
+            out = '...' + out[-last:]
+        return out
+
+    def fail(self, message):
+        raise TestFailure(f'[{self.name}] {message}\n'
+                          f'--- terminal transcript ({self.name}) ---\n'
+                          f'{self.transcript()}\n--- end of transcript ---')
+
+    def expect(self, pattern, timeout=DEFAULT_TIMEOUT, what=None):
+        """Waits for @pattern (regex, str or bytes) in the output after the
+        previous match; returns the match and moves past it."""
+        if isinstance(pattern, str):
+            pattern = pattern.encode()
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = regex.search(self.output, self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0 or (self.eof and self.status is not None):
+                self.fail(f'timed out after {timeout:.0f}s waiting for '
+                          f'{what or pattern.decode()!r}; unmatched output: '
+                          f'{self.text(self.pos)!r}')
+            self._read(min(left, 0.2))
+            if self.eof:
+                self._poll_exit()
+
+    def expect_prompt(self, timeout=DEFAULT_TIMEOUT):
+        return self.expect(re.escape(PROMPT), timeout, 'the shell prompt')
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        os.write(self.master, data)
+
+    def command(self, line, timeout=DEFAULT_TIMEOUT):
+        """Types @line to the shell and returns its output up to the next
+        prompt (the echoed command line included)."""
+        start = self.pos
+        self.send(line + '\n')
+        self.expect_prompt(timeout)
+        return self.output[start:self.pos].decode('utf-8', 'replace')
+
+    def sync_shell(self, timeout=DEFAULT_TIMEOUT):
+        """Skips all output (prompts included) up to the answer of a unique
+        marker command and the prompt after it."""
+        self.marks = getattr(self, 'marks', 0) + 1
+        self.send(f'echo "sync""-{self.marks}"\n')
+        self.expect(rf'\nsync-{self.marks}\r\n', timeout,
+                    f'the shell answering sync-{self.marks}')
+        self.expect_prompt(timeout)
+
+    # --- kernel state -----------------------------------------------------
+    def wait_until(self, predicate, what, timeout=DEFAULT_TIMEOUT):
+        """Polls @predicate (reading output meanwhile) until it returns a
+        true value, which it returns."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if time.monotonic() >= deadline:
+                self.fail(f'timed out after {timeout:.0f}s waiting until '
+                          f'{what}; processes in the session: '
+                          f'{self.processes(include_zombies=True)}')
+            self._read(POLL_INTERVAL)
+
+    def foreground_pgrp(self):
+        try:
+            return os.tcgetpgrp(self.master)
+        except OSError:
+            return None
+
+    def processes(self, include_zombies=False):
+        return [p for p in all_processes() if p.session == self.pid and
+                (include_zombies or p.state not in 'ZX')]
+
+    def find(self, comm, state=None, foreground=False):
+        """The one process of the session named @comm (in @state, in the
+        foreground process group); None unless exactly one matches."""
+        fg = self.foreground_pgrp() if foreground else None
+        found = [p for p in self.processes() if p.comm == comm and
+                 (state is None or p.state in state) and
+                 (not foreground or p.pgrp == fg)]
+        return found[0] if len(found) == 1 else None
+
+    def wait_foreground(self, comm, state='S', timeout=DEFAULT_TIMEOUT):
+        """Waits until a process named @comm is in the terminal's foreground
+        process group, in @state ('S': sleeping, e.g. reading the tty)."""
+        return self.wait_until(
+            lambda: self.find(comm, state, foreground=True),
+            f'{comm!r} is in the foreground, in state {state!r}', timeout)
+
+    def wait_state(self, pid, states, timeout=DEFAULT_TIMEOUT):
+        def check():
+            info = proc_info(pid)
+            return info if info is not None and info.state in states else None
+        return self.wait_until(check, f'process {pid} ({proc_info(pid)}) is '
+                               f'in state {states!r}', timeout)
+
+    # --- end --------------------------------------------------------------
+    def _poll_exit(self):
+        if self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid == self.pid:
+                self.status = status
+        return self.status
+
+    def wait_exit(self, timeout=DEFAULT_TIMEOUT):
+        """Waits for the session leader to end; returns its status as a
+        shell reports it (code, or 128 + signal)."""
+        self.wait_until(lambda: self._poll_exit() is not None,
+                        f'{self.name} (pid {self.pid}) exits', timeout)
+        self.drain()
+        return exit_code(self.status)
+
+    def expect_exit(self, code, timeout=DEFAULT_TIMEOUT):
+        got = self.wait_exit(timeout)
+        if got != code:
+            self.fail(f'exit status {got}, expected {code}')
+
+    def assert_nothing_left(self, timeout=DEFAULT_TIMEOUT):
+        """After the leader ended: no process of the session may survive."""
+        self.wait_until(lambda: not self.processes(),
+                        'no process is left in the session', timeout)
+
+    def close(self):
+        """Kills everything left in the session and reaps the leader."""
+        deadline = time.monotonic() + 10
+        while True:
+            left = self.processes()
+            if self.status is None:
+                self._poll_exit()
+            if not left and self.status is not None:
+                break
+            for p in left:
+                try:
+                    os.kill(p.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            if time.monotonic() > deadline:
+                print(f'ptydrive: could not end {left} of session {self.pid}',
+                      file=sys.stderr)
+                break
+            time.sleep(POLL_INTERVAL)
+        os.close(self.master)
+
+
+class Context:
+    """What a test gets: how to wrap a guest command, and session spawning
+    with cleanup."""
+
+    def __init__(self, native, ptvisor, helper):
+        self.native = native
+        self.ptvisor = ptvisor
+        self.helper = helper
+        self.wrapper = [] if native else [ptvisor, '--']
+        self.sessions = []
+        self.env = {
+            'PATH': os.environ.get('PATH', '/usr/bin:/bin'),
+            'TERM': 'dumb',
+            'LC_ALL': 'C',
+            'HOME': os.environ.get('HOME', '/'),
+            'PS1': PROMPT,
+            'PS2': '',
+            'HISTFILE': '/dev/null',
+        }
+
+    @property
+    def mode(self):
+        return 'native' if self.native else 'ptvisor'
+
+    def spawn(self, argv, echo=True, name=None):
+        session = PtySession(argv, self.env, echo=echo, name=name)
+        self.sessions.append(session)
+        return session
+
+    def wrapped(self, argv):
+        return self.wrapper + list(argv)
+
+    def wrapped_shell_words(self, argv):
+        return ' '.join(shlex.quote(w) for w in self.wrapped(argv))
+
+    def close(self):
+        while self.sessions:
+            self.sessions.pop().close()
+
+
+BASH = ['bash', '--norc', '--noprofile', '--noediting', '-i']
+
+
+def start_shell(ctx, argv, name):
+    """Starts an interactive bash, waits for its first prompt and checks
+    that it has job control."""
+    sh = ctx.spawn(argv, name=name)
+    sh.expect_prompt()
+    out = sh.command('case $- in *m*) echo "job""control=on";; '
+                     '*) echo "job""control=off";; esac')
+    if 'jobcontrol=on' not in out:
+        sh.fail('the interactive shell has no job control')
+    return sh
+
+
+def run_tests(tests, description):
+    """Common main of a test file: @tests is a list of (name, function)."""
+    parser = argparse.ArgumentParser(description=description)
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument('--native', action='store_true',
+                      help='run the guests directly (proves expectations)')
+    mode.add_argument('--ptvisor', help='path of the ptvisor binary')
+    parser.add_argument('--helper', help='path of tty-sigreport')
+    parser.add_argument('--repeat', type=int, default=1)
+    parser.add_argument('--only', action='append',
+                        help='run only this test (repeatable)')
+    args = parser.parse_args()
+    if args.ptvisor:
+        args.ptvisor = os.path.abspath(args.ptvisor)
+    if args.helper:
+        args.helper = os.path.abspath(args.helper)
+
+    # meson ends a test that overruns its timeout with SIGTERM: clean up.
+    def on_term(sig, frame):
+        raise TestFailure(f'interrupted by signal {sig}')
+    signal.signal(signal.SIGTERM, on_term)
+
+    failures = 0
+    selected = [(n, f) for n, f in tests if not args.only or n in args.only]
+    if not selected:
+        parser.error('no test selected')
+    for round_ in range(1, args.repeat + 1):
+        for name, func in selected:
+            ctx = Context(args.native, args.ptvisor, args.helper)
+            label = f'{name} [{ctx.mode}] round {round_}/{args.repeat}'
+            start = time.monotonic()
+            try:
+                func(ctx)
+            except TestFailure as e:
+                failures += 1
+                print(f'FAIL {label}: {e}', flush=True)
+            except Exception:
+                failures += 1
+                print(f'FAIL {label}: test error\n{traceback.format_exc()}',
+                      flush=True)
+            else:
+                print(f'ok   {label} ({time.monotonic() - start:.2f}s)',
+                      flush=True)
+            finally:
+                ctx.close()
+    total = args.repeat * len(selected)
+    print(f'{total - failures} passed, {failures} failed', flush=True)
+    sys.exit(1 if failures else 0)
