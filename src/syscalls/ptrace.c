@@ -18,6 +18,8 @@
 #include "../common/names.h"
 #include "../platform/host.h"
 #include "../platform/mem.h"
+#include "../platform/procfs.h"
+#include <linux/filter.h>
 #include "syscalls.h"
 
 /* The largest register set copied (NT_X86_XSTATE with AVX-512 is ~2.7 KiB). */
@@ -132,6 +134,72 @@ static long peeksiginfo(pid_t tracer, pid_t tracee, uint64_t addr,
 	return r;
 }
 
+/*
+ * The guest's own seccomp filters, never the supervisor's (DESIGN.md,
+ * invariant 4). kernel/seccomp.c:get_nth_filter() counts from the oldest
+ * filter, which is the supervisor's, so the guest's index N is the host's
+ * N + 1; with none of its own, the tracee is "not in filter mode" (EINVAL).
+ */
+static long guest_filter_index_check(pid_t tracee, uint64_t index)
+{
+	struct ptv_proc_creds c;
+	int own;
+
+	if (ptv_proc_creds(tracee, &c) < 0)
+		return -ESRCH;
+	own = c.seccomp_filters - 1;
+	if (own <= 0)
+		return -EINVAL;
+	return index >= (uint64_t)own ? -ENOENT : 0;
+}
+
+static long seccomp_get_filter(pid_t tracer, pid_t tracee, uint64_t index,
+			       uint64_t data)
+{
+	long r = guest_filter_index_check(tracee, index);
+	struct sock_filter *prog;
+	long n;
+
+	if (r < 0)
+		return r;
+	n = ptv_host_request(PTRACE_SECCOMP_GET_FILTER, tracee, index + 1, 0);
+	if (n <= 0 || data == 0)
+		return n;
+	prog = calloc((size_t)n, sizeof(*prog));
+	if (prog == NULL)
+		return -ENOMEM;
+	r = ptv_host_request(PTRACE_SECCOMP_GET_FILTER, tracee, index + 1,
+			     (unsigned long)prog);
+	if (r > 0 && to_tracer(tracer, data, prog, (size_t)r * sizeof(*prog)) < 0)
+		r = -EFAULT;
+	free(prog);
+	return r;
+}
+
+/* struct seccomp_metadata { __u64 filter_off; __u64 flags; } */
+static long seccomp_get_metadata(pid_t tracer, pid_t tracee, uint64_t size,
+				 uint64_t data)
+{
+	uint64_t md[2] = { 0, 0 };
+	size_t len = size < sizeof(md) ? (size_t)size : sizeof(md);
+	long r;
+
+	if (size < sizeof(md[0]))
+		return -EINVAL;
+	if (from_tracer(tracer, data, md, sizeof(md[0])) < 0)
+		return -EFAULT;
+	r = guest_filter_index_check(tracee, md[0]);
+	if (r < 0)
+		return r;
+	md[0]++;
+	r = ptv_host_request(PTRACE_SECCOMP_GET_METADATA, tracee, len,
+			     (unsigned long)md);
+	md[0]--;
+	if (r > 0 && to_tracer(tracer, data, md, len) < 0)
+		return -EFAULT;
+	return r;
+}
+
 /* asm/prctl.h */
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
@@ -223,6 +291,21 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 	}
 	case PTRACE_ARCH_PRCTL:
 		return arch_prctl(tracer, tid, addr, data);
+	case PTRACE_SECCOMP_GET_FILTER:
+		return seccomp_get_filter(tracer, tid, addr, data);
+	case PTRACE_SECCOMP_GET_METADATA:
+		return seccomp_get_metadata(tracer, tid, addr, data);
+	case PTRACE_GET_RSEQ_CONFIGURATION: {
+		/* struct ptrace_rseq_configuration: 32 bytes; addr is its size. */
+		char conf[32];
+		long n = ptv_host_request(request, tid, sizeof(conf),
+					  (unsigned long)conf);
+
+		if (n > 0 && to_tracer(tracer, data, conf,
+				       (size_t)n < addr ? (size_t)n : addr) < 0)
+			return -EFAULT;
+		return n;
+	}
 	case PTRACE_GET_THREAD_AREA:
 		/* addr: the GDT entry; data: a struct user_desc (16 bytes). */
 		return get_block(tracer, tid, request, addr, data, 16);
