@@ -25,16 +25,43 @@ static void say_raw(const char *buf, size_t len)
 	scn_write_full(STDOUT_FILENO, buf, len);
 }
 
+/* Replaces each "{pid N}" of @in by N's name. */
+static void name_pids(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	while (*in != '\0' && o + 1 < size) {
+		char *end;
+		long pid;
+
+		if (strncmp(in, "{pid ", 5) == 0) {
+			pid = strtol(in + 5, &end, 10);
+			if (*end == '}') {
+				o += (size_t)snprintf(out + o, size - o, "%s",
+						      scn_pid((pid_t)pid));
+				if (o >= size)
+					o = size - 1;
+				in = end + 1;
+				continue;
+			}
+		}
+		out[o++] = *in++;
+	}
+	out[o] = '\0';
+}
+
 static void vsay(const char *prefix, const char *fmt, va_list ap)
 {
-	char line[4096];
-	int n = snprintf(line, sizeof(line), "%s", prefix);
+	char line[4096], named[4096];
+	size_t n;
 
-	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-	if (n > (int)sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
-	line[n++] = '\n';
-	say_raw(line, (size_t)n);
+	snprintf(line, sizeof(line), "%s", prefix);
+	n = strlen(line);
+	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	name_pids(line, named, sizeof(named) - 1);
+	n = strlen(named);
+	named[n++] = '\n';
+	say_raw(named, n);
 }
 
 void scn_say(const char *fmt, ...)
@@ -351,34 +378,9 @@ void scn_report(int fd, const char *fmt, ...)
 	scn_write_full(fd, line, (size_t)n);
 }
 
-/* Replaces each "{pid N}" of @in by N's name. */
-static void name_pids(const char *in, char *out, size_t size)
-{
-	size_t o = 0;
-
-	while (*in != '\0' && o + 1 < size) {
-		char *end;
-		long pid;
-
-		if (strncmp(in, "{pid ", 5) == 0) {
-			pid = strtol(in + 5, &end, 10);
-			if (*end == '}') {
-				o += (size_t)snprintf(out + o, size - o, "%s",
-						      scn_pid((pid_t)pid));
-				if (o >= size)
-					o = size - 1;
-				in = end + 1;
-				continue;
-			}
-		}
-		out[o++] = *in++;
-	}
-	out[o] = '\0';
-}
-
 bool scn_relay_line(int fd)
 {
-	char line[512], named[1024];
+	char line[512];
 	size_t len = 0;
 
 	for (;;) {
@@ -395,8 +397,7 @@ bool scn_relay_line(int fd)
 			line[len++] = c;
 	}
 	line[len] = '\0';
-	name_pids(line, named, sizeof(named));
-	scn_say("%s", named);
+	scn_say("%s", line);
 	return true;
 }
 

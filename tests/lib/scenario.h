@@ -12,7 +12,7 @@
  *   scn_wait_syscall()).
  * - Pids never appear as numbers: scn_pid() names them P0, P1, ... in the
  *   order the printer first mentions them; children write "{pid N}" markers
- *   that scn_relay() turns into the same names.
+ *   that the printer turns into the same names (scn_say() does it).
  * - A watchdog alarm ends a stuck scenario with "WATCHDOG" and status 99.
  *
  * Output goes straight to file descriptor 1 with write(2), unbuffered, so a
@@ -22,9 +22,11 @@
 #ifndef PTV_TESTS_SCENARIO_H
 #define PTV_TESTS_SCENARIO_H
 
+#include <fcntl.h> /* O_CLOEXEC for scn_pipe() */
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define SCN_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -38,7 +40,7 @@
  */
 void scn_start(unsigned seconds);
 
-/* Prints one line (a '\n' is added). */
+/* Prints one line (a '\n' is added), with every "{pid N}" named. */
 void scn_say(const char *fmt, ...) SCN_PRINTF(1, 2);
 /* Prints "FAIL: ..." with errno's name when it is set, and exits 1. */
 void __attribute__((noreturn)) scn_die(const char *fmt, ...) SCN_PRINTF(1, 2);
