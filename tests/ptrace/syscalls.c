@@ -1,0 +1,276 @@
+/*
+ * Syscall-stops (issue #3, item 2): PTRACE_SYSCALL with and without
+ * PTRACE_O_TRACESYSGOOD (status 0x57f vs 0x857f, the siginfo's si_code),
+ * PTRACE_GETEVENTMSG (PTRACE_EVENTMSG_SYSCALL_ENTRY/EXIT, Linux 5.3) and
+ * PTRACE_GET_SYSCALL_INFO at the stops, orig_rax and rax from
+ * PTRACE_GETREGS (rax is -ENOSYS at entry), and a tracer changing a call:
+ * getpid rewritten into getppid at entry, a call skipped with orig_rax = -1
+ * with and without an injected rax, a result replaced at exit.
+ *
+ * The child makes raw system calls only, so that the stops the tracer sees
+ * are exactly the calls listed here.
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pt.h"
+
+static int report_pipe[2];
+
+static pid_t start_child(const long *nrs);
+static void finish(pid_t child);
+
+static const char *syscall_name(long nr)
+{
+	static char buf[4][24];
+	static unsigned next;
+
+	switch (nr) {
+	case SYS_getpid:
+		return "getpid";
+	case SYS_getppid:
+		return "getppid";
+	case SYS_gettid:
+		return "gettid";
+	case SYS_kill:
+		return "kill";
+	case SYS_getuid:
+		return "getuid";
+	case -1:
+		return "-1";
+	}
+	snprintf(buf[next % 4], sizeof(buf[0]), "syscall %ld", nr);
+	return buf[next++ % 4];
+}
+
+static const char *arch_name(uint32_t arch)
+{
+	return arch == AUDIT_ARCH_X86_64 ? "x86_64"
+	       : arch == 0		 ? "arch 0"
+					 : "another arch";
+}
+
+/* A value in rax: an errno, a pid (of the calls that return one), a number. */
+static const char *value_of(long nr, long v)
+{
+	static char buf[4][32];
+	static unsigned next;
+	char *out = buf[next++ % 4];
+
+	if (v < 0 && v >= -4095)
+		return scn_raw_result(v, out);
+	if ((nr == SYS_getpid || nr == SYS_getppid || nr == SYS_gettid) &&
+	    v > 0 && v < PT_MAGIC)
+		return scn_pid((pid_t)v);
+	snprintf(out, 32, "%ld", v);
+	return out;
+}
+
+/*
+ * Waits for the next stop and prints it with what the tracer can read at
+ * it; returns the registers.
+ */
+static struct user_regs_struct next_stop(pid_t child, bool siginfo)
+{
+	struct __ptrace_syscall_info info;
+	struct user_regs_struct regs;
+	long n;
+
+	pt_wait_say(child, 0, "wait");
+	scn_say("  GETEVENTMSG: %lu", pt_eventmsg(child));
+	pt_getregs(child, &regs);
+	scn_say("  regs: orig_rax %s, rax %s", syscall_name((long)regs.orig_rax),
+		value_of((long)regs.orig_rax, (long)regs.rax));
+	memset(&info, 0, sizeof(info));
+	n = pt_raw(PTRACE_GET_SYSCALL_INFO, child, sizeof(info),
+		   (unsigned long)&info);
+	if (n < 0)
+		scn_say("  GET_SYSCALL_INFO = -1 %s", scn_errno(errno));
+	else if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
+		scn_say("  GET_SYSCALL_INFO = %ld: entry, %s, nr %s", n,
+			arch_name(info.arch), syscall_name((long)info.entry.nr));
+	else if (info.op == PTRACE_SYSCALL_INFO_EXIT)
+		scn_say("  GET_SYSCALL_INFO = %ld: exit, %s, rval %s, is_error %u",
+			n, arch_name(info.arch),
+			value_of((long)regs.orig_rax, (long)info.exit.rval),
+			(unsigned)info.exit.is_error);
+	else
+		scn_say("  GET_SYSCALL_INFO = %ld: op %u, %s", n,
+			(unsigned)info.op, arch_name(info.arch));
+	if (siginfo)
+		pt_say_siginfo(child, "  tracer");
+	return regs;
+}
+
+static void resume_syscall(pid_t child)
+{
+	pt_must(PTRACE_SYSCALL, child, 0, 0);
+}
+
+static void set_regs_say(pid_t child, const struct user_regs_struct *regs,
+			 const char *what)
+{
+	scn_say("  SETREGS: %s", what);
+	pt_setregs(child, regs);
+}
+
+static void case_modify(void)
+{
+	static const long nrs[] = { SYS_getpid, SYS_getpid, SYS_gettid,
+				    SYS_getppid, SYS_getuid, 0 };
+	pid_t child = start_child(nrs);
+	struct user_regs_struct regs;
+
+	pt_say("PTRACE_SETOPTIONS(TRACESYSGOOD)", PTRACE_SETOPTIONS, child, 0,
+	       PTRACE_O_TRACESYSGOOD);
+	scn_say("-- getpid rewritten into getppid at entry");
+	resume_syscall(child);
+	regs = next_stop(child, false);
+	regs.orig_rax = SYS_getppid;
+	set_regs_say(child, &regs, "orig_rax getppid");
+	resume_syscall(child);
+	next_stop(child, false);
+
+	scn_say("-- getpid's result replaced at exit");
+	resume_syscall(child);
+	next_stop(child, false);
+	resume_syscall(child);
+	regs = next_stop(child, false);
+	regs.rax = (unsigned long long)PT_MAGIC;
+	set_regs_say(child, &regs, "rax 5000001");
+
+	scn_say("-- gettid skipped (orig_rax -1) with rax injected at entry");
+	resume_syscall(child);
+	regs = next_stop(child, false);
+	regs.orig_rax = (unsigned long long)-1;
+	regs.rax = (unsigned long long)PT_MAGIC + 1;
+	set_regs_say(child, &regs, "orig_rax -1, rax 5000002");
+	resume_syscall(child);
+	next_stop(child, false);
+
+	scn_say("-- getppid skipped (orig_rax -1), rax left alone");
+	resume_syscall(child);
+	regs = next_stop(child, false);
+	regs.orig_rax = (unsigned long long)-1;
+	set_regs_say(child, &regs, "orig_rax -1");
+	resume_syscall(child);
+	next_stop(child, false);
+
+	scn_say("-- getuid turned into an error at exit");
+	resume_syscall(child);
+	next_stop(child, false);
+	resume_syscall(child);
+	regs = next_stop(child, false);
+	regs.rax = (unsigned long long)-EPERM;
+	set_regs_say(child, &regs, "rax -EPERM");
+	finish(child);
+}
+
+/*
+ * TRACEME, its own SIGSTOP, then the calls of @arg (a list ending in 0); it
+ * reports their results once its tracer has let it run on.
+ */
+static int child_main(void *arg)
+{
+	const long *nrs = arg;
+	long results[8];
+	size_t n;
+
+	close(report_pipe[0]);
+	if (pt_raw(PTRACE_TRACEME, 0, 0, 0) != 0)
+		return 3;
+	syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+	for (n = 0; nrs[n] != 0; n++) {
+		results[n] = syscall(nrs[n]);
+		if (results[n] == -1)
+			results[n] = -errno;
+	}
+	for (n = 0; nrs[n] != 0; n++) {
+		long v = results[n];
+
+		if (v < 0 && v >= -4095)
+			scn_report(report_pipe[1], "  child: %s() = -%s",
+				   syscall_name(nrs[n]), scn_errno((int)-v));
+		else if (v > 0 && v < PT_MAGIC)
+			scn_report(report_pipe[1], "  child: %s() = {pid %ld}",
+				   syscall_name(nrs[n]), v);
+		else
+			scn_report(report_pipe[1], "  child: %s() = %ld",
+				   syscall_name(nrs[n]), v);
+	}
+	return 0;
+}
+
+static pid_t start_child(const long *nrs)
+{
+	pid_t child;
+
+	scn_pipe(report_pipe, O_CLOEXEC);
+	child = pt_spawn(child_main, (void *)nrs);
+	scn_say("child is %s", scn_pid(child));
+	pt_wait_say(child, 0, "wait");
+	return child;
+}
+
+/* Lets the child run to its end and relays its report. */
+static void finish(pid_t child)
+{
+	scn_say("-- PTRACE_CONT to the end");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	close(report_pipe[1]);
+	pt_wait_say(child, 0, "wait");
+	scn_relay(report_pipe[0]);
+	close(report_pipe[0]);
+}
+
+/* Two syscall-stop pairs, before and after PTRACE_O_TRACESYSGOOD. */
+static void case_no_sysgood(void)
+{
+	static const long nrs[] = { SYS_getpid, SYS_getppid, 0 };
+	pid_t child = start_child(nrs);
+
+	scn_say("-- without PTRACE_O_TRACESYSGOOD");
+	resume_syscall(child);
+	next_stop(child, true);
+	resume_syscall(child);
+	next_stop(child, true);
+	scn_say("-- with PTRACE_O_TRACESYSGOOD");
+	pt_say("PTRACE_SETOPTIONS(TRACESYSGOOD)", PTRACE_SETOPTIONS, child, 0,
+	       PTRACE_O_TRACESYSGOOD);
+	resume_syscall(child);
+	next_stop(child, true);
+	resume_syscall(child);
+	next_stop(child, true);
+	finish(child);
+}
+
+static void case_sysgood(void)
+{
+	static const long nrs[] = { SYS_getpid, SYS_getppid, 0 };
+	pid_t child = start_child(nrs);
+
+	pt_say("PTRACE_SETOPTIONS(TRACESYSGOOD)", PTRACE_SETOPTIONS, child, 0,
+	       PTRACE_O_TRACESYSGOOD);
+	for (int i = 0; i < 4; i++) {
+		resume_syscall(child);
+		next_stop(child, true);
+	}
+	finish(child);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct pt_case cases[] = {
+		{ "sysgood", case_sysgood },
+		{ "no-sysgood", case_no_sysgood },
+		{ "modify", case_modify },
+	};
+
+	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
+}
