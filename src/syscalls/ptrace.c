@@ -200,6 +200,25 @@ static long seccomp_get_metadata(pid_t tracer, pid_t tracee, uint64_t size,
 	return r;
 }
 
+/*
+ * PTRACE_GETSIGINFO. At a syscall stop the siginfo's si_code is the stop's
+ * code, SIGTRAP | 0x80 only with the tracer's PTRACE_O_TRACESYSGOOD
+ * (kernel/signal.c:ptrace_do_notify); the host's always has the 0x80.
+ */
+static long get_siginfo(struct ptv_task *tracee, pid_t tracer, uint64_t data)
+{
+	siginfo_t si;
+	long r = ptv_host_request(PTRACE_GETSIGINFO, tracee->tid, 0,
+				  (unsigned long)&si);
+
+	if (r < 0)
+		return r;
+	if (tracee->vstop == PTV_VSTOP_SYSCALL_ENTER ||
+	    tracee->vstop == PTV_VSTOP_SYSCALL_EXIT)
+		si.si_code = tracee->event_msg_code;
+	return to_tracer(tracer, data, &si, sizeof(si));
+}
+
 /* asm/prctl.h */
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
@@ -260,8 +279,7 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 		if (tracee->vstop == PTV_VSTOP_GROUP && !tracee->seized)
 			return -EINVAL;
 		if (request == PTRACE_GETSIGINFO)
-			return get_block(tracer, tid, request, 0, data,
-					 sizeof(siginfo_t));
+			return get_siginfo(tracee, tracer, data);
 		return set_block(tracer, tid, request, 0, data, sizeof(siginfo_t));
 	case PTRACE_GETSIGMASK:
 		if (addr != sizeof(uint64_t))
