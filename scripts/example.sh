@@ -19,3 +19,10 @@ set -e
 echo "ptvisor exited with status $status (the guest's own)"
 echo "--- supervisor log ($(wc -l < "$log") host events and decisions) ---"
 cat "$log"
+echo
+echo "--- strace -f inside ptvisor ---"
+build/ptvisor -- strace -f sh -c 'echo hi | cat'
+echo
+echo "--- gdb inside ptvisor ---"
+build/ptvisor -- gdb -nx -batch -ex 'break main' -ex run -ex bt -ex continue \
+    build/tests/tools/tool-prog
