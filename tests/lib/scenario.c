@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -311,6 +312,16 @@ void scn_pipe(int fds[2], int flags)
 {
 	if (pipe2(fds, flags) < 0)
 		scn_die("pipe2");
+}
+
+void scn_close_other_fds(int keep)
+{
+	if (keep < 3) {
+		syscall(SYS_close_range, 3U, ~0U, 0U);
+		return;
+	}
+	syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
+	syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
 }
 
 bool scn_read_full(int fd, void *buf, size_t len)

@@ -87,6 +87,11 @@ void scn_track_child(pid_t pid);
 
 /* pipe2(); dies on failure. */
 void scn_pipe(int fds[2], int flags);
+/*
+ * In a child: closes every descriptor above 2 but @keep (-1: none), so that
+ * the child holds no end of its siblings' pipes and their EOF still comes.
+ */
+void scn_close_other_fds(int keep);
 /* Writes one byte, or reads one byte and checks it; die on EOF/error. */
 void scn_post(int fd);
 void scn_take(int fd);
