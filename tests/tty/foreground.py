@@ -10,11 +10,10 @@ SIGINT must see exactly one SIGINT per Ctrl-C, sent by the terminal
 the same steps run on the bare program.
 """
 
-import os
-import re
 import signal
 
-from ptydrive import proc_info, run_tests
+from ptydrive import (deliver_with_supervisor_held, run_tests,
+                      start_reporter, sync_reporter, wait_supervisor_idle)
 
 
 def test_ctrl_c_kills(ctx):
@@ -35,56 +34,6 @@ def test_ctrl_backslash_kills(ctx):
     sess.assert_nothing_left()
 
 
-def start_reporter(ctx, signals):
-    """Starts tty-sigreport catching @signals; returns the session and the
-    guest's pid."""
-    sess = ctx.spawn(ctx.wrapped([ctx.helper] + signals), echo=False,
-                     name='tty-sigreport')
-    m = sess.expect(r'ready pid=(\d+)\r\n', what='the guest ready')
-    return sess, int(m.group(1))
-
-
-def signal_pending(pid, sig):
-    """Whether @sig is pending for process @pid (/proc/PID/status)."""
-    try:
-        with open(f'/proc/{pid}/status') as f:
-            fields = dict(line.split(':', 1) for line in f if ':' in line)
-    except FileNotFoundError:
-        return False
-    bit = 1 << (sig - 1)
-    return any(int(fields[k], 16) & bit for k in ('SigPnd', 'ShdPnd'))
-
-
-def supervisor_idle(sess, sig):
-    """ptvisor (the session leader) has dealt with its own copy of @sig: it
-    is not pending any more and ptvisor sleeps in waitpid (wchan do_wait;
-    without the right to read wchan, sleeping is what we can check). So
-    anything it forwarded is already queued to the guest."""
-    def idle():
-        info = proc_info(sess.pid)
-        if info is None or info.state != 'S' or signal_pending(sess.pid, sig):
-            return False
-        try:
-            with open(f'/proc/{sess.pid}/wchan') as f:
-                wchan = f.read().strip()
-        except OSError:
-            wchan = '0'
-        return wchan in ('do_wait', '0')
-    sess.wait_until(idle, f'ptvisor {sess.pid} has handled its {sig!r} and '
-                    'sleeps in waitpid')
-
-
-def sync(sess, token, expected_total):
-    """A round trip through the guest's stdin: any signal delivered before
-    it is reported before the answer."""
-    sess.send(f'sync {token}\n')
-    m = sess.expect(rf'ack {token} total=(\d+)\r\n', what=f'ack {token}')
-    if int(m.group(1)) != expected_total:
-        caught = re.findall(rb'caught [^\r\n]*', sess.output)
-        sess.fail(f'the guest caught {m.group(1)} signal(s), expected '
-                  f'{expected_total}; all it caught: {caught}')
-
-
 def test_ctrl_c_counted(ctx):
     """A guest catching SIGINT sees one SIGINT from the terminal per
     Ctrl-C; then exits with its own status."""
@@ -94,8 +43,8 @@ def test_ctrl_c_counted(ctx):
         sess.expect(rf'caught SIGINT #{n} code=SI_KERNEL from=none\r\n',
                     what=f'SIGINT #{n} from the terminal')
         if not ctx.native:
-            supervisor_idle(sess, signal.SIGINT)
-        sync(sess, n, n)
+            wait_supervisor_idle(sess, signal.SIGINT)
+        sync_reporter(sess, n, n)
     sess.send('exit 7\n')
     sess.expect_exit(7)
     sess.assert_nothing_left()
@@ -104,31 +53,16 @@ def test_ctrl_c_counted(ctx):
 def test_ctrl_c_once_supervisor_stopped(ctx):
     """The Ctrl-C double-delivery check without a race: had ptvisor
     forwarded the terminal's SIGINT, the copy could merge with the pending
-    original. So ptvisor is held stopped (SIGSTOP) while Ctrl-C is typed;
-    only once the guest has taken the terminal's SIGINT off its queue (it
-    waits in a signal-delivery-stop for its stopped tracer) is ptvisor
-    continued: a forwarded copy would now be a second delivery. Natively the
-    program itself is held stopped with the SIGINT pending."""
+    original; so ptvisor is held stopped until the guest has taken the
+    terminal's SIGINT (see deliver_with_supervisor_held)."""
     sess, guest = start_reporter(ctx, ['INT'])
-    os.kill(sess.pid, signal.SIGSTOP)
-    sess.wait_state(sess.pid, 'T')
-    sess.send('\x03')
-    sess.wait_until(lambda: signal_pending(sess.pid, signal.SIGINT),
-                    f'SIGINT is pending for the stopped pid {sess.pid}')
-    if not ctx.native:
-        def guest_took_it():
-            info = proc_info(guest)
-            return ((info is not None and info.state == 't' and
-                     not signal_pending(guest, signal.SIGINT)) or
-                    b'caught SIGINT #1' in sess.output)
-        sess.wait_until(guest_took_it, f'the guest {guest} has dequeued '
-                        'the SIGINT (in a signal-delivery-stop)')
-    os.kill(sess.pid, signal.SIGCONT)
+    deliver_with_supervisor_held(ctx, sess, guest, signal.SIGINT,
+                                 lambda: sess.send('\x03'))
     sess.expect(r'caught SIGINT #1 code=SI_KERNEL from=none\r\n',
                 what='SIGINT #1 from the terminal')
     if not ctx.native:
-        supervisor_idle(sess, signal.SIGINT)
-    sync(sess, 1, 1)
+        wait_supervisor_idle(sess, signal.SIGINT)
+    sync_reporter(sess, 1, 1)
     sess.send('exit 0\n')
     sess.expect_exit(0)
     sess.assert_nothing_left()

@@ -40,6 +40,10 @@ class TestFailure(Exception):
     pass
 
 
+class Interrupted(BaseException):
+    """Stops the whole run (not caught as a test failure)."""
+
+
 def exit_code(wait_status):
     """A wait status as a shell reports it: the code, or 128 + signal."""
     if os.WIFEXITED(wait_status):
@@ -83,6 +87,31 @@ def all_processes():
                 yield info
 
 
+def signal_pending(pid, sig):
+    """Whether @sig is pending for process @pid (/proc/PID/status)."""
+    try:
+        with open(f'/proc/{pid}/status') as f:
+            fields = dict(line.split(':', 1) for line in f if ':' in line)
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    bit = 1 << (sig - 1)
+    return any(int(fields[k], 16) & bit for k in ('SigPnd', 'ShdPnd'))
+
+
+def sleeps_in_wait(pid):
+    """Whether @pid sleeps in wait4/waitid (wchan do_wait). Without the
+    right to read wchan (ptvisor is not dumpable), sleeping must do."""
+    info = proc_info(pid)
+    if info is None or info.state != 'S':
+        return False
+    try:
+        with open(f'/proc/{pid}/wchan') as f:
+            wchan = f.read().strip()
+    except OSError:
+        wchan = '0'
+    return wchan in ('do_wait', '0')
+
+
 class PtySession:
     def __init__(self, argv, env, echo=True, name=None):
         self.argv = list(argv)
@@ -91,6 +120,7 @@ class PtySession:
         self.pos = 0          # where the next expect() starts searching
         self.eof = False
         self.status = None    # wait status of the session leader
+        self.prompt = PROMPT  # what expect_prompt() waits for
         master, slave = os.openpty()
         self._configure_terminal(slave, echo)
         # The child reports a failed exec here; a successful one closes it.
@@ -147,7 +177,7 @@ class PtySession:
     # --- output -----------------------------------------------------------
     def _read(self, timeout):
         """Reads what the master has, waiting up to @timeout for it."""
-        if self.eof:
+        if self.eof or self.master is None:
             if timeout > 0:
                 time.sleep(min(timeout, POLL_INTERVAL))
             return
@@ -206,7 +236,8 @@ class PtySession:
                 self._poll_exit()
 
     def expect_prompt(self, timeout=DEFAULT_TIMEOUT):
-        return self.expect(re.escape(PROMPT), timeout, 'the shell prompt')
+        return self.expect(re.escape(self.prompt), timeout,
+                           f'the shell prompt {self.prompt!r}')
 
     def send(self, data):
         if isinstance(data, str):
@@ -245,7 +276,17 @@ class PtySession:
                           f'{self.processes(include_zombies=True)}')
             self._read(POLL_INTERVAL)
 
+    def hangup(self):
+        """Closes the master side, as a terminal emulator closing its window:
+        the kernel hangs the terminal up (SIGHUP to the session leader)."""
+        self.drain()
+        os.close(self.master)
+        self.master = None
+        self.eof = True
+
     def foreground_pgrp(self):
+        if self.master is None:
+            return None
         try:
             return os.tcgetpgrp(self.master)
         except OSError:
@@ -323,7 +364,9 @@ class PtySession:
                       file=sys.stderr)
                 break
             time.sleep(POLL_INTERVAL)
-        os.close(self.master)
+        if self.master is not None:
+            os.close(self.master)
+            self.master = None
 
 
 class Context:
@@ -381,8 +424,66 @@ def start_shell(ctx, argv, name):
     return sh
 
 
-def run_tests(tests, description):
-    """Common main of a test file: @tests is a list of (name, function)."""
+def start_reporter(ctx, signals):
+    """Starts tty-sigreport (wrapped) catching @signals, with the terminal
+    not echoing; returns the session and the guest's pid."""
+    sess = ctx.spawn(ctx.wrapped([ctx.helper] + list(signals)), echo=False,
+                     name='tty-sigreport')
+    m = sess.expect(r'ready pid=(\d+)\r\n', what='the guest ready')
+    return sess, int(m.group(1))
+
+
+def sync_reporter(sess, token, expected_total):
+    """A round trip through tty-sigreport's stdin: a signal queued to it
+    before is reported before the answer, which says how many it caught."""
+    sess.send(f'sync {token}\n')
+    m = sess.expect(rf'ack {token} total=(\d+)\r\n', what=f'ack {token}')
+    if int(m.group(1)) != expected_total:
+        caught = re.findall(rb'caught [^\r\n]*', sess.output)
+        sess.fail(f'the guest caught {int(m.group(1))} signal(s), expected '
+                  f'{expected_total}; all it caught: {caught}')
+
+
+def wait_supervisor_idle(sess, sig):
+    """ptvisor (the session leader) has dealt with its own @sig: no longer
+    pending, it sleeps in waitpid again. So whatever it forwarded is
+    already queued to the guest."""
+    sess.wait_until(lambda: not signal_pending(sess.pid, sig) and
+                    sleeps_in_wait(sess.pid),
+                    f'ptvisor {sess.pid} has handled its {sig!r} and sleeps '
+                    'in waitpid')
+
+
+def deliver_with_supervisor_held(ctx, sess, guest, sig, send):
+    """Makes a signal that reaches both ptvisor and its guest (@send: a key
+    or a group kill) land in the order that exposes a forwarded copy: with
+    ptvisor (the session leader) held stopped, the guest takes the signal
+    off its queue first (it waits in a signal-delivery-stop for its stopped
+    tracer); only then is ptvisor continued, and a copy it forwarded would
+    be a second delivery, not merged with the first. Natively the program
+    itself is held stopped with the signal pending."""
+    os.kill(sess.pid, signal.SIGSTOP)
+    sess.wait_state(sess.pid, 'T')
+    send()
+    sess.wait_until(lambda: signal_pending(sess.pid, sig),
+                    f'{sig!r} is pending for the stopped pid {sess.pid}')
+    if not ctx.native:
+        marker = f'caught {sig.name} #'.encode()
+
+        def guest_took_it():
+            info = proc_info(guest)
+            return ((info is not None and info.state == 't' and
+                     not signal_pending(guest, sig)) or
+                    marker in sess.output)
+        sess.wait_until(guest_took_it, f'the guest {guest} has dequeued '
+                        f'{sig!r} (in a signal-delivery-stop)')
+    os.kill(sess.pid, signal.SIGCONT)
+
+
+def run_tests(tests, description, extra=()):
+    """Common main of a test file: @tests is a list of (name, function);
+    @extra lists tests that run only when named with --only (racy
+    demonstrations, not part of the deterministic suite)."""
     parser = argparse.ArgumentParser(description=description)
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument('--native', action='store_true',
@@ -398,34 +499,41 @@ def run_tests(tests, description):
     if args.helper:
         args.helper = os.path.abspath(args.helper)
 
-    # meson ends a test that overruns its timeout with SIGTERM: clean up.
+    # meson ends a test that overruns its timeout with SIGTERM: stop, but
+    # end the sessions first (the finally clause below).
     def on_term(sig, frame):
-        raise TestFailure(f'interrupted by signal {sig}')
+        raise Interrupted(f'interrupted by signal {sig}')
     signal.signal(signal.SIGTERM, on_term)
 
-    failures = 0
-    selected = [(n, f) for n, f in tests if not args.only or n in args.only]
+    selected = [(n, f) for n, f in list(tests) + list(extra)
+                if (n in args.only if args.only else (n, f) in tests)]
     if not selected:
         parser.error('no test selected')
+    failed = set()  # a test that failed once is not run again
+    passes = 0
     for round_ in range(1, args.repeat + 1):
         for name, func in selected:
+            if name in failed:
+                continue
             ctx = Context(args.native, args.ptvisor, args.helper)
             label = f'{name} [{ctx.mode}] round {round_}/{args.repeat}'
             start = time.monotonic()
             try:
                 func(ctx)
             except TestFailure as e:
-                failures += 1
+                failed.add(name)
                 print(f'FAIL {label}: {e}', flush=True)
             except Exception:
-                failures += 1
+                failed.add(name)
                 print(f'FAIL {label}: test error\n{traceback.format_exc()}',
                       flush=True)
             else:
+                passes += 1
                 print(f'ok   {label} ({time.monotonic() - start:.2f}s)',
                       flush=True)
             finally:
                 ctx.close()
-    total = args.repeat * len(selected)
-    print(f'{total - failures} passed, {failures} failed', flush=True)
-    sys.exit(1 if failures else 0)
+    print(f'{passes} runs passed; {len(failed)} of {len(selected)} tests '
+          f'failed{": " + ", ".join(sorted(failed)) if failed else ""}',
+          flush=True)
+    sys.exit(1 if failed else 0)

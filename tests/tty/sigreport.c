@@ -10,6 +10,9 @@
  * It prints "ready pid=N" once its handlers are installed, then reads
  * commands from stdin, one a line:
  *   sync TOKEN   answers "ack TOKEN total=N", N = signals caught so far
+ *   spin         answers "spinning", then runs on the CPU (no system call)
+ *                until a signal is caught: a running guest takes a signal
+ *                at once, a sleeping one only once woken
  *   exit N       exits with status N
  * For each caught signal it prints
  *   "caught SIGINT #N code=SI_KERNEL from=none"
@@ -167,6 +170,14 @@ static void serve_commands(void)
 
 		if (strncmp(cmd, "exit ", 5) == 0)
 			exit(atoi(cmd + 5));
+		if (strcmp(cmd, "spin") == 0) {
+			sig_atomic_t before = caught_total;
+
+			write_all("spinning\n", 9);
+			while (caught_total == before)
+				;
+			continue;
+		}
 		if (strncmp(cmd, "sync ", 5) != 0)
 			continue;
 		append(out, &len, "ack ");
