@@ -7,6 +7,7 @@
  * or destination.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +220,34 @@ static long get_siginfo(struct ptv_task *tracee, pid_t tracer, uint64_t data)
 	return to_tracer(tracer, data, &si, sizeof(si));
 }
 
+/*
+ * PTRACE_GET_SYSCALL_INFO reports the virtual stop. The kernel decides from
+ * last_siginfo->si_code (kernel/ptrace.c:ptrace_get_syscall_info): a syscall
+ * stop is entry or exit only when it is SIGTRAP | 0x80, so without the
+ * tracer's TRACESYSGOOD it is PTRACE_SYSCALL_INFO_NONE and only the 24-byte
+ * header (op, arch, instruction and stack pointers) is filled.
+ */
+static long get_syscall_info(struct ptv_task *tracee, pid_t tracer,
+			     uint64_t size, uint64_t data)
+{
+	struct ptrace_syscall_info info;
+	long n = ptv_host_request(PTRACE_GET_SYSCALL_INFO, tracee->tid,
+				  sizeof(info), (unsigned long)&info);
+
+	if (n < 0)
+		return n;
+	if ((tracee->vstop == PTV_VSTOP_SYSCALL_ENTER ||
+	     tracee->vstop == PTV_VSTOP_SYSCALL_EXIT) &&
+	    !(tracee->options & PTV_O_TRACESYSGOOD)) {
+		info.op = PTRACE_SYSCALL_INFO_NONE;
+		n = offsetof(struct ptrace_syscall_info, entry);
+	}
+	if (data && to_tracer(tracer, data, &info,
+			      (size_t)n < size ? (size_t)n : size) < 0)
+		return -EFAULT;
+	return n;
+}
+
 /* asm/prctl.h */
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
@@ -297,16 +326,8 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 	case PTRACE_GETEVENTMSG:
 		return to_tracer(tracer, data, &tracee->event_msg,
 				 sizeof(tracee->event_msg));
-	case PTRACE_GET_SYSCALL_INFO: {
-		char buf[sizeof(struct ptrace_syscall_info) + 64];
-		long n = ptv_host_request(request, tid, sizeof(buf),
-					  (unsigned long)buf);
-
-		if (n > 0 && to_tracer(tracer, data, buf,
-				       (size_t)n < addr ? (size_t)n : addr) < 0)
-			return -EFAULT;
-		return n;
-	}
+	case PTRACE_GET_SYSCALL_INFO:
+		return get_syscall_info(tracee, tracer, addr, data);
 	case PTRACE_ARCH_PRCTL:
 		return arch_prctl(tracer, tid, addr, data);
 	case PTRACE_SECCOMP_GET_FILTER:
