@@ -12,7 +12,6 @@ guest although its si_code is SI_KERNEL.
 """
 
 import os
-import re
 import tempfile
 
 from ptydrive import BASH, run_tests, start_shell

@@ -121,6 +121,7 @@ class PtySession:
         self.eof = False
         self.status = None    # wait status of the session leader
         self.prompt = PROMPT  # what expect_prompt() waits for
+        self.marks = 0        # sync_shell() markers used so far
         master, slave = os.openpty()
         self._configure_terminal(slave, echo)
         # The child reports a failed exec here; a successful one closes it.
@@ -255,7 +256,7 @@ class PtySession:
     def sync_shell(self, timeout=DEFAULT_TIMEOUT):
         """Skips all output (prompts included) up to the answer of a unique
         marker command and the prompt after it."""
-        self.marks = getattr(self, 'marks', 0) + 1
+        self.marks += 1
         self.send(f'echo "sync""-{self.marks}"\n')
         self.expect(rf'\nsync-{self.marks}\r\n', timeout,
                     f'the shell answering sync-{self.marks}')
