@@ -61,6 +61,7 @@ struct ptv_task {
 	bool attached;		/* its first host stop (or the seize) was seen */
 	bool host_gone;		/* the host has reported its death */
 	uint64_t clone_flags;	/* flags of the clone that made it (0: first) */
+	bool execed;		/* it has exec'd since that clone */
 	bool untraced_clone_pending; /* its clone in flight had CLONE_UNTRACED,
 					which the supervisor cleared */
 	unsigned long host_options; /* PTRACE_O_* set on the host for it */

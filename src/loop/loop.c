@@ -273,7 +273,10 @@ static bool on_exec(struct ptv_loop *loop, struct ptv_task *task,
 			task = execer;
 		}
 	}
-	if (task == NULL || task->tracer == NULL)
+	if (task == NULL)
+		return false;
+	task->execed = true;
+	if (task->tracer == NULL)
 		return false;
 	if (ptv_ptrace_event_enabled(task, PTV_EVENT_EXEC)) {
 		ptv_vstop_event(&loop->k, task, PTV_EVENT_EXEC,
@@ -322,8 +325,15 @@ static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 	    ptv_host_geteventmsg(ev->tid, &status) < 0)
 		return false;
 	parent = ptv_real_parent(&loop->k, task);
+	/*
+	 * Not a vfork child that has not exec'd: its parent is released only
+	 * when it releases its memory, after this stop (kernel/fork.c:
+	 * mm_release), and its tracer may be waiting for the parent's
+	 * PTRACE_EVENT_VFORK_DONE.
+	 */
 	hold = task->tid == task->tgid && !has_live_threads(loop, task) &&
-	       (parent == NULL || parent->tgid != task->tracer->tgid);
+	       (parent == NULL || parent->tgid != task->tracer->tgid) &&
+	       !((task->clone_flags & PTV_CLONE_VFORK) && !task->execed);
 	task->held_at_exit = hold;
 	if (ptv_ptrace_event_enabled(task, PTV_EVENT_EXIT)) {
 		ptv_vstop_event(&loop->k, task, PTV_EVENT_EXIT, status);
