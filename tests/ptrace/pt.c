@@ -69,8 +69,10 @@ const char *pt_status(int status)
 		snprintf(out, sizeof(buf[0]), "syscall-stop SIGTRAP|0x80 [%#x]",
 			 status);
 	} else if (WIFSTOPPED(status) && event != 0) {
-		snprintf(out, sizeof(buf[0]), "event %s %s [%#x]",
-			 pt_event_name(event), scn_sig(sig), status);
+		/* Split: compare.sh takes 6 hex digits for an address. */
+		snprintf(out, sizeof(buf[0]), "event %s %s [%#x<<16|%#x]",
+			 pt_event_name(event), scn_sig(sig), event,
+			 status & 0xffff);
 	} else if (WIFSTOPPED(status)) {
 		snprintf(out, sizeof(buf[0]), "stopped by %s [%#x]",
 			 scn_sig(sig), status);

@@ -44,7 +44,8 @@ void pt_must(long request, pid_t pid, unsigned long addr, unsigned long data);
 /*
  * A wait status as text, with the raw value for stops: "exited 3", "killed
  * by SIGKILL", "stopped by SIGSTOP [0x137f]", "syscall-stop SIGTRAP|0x80
- * [0x857f]", "event FORK SIGTRAP [0x1057f]", "event STOP SIGSTOP [0x80137f]".
+ * [0x857f]", "event FORK SIGTRAP [0x1<<16|0x57f]",
+ * "event STOP SIGSTOP [0x80<<16|0x137f]".
  */
 const char *pt_status(int status);
 /* PTRACE_EVENT_* name ("FORK", "STOP", or the number). */

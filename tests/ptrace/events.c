@@ -1,0 +1,514 @@
+/*
+ * PTRACE_EVENT_* stops (issue #3, item 3):
+ *  - fork, vfork, clone: the event message is the new task's id; the new
+ *    task is auto-attached and starts with SIGSTOP (ATTACH/TRACEME tracer)
+ *    or in a PTRACE_EVENT_STOP (SEIZE); a tracer may wait for a traced
+ *    clone thread without __WALL (Linux 4.7);
+ *  - vfork-done: the message is the child's id too;
+ *  - exec: the message is the former thread id; without PTRACE_O_TRACEEXEC
+ *    an ATTACH/TRACEME tracee gets a SIGTRAP after exec (SI_USER from
+ *    itself), a seized one nothing;
+ *  - exit: the message is the wait status the tracee will have.
+ * The real parent of an auto-attached child reaps it after the tracer did.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pt.h"
+
+static int report_pipe[2], go_pipe[2];
+
+static void open_pipes(void)
+{
+	scn_pipe(report_pipe, O_CLOEXEC);
+	scn_pipe(go_pipe, O_CLOEXEC);
+}
+
+/* In a child: keep only the ends a child uses. */
+static void child_ends(void)
+{
+	close(report_pipe[0]);
+	close(go_pipe[1]);
+}
+
+/* In the tracer: the child is gone, its reports are relayed. */
+static void close_pipes(void)
+{
+	close(report_pipe[1]);
+	scn_relay(report_pipe[0]);
+	close(report_pipe[0]);
+	close(go_pipe[0]);
+	close(go_pipe[1]);
+}
+
+static void traceme_and_stop(void)
+{
+	child_ends();
+	if (pt_raw(PTRACE_TRACEME, 0, 0, 0) != 0)
+		_exit(3);
+	kill(getpid(), SIGSTOP);
+}
+
+/* The child's SIGSTOP after TRACEME: set @options and let it run. */
+static void first_stop(pid_t child, unsigned long options)
+{
+	pt_wait_say(child, 0, "wait");
+	pt_must(PTRACE_SETOPTIONS, child, 0, options);
+	pt_must(PTRACE_CONT, child, 0, 0);
+}
+
+/*
+ * The real parent's SIGCHLD for a child the tracer reaped: a
+ * signal-delivery-stop, resumed with the signal.
+ */
+static void sigchld_stop(pid_t child)
+{
+	pt_wait_say(child, 0, "wait");
+	pt_say_siginfo(child, "  tracer");
+	pt_must(PTRACE_CONT, child, 0, SIGCHLD);
+}
+
+static void say_eventmsg(pid_t pid)
+{
+	scn_say("  GETEVENTMSG: %s", scn_pid((pid_t)pt_eventmsg(pid)));
+}
+
+/* The real parent's wait for its child, reported to the printer. */
+static void child_waits(pid_t pid)
+{
+	int status;
+	pid_t r;
+
+	do
+		r = waitpid(pid, &status, 0);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		scn_report(report_pipe[1], "  child: waitpid = -1 %s",
+			   scn_errno(errno));
+	else
+		scn_report(report_pipe[1], "  child: waitpid = {pid %d} %s",
+			   (int)r, pt_status(status));
+}
+
+/* ---------------------------------------------------------------------- */
+
+static int fork_main(void *arg)
+{
+	pid_t g;
+
+	(void)arg;
+	traceme_and_stop();
+	g = fork();
+	if (g == 0)
+		_exit(7);
+	scn_report(report_pipe[1], "  child: fork() = {pid %d}", (int)g);
+	child_waits(g);
+	return 0;
+}
+
+static void case_fork(void)
+{
+	pid_t child, g;
+
+	open_pipes();
+	child = pt_spawn(fork_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	first_stop(child, PTRACE_O_TRACEFORK);
+	pt_wait_say(child, 0, "wait");
+	g = (pid_t)pt_eventmsg(child);
+	scn_say("  GETEVENTMSG: %s", scn_pid(g));
+	pt_wait_say(g, 0, "wait(grandchild)");
+	pt_say_siginfo(g, "  tracer");
+	pt_must(PTRACE_CONT, g, 0, 0);
+	scn_say("-- the tracer sees the grandchild's exit first");
+	pt_wait_say(g, 0, "wait(grandchild)");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	sigchld_stop(child);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+}
+
+/* ---------------------------------------------------------------------- */
+
+static int vfork_main(void *arg)
+{
+	pid_t g;
+
+	(void)arg;
+	traceme_and_stop();
+	g = vfork();
+	if (g == 0)
+		_exit(8);
+	scn_report(report_pipe[1], "  child: vfork() = {pid %d}", (int)g);
+	child_waits(g);
+	return 0;
+}
+
+static void case_vfork(void)
+{
+	pid_t child, g;
+
+	open_pipes();
+	child = pt_spawn(vfork_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	first_stop(child, PTRACE_O_TRACEVFORK | PTRACE_O_TRACEVFORKDONE);
+	pt_wait_say(child, 0, "wait");
+	g = (pid_t)pt_eventmsg(child);
+	scn_say("  GETEVENTMSG: %s", scn_pid(g));
+	pt_wait_say(g, 0, "wait(grandchild)");
+	scn_say("-- the parent resumed first: it waits for the vfork child");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_must(PTRACE_CONT, g, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	say_eventmsg(child);
+	pt_wait_say(g, 0, "wait(grandchild)");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	sigchld_stop(child);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	scn_report(report_pipe[1], "  thread: runs, tid {pid %ld}",
+		   (long)syscall(SYS_gettid));
+	return NULL;
+}
+
+static int clone_main(void *arg)
+{
+	pthread_t th;
+
+	(void)arg;
+	traceme_and_stop();
+	errno = pthread_create(&th, NULL, thread_main, NULL);
+	if (errno != 0)
+		return 4;
+	pthread_join(th, NULL);
+	scn_report(report_pipe[1], "  child: joined its thread");
+	return 0;
+}
+
+static void case_clone(void)
+{
+	pid_t child, t;
+	char line[256];
+
+	open_pipes();
+	child = pt_spawn(clone_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	first_stop(child, PTRACE_O_TRACECLONE);
+	pt_wait_say(child, 0, "wait");
+	t = (pid_t)pt_eventmsg(child);
+	scn_say("  GETEVENTMSG: %s", scn_pid(t));
+	scn_say("-- a traced thread is waited for without __WALL (Linux 4.7)");
+	pt_wait_say(t, 0, "wait(thread, 0)");
+	pt_say_siginfo(t, "  tracer");
+	pt_must(PTRACE_CONT, t, 0, 0);
+	if (!pt_read_line(report_pipe[0], line, sizeof(line)))
+		scn_die("no report from the thread");
+	scn_say("%s", line);
+	pt_wait_say(t, __WCLONE, "wait(thread, __WCLONE)");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+}
+
+/* ---------------------------------------------------------------------- */
+
+static int seize_fork_main(void *arg)
+{
+	pid_t g;
+
+	(void)arg;
+	child_ends();
+	scn_take(go_pipe[0]);
+	g = fork();
+	if (g == 0)
+		_exit(9);
+	scn_report(report_pipe[1], "  child: fork() = {pid %d}", (int)g);
+	child_waits(g);
+	return 0;
+}
+
+static void case_seize_fork(void)
+{
+	pid_t child, g;
+
+	open_pipes();
+	child = pt_spawn(seize_fork_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	pt_say("PTRACE_SEIZE(TRACEFORK)", PTRACE_SEIZE, child, 0,
+	       PTRACE_O_TRACEFORK);
+	scn_post(go_pipe[1]);
+	pt_wait_say(child, 0, "wait");
+	g = (pid_t)pt_eventmsg(child);
+	scn_say("  GETEVENTMSG: %s", scn_pid(g));
+	pt_say_siginfo(child, "  tracer");
+	scn_say("-- the seized grandchild starts in a PTRACE_EVENT_STOP");
+	pt_wait_say(g, 0, "wait(grandchild)");
+	pt_say_siginfo(g, "  tracer");
+	scn_say("  GETEVENTMSG: %lu", pt_eventmsg(g));
+	pt_must(PTRACE_CONT, g, 0, 0);
+	pt_wait_say(g, 0, "wait(grandchild)");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	sigchld_stop(child);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+}
+
+/* ---------------------------------------------------------------------- */
+
+/* The program a child execs: this one, with "--exec-child FD". */
+static void exec_self(void)
+{
+	char fd[16];
+
+	snprintf(fd, sizeof(fd), "%d", report_pipe[1]);
+	/* The report pipe must survive the exec. */
+	fcntl(report_pipe[1], F_SETFD, 0);
+	execl("/proc/self/exe", "pt-events", "--exec-child", fd, (char *)NULL);
+	_exit(5);
+}
+
+static int exec_child_main(int fd)
+{
+	scn_report(fd, "  exec'd child: runs, pid {pid %d}", (int)getpid());
+	return 0;
+}
+
+static int traceme_exec_main(void *arg)
+{
+	(void)arg;
+	traceme_and_stop();
+	exec_self();
+	return 6;
+}
+
+static void say_regs(pid_t pid)
+{
+	struct user_regs_struct regs;
+
+	pt_getregs(pid, &regs);
+	scn_say("  regs: orig_rax %lld, rax %lld", (long long)regs.orig_rax,
+		(long long)regs.rax);
+}
+
+static void case_exec(void)
+{
+	pid_t child;
+
+	open_pipes();
+	child = pt_spawn(traceme_exec_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	first_stop(child, PTRACE_O_TRACEEXEC);
+	pt_wait_say(child, 0, "wait");
+	say_eventmsg(child);
+	pt_say_siginfo(child, "  tracer");
+	say_regs(child);
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+}
+
+static int go_exec_main(void *arg)
+{
+	(void)arg;
+	child_ends();
+	scn_take(go_pipe[0]);
+	exec_self();
+	return 6;
+}
+
+static void case_exec_legacy(void)
+{
+	pid_t child;
+
+	scn_say("-- TRACEME without PTRACE_O_TRACEEXEC: SIGTRAP after exec");
+	open_pipes();
+	child = pt_spawn(traceme_exec_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	first_stop(child, 0);
+	pt_wait_say(child, 0, "wait");
+	pt_say_siginfo(child, "  tracer");
+	say_regs(child);
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+
+	scn_say("-- ATTACH without PTRACE_O_TRACEEXEC: SIGTRAP after exec");
+	open_pipes();
+	child = pt_spawn(go_exec_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	pt_say("PTRACE_ATTACH", PTRACE_ATTACH, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	scn_post(go_pipe[1]);
+	pt_wait_say(child, 0, "wait");
+	pt_say_siginfo(child, "  tracer");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+
+	scn_say("-- SEIZE without PTRACE_O_TRACEEXEC: no stop at exec");
+	open_pipes();
+	child = pt_spawn(go_exec_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	pt_say("PTRACE_SEIZE", PTRACE_SEIZE, child, 0, 0);
+	scn_post(go_pipe[1]);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+}
+
+static void *exec_thread_main(void *arg)
+{
+	(void)arg;
+	scn_take(go_pipe[0]);
+	exec_self();
+	return NULL;
+}
+
+static int thread_exec_main(void *arg)
+{
+	pthread_t th;
+
+	(void)arg;
+	traceme_and_stop();
+	errno = pthread_create(&th, NULL, exec_thread_main, NULL);
+	if (errno != 0)
+		return 4;
+	pthread_join(th, NULL);
+	return 5;
+}
+
+/*
+ * A thread that is not the leader execs: the leader vanishes without a
+ * report, the thread takes its id, and the event message is the thread's
+ * former id (ptrace(2), "execve(2) under ptrace").
+ */
+static void case_exec_thread(void)
+{
+	pid_t child, t;
+	int status;
+
+	open_pipes();
+	child = pt_spawn(thread_exec_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	first_stop(child, PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC);
+	pt_wait_say(child, 0, "wait");
+	t = (pid_t)pt_eventmsg(child);
+	scn_say("  GETEVENTMSG: %s", scn_pid(t));
+	pt_wait_say(t, __WALL, "wait(thread)");
+	pt_must(PTRACE_CONT, t, 0, 0);
+	pt_must(PTRACE_CONT, child, 0, 0);
+	scn_post(go_pipe[1]);
+	pt_wait_say(-1, __WALL, "wait(-1, __WALL)");
+	say_eventmsg(child);
+	scn_result("waitpid(thread, WNOHANG|__WALL)",
+		   waitpid(t, &status, WNOHANG | __WALL));
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(-1, __WALL, "wait(-1, __WALL)");
+	close_pipes();
+}
+
+/* ---------------------------------------------------------------------- */
+
+static int exit_main(void *arg)
+{
+	(void)arg;
+	traceme_and_stop();
+	scn_take(go_pipe[0]);
+	exit(5);
+}
+
+static void say_exit_message(pid_t pid)
+{
+	unsigned long msg = pt_eventmsg(pid);
+
+	scn_say("  GETEVENTMSG: %#lx (%s)", msg, pt_status((int)msg));
+}
+
+static void case_exit(void)
+{
+	pid_t child;
+
+	scn_say("-- exit(5)");
+	open_pipes();
+	child = pt_spawn(exit_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	first_stop(child, PTRACE_O_TRACEEXIT);
+	scn_post(go_pipe[1]);
+	pt_wait_say(child, 0, "wait");
+	say_exit_message(child);
+	pt_say_siginfo(child, "  tracer");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+
+	scn_say("-- killed by SIGTERM");
+	open_pipes();
+	child = pt_spawn(exit_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	first_stop(child, PTRACE_O_TRACEEXIT);
+	scn_wait_syscall(child, SYS_read);
+	kill(child, SIGTERM);
+	pt_wait_say(child, 0, "wait");
+	pt_must(PTRACE_CONT, child, 0, SIGTERM);
+	pt_wait_say(child, 0, "wait");
+	say_exit_message(child);
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+
+	scn_say("-- killed by SIGKILL");
+	open_pipes();
+	child = pt_spawn(exit_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	first_stop(child, PTRACE_O_TRACEEXIT);
+	scn_wait_syscall(child, SYS_read);
+	kill(child, SIGKILL);
+	pt_wait_say(child, 0, "wait");
+	say_exit_message(child);
+	pt_say("PTRACE_CONT", PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+
+	scn_say("-- SIGKILL at the exit stop of an exiting group is dropped");
+	open_pipes();
+	child = pt_spawn(exit_main, NULL);
+	scn_say("child is %s", scn_pid(child));
+	first_stop(child, PTRACE_O_TRACEEXIT);
+	scn_post(go_pipe[1]);
+	pt_wait_say(child, 0, "wait");
+	scn_result("kill(SIGKILL)", kill(child, SIGKILL));
+	say_exit_message(child);
+	pt_say("PTRACE_CONT", PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+}
+
+int main(int argc, char **argv)
+{
+	static const struct pt_case cases[] = {
+		{ "fork", case_fork },
+		{ "vfork", case_vfork },
+		{ "clone", case_clone },
+		{ "seize-fork", case_seize_fork },
+		{ "exec", case_exec },
+		{ "exec-legacy", case_exec_legacy },
+		{ "exec-thread", case_exec_thread },
+		{ "exit", case_exit },
+	};
+
+	if (argc == 3 && strcmp(argv[1], "--exec-child") == 0)
+		return exec_child_main(atoi(argv[2]));
+	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
+}
