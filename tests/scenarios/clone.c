@@ -253,7 +253,7 @@ static void case_clone_parent_of_first(void)
 	r = raw_clone(CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0, &e);
 	scn_check(r > 0);
 	close(report[1]);
-	scn_say("  made %s; our parent is %s", scn_pid((pid_t)r), scn_pid(getppid()));
+	scn_say("  made {pid %ld}; our parent is {pid %d}", r, (int)getppid());
 	scn_relay(report[0]);
 	close(report[0]);
 	scn_result("  waitpid on it", waitpid((pid_t)r, &status, __WALL));

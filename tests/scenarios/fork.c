@@ -62,8 +62,8 @@ static void case_ids_and_codes(void)
 		scn_say("exit(%d):", codes[i]);
 		scn_wait_and_say(child, "  status");
 	}
-	scn_say("our parent %s, group %s, session %s", scn_pid(getppid()),
-		scn_pid(getpgrp()), scn_pid(getsid(0)));
+	scn_say("our parent {pid %d}, group {pid %d}, session {pid %d}",
+		(int)getppid(), (int)getpgrp(), (int)getsid(0));
 }
 
 static void case_zombie_and_nohang(void)

@@ -295,8 +295,8 @@ static void report_process(void)
 			 (int)groups[i]);
 	scn_say("uid %d euid %d gid %d groups:%s", (int)getuid(),
 		(int)geteuid(), (int)getgid(), list);
-	scn_say("parent %s, process group %s, session %s", scn_pid(getppid()),
-		scn_pid(getpgrp()), scn_pid(getsid(0)));
+	scn_say("parent {pid %d}, process group {pid %d}, session {pid %d}",
+		(int)getppid(), (int)getpgrp(), (int)getsid(0));
 	scn_say("open(/dev/tty): %s",
 		open("/dev/tty", O_RDONLY) < 0 ? scn_errno(errno) : "opened");
 }
