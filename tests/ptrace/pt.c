@@ -271,3 +271,78 @@ int pt_main(int argc, char **argv, const struct pt_case *cases, size_t ncases,
 	scn_say("done");
 	return 0;
 }
+
+static int child_report_fd = -1;
+
+static void on_child_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	scn_report(child_report_fd, "  child handler: %s code %s pid {pid %d}",
+		   scn_sig(sig), scn_si_code(sig, si->si_code), (int)si->si_pid);
+}
+
+static void __attribute__((noreturn)) child_loop(int cmd, bool traceme)
+{
+	if (traceme && pt_raw(PTRACE_TRACEME, 0, 0, 0) != 0)
+		_exit(3);
+	scn_handle(SIGUSR1, on_child_signal, SA_RESTART);
+	scn_handle(SIGUSR2, on_child_signal, SA_RESTART);
+	scn_handle(SIGCONT, on_child_signal, SA_RESTART);
+	scn_report(child_report_fd, "  child: ready");
+	for (;;) {
+		switch (pt_next_command(cmd)) {
+		case 'p':
+			scn_report(child_report_fd, "  child: pong");
+			break;
+		case 'r':
+			raise(SIGUSR2);
+			break;
+		case 's':
+			kill(getpid(), SIGSTOP);
+			break;
+		case 'x':
+		case 0:
+			_exit(0);
+		}
+	}
+}
+
+void pt_child_start(struct pt_child *c, bool traceme)
+{
+	int cmd[2], report[2];
+
+	scn_pipe(cmd, O_CLOEXEC);
+	scn_pipe(report, O_CLOEXEC);
+	c->pid = scn_fork();
+	if (c->pid == 0) {
+		close(cmd[1]);
+		close(report[0]);
+		child_report_fd = report[1];
+		child_loop(cmd[0], traceme);
+	}
+	close(cmd[0]);
+	close(report[1]);
+	c->cmd = cmd[1];
+	c->report = report[0];
+	scn_say("child is %s", scn_pid(c->pid));
+	pt_relay_until(c->report, "  child: ready");
+}
+
+void pt_child_command(struct pt_child *c, char cmd)
+{
+	scn_write_full(c->cmd, &cmd, 1);
+	if (cmd == 'p')
+		pt_relay_until(c->report, "  child: pong");
+}
+
+void pt_child_ping(struct pt_child *c)
+{
+	pt_child_command(c, 'p');
+}
+
+void pt_child_close(struct pt_child *c)
+{
+	close(c->cmd);
+	close(c->report);
+	c->cmd = c->report = -1;
+}

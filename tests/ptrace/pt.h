@@ -26,6 +26,7 @@
 #define PTRACE_EVENTMSG_SYSCALL_ENTRY 1
 #define PTRACE_EVENTMSG_SYSCALL_EXIT 2
 
+
 #endif
 
 /* The raw ptrace(2) system call: -1 with errno on failure. */
@@ -106,5 +107,28 @@ struct pt_case {
 int pt_main(int argc, char **argv, const struct pt_case *cases, size_t ncases,
 	    unsigned seconds);
 #define PT_NCASES(a) (sizeof(a) / sizeof(*(a)))
+
+/*
+ * A child that obeys one-byte commands and reports to the printer:
+ *   'p'  reports "  child: pong";
+ *   'r'  raises SIGUSR2;
+ *   's'  stops itself with SIGSTOP (kill(getpid()));
+ *   'x'  exits 0 (so does EOF on the command pipe).
+ * Handlers for SIGUSR1, SIGUSR2 and SIGCONT (SA_RESTART) report
+ * "  child handler: SIGX code C pid P". The child is scn_fork()ed.
+ */
+struct pt_child {
+	pid_t pid;
+	int cmd;	/* write end of its command pipe */
+	int report;	/* read end of its report pipe */
+};
+
+/* Starts the child; with @traceme it first calls PTRACE_TRACEME. */
+void pt_child_start(struct pt_child *c, bool traceme);
+/* Sends @cmd; for 'p' prints the reports up to the pong. */
+void pt_child_command(struct pt_child *c, char cmd);
+void pt_child_ping(struct pt_child *c);
+/* Closes the pipes: the child exits when it next reads a command. */
+void pt_child_close(struct pt_child *c);
 
 #endif

@@ -1,0 +1,254 @@
+/*
+ * Attaching and detaching (issue #3, item 4):
+ *  - PTRACE_ATTACH: the tracee stops with a SIGSTOP whose siginfo is
+ *    SI_KERNEL (SEND_SIG_PRIV); PTRACE_DETACH with a signal delivers it;
+ *    the detached task gets its signals without stops;
+ *  - PTRACE_SEIZE: no stop; addr != 0 and unknown options are EIO;
+ *    PTRACE_INTERRUPT gives a PTRACE_EVENT_STOP (SIGTRAP), also when asked
+ *    for during another stop;
+ *  - group-stop under SEIZE: PTRACE_EVENT_STOP with the stop signal,
+ *    PTRACE_LISTEN (requests other than INTERRUPT/KILL fail with ESRCH
+ *    meanwhile), the re-trap on SIGCONT;
+ *  - attaching to a task already in a group-stop (ATTACH and SEIZE);
+ *  - detaching leaves a group-stopped task stopped: SIGCONT continues it
+ *    and its real parent sees CLD_CONTINUED.
+ * The tracer is also the real parent here; wait.c covers the other case.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pt.h"
+
+static void end(struct pt_child *c)
+{
+	pt_child_command(c, 'x');
+	pt_wait_say(c->pid, 0, "wait");
+	pt_child_close(c);
+}
+
+static void say_waitid(pid_t pid, int flags, const char *what)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, flags) < 0) {
+		scn_say("waitid(%s) = -1 %s", what, scn_errno(errno));
+		return;
+	}
+	if (si.si_pid == 0)
+		scn_say("waitid(%s): nothing", what);
+	else
+		pt_say_info(what, &si);
+}
+
+static void case_attach(void)
+{
+	struct pt_child c;
+
+	pt_child_start(&c, false);
+	scn_wait_syscall(c.pid, SYS_read);
+	pt_say("PTRACE_ATTACH", PTRACE_ATTACH, c.pid, 0, 0);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say_siginfo(c.pid, "tracer");
+	pt_say("PTRACE_CONT", PTRACE_CONT, c.pid, 0, 0);
+	pt_child_ping(&c);
+	scn_say("-- a signal-delivery-stop, then PTRACE_DETACH with another signal");
+	kill(c.pid, SIGUSR1);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say("PTRACE_DETACH(SIGUSR2)", PTRACE_DETACH, c.pid, 0, SIGUSR2);
+	pt_child_ping(&c);
+	scn_say("-- detached: signals are delivered without stops");
+	kill(c.pid, SIGUSR1);
+	pt_child_ping(&c);
+	pt_wait_say(c.pid, WNOHANG, "wait(WNOHANG)");
+	pt_say("PTRACE_CONT(detached)", PTRACE_CONT, c.pid, 0, 0);
+	scn_say("-- PTRACE_DETACH from a signal-delivery-stop with 0 suppresses it");
+	pt_say("PTRACE_ATTACH", PTRACE_ATTACH, c.pid, 0, 0);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_must(PTRACE_CONT, c.pid, 0, 0);
+	kill(c.pid, SIGUSR1);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say("PTRACE_DETACH(0)", PTRACE_DETACH, c.pid, 0, 0);
+	pt_child_ping(&c);
+	end(&c);
+}
+
+static void case_seize(void)
+{
+	struct pt_child c;
+
+	pt_child_start(&c, false);
+	scn_wait_syscall(c.pid, SYS_read);
+	pt_say("PTRACE_SEIZE(addr 1)", PTRACE_SEIZE, c.pid, 1, 0);
+	pt_say("PTRACE_SEIZE(options 0x400)", PTRACE_SEIZE, c.pid, 0, 0x400);
+	pt_say("PTRACE_SEIZE(options 1<<31)", PTRACE_SEIZE, c.pid, 0, 1ul << 31);
+	pt_say("PTRACE_SEIZE(TRACESYSGOOD)", PTRACE_SEIZE, c.pid, 0,
+	       PTRACE_O_TRACESYSGOOD);
+	pt_say("PTRACE_SEIZE(again)", PTRACE_SEIZE, c.pid, 0, 0);
+	pt_wait_say(c.pid, WNOHANG, "wait(WNOHANG)");
+	pt_say("PTRACE_GETEVENTMSG(running)", PTRACE_GETEVENTMSG, c.pid, 0, 0);
+	pt_child_ping(&c);
+	scn_say("-- PTRACE_INTERRUPT");
+	pt_say("PTRACE_INTERRUPT", PTRACE_INTERRUPT, c.pid, 0, 0);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say_siginfo(c.pid, "tracer");
+	scn_say("  GETEVENTMSG: %lu", pt_eventmsg(c.pid));
+	pt_say("PTRACE_CONT", PTRACE_CONT, c.pid, 0, 0);
+	pt_child_ping(&c);
+	scn_say("-- PTRACE_INTERRUPT during a signal-delivery-stop");
+	kill(c.pid, SIGUSR1);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say("PTRACE_INTERRUPT", PTRACE_INTERRUPT, c.pid, 0, 0);
+	pt_say("PTRACE_CONT(SIGUSR1)", PTRACE_CONT, c.pid, 0, SIGUSR1);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say("PTRACE_CONT", PTRACE_CONT, c.pid, 0, 0);
+	pt_child_ping(&c);
+	pt_wait_say(c.pid, WNOHANG, "wait(WNOHANG)");
+	end(&c);
+}
+
+/* A seized child that was sent SIGSTOP, up to its group-stop. */
+static void seize_and_group_stop(struct pt_child *c)
+{
+	pt_child_start(c, false);
+	pt_say("PTRACE_SEIZE", PTRACE_SEIZE, c->pid, 0, 0);
+	kill(c->pid, SIGSTOP);
+	pt_wait_say(c->pid, 0, "wait");
+	pt_say_siginfo(c->pid, "tracer");
+	pt_say("PTRACE_CONT(SIGSTOP)", PTRACE_CONT, c->pid, 0, SIGSTOP);
+	pt_wait_say(c->pid, 0, "wait");
+	pt_say_siginfo(c->pid, "tracer (group-stop)");
+}
+
+static void case_group_stop(void)
+{
+	struct user_regs_struct regs;
+	struct pt_child c;
+
+	seize_and_group_stop(&c);
+	pt_say("PTRACE_LISTEN", PTRACE_LISTEN, c.pid, 0, 0);
+	pt_wait_say(c.pid, WNOHANG, "wait(WNOHANG)");
+	pt_say("PTRACE_GETREGS(listening)", PTRACE_GETREGS, c.pid, 0,
+	       (unsigned long)&regs);
+	pt_say("PTRACE_CONT(listening)", PTRACE_CONT, c.pid, 0, 0);
+	scn_say("-- PTRACE_INTERRUPT while listening");
+	pt_say("PTRACE_INTERRUPT", PTRACE_INTERRUPT, c.pid, 0, 0);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say("PTRACE_LISTEN", PTRACE_LISTEN, c.pid, 0, 0);
+	scn_say("-- SIGCONT: the listening tracee re-traps");
+	kill(c.pid, SIGCONT);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say_siginfo(c.pid, "tracer");
+	pt_say("PTRACE_CONT", PTRACE_CONT, c.pid, 0, 0);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say_siginfo(c.pid, "tracer");
+	pt_say("PTRACE_CONT(SIGCONT)", PTRACE_CONT, c.pid, 0, SIGCONT);
+	pt_child_ping(&c);
+	scn_say("-- PTRACE_LISTEN outside a group-stop's EVENT_STOP");
+	kill(c.pid, SIGUSR1);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say("PTRACE_LISTEN(signal-delivery-stop)", PTRACE_LISTEN, c.pid, 0, 0);
+	pt_say("PTRACE_CONT", PTRACE_CONT, c.pid, 0, 0);
+	pt_child_ping(&c);
+	end(&c);
+}
+
+static void case_attach_stopped(void)
+{
+	struct pt_child c;
+
+	scn_say("-- PTRACE_ATTACH to a stopped task");
+	pt_child_start(&c, false);
+	pt_child_command(&c, 's');
+	pt_wait_say(c.pid, WUNTRACED, "wait(WUNTRACED)");
+	pt_say("PTRACE_ATTACH", PTRACE_ATTACH, c.pid, 0, 0);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say_siginfo(c.pid, "tracer");
+	pt_say("PTRACE_CONT", PTRACE_CONT, c.pid, 0, 0);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say_siginfo(c.pid, "tracer");
+	pt_say("PTRACE_CONT", PTRACE_CONT, c.pid, 0, 0);
+	pt_child_ping(&c);
+	end(&c);
+}
+
+static void case_seize_stopped(void)
+{
+	struct pt_child c;
+
+	scn_say("-- PTRACE_SEIZE of a stopped task");
+	pt_child_start(&c, false);
+	pt_child_command(&c, 's');
+	pt_wait_say(c.pid, WUNTRACED, "wait(WUNTRACED)");
+	pt_say("PTRACE_SEIZE", PTRACE_SEIZE, c.pid, 0, 0);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say_siginfo(c.pid, "tracer");
+	scn_say("-- PTRACE_CONT from a seized group-stop: it runs");
+	pt_say("PTRACE_CONT", PTRACE_CONT, c.pid, 0, 0);
+	pt_child_ping(&c);
+	scn_say("-- SIGCONT: a trap for the end of the group-stop, then the signal");
+	kill(c.pid, SIGCONT);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say_siginfo(c.pid, "tracer");
+	pt_say("PTRACE_CONT", PTRACE_CONT, c.pid, 0, 0);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say_siginfo(c.pid, "tracer");
+	pt_say("PTRACE_CONT(SIGCONT)", PTRACE_CONT, c.pid, 0, SIGCONT);
+	pt_child_ping(&c);
+	end(&c);
+}
+
+/* kernel/signal.c:prepare_signal(): SIGCONT calls ptrace_trap_notify(). */
+static void case_sigcont_seized(void)
+{
+	struct pt_child c;
+
+	pt_child_start(&c, false);
+	pt_say("PTRACE_SEIZE", PTRACE_SEIZE, c.pid, 0, 0);
+	scn_wait_syscall(c.pid, SYS_read);
+	scn_say("-- SIGCONT to a running seized tracee: a trap, then the signal");
+	kill(c.pid, SIGCONT);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say_siginfo(c.pid, "tracer");
+	pt_say("PTRACE_CONT", PTRACE_CONT, c.pid, 0, 0);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say("PTRACE_CONT(SIGCONT)", PTRACE_CONT, c.pid, 0, SIGCONT);
+	pt_child_ping(&c);
+	end(&c);
+}
+
+static void case_detach_stopped(void)
+{
+	struct pt_child c;
+
+	seize_and_group_stop(&c);
+	pt_say("PTRACE_DETACH", PTRACE_DETACH, c.pid, 0, 0);
+	scn_wait_state(c.pid, "Tt");
+	say_waitid(c.pid, WSTOPPED | WNOHANG | WNOWAIT, "waitid(WSTOPPED|WNOHANG)");
+	pt_wait_say(c.pid, WUNTRACED | WNOHANG, "wait(WUNTRACED|WNOHANG)");
+	scn_say("-- SIGCONT continues it");
+	kill(c.pid, SIGCONT);
+	pt_relay_until(c.report, "  child handler: SIGCONT code SI_USER pid P0");
+	pt_wait_say(c.pid, WCONTINUED, "wait(WCONTINUED)");
+	pt_child_ping(&c);
+	end(&c);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct pt_case cases[] = {
+		{ "attach", case_attach },
+		{ "seize", case_seize },
+		{ "group-stop", case_group_stop },
+		{ "attach-stopped", case_attach_stopped },
+		{ "seize-stopped", case_seize_stopped },
+		{ "sigcont-seized", case_sigcont_seized },
+		{ "detach-stopped", case_detach_stopped },
+	};
+
+	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
+}
