@@ -1,0 +1,690 @@
+/*
+ * wait(2) for a tracer (issue #3, item 6):
+ *  - tracer-first: a grandparent traces a task; when it exits the tracer
+ *    sees it first (also by SIGCHLD), the real parent's WNOHANG wait gives
+ *    0 and its blocking wait sleeps until the tracer has reaped it, then
+ *    the real parent gets it and its SIGCHLD;
+ *  - wnohang: nothing ready (a running tracee, child or not) gives 0, no
+ *    child and no tracee gives ECHILD;
+ *  - order: two stopped tracees that are children, attached in fork order
+ *    and in reverse order: waitpid(-1) reports them in the order Linux
+ *    walks its lists; waitpid of a specific pid picks that one;
+ *  - waitid: CLD_TRAPPED and si_status for signal, syscall and event
+ *    stops, reported with WEXITED alone; WNOWAIT leaves them reportable;
+ *    a zombie tracee with WSTOPPED only;
+ *  - threads: another thread of the tracer waits for its tracees, not
+ *    with __WNOTHREAD; waitpid(-1) of a traced clone thread without __WALL;
+ *  - sigchld: the tracer's SIGCHLD (CLD_TRAPPED, si_status) for stops;
+ *  - eintr, eintr-grandchild: a tracer blocked in wait4 gets EINTR from a
+ *    handled signal without SA_RESTART, continues through one with
+ *    SA_RESTART, and does not notice an ignored one; with a tracee that is
+ *    its child and one that is not.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pt.h"
+
+/* waitid() printed with CLD_TRAPPED's si_status as a number. */
+static void say_waitid(idtype_t idtype, pid_t pid, int flags, const char *what)
+{
+	siginfo_t si;
+	int r;
+
+	memset(&si, 0, sizeof(si));
+	do
+		r = waitid(idtype, (id_t)pid, &si, flags);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		scn_say("%s = -1 %s", what, scn_errno(errno));
+		return;
+	}
+	if (si.si_pid == 0) {
+		scn_say("%s = 0, nothing", what);
+		return;
+	}
+	if (si.si_code == CLD_EXITED || si.si_code == CLD_TRAPPED)
+		scn_say("%s = 0: %s %s status %d", what,
+			scn_si_code(SIGCHLD, si.si_code), scn_pid(si.si_pid),
+			si.si_status);
+	else
+		scn_say("%s = 0: %s %s status %s", what,
+			scn_si_code(SIGCHLD, si.si_code), scn_pid(si.si_pid),
+			scn_sig(si.si_status));
+}
+
+static void say_sigchld(const char *who)
+{
+	siginfo_t si;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	memset(&si, 0, sizeof(si));
+	scn_check(sigwaitinfo(&set, &si) == SIGCHLD);
+	if (si.si_code == CLD_EXITED || si.si_code == CLD_TRAPPED)
+		scn_say("%s: SIGCHLD %s from %s status %d", who,
+			scn_si_code(SIGCHLD, si.si_code), scn_pid(si.si_pid),
+			si.si_status);
+	else
+		scn_say("%s: SIGCHLD %s from %s status %s", who,
+			scn_si_code(SIGCHLD, si.si_code), scn_pid(si.si_pid),
+			scn_sig(si.si_status));
+}
+
+static void say_sigchld_pending(const char *who)
+{
+	sigset_t pending;
+
+	sigpending(&pending);
+	scn_say("%s: SIGCHLD pending: %s", who,
+		sigismember(&pending, SIGCHLD) ? "yes" : "no");
+}
+
+/* ---------------------------------------------------------------------- */
+/* A real parent R of a target T, both children of the printer's tree.    */
+
+struct family {
+	pid_t parent, target;
+	int parent_cmd;		/* commands to R */
+	int target_cmd;		/* commands to T ('x': exit 3, 's': stop) */
+	int report;		/* R's reports */
+};
+
+static void target_loop(int cmd)
+{
+	for (;;) {
+		switch (pt_next_command(cmd)) {
+		case 'x':
+		case 0:
+			_exit(3);
+		}
+	}
+}
+
+static void parent_wait(int report, pid_t target, int flags)
+{
+	int status = 0;
+	pid_t r;
+
+	do
+		r = waitpid(target, &status, flags);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		scn_report(report, "  real parent: waitpid(%s) = %d %s",
+			   flags ? "WNOHANG" : "0", (int)r,
+			   r < 0 ? scn_errno(errno) : "");
+	else
+		scn_report(report, "  real parent: waitpid(%s) = {pid %d} %s",
+			   flags ? "WNOHANG" : "0", (int)r, pt_status(status));
+}
+
+static void parent_sigchld(int report)
+{
+	siginfo_t si;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	if (sigwaitinfo(&set, &si) != SIGCHLD)
+		_exit(4);
+	scn_report(report, "  real parent: SIGCHLD %s from {pid %d} status %d",
+		   scn_si_code(SIGCHLD, si.si_code), (int)si.si_pid, si.si_status);
+}
+
+static void __attribute__((noreturn)) parent_loop(int cmd, int report, int tcmd)
+{
+	pid_t target;
+
+	scn_block(SIGCHLD, true);
+	target = fork();
+	if (target < 0)
+		_exit(5);
+	if (target == 0) {
+		close(cmd);
+		close(report);
+		target_loop(tcmd);
+	}
+	close(tcmd);
+	scn_write_full(report, &target, sizeof(target));
+	for (;;) {
+		switch (pt_next_command(cmd)) {
+		case 'n':
+			parent_wait(report, target, WNOHANG);
+			break;
+		case 'w':
+			parent_wait(report, target, 0);
+			break;
+		case 'c':
+			parent_sigchld(report);
+			break;
+		case 0:
+			_exit(0);
+		}
+	}
+}
+
+static void family_start(struct family *f)
+{
+	int cmd[2], report[2], tcmd[2];
+
+	scn_pipe(cmd, O_CLOEXEC);
+	scn_pipe(report, O_CLOEXEC);
+	scn_pipe(tcmd, O_CLOEXEC);
+	f->parent = scn_fork();
+	if (f->parent == 0) {
+		close(cmd[1]);
+		close(report[0]);
+		close(tcmd[1]);
+		parent_loop(cmd[0], report[1], tcmd[0]);
+	}
+	close(cmd[0]);
+	close(report[1]);
+	close(tcmd[0]);
+	f->parent_cmd = cmd[1];
+	f->report = report[0];
+	f->target_cmd = tcmd[1];
+	scn_check(scn_read_full(f->report, &f->target, sizeof(f->target)));
+	scn_track_child(f->target);
+	scn_say("real parent is %s, target is %s", scn_pid(f->parent),
+		scn_pid(f->target));
+}
+
+static void family_end(struct family *f)
+{
+	close(f->parent_cmd);
+	close(f->target_cmd);
+	pt_wait_say(f->parent, 0, "wait(real parent)");
+	close(f->report);
+}
+
+static void parent_command(struct family *f, char c)
+{
+	scn_write_full(f->parent_cmd, &c, 1);
+}
+
+static void relay_one(int fd)
+{
+	scn_check(scn_relay_line(fd));
+}
+
+static void case_tracer_first(void)
+{
+	struct family f;
+
+	family_start(&f);
+	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f.target, 0, 0);
+	pt_wait_say(f.target, 0, "wait(target)");
+	pt_must(PTRACE_CONT, f.target, 0, 0);
+	scn_say("-- the target exits");
+	scn_write_full(f.target_cmd, "x", 1);
+	say_waitid(P_PID, f.target, WEXITED | WNOWAIT, "tracer: waitid(WEXITED|WNOWAIT)");
+	parent_command(&f, 'n');
+	relay_one(f.report);
+	parent_command(&f, 'w');
+	scn_wait_syscall(f.parent, SYS_wait4);
+	scn_say("the real parent sleeps in wait4");
+	pt_wait_say(f.target, 0, "tracer: wait(target)");
+	relay_one(f.report);
+	parent_command(&f, 'c');
+	relay_one(f.report);
+	family_end(&f);
+}
+
+static void case_wnohang(void)
+{
+	struct pt_child c;
+	struct family f;
+	int status;
+
+	scn_result("waitpid(-1, WNOHANG), no child",
+		   waitpid(-1, &status, WNOHANG));
+	scn_result("waitpid(1, WNOHANG), not a child",
+		   waitpid(1, &status, WNOHANG));
+	scn_say("-- a running tracee that is a child");
+	pt_child_start(&c, true);
+	scn_result("waitpid(child, WNOHANG)", waitpid(c.pid, &status, WNOHANG));
+	scn_result("waitpid(-1, WNOHANG)", waitpid(-1, &status, WNOHANG));
+	say_waitid(P_ALL, 0, WEXITED | WSTOPPED | WNOHANG, "waitid(P_ALL, WNOHANG)");
+	scn_say("-- a running tracee that is not a child");
+	family_start(&f);
+	pt_say("PTRACE_SEIZE(target)", PTRACE_SEIZE, f.target, 0, 0);
+	scn_result("waitpid(target, WNOHANG)", waitpid(f.target, &status, WNOHANG));
+	scn_result("waitpid(target, WNOHANG|__WALL)",
+		   waitpid(f.target, &status, WNOHANG | __WALL));
+	say_waitid(P_PID, f.target, WEXITED | WNOHANG, "waitid(target, WNOHANG)");
+	scn_result("waitpid(-1, WNOHANG)", waitpid(-1, &status, WNOHANG));
+	pt_say("PTRACE_DETACH(running)", PTRACE_DETACH, f.target, 0, 0);
+	pt_must(PTRACE_INTERRUPT, f.target, 0, 0);
+	pt_wait_say(f.target, 0, "wait(target)");
+	pt_say("PTRACE_DETACH", PTRACE_DETACH, f.target, 0, 0);
+	scn_result("waitpid(target, WNOHANG), detached",
+		   waitpid(f.target, &status, WNOHANG));
+	family_end(&f);
+	pt_child_command(&c, 'x');
+	pt_wait_say(c.pid, 0, "wait(child)");
+	pt_child_close(&c);
+}
+
+/* Two children attached in the order given; both stopped; then waits. */
+static void order(bool reverse)
+{
+	struct pt_child a, b;
+
+	pt_child_start(&a, false);
+	pt_child_start(&b, false);
+	scn_wait_syscall(a.pid, SYS_read);
+	scn_wait_syscall(b.pid, SYS_read);
+	pt_must(PTRACE_ATTACH, reverse ? b.pid : a.pid, 0, 0);
+	pt_must(PTRACE_ATTACH, reverse ? a.pid : b.pid, 0, 0);
+	scn_say("attached %s", reverse ? "the younger first" : "the older first");
+	/* Both stops are reportable before the waits that compare them. */
+	say_waitid(P_PID, a.pid, WSTOPPED | WNOWAIT, "waitid(older, WNOWAIT)");
+	say_waitid(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
+	pt_wait_say(-1, 0, "wait(-1)");
+	pt_wait_say(-1, 0, "wait(-1)");
+	pt_must(PTRACE_CONT, a.pid, 0, 0);
+	pt_must(PTRACE_CONT, b.pid, 0, 0);
+	scn_say("-- both stopped by SIGUSR1; a specific pid first");
+	kill(a.pid, SIGUSR1);
+	kill(b.pid, SIGUSR1);
+	say_waitid(P_PID, a.pid, WSTOPPED | WNOWAIT, "waitid(older, WNOWAIT)");
+	say_waitid(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
+	pt_wait_say(reverse ? a.pid : b.pid, 0, "wait(specific)");
+	pt_wait_say(-1, 0, "wait(-1)");
+	pt_must(PTRACE_DETACH, a.pid, 0, 0);
+	pt_must(PTRACE_DETACH, b.pid, 0, 0);
+	pt_child_ping(&a);
+	pt_child_ping(&b);
+	pt_child_command(&a, 'x');
+	pt_child_command(&b, 'x');
+	pt_wait_say(a.pid, 0, "wait");
+	pt_wait_say(b.pid, 0, "wait");
+	pt_child_close(&a);
+	pt_child_close(&b);
+}
+
+static void case_order(void)
+{
+	order(false);
+	order(true);
+}
+
+static void case_waitid(void)
+{
+	struct pt_child c;
+
+	pt_child_start(&c, false);
+	scn_wait_syscall(c.pid, SYS_read);
+	pt_say("PTRACE_ATTACH", PTRACE_ATTACH, c.pid, 0, 0);
+	say_waitid(P_PID, c.pid, WEXITED | WNOWAIT, "waitid(WEXITED|WNOWAIT)");
+	say_waitid(P_PID, c.pid, WSTOPPED | WNOWAIT, "waitid(WSTOPPED|WNOWAIT)");
+	say_waitid(P_ALL, 0, WEXITED | WSTOPPED, "waitid(P_ALL, WEXITED|WSTOPPED)");
+	say_waitid(P_PID, c.pid, WEXITED | WSTOPPED | WNOHANG,
+		   "waitid(WEXITED|WSTOPPED|WNOHANG)");
+	pt_must(PTRACE_SETOPTIONS, c.pid, 0,
+		PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXIT);
+	scn_say("-- a syscall-enter-stop (the read restarting)");
+	pt_must(PTRACE_SYSCALL, c.pid, 0, 0);
+	say_waitid(P_PGID, 0, WEXITED, "waitid(P_PGID 0, WEXITED)");
+	pt_must(PTRACE_CONT, c.pid, 0, 0);
+	scn_say("-- the exit stop");
+	pt_child_command(&c, 'x');
+	say_waitid(P_PID, c.pid, WEXITED | WSTOPPED | WNOWAIT,
+		   "waitid(WEXITED|WSTOPPED|WNOWAIT)");
+	pt_wait_say(c.pid, 0, "wait");
+	pt_must(PTRACE_CONT, c.pid, 0, 0);
+	scn_say("-- the zombie");
+	scn_wait_state(c.pid, "Z");
+	say_waitid(P_PID, c.pid, WSTOPPED | WNOHANG, "waitid(WSTOPPED|WNOHANG)");
+	say_waitid(P_PID, c.pid, WEXITED | WNOWAIT, "waitid(WEXITED|WNOWAIT)");
+	say_waitid(P_PID, c.pid, WEXITED, "waitid(WEXITED)");
+	say_waitid(P_PID, c.pid, WEXITED | WNOHANG, "waitid(WEXITED|WNOHANG)");
+	pt_child_close(&c);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static pid_t thread_target;
+static char thread_lines[4][160];
+
+static void thread_waitid(int i, int flags, const char *what)
+{
+	siginfo_t si;
+	int r;
+
+	memset(&si, 0, sizeof(si));
+	r = waitid(P_PID, (id_t)thread_target, &si, flags);
+	if (r < 0)
+		snprintf(thread_lines[i], sizeof(thread_lines[i]),
+			 "thread: %s = -1 %s", what, scn_errno(errno));
+	else if (si.si_pid == 0)
+		snprintf(thread_lines[i], sizeof(thread_lines[i]),
+			 "thread: %s = 0, nothing", what);
+	else
+		snprintf(thread_lines[i], sizeof(thread_lines[i]),
+			 "thread: %s = 0: %s status %d", what,
+			 scn_si_code(SIGCHLD, si.si_code), si.si_status);
+}
+
+static void *waiting_thread(void *arg)
+{
+	(void)arg;
+	thread_waitid(0, WEXITED | WSTOPPED | WNOHANG | __WNOTHREAD,
+		      "waitid(__WNOTHREAD|WNOHANG)");
+	thread_waitid(1, WEXITED | WSTOPPED | WNOWAIT, "waitid(WNOWAIT)");
+	thread_waitid(2, WEXITED | WSTOPPED, "waitid");
+	thread_waitid(3, WEXITED | WSTOPPED | WNOHANG, "waitid(WNOHANG)");
+	return NULL;
+}
+
+static void *clone_thread(void *arg)
+{
+	(void)arg;
+	return NULL;
+}
+
+static int cloner_main(void *arg)
+{
+	pthread_t th;
+
+	(void)arg;
+	if (pt_raw(PTRACE_TRACEME, 0, 0, 0) != 0)
+		return 3;
+	kill(getpid(), SIGSTOP);
+	if (pthread_create(&th, NULL, clone_thread, NULL) != 0)
+		return 4;
+	pthread_join(th, NULL);
+	return 0;
+}
+
+static void case_threads(void)
+{
+	struct pt_child c;
+	pthread_t th;
+	pid_t child, t;
+	int status;
+
+	scn_say("-- another thread of the tracer waits");
+	pt_child_start(&c, true);
+	kill(c.pid, SIGUSR1);
+	scn_wait_state(c.pid, "t");
+	thread_target = c.pid;
+	errno = pthread_create(&th, NULL, waiting_thread, NULL);
+	if (errno != 0)
+		scn_die("pthread_create");
+	pthread_join(th, NULL);
+	for (int i = 0; i < 4; i++)
+		scn_say("%s", thread_lines[i]);
+	pt_must(PTRACE_CONT, c.pid, 0, 0);
+	pt_child_command(&c, 'x');
+	pt_wait_say(c.pid, 0, "wait");
+	pt_child_close(&c);
+
+	scn_say("-- a traced clone thread and waitpid(-1)");
+	child = scn_fork();
+	if (child == 0)
+		_exit(cloner_main(NULL));
+	scn_say("child is %s", scn_pid(child));
+	pt_wait_say(child, 0, "wait");
+	pt_must(PTRACE_SETOPTIONS, child, 0, PTRACE_O_TRACECLONE);
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	t = (pid_t)pt_eventmsg(child);
+	scn_say("  GETEVENTMSG: %s", scn_pid(t));
+	say_waitid(P_PID, t, WSTOPPED | WNOWAIT, "waitid(thread, WNOWAIT)");
+	scn_result("waitpid(-1, __WCLONE|WNOHANG) is the thread",
+		   waitpid(-1, &status, __WCLONE | WNOHANG) == t);
+	pt_must(PTRACE_CONT, t, 0, 0);
+	pt_wait_say(-1, 0, "wait(-1)");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(-1, 0, "wait(-1)");
+}
+
+/* ---------------------------------------------------------------------- */
+
+/*
+ * The tracer's SIGCHLD for each stop and exit of a tracee, taken with
+ * @take (sigwaitinfo(), or a handler run by sigsuspend()).
+ */
+static void sigchld_sequence(void (*take)(const char *))
+{
+	struct pt_child c;
+	struct family f;
+
+	scn_block(SIGCHLD, true);
+	pt_child_start(&c, true);
+	scn_wait_syscall(c.pid, SYS_read);
+	say_sigchld_pending("tracer");
+	kill(c.pid, SIGUSR1);
+	take("tracer");
+	pt_wait_say(c.pid, 0, "wait");
+	pt_must(PTRACE_SETOPTIONS, c.pid, 0, PTRACE_O_TRACESYSGOOD);
+	pt_must(PTRACE_SYSCALL, c.pid, 0, 0);
+	take("tracer");
+	pt_wait_say(c.pid, 0, "wait");
+	pt_must(PTRACE_SETOPTIONS, c.pid, 0, PTRACE_O_TRACEEXIT);
+	pt_must(PTRACE_CONT, c.pid, 0, 0);
+	pt_child_command(&c, 'x');
+	take("tracer");
+	pt_wait_say(c.pid, 0, "wait");
+	say_sigchld_pending("tracer");
+	pt_must(PTRACE_CONT, c.pid, 0, 0);
+	take("tracer");
+	pt_wait_say(c.pid, 0, "wait");
+	pt_child_close(&c);
+	say_sigchld_pending("tracer");
+
+	scn_say("-- a tracee that is not a child");
+	family_start(&f);
+	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f.target, 0, 0);
+	take("tracer");
+	pt_wait_say(f.target, 0, "wait(target)");
+	pt_must(PTRACE_CONT, f.target, 0, 0);
+	scn_write_full(f.target_cmd, "x", 1);
+	take("tracer");
+	pt_wait_say(f.target, 0, "wait(target)");
+	parent_command(&f, 'w');
+	relay_one(f.report);
+	family_end(&f);
+	take("tracer");
+	say_sigchld_pending("tracer");
+	scn_block(SIGCHLD, false);
+}
+
+static void case_sigchld(void)
+{
+	sigchld_sequence(say_sigchld);
+}
+
+static siginfo_t handled_info;
+
+static void on_sigchld(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	handled_info = *si;
+}
+
+/* Lets the pending SIGCHLD run its handler and prints what it got. */
+static void handle_sigchld(const char *who)
+{
+	const siginfo_t *si = &handled_info;
+	sigset_t none;
+
+	memset(&handled_info, 0, sizeof(handled_info));
+	sigemptyset(&none);
+	sigsuspend(&none);
+	if (si->si_code == CLD_EXITED || si->si_code == CLD_TRAPPED)
+		scn_say("%s: handler: SIGCHLD %s from %s status %d", who,
+			scn_si_code(SIGCHLD, si->si_code), scn_pid(si->si_pid),
+			si->si_status);
+	else
+		scn_say("%s: handler: SIGCHLD %s from %s status %s", who,
+			scn_si_code(SIGCHLD, si->si_code), scn_pid(si->si_pid),
+			scn_sig(si->si_status));
+}
+
+static void case_sigchld_handler(void)
+{
+	scn_handle(SIGCHLD, on_sigchld, SA_RESTART);
+	sigchld_sequence(handle_sigchld);
+	signal(SIGCHLD, SIG_DFL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* A helper H, a child of the printer, signals the printer asleep in wait. */
+
+static int helper_cmd[2], handled_pipe[2];
+
+static void on_usr1(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	(void)uc;
+	scn_write_full(handled_pipe[1], "!", 1);
+}
+
+struct helper_cmd {
+	char what;	/* 'k': SIGUSR1 to the tracer; 'n': none */
+	bool await;	/* wait for the handler to run */
+	pid_t stop;	/* then SIGUSR2 to this tracee (0: none) */
+};
+
+static void __attribute__((noreturn)) helper_loop(pid_t tracer)
+{
+	struct helper_cmd c;
+
+	close(helper_cmd[1]);
+	while (scn_read_full(helper_cmd[0], &c, sizeof(c))) {
+		scn_wait_state(tracer, "S");
+		if (c.what == 'k')
+			kill(tracer, SIGUSR1);
+		if (c.await) {
+			scn_take(handled_pipe[0]);
+			scn_wait_state(tracer, "S");
+		}
+		if (c.stop)
+			kill(c.stop, SIGUSR2);
+	}
+	_exit(0);
+}
+
+static void helper_do(char what, bool await, pid_t stop)
+{
+	struct helper_cmd c = { .what = what, .await = await, .stop = stop };
+
+	scn_write_full(helper_cmd[1], &c, sizeof(c));
+}
+
+static void wait_interrupted(pid_t tracee)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	int status;
+	pid_t r;
+
+	scn_say("-- a handled signal without SA_RESTART");
+	scn_handle(SIGUSR1, on_usr1, 0);
+	helper_do('k', false, 0);
+	r = wait4(tracee, &status, 0, NULL);
+	scn_result("wait4(tracee)", r);
+	scn_take(handled_pipe[0]);
+	scn_say("the handler ran");
+
+	scn_say("-- a handled signal with SA_RESTART");
+	scn_handle(SIGUSR1, on_usr1, SA_RESTART);
+	helper_do('k', true, tracee);
+	r = wait4(tracee, &status, 0, NULL);
+	scn_say("wait4(tracee) = %s %s", scn_pid(r), pt_status(status));
+	pt_must(PTRACE_CONT, tracee, 0, 0);
+
+	scn_say("-- an ignored signal");
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGUSR1, &ign, NULL);
+	helper_do('k', false, tracee);
+	r = wait4(tracee, &status, 0, NULL);
+	scn_say("wait4(tracee) = %s %s", scn_pid(r), pt_status(status));
+	pt_must(PTRACE_CONT, tracee, 0, 0);
+
+	scn_say("-- no signal");
+	helper_do('n', false, tracee);
+	r = wait4(tracee, &status, 0, NULL);
+	scn_say("wait4(tracee) = %s %s", scn_pid(r), pt_status(status));
+	pt_must(PTRACE_CONT, tracee, 0, 0);
+}
+
+static pid_t helper_start(void)
+{
+	pid_t tracer = getpid(), helper;
+
+	scn_pipe(helper_cmd, O_CLOEXEC);
+	scn_pipe(handled_pipe, O_CLOEXEC);
+	helper = scn_fork();
+	if (helper == 0)
+		helper_loop(tracer);
+	close(helper_cmd[0]);
+	scn_say("helper is %s", scn_pid(helper));
+	return helper;
+}
+
+static void helper_end(pid_t helper)
+{
+	close(helper_cmd[1]);
+	pt_wait_say(helper, 0, "wait(helper)");
+	close(handled_pipe[0]);
+	close(handled_pipe[1]);
+	signal(SIGUSR1, SIG_DFL);
+}
+
+static void case_eintr(void)
+{
+	struct pt_child c;
+	pid_t helper;
+
+	pt_child_start(&c, true);
+	helper = helper_start();
+	wait_interrupted(c.pid);
+	helper_end(helper);
+	pt_child_command(&c, 'x');
+	pt_wait_say(c.pid, 0, "wait");
+	pt_child_close(&c);
+}
+
+static void case_eintr_grandchild(void)
+{
+	struct family f;
+	pid_t helper;
+
+	family_start(&f);
+	pt_say("PTRACE_SEIZE(target)", PTRACE_SEIZE, f.target, 0, 0);
+	helper = helper_start();
+	wait_interrupted(f.target);
+	helper_end(helper);
+	scn_write_full(f.target_cmd, "x", 1);
+	pt_wait_say(f.target, 0, "wait(target)");
+	parent_command(&f, 'w');
+	relay_one(f.report);
+	family_end(&f);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct pt_case cases[] = {
+		{ "tracer-first", case_tracer_first },
+		{ "wnohang", case_wnohang },
+		{ "order", case_order },
+		{ "waitid", case_waitid },
+		{ "threads", case_threads },
+		{ "sigchld", case_sigchld },
+		{ "sigchld-handler", case_sigchld_handler },
+		{ "eintr", case_eintr },
+		{ "eintr-grandchild", case_eintr_grandchild },
+	};
+
+	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
+}
