@@ -495,6 +495,23 @@ static void case_exit(void)
 	close_pipes();
 }
 
+/* A running task seized with PTRACE_O_TRACEEXIT, which never stops before. */
+static void case_seize_exit(void)
+{
+	struct pt_child c;
+
+	pt_child_start(&c, false);
+	scn_wait_syscall(c.pid, SYS_read);
+	pt_say("PTRACE_SEIZE(TRACEEXIT)", PTRACE_SEIZE, c.pid, 0,
+	       PTRACE_O_TRACEEXIT);
+	pt_child_command(&c, 'x');
+	pt_wait_say(c.pid, 0, "wait");
+	say_exit_message(c.pid);
+	pt_must(PTRACE_CONT, c.pid, 0, 0);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_child_close(&c);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct pt_case cases[] = {
@@ -506,6 +523,7 @@ int main(int argc, char **argv)
 		{ "exec-legacy", case_exec_legacy },
 		{ "exec-thread", case_exec_thread },
 		{ "exit", case_exit },
+		{ "seize-exit", case_seize_exit },
 	};
 
 	if (argc == 3 && strcmp(argv[1], "--exec-child") == 0)
