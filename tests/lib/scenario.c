@@ -308,6 +308,25 @@ pid_t scn_fork(void)
 	return pid;
 }
 
+void scn_in_child(const char *title, void (*fn)(int report_fd))
+{
+	int report[2];
+	pid_t child;
+
+	scn_say("== %s ==", title);
+	scn_pipe(report, O_CLOEXEC);
+	child = scn_fork();
+	if (child == 0) {
+		close(report[0]);
+		fn(report[1]);
+		_exit(0);
+	}
+	close(report[1]);
+	scn_relay(report[0]);
+	close(report[0]);
+	scn_wait_and_say(child, "child");
+}
+
 void scn_pipe(int fds[2], int flags)
 {
 	if (pipe2(fds, flags) < 0)

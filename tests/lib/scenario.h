@@ -85,6 +85,13 @@ pid_t scn_fork(void);
 /* Registers a child made some other way (clone, vfork, clone3). */
 void scn_track_child(pid_t pid);
 
+/*
+ * Prints "== @title ==", runs @fn(report_fd) in a child (which then exits
+ * 0), relays its reports and prints its status. For what cannot be undone
+ * in the printer (seccomp filters, fatal signals).
+ */
+void scn_in_child(const char *title, void (*fn)(int report_fd));
+
 /* pipe2(); dies on failure. */
 void scn_pipe(int fds[2], int flags);
 /*
