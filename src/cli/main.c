@@ -87,6 +87,7 @@ int main(int argc, char **argv)
 	struct ptv_options opts;
 	struct ptv_loop_options loop_opts;
 	enum ptv_spawn_stage stage;
+	int killed_by = 0;
 	pid_t first;
 	int r = ptv_options_parse(argc, argv, &opts);
 
@@ -109,5 +110,15 @@ int main(int argc, char **argv)
 		return PTV_EXIT_FAILURE;
 	}
 	loop_opts.wait_all = opts.wait_all;
-	return ptv_loop_run(&loop_opts, first);
+	r = ptv_loop_run(&loop_opts, first, &killed_by);
+	if (ptv_log_file)
+		fflush(ptv_log_file);
+	/*
+	 * Killed by signal N: die of N too, so that a shell sees what it would
+	 * natively (WIFSIGNALED: "Terminated", a script stopping after Ctrl-C)
+	 * and $? is 128+N; exit 128+N only if N does not kill us.
+	 */
+	if (killed_by)
+		ptv_signals_die_of(killed_by);
+	return r;
 }

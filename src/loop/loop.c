@@ -121,7 +121,11 @@ static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 		loop->first_done = true;
 		loop->exit_status = ev->kind == PTV_HEV_EXITED ? ev->value
 							       : 128 + ev->sig;
-		ptv_signals_forward_to(0);
+		loop->killed_by = ev->kind == PTV_HEV_SIGNALED ? ev->sig : 0;
+		if (loop->opts.wait_all)
+			ptv_signals_stop_forwarding();
+		else
+			ptv_signals_forward_to(0);
 	}
 	if (task != NULL) {
 		ptv_wait_forget(task);
@@ -637,7 +641,8 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	}
 }
 
-int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid)
+int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
+		 int *killed_by)
 {
 	struct ptv_loop loop = { .opts = *opts, .first_pid = first_pid };
 	struct ptv_host_event ev;
@@ -669,5 +674,6 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid)
 	}
 	ptv_log("no guest left; exiting with %d", loop.exit_status);
 	ptv_kernel_destroy(&loop.k);
+	*killed_by = loop.killed_by;
 	return loop.exit_status;
 }

@@ -22,15 +22,18 @@ struct ptv_loop {
 	pid_t self;		/* the supervisor's pid */
 	bool first_done;	/* its exit has been seen */
 	int exit_status;	/* ptvisor's: its exit code, or 128+signal */
+	int killed_by;		/* the signal that killed it, or 0 */
 	bool killing;		/* first guest gone: killing the rest */
 	bool host_has_x32;
 };
 
 /*
- * Runs until no guest is left; returns ptvisor's exit status.
- * Preconditions: @first_pid was started by ptv_spawn_first_guest().
+ * Runs until no guest is left; returns ptvisor's exit status (the first
+ * guest's exit code, or 128+N) and sets *killed_by to N if signal N killed
+ * it. Preconditions: @first_pid was started by ptv_spawn_first_guest().
  */
-int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid);
+int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
+		 int *killed_by);
 
 /*
  * Resumes @t from its host stop the way its virtual tracer and the

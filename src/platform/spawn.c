@@ -3,7 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "filter.h"
@@ -16,15 +19,33 @@ struct spawn_failure {
 	int err;
 };
 
+/*
+ * The supervisor leads the session of its terminal (a terminal emulator,
+ * tmux or script(1) started it as the session's process): natively its
+ * program would. The first guest becomes the leader of a session of its own
+ * with the terminal as its controlling terminal (TIOCSCTTY with 1 takes it
+ * from our session, which needs CAP_SYS_ADMIN), so that a hangup's SIGHUP,
+ * which only the session leader gets, reaches it as it would natively.
+ */
+static void take_terminal(int fd)
+{
+	if (setsid() < 0)
+		return;
+	ioctl(fd, TIOCSCTTY, 1);
+}
+
 /* Runs in the child; never returns. Reports a failure through @err_fd. */
 static void __attribute__((noreturn))
-first_guest_main(char *const argv[], bool no_new_privs, int go_fd, int err_fd)
+first_guest_main(char *const argv[], bool no_new_privs, int terminal_fd,
+		 int go_fd, int err_fd)
 {
 	struct spawn_failure failure = { .stage = PTV_SPAWN_FILTER };
 	char go;
 	int r;
 
 	ptv_signals_restore();
+	if (terminal_fd >= 0)
+		take_terminal(terminal_fd);
 	/* Wait until the supervisor has seized us. */
 	if (read(go_fd, &go, 1) != 1)
 		_exit(127);
@@ -52,9 +73,25 @@ static void reap_failed_child(pid_t pid)
 	}
 }
 
+/*
+ * A descriptor of our controlling terminal if we lead its session and may
+ * hand it over (CAP_SYS_ADMIN), else -1.
+ */
+static int terminal_to_hand_over(void)
+{
+	if (getsid(0) != getpid() || prctl(PR_CAPBSET_READ, 21 /* CAP_SYS_ADMIN */) != 1 ||
+	    geteuid() != 0)
+		return -1;
+	for (int fd = 0; fd <= 2; fd++)
+		if (isatty(fd) && tcgetsid(fd) == getpid())
+			return fd;
+	return -1;
+}
+
 int ptv_spawn_first_guest(char *const argv[], bool no_new_privs, pid_t *pidp,
 			  enum ptv_spawn_stage *stage)
 {
+	int terminal_fd = terminal_to_hand_over();
 	struct spawn_failure failure;
 	int go[2], err_pipe[2];
 	int r;
@@ -78,7 +115,8 @@ int ptv_spawn_first_guest(char *const argv[], bool no_new_privs, pid_t *pidp,
 	if (pid == 0) {
 		close(go[1]);
 		close(err_pipe[0]);
-		first_guest_main(argv, no_new_privs, go[0], err_pipe[1]);
+		first_guest_main(argv, no_new_privs, terminal_fd, go[0],
+				 err_pipe[1]);
 	}
 	close(go[0]);
 	go[0] = -1;
