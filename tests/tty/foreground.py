@@ -37,7 +37,7 @@ def test_ctrl_backslash_kills(ctx):
 def test_ctrl_c_counted(ctx):
     """A guest catching SIGINT sees one SIGINT from the terminal per
     Ctrl-C; then exits with its own status."""
-    sess, _ = start_reporter(ctx, ['INT'])
+    sess, _ = start_reporter(ctx, ['INT'], in_shell=True)
     for n in range(1, 4):
         sess.send('\x03')
         sess.expect(rf'caught SIGINT #{n} code=SI_KERNEL from=none\r\n',
@@ -55,7 +55,7 @@ def test_ctrl_c_once_supervisor_stopped(ctx):
     forwarded the terminal's SIGINT, the copy could merge with the pending
     original; so ptvisor is held stopped until the guest has taken the
     terminal's SIGINT (see deliver_with_supervisor_held)."""
-    sess, guest = start_reporter(ctx, ['INT'])
+    sess, guest = start_reporter(ctx, ['INT'], in_shell=True)
     deliver_with_supervisor_held(ctx, sess, guest, signal.SIGINT,
                                  lambda: sess.send('\x03'))
     sess.expect(r'caught SIGINT #1 code=SI_KERNEL from=none\r\n',

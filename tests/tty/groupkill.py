@@ -21,7 +21,7 @@ from ptydrive import (deliver_with_supervisor_held, run_tests,
 
 def group_kill(sig):
     def test(ctx):
-        sess, guest = start_reporter(ctx, [sig.name[3:]])
+        sess, guest = start_reporter(ctx, [sig.name[3:]], in_shell=True)
         deliver_with_supervisor_held(ctx, sess, guest, sig,
                                      lambda: os.killpg(sess.pid, sig))
         sess.expect(rf'caught {sig.name} #1 code=SI_USER from=\w+\r\n',
@@ -42,7 +42,7 @@ def test_group_kill_running(ctx):
     lands: 20 tries, each must catch exactly one SIGTERM. Not in the suite
     (a race); run it with --only killpg-term-running."""
     for n in range(1, 21):
-        sess, _ = start_reporter(ctx, ['TERM'])
+        sess, _ = start_reporter(ctx, ['TERM'], in_shell=True)
         sess.send('spin\n')
         sess.expect(r'spinning\r\n', what='the guest spinning')
         os.killpg(sess.pid, signal.SIGTERM)

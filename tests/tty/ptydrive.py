@@ -294,7 +294,24 @@ class PtySession:
             return None
 
     def processes(self, include_zombies=False):
-        return [p for p in all_processes() if p.session == self.pid and
+        """The session's processes, and those of sessions its descendants
+        lead (a supervisor that leads its terminal's session hands both to
+        its program, which then leads a session of its own, as natively)."""
+        procs = list(all_processes())
+        parent = {p.pid: p.ppid for p in procs}
+
+        def descends(pid):
+            for _ in range(64):
+                if pid == self.pid:
+                    return True
+                pid = parent.get(pid)
+                if not pid:
+                    return False
+            return False
+        sessions = {self.pid} | {p.session for p in procs
+                                 if p.pid == p.session and descends(p.pid)}
+        return [p for p in procs
+                if (p.session in sessions or descends(p.pid)) and
                 (include_zombies or p.state not in 'ZX')]
 
     def find(self, comm, state=None, foreground=False):
@@ -399,8 +416,12 @@ class Context:
         self.sessions.append(session)
         return session
 
-    def wrapped(self, argv):
-        return self.wrapper + list(argv)
+    def wrapped(self, argv, options=()):
+        """@argv as this run starts it: natively as it is, else inside
+        ptvisor with ptvisor's @options."""
+        if self.native:
+            return list(argv)
+        return [self.ptvisor, *options, '--'] + list(argv)
 
     def wrapped_shell_words(self, argv):
         return ' '.join(shlex.quote(w) for w in self.wrapped(argv))
@@ -425,12 +446,33 @@ def start_shell(ctx, argv, name):
     return sh
 
 
-def start_reporter(ctx, signals):
+# A shell that starts a command in its own (foreground) process group and
+# survives the signals the tests send, as a login shell's non-job-control
+# script would: `trap :` is reset to the default action in the command.
+SHELL_START = ['sh', '-c', 'trap : INT QUIT TERM HUP USR1 USR2 ALRM; "$@"; exit',
+               'sh']
+
+
+def start_reporter(ctx, signals, in_shell=False):
     """Starts tty-sigreport (wrapped) catching @signals, with the terminal
-    not echoing; returns the session and the guest's pid."""
-    sess = ctx.spawn(ctx.wrapped([ctx.helper] + list(signals)), echo=False,
+    not echoing; returns the session and the guest's pid. sess.supervisor
+    is ptvisor's pid (natively the program's): the session leader, or, with
+    @in_shell, a child of a shell leading the session, sharing its process
+    group with the guest. (When ptvisor itself leads the terminal's session
+    its first guest takes the terminal and leads a session of its own, as
+    the program would natively: terminal signals then reach the guest only.)
+    """
+    argv = ctx.wrapped([ctx.helper] + list(signals))
+    sess = ctx.spawn(SHELL_START + argv if in_shell else argv, echo=False,
                      name='tty-sigreport')
     m = sess.expect(r'ready pid=(\d+)\r\n', what='the guest ready')
+    sess.supervisor = sess.pid
+    if in_shell:
+        comm = 'tty-sigreport' if ctx.native else 'ptvisor'
+        sess.supervisor = sess.wait_until(
+            lambda: next((p.pid for p in sess.processes()
+                          if p.comm == comm and p.ppid == sess.pid), None),
+            f'{comm} runs under the session\'s shell')
     return sess, int(m.group(1))
 
 
@@ -449,9 +491,10 @@ def wait_supervisor_idle(sess, sig):
     """ptvisor (the session leader) has dealt with its own @sig: no longer
     pending, it sleeps in waitpid again. So whatever it forwarded is
     already queued to the guest."""
-    sess.wait_until(lambda: not signal_pending(sess.pid, sig) and
-                    sleeps_in_wait(sess.pid),
-                    f'ptvisor {sess.pid} has handled its {sig!r} and sleeps '
+    sup = getattr(sess, 'supervisor', sess.pid)
+    sess.wait_until(lambda: not signal_pending(sup, sig) and
+                    sleeps_in_wait(sup),
+                    f'ptvisor {sup} has handled its {sig!r} and sleeps '
                     'in waitpid')
 
 
@@ -463,11 +506,12 @@ def deliver_with_supervisor_held(ctx, sess, guest, sig, send):
     tracer); only then is ptvisor continued, and a copy it forwarded would
     be a second delivery, not merged with the first. Natively the program
     itself is held stopped with the signal pending."""
-    os.kill(sess.pid, signal.SIGSTOP)
-    sess.wait_state(sess.pid, 'T')
+    sup = sess.supervisor
+    os.kill(sup, signal.SIGSTOP)
+    sess.wait_state(sup, 'T')
     send()
-    sess.wait_until(lambda: signal_pending(sess.pid, sig),
-                    f'{sig!r} is pending for the stopped pid {sess.pid}')
+    sess.wait_until(lambda: signal_pending(sup, sig),
+                    f'{sig!r} is pending for the stopped pid {sup}')
     if not ctx.native:
         marker = f'caught {sig.name} #'.encode()
 
@@ -478,7 +522,7 @@ def deliver_with_supervisor_held(ctx, sess, guest, sig, send):
                     marker in sess.output)
         sess.wait_until(guest_took_it, f'the guest {guest} has dequeued '
                         f'{sig!r} (in a signal-delivery-stop)')
-    os.kill(sess.pid, signal.SIGCONT)
+    os.kill(sup, signal.SIGCONT)
 
 
 def run_tests(tests, description, extra=()):
