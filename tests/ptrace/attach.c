@@ -180,6 +180,8 @@ static void case_seize_stopped(void)
 {
 	struct pt_child c;
 
+	alarm(5);	/* a hang here is a failure; do not wait 20 s */
+
 	scn_say("-- PTRACE_SEIZE of a stopped task");
 	pt_child_start(&c, false);
 	pt_child_command(&c, 's');
@@ -206,6 +208,8 @@ static void case_seize_stopped(void)
 static void case_sigcont_seized(void)
 {
 	struct pt_child c;
+
+	alarm(5);	/* a hang here is a failure; do not wait 20 s */
 
 	pt_child_start(&c, false);
 	pt_say("PTRACE_SEIZE", PTRACE_SEIZE, c.pid, 0, 0);

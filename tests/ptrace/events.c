@@ -21,12 +21,13 @@
 
 #include "pt.h"
 
-static int report_pipe[2], go_pipe[2];
+static int report_pipe[2], go_pipe[2], sync_pipe[2];
 
 static void open_pipes(void)
 {
 	scn_pipe(report_pipe, O_CLOEXEC);
 	scn_pipe(go_pipe, O_CLOEXEC);
+	scn_pipe(sync_pipe, O_CLOEXEC);
 }
 
 /* In a child: keep only the ends a child uses. */
@@ -34,6 +35,7 @@ static void child_ends(void)
 {
 	close(report_pipe[0]);
 	close(go_pipe[1]);
+	close(sync_pipe[0]);
 }
 
 /* In the tracer: the child is gone, its reports are relayed. */
@@ -44,19 +46,21 @@ static void close_pipes(void)
 	close(report_pipe[0]);
 	close(go_pipe[0]);
 	close(go_pipe[1]);
+	close(sync_pipe[0]);
+	close(sync_pipe[1]);
 }
 
 static void traceme_and_stop(void)
 {
 	child_ends();
-	if (pt_raw(PTRACE_TRACEME, 0, 0, 0) != 0)
-		_exit(3);
+	pt_traceme_then_post(sync_pipe[1]);
 	kill(getpid(), SIGSTOP);
 }
 
 /* The child's SIGSTOP after TRACEME: set @options and let it run. */
 static void first_stop(pid_t child, unsigned long options)
 {
+	scn_take(sync_pipe[0]);
 	pt_wait_say(child, 0, "wait");
 	pt_must(PTRACE_SETOPTIONS, child, 0, options);
 	pt_must(PTRACE_CONT, child, 0, 0);

@@ -346,3 +346,10 @@ void pt_child_close(struct pt_child *c)
 	close(c->report);
 	c->cmd = c->report = -1;
 }
+
+void pt_traceme_then_post(int fd)
+{
+	if (pt_raw(PTRACE_TRACEME, 0, 0, 0) != 0)
+		_exit(3);
+	scn_post(fd);
+}

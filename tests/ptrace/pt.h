@@ -109,6 +109,15 @@ int pt_main(int argc, char **argv, const struct pt_case *cases, size_t ncases,
 #define PT_NCASES(a) (sizeof(a) / sizeof(*(a)))
 
 /*
+ * In a child: PTRACE_TRACEME (exits 3 if it fails), then one byte on @fd.
+ * A parent that reads the byte (scn_take()) before it waits for the
+ * child's first stop never waits before the child is its tracee: the
+ * scenarios keep that race out of their transcripts (wait.c's
+ * "before-traceme" case is about it).
+ */
+void pt_traceme_then_post(int fd);
+
+/*
  * A child that obeys one-byte commands and reports to the printer:
  *   'p'  reports "  child: pong";
  *   'r'  raises SIGUSR2;

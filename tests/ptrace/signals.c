@@ -215,13 +215,27 @@ static void case_ignored_blocked(void)
 	end_child(child);
 }
 
+static int stopper_sync[2];
+
 static int stopper_main(void *arg)
 {
 	(void)arg;
-	if (pt_raw(PTRACE_TRACEME, 0, 0, 0) != 0)
-		return 3;
+	close(stopper_sync[0]);
+	pt_traceme_then_post(stopper_sync[1]);
 	kill(getpid(), SIGSTOP);
 	return 4;
+}
+
+static pid_t start_stopper(void)
+{
+	pid_t pid;
+
+	scn_pipe(stopper_sync, O_CLOEXEC);
+	pid = pt_spawn(stopper_main, NULL);
+	close(stopper_sync[1]);
+	scn_take(stopper_sync[0]);
+	close(stopper_sync[0]);
+	return pid;
 }
 
 static void case_sigkill(void)
@@ -235,14 +249,14 @@ static void case_sigkill(void)
 	close(cmd_pipe[1]);
 
 	scn_say("-- SIGKILL to a tracee held in a signal-delivery-stop");
-	child = pt_spawn(stopper_main, NULL);
+	child = start_stopper();
 	pt_wait_say(child, 0, "wait");
 	kill(child, SIGKILL);
 	pt_wait_say(child, 0, "wait");
 	pt_say("PTRACE_CONT(reaped)", PTRACE_CONT, child, 0, 0);
 
 	scn_say("-- PTRACE_KILL to a tracee held in a signal-delivery-stop");
-	child = pt_spawn(stopper_main, NULL);
+	child = start_stopper();
 	pt_wait_say(child, 0, "wait");
 	pt_say("PTRACE_KILL", PTRACE_KILL, child, 0, 0);
 	pt_wait_say(child, 0, "wait");

@@ -21,7 +21,7 @@
 
 #include "pt.h"
 
-static int report_pipe[2];
+static int report_pipe[2], sync_pipe[2];
 
 static pid_t start_child(const long *nrs);
 static void finish(pid_t child);
@@ -183,8 +183,8 @@ static int child_main(void *arg)
 	size_t n;
 
 	close(report_pipe[0]);
-	if (pt_raw(PTRACE_TRACEME, 0, 0, 0) != 0)
-		return 3;
+	close(sync_pipe[0]);
+	pt_traceme_then_post(sync_pipe[1]);
 	syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
 	for (n = 0; nrs[n] != 0; n++) {
 		results[n] = syscall(nrs[n]);
@@ -212,8 +212,12 @@ static pid_t start_child(const long *nrs)
 	pid_t child;
 
 	scn_pipe(report_pipe, O_CLOEXEC);
+	scn_pipe(sync_pipe, O_CLOEXEC);
 	child = pt_spawn(child_main, (void *)nrs);
 	scn_say("child is %s", scn_pid(child));
+	close(sync_pipe[1]);
+	scn_take(sync_pipe[0]);
+	close(sync_pipe[0]);
 	pt_wait_say(child, 0, "wait");
 	return child;
 }

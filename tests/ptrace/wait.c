@@ -389,13 +389,15 @@ static void *clone_thread(void *arg)
 	return NULL;
 }
 
+static int cloner_sync[2];
+
 static int cloner_main(void *arg)
 {
 	pthread_t th;
 
 	(void)arg;
-	if (pt_raw(PTRACE_TRACEME, 0, 0, 0) != 0)
-		return 3;
+	close(cloner_sync[0]);
+	pt_traceme_then_post(cloner_sync[1]);
 	kill(getpid(), SIGSTOP);
 	if (pthread_create(&th, NULL, clone_thread, NULL) != 0)
 		return 4;
@@ -427,10 +429,14 @@ static void case_threads(void)
 	pt_child_close(&c);
 
 	scn_say("-- a traced clone thread and waitpid(-1)");
+	scn_pipe(cloner_sync, O_CLOEXEC);
 	child = scn_fork();
 	if (child == 0)
 		_exit(cloner_main(NULL));
 	scn_say("child is %s", scn_pid(child));
+	close(cloner_sync[1]);
+	scn_take(cloner_sync[0]);
+	close(cloner_sync[0]);
 	pt_wait_say(child, 0, "wait");
 	pt_must(PTRACE_SETOPTIONS, child, 0, PTRACE_O_TRACECLONE);
 	pt_must(PTRACE_CONT, child, 0, 0);
@@ -672,6 +678,38 @@ static void case_eintr_grandchild(void)
 	family_end(&f);
 }
 
+static int before_sync[2];
+
+/*
+ * The parent, with SIGCHLD blocked, is asleep in wait4 for its child
+ * before the child calls PTRACE_TRACEME and stops itself (the classic
+ * fork/TRACEME/raise(SIGSTOP) pattern, when the parent wins the race).
+ */
+static void case_before_traceme(void)
+{
+	pid_t child;
+
+	alarm(5);	/* a hang here is the failure; do not wait 20 s */
+	/* Blocked, as programs that take SIGCHLD with sigwait/signalfd do. */
+	scn_block(SIGCHLD, true);
+	scn_pipe(before_sync, O_CLOEXEC);
+	child = scn_fork();
+	if (child == 0) {
+		scn_wait_syscall(getppid(), SYS_wait4);
+		if (pt_raw(PTRACE_TRACEME, 0, 0, 0) != 0)
+			_exit(3);
+		kill(getpid(), SIGSTOP);
+		_exit(0);
+	}
+	scn_say("child is %s", scn_pid(child));
+	pt_wait_say(child, 0, "wait");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	close(before_sync[0]);
+	close(before_sync[1]);
+	scn_block(SIGCHLD, false);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct pt_case cases[] = {
@@ -684,6 +722,7 @@ int main(int argc, char **argv)
 		{ "sigchld-handler", case_sigchld_handler },
 		{ "eintr", case_eintr },
 		{ "eintr-grandchild", case_eintr_grandchild },
+		{ "before-traceme", case_before_traceme },
 	};
 
 	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
