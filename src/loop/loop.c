@@ -255,10 +255,15 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	return false;
 }
 
-/* Returns true if @task is held in a virtual stop. */
-static bool on_exec(struct ptv_loop *loop, struct ptv_task *task,
+/*
+ * Returns true if the task is held in a virtual stop. *taskp becomes the
+ * task that exec'd: after an exec by a non-leader thread, the old leader's
+ * struct (which *taskp was, found by the tid) is gone.
+ */
+static bool on_exec(struct ptv_loop *loop, struct ptv_task **taskp,
 		    const struct ptv_host_event *ev)
 {
+	struct ptv_task *task = *taskp;
 	unsigned long former = 0;
 
 	if (ptv_host_geteventmsg(ev->tid, &former) < 0)
@@ -271,10 +276,13 @@ static bool on_exec(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_log("[%d] exec by thread %lu: it takes tid %d", ev->tid,
 			former, ev->tid);
 		if (execer != NULL) {
-			if (leader != NULL && leader != execer)
+			if (leader != NULL && leader != execer) {
+				ptv_wait_forget(leader);
 				ptv_ptrace_forget_task(&loop->k, leader);
+			}
 			ptv_task_rename(&loop->k.tasks, execer, ev->tid);
 			task = execer;
+			*taskp = task;
 		}
 	}
 	if (task == NULL)
@@ -414,10 +422,12 @@ static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 /* ---------------------------------------------------------------------- */
 /* Stops                                                                  */
 
-/* Returns true if @task is held in a virtual stop. */
-static bool on_event(struct ptv_loop *loop, struct ptv_task *task,
+/* Returns true if the task is held in a virtual stop; *taskp may change. */
+static bool on_event(struct ptv_loop *loop, struct ptv_task **taskp,
 		     const struct ptv_host_event *ev)
 {
+	struct ptv_task *task = *taskp;
+
 	switch (ev->event) {
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
@@ -425,7 +435,7 @@ static bool on_event(struct ptv_loop *loop, struct ptv_task *task,
 		return on_new_child(loop, task, ev);
 	case PTRACE_EVENT_EXEC:
 		ptv_wait_forget(task);
-		return on_exec(loop, task, ev);
+		return on_exec(loop, taskp, ev);
 	case PTRACE_EVENT_SECCOMP:
 		return on_seccomp(loop, task, ev);
 	case PTRACE_EVENT_EXIT:
@@ -632,7 +642,7 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 		on_syscall_stop(loop, task, ev);
 		break;
 	case PTV_HEV_EVENT:
-		if (!on_event(loop, task, ev))
+		if (!on_event(loop, &task, ev))
 			ptv_loop_resume(loop, task, 0);
 		break;
 	case PTV_HEV_EXITED:
