@@ -126,8 +126,7 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "after-exec") == 0)
 		return after_exec(argv);
-	/* Short: a hung exec is a known supervisor bug (meson.build). */
-	scn_start(10);
+	scn_start(20);
 	/* One case only with an argument: "thread" or "leader". */
 	if (argc < 2 || strcmp(argv[1], "thread") == 0)
 		run_case(2);
