@@ -12,7 +12,8 @@
 #   --native-parent PROG
 #                    the native side runs PROG SCENARIO... (tests/lib/
 #                    native-parent: a subreaper that stands where ptvisor
-#                    stands, so both sides have the same process tree)
+#                    stands, so both sides have the same process tree);
+#                    default: native-parent beside SCENARIO, if there is one
 #   --timeout SECS   per side (default 40)
 #   --keep DIR       keep the transcripts in DIR
 #
@@ -29,7 +30,7 @@
 set -u
 
 usage() {
-	sed -n '5,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '5,19p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -63,6 +64,9 @@ done
 ptvisor=$(realpath "$1") || exit 2
 scenario=$(realpath "$2") || exit 2
 shift 2
+if [ ${#native_parent[@]} -eq 0 ] && [ -x "$(dirname "$scenario")/native-parent" ]; then
+	native_parent=("$(dirname "$scenario")/native-parent")
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ptv-compare.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
