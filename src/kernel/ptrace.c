@@ -694,11 +694,41 @@ static void report_zombie(struct ptv_kernel *k, struct ptv_task *t,
 	release_if_unused(k, t);
 }
 
+/* Does @t have an event for @req (what wait_consider_task() reports)? */
+static bool wait_ready(const struct ptv_task *t, const struct ptv_wait_req *req)
+{
+	if (t->vzombie)
+		return (req->options & PTV_WEXITED) != 0;
+	/* Ptrace stops are reported with or without WSTOPPED. */
+	return t->vstop != PTV_VSTOP_NONE && t->exit_code != 0;
+}
+
+static void report(struct ptv_kernel *k, struct ptv_task *t,
+		   const struct ptv_wait_req *req, struct ptv_wait_result *res)
+{
+	if (t->vzombie) {
+		report_zombie(k, t, req, res);
+		return;
+	}
+	res->pid = ptv_guest_pid(t->tid);
+	res->status = (t->exit_code << 8) | 0x7f;
+	res->cld_code = PTV_CLD_TRAPPED;
+	res->cld_status = t->exit_code;
+	if (!(req->options & PTV_WNOWAIT))
+		t->exit_code = 0;
+}
+
 int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res)
 {
+	struct ptv_task *child = NULL, *other = NULL;
 	bool candidate = false;
 
+	/*
+	 * kernel/exit.c:do_wait_thread() walks the waiter's ->children (fork
+	 * order) before ptrace_do_wait() walks its ->ptraced (newest attach
+	 * first): the first ready tracee among its own children wins.
+	 */
 	for (struct ptv_task *t = k->traced; t; t = t->traced_next) {
 		bool mine = (req->options & PTV_WNOTHREAD)
 				    ? t->tracer == waiter
@@ -707,22 +737,18 @@ int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		if (!mine || !wait_matches(k, req, t))
 			continue;
 		candidate = true;
-		if (t->vzombie) {
-			if (!(req->options & PTV_WEXITED))
-				continue;
-			report_zombie(k, t, req, res);
-			return 1;
+		if (!wait_ready(t, req))
+			continue;
+		if (t->parent_tgid == waiter->tgid) {
+			if (child == NULL || t->seq < child->seq)
+				child = t;
+		} else if (other == NULL) {
+			other = t;
 		}
-		/* Ptrace stops are reported with or without WSTOPPED. */
-		if (t->vstop != PTV_VSTOP_NONE && t->exit_code != 0) {
-			res->pid = ptv_guest_pid(t->tid);
-			res->status = (t->exit_code << 8) | 0x7f;
-			res->cld_code = PTV_CLD_TRAPPED;
-			res->cld_status = t->exit_code;
-			if (!(req->options & PTV_WNOWAIT))
-				t->exit_code = 0;
-			return 1;
-		}
+	}
+	if (child || other) {
+		report(k, child ? child : other, req, res);
+		return 1;
 	}
 	return candidate ? 0 : -ECHILD;
 }

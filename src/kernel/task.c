@@ -83,6 +83,7 @@ static bool grow(struct ptv_tasks *tasks)
 	bigger.nslots = nslots;
 	bigger.count = 0;
 	bigger.used = 0;
+	bigger.next_seq = tasks->next_seq;
 	for (size_t i = 0; i < tasks->nslots; i++) {
 		struct ptv_task *task = tasks->slots[i];
 		bool found;
@@ -135,6 +136,7 @@ struct ptv_task *ptv_task_add(struct ptv_tasks *tasks, ptv_tid_t tid,
 	task->tid = tid;
 	task->tgid = tgid;
 	task->skipped_nr = -1;
+	task->seq = tasks->next_seq++;
 	if (!insert(tasks, task)) {
 		free(task);
 		return NULL;

@@ -56,6 +56,7 @@ struct ptv_task {
 	ptv_tid_t tgid;		/* thread group id; == tid for a group leader */
 	ptv_tid_t parent_tgid;	/* real parent's tgid at creation (0: unknown) */
 	ptv_tid_t parent_tid;	/* the real parent thread at creation */
+	uint64_t seq;		/* creation order (a parent's ->children order) */
 	enum ptv_host_state host_state;
 	bool first_guest;	/* the program ptvisor was asked to run */
 	bool attached;		/* its first host stop (or the seize) was seen */
@@ -64,7 +65,6 @@ struct ptv_task {
 	bool execed;		/* it has exec'd since that clone */
 	bool untraced_clone_pending; /* its clone in flight had CLONE_UNTRACED,
 					which the supervisor cleared */
-	unsigned long host_options; /* PTRACE_O_* set on the host for it */
 
 	/* --- Virtual ptrace, as a tracee (kernel/ptrace.c) --- */
 	struct ptv_task *tracer;  /* virtual tracer thread; NULL: not traced */
@@ -94,6 +94,8 @@ struct ptv_task {
 	/* --- Wait emulation, as a waiter (syscalls/wait.c) --- */
 	struct ptv_wait *wait;	/* non-NULL while asleep in a vehicle */
 	bool ptvisor_interrupt;	/* the supervisor interrupted it (wake-up) */
+	bool in_native_wait;	/* a trapped wait of its runs natively: it may
+				   be asleep there when a virtual event comes */
 	long skipped_nr;	/* a syscall the supervisor completed without
 				   running it, until its exit stop (-1: none) */
 	bool awaiting_parent;	/* new task held at its first stop until its
@@ -114,6 +116,7 @@ struct ptv_tasks {
 	size_t nslots;		 /* a power of two */
 	size_t count;		 /* live entries */
 	size_t used;		 /* live + tombstones */
+	uint64_t next_seq;	 /* ->seq of the next task added */
 };
 
 void ptv_tasks_init(struct ptv_tasks *tasks);

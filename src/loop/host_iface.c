@@ -151,7 +151,11 @@ static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 	(void)loop;
 }
 
-/* Wakes the group's threads asleep in a wait vehicle (syscalls/wait.c). */
+/*
+ * Wakes the group's threads that may be asleep in a wait: in a vehicle
+ * (syscalls/wait.c), or in a wait that ran natively before this event's
+ * tracee was theirs. The interrupted wait is restarted and trapped again.
+ */
 static void iface_wake_waiters(void *ctx, ptv_tid_t tgid)
 {
 	struct ptv_loop *loop = ctx;
@@ -161,7 +165,8 @@ static void iface_wake_waiters(void *ctx, ptv_tid_t tgid)
 		struct ptv_task *t = tasks->slots[i];
 
 		if (t == NULL || (uintptr_t)t == 1 || t->tgid != tgid ||
-		    t->wait == NULL || t->ptvisor_interrupt)
+		    (t->wait == NULL && !t->in_native_wait) ||
+		    t->ptvisor_interrupt)
 			continue;
 		if (ptv_host_interrupt(t->tid) == 0) {
 			t->ptvisor_interrupt = true;

@@ -42,22 +42,13 @@ static void log_errno(pid_t tid, const char *what, int r)
 		ptv_log("[%d] %s failed: %s", tid, what, ptv_errno_name(-r));
 }
 
-/* The host options @t needs: more while it has a virtual tracer. */
-static unsigned long wanted_host_options(const struct ptv_task *t)
-{
-	return PTV_HOST_OPTIONS | (t->tracer ? PTV_HOST_TRACED_OPTIONS : 0);
-}
-
 void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 {
 	enum ptv_vresume how = t->tracer ? t->resume : PTV_VRESUME_CONT;
-	unsigned long options = wanted_host_options(t);
 	long request;
 	int r;
 
 	(void)loop;
-	if (t->host_options != options && ptv_host_setoptions(t->tid, options) == 0)
-		t->host_options = options;
 	if (how == PTV_VRESUME_CONT && ptv_wait_needs_exit_stop(t))
 		how = PTV_VRESUME_SYSCALL;
 	switch (how) {
@@ -222,7 +213,6 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 		return false;
 	child->clone_flags = flags;
 	child->clone_seen = true;
-	child->host_options = parent->host_options;
 	child->tgid = (flags & PTV_CLONE_THREAD) ? parent->tgid : tid;
 	if (flags & (PTV_CLONE_THREAD | PTV_CLONE_PARENT)) {
 		child->parent_tgid = parent->parent_tgid;
@@ -552,7 +542,15 @@ static void on_trap_stop(struct ptv_loop *loop, struct ptv_task *task,
 	}
 	if (woken && task->wait)
 		ptv_wait_at_wakeup(&env, task);
-	if (task->tracer && (task->interrupt_pending || task->listening)) {
+	/*
+	 * A seized tracee traps in PTRACE_EVENT_STOP for its tracer's
+	 * INTERRUPT, for a SIGCONT (kernel/signal.c:prepare_signal() calls
+	 * ptrace_trap_notify()) and, listening, for a group-stop change. The
+	 * host, which seizes every guest, traps for the same causes, and for
+	 * the supervisor's own wake-ups.
+	 */
+	if (task->tracer && (task->interrupt_pending || task->listening ||
+			     (task->seized && !woken))) {
 		ptv_vstop_event(&loop->k, task, PTV_EVENT_STOP, 0);
 		return;
 	}
@@ -619,6 +617,7 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	 */
 	woken = task->ptvisor_interrupt;
 	task->ptvisor_interrupt = false;
+	task->in_native_wait = false;
 	if (task->attached && task->skipped_nr >= 0 &&
 	    ev->kind != PTV_HEV_SYSCALL_STOP)
 		task->skipped_nr = -1;
@@ -670,7 +669,6 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 	first->clone_seen = true;
 	first->parent_tgid = loop.self;
 	first->parent_tid = loop.self;
-	first->host_options = PTV_HOST_OPTIONS;
 	ptv_signals_forward_to(first_pid);
 	for (;;) {
 		int r = ptv_host_wait(&ev);

@@ -123,11 +123,6 @@ long ptv_host_request(long request, pid_t tid, unsigned long addr,
 	return host_ptrace(request, tid, addr, data);
 }
 
-int ptv_host_setoptions(pid_t tid, unsigned long options)
-{
-	return (int)host_ptrace(PTRACE_SETOPTIONS, tid, 0, options);
-}
-
 int ptv_host_interrupt(pid_t tid)
 {
 	return (int)host_ptrace(PTRACE_INTERRUPT, tid, 0, 0);

@@ -197,6 +197,11 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 
 	out->action = PTV_SYSCALL_RUN;
 	out->result = 0;
+	/*
+	 * Whatever runs natively may sleep; a tracee this group attaches to
+	 * meanwhile (PTRACE_TRACEME by its child) must be able to wake it.
+	 */
+	caller->in_native_wait = true;
 	/* Fast path: the caller's group traces nobody. */
 	if (env->k->traced == NULL || !decode(caller, call, &w))
 		return;
