@@ -1,5 +1,6 @@
 #include "scenario.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -26,8 +27,7 @@ static void say_raw(const char *buf, size_t len)
 	scn_write_full(STDOUT_FILENO, buf, len);
 }
 
-/* Replaces each "{pid N}" of @in by N's name. */
-static void name_pids(const char *in, char *out, size_t size)
+void scn_name_pids(const char *in, char *out, size_t size)
 {
 	size_t o = 0;
 
@@ -59,7 +59,7 @@ static void vsay(const char *prefix, const char *fmt, va_list ap)
 	snprintf(line, sizeof(line), "%s", prefix);
 	n = strlen(line);
 	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	name_pids(line, named, sizeof(named) - 1);
+	scn_name_pids(line, named, sizeof(named) - 1);
 	n = strlen(named);
 	named[n++] = '\n';
 	say_raw(named, n);
@@ -235,6 +235,14 @@ long scn_result(const char *what, long r)
 	else
 		scn_say("%s = %ld", what, r);
 	return r;
+}
+
+void scn_report_result(int fd, const char *what, long r)
+{
+	if (r < 0)
+		scn_report(fd, "%s = %ld %s", what, r, scn_errno(errno));
+	else
+		scn_report(fd, "%s = %ld", what, r);
 }
 
 const char *scn_raw_result(long r, char buf[static 32])
@@ -435,6 +443,23 @@ void scn_relay(int fd)
 {
 	while (scn_relay_line(fd))
 		;
+}
+
+int scn_count_tasks(pid_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (dir == NULL)
+		scn_die("opendir %s", path);
+	while ((d = readdir(dir)) != NULL)
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n;
 }
 
 char scn_proc_state(pid_t tid)

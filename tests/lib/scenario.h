@@ -69,6 +69,8 @@ const char *scn_si_code(int signo, int code);
  * (R == -1, errno set). Returns @r.
  */
 long scn_result(const char *what, long r);
+/* Reports (scn_report) "@what = R", or "@what = -1 ENAME" as scn_result(). */
+void scn_report_result(int fd, const char *what, long r);
 /* A raw syscall's return value: "-ENAME" for -4095..-1, else the number. */
 const char *scn_raw_result(long r, char buf[static 32]);
 
@@ -117,7 +119,11 @@ void scn_report(int fd, const char *fmt, ...) SCN_PRINTF(2, 3);
 void scn_relay(int fd);
 /* Prints one report line (the next one in @fd); false on EOF. */
 bool scn_relay_line(int fd);
+/* Copies @in to @out with each "{pid N}" replaced by scn_pid(N). */
+void scn_name_pids(const char *in, char *out, size_t size);
 
+/* The number of threads listed in /proc/@pid/task. */
+int scn_count_tasks(pid_t pid);
 /* The state letter of /proc/@tid/stat, or 0 when the task is gone. */
 char scn_proc_state(pid_t tid);
 /* Polls until the state of @tid is one of @letters (0 in @letters: gone). */

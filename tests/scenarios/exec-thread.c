@@ -8,7 +8,6 @@
  * Under ptvisor the supervisor sees PTRACE_EVENT_EXEC with the former tid,
  * and the exits of the threads that vanished.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -26,19 +25,6 @@ static int report_fd, park_fd;
 static pthread_barrier_t started;
 static int exec_from; /* index of the thread that execs; 0: the leader */
 
-static int count_tasks(void)
-{
-	DIR *dir = opendir("/proc/self/task");
-	struct dirent *d;
-	int n = 0;
-
-	scn_check(dir != NULL);
-	while ((d = readdir(dir)) != NULL)
-		n += d->d_name[0] != '.';
-	closedir(dir);
-	return n;
-}
-
 /* The new program: argv = after-exec FD FORMER-TID */
 static int after_exec(char **argv)
 {
@@ -51,7 +37,7 @@ static int after_exec(char **argv)
 		   "{pid %d} %s, tasks %d, parent {pid %d}, SIGUSR2 blocked: %s",
 		   (int)getpid(), gettid() == getpid() ? "yes" : "no", (int)former,
 		   former == getpid() ? "(the leader's)" : "(a thread's)",
-		   count_tasks(), (int)getppid(),
+		   scn_count_tasks(getpid()), (int)getppid(),
 		   sigismember(&mask, SIGUSR2) == 1 ? "yes" : "no");
 	return 17;
 }
@@ -67,7 +53,7 @@ static void do_exec(const char *path)
 	execve(path, args, environ);
 	scn_report(report_fd, "  execve(%s) from the %s: %s; tasks %d", path,
 		   exec_from == 0 ? "leader" : "thread", scn_errno(errno),
-		   count_tasks());
+		   scn_count_tasks(getpid()));
 	scn_block(SIGUSR2, false);
 }
 

@@ -33,12 +33,6 @@ static void install(int report, const struct scn_rule *rules, size_t n,
 		scn_report(report, "install: %s", scn_errno(errno));
 }
 
-static void report_call(int report, const char *what, long r)
-{
-	scn_report(report, "%s = %ld%s%s", what, r, r < 0 ? " " : "",
-		   r < 0 ? scn_errno(errno) : "");
-}
-
 static void basic(int report)
 {
 	static const struct scn_rule rules[] = {
@@ -48,11 +42,11 @@ static void basic(int report)
 	};
 
 	install(report, rules, 3, 0);
-	report_call(report, "getppid", syscall(SYS_getppid));
-	report_call(report, "kill(self, SIGKILL) with errno 0", kill(getpid(), SIGKILL));
-	report_call(report, "getpgid with errno 5000", syscall(SYS_getpgid, 0));
-	report_call(report, "getpid, not filtered", getpid() > 0 ? 0 : -1);
-	report_call(report, "PR_GET_SECCOMP", prctl(PR_GET_SECCOMP));
+	scn_report_result(report, "getppid", syscall(SYS_getppid));
+	scn_report_result(report, "kill(self, SIGKILL) with errno 0", kill(getpid(), SIGKILL));
+	scn_report_result(report, "getpgid with errno 5000", syscall(SYS_getpgid, 0));
+	scn_report_result(report, "getpid, not filtered", getpid() > 0 ? 0 : -1);
+	scn_report_result(report, "PR_GET_SECCOMP", prctl(PR_GET_SECCOMP));
 }
 
 static void *thread_fn(void *arg)
@@ -75,13 +69,13 @@ static void trapped_by_supervisor(int report)
 	int status, r;
 
 	install(report, rules, 4, 0);
-	report_call(report, "ptrace(PTRACE_TRACEME)", ptrace(PTRACE_TRACEME, 0, 0, 0));
+	scn_report_result(report, "ptrace(PTRACE_TRACEME)", ptrace(PTRACE_TRACEME, 0, 0, 0));
 	child = fork();
 	if (child == 0)
 		_exit(3);
-	report_call(report, "wait4", wait4(child, &status, 0, NULL));
-	report_call(report, "waitid", waitid(P_PID, (id_t)child, &si, WEXITED));
-	report_call(report, "clone3", syscall(SYS_clone3, NULL, 0));
+	scn_report_result(report, "wait4", wait4(child, &status, 0, NULL));
+	scn_report_result(report, "waitid", waitid(P_PID, (id_t)child, &si, WEXITED));
+	scn_report_result(report, "clone3", syscall(SYS_clone3, NULL, 0));
 	/* glibc falls back from clone3 (ENOSYS) to clone. */
 	r = pthread_create(&thread, NULL, thread_fn, NULL);
 	scn_report(report, "pthread_create = %s", r ? scn_errno(r) : "0");
@@ -108,7 +102,7 @@ static void i386_entry(int report)
 	scn_report(report, "i386 ptrace(PTRACE_TRACEME) = %s",
 		   scn_raw_result(scn_int80(SCN_I386_ptrace, PTRACE_TRACEME, 0, 0, 0, 0),
 				  buf));
-	report_call(report, "x86_64 getpid, not filtered", getpid() > 0 ? 0 : -1);
+	scn_report_result(report, "x86_64 getpid, not filtered", getpid() > 0 ? 0 : -1);
 }
 
 static void stacked_and_inherited(int report)
@@ -121,11 +115,11 @@ static void stacked_and_inherited(int report)
 
 	install(report, first, 1, 0);
 	install(report, second, 2, 0);
-	report_call(report, "getppid, two filters", syscall(SYS_getppid));
+	scn_report_result(report, "getppid, two filters", syscall(SYS_getppid));
 	scn_pipe(pipefd, O_CLOEXEC);
 	child = fork();
 	if (child == 0) {
-		report_call(report, "in a child: getsid", syscall(SYS_getsid, 0));
+		scn_report_result(report, "in a child: getsid", syscall(SYS_getsid, 0));
 		_exit(0);
 	}
 	scn_check(waitpid(child, NULL, 0) == child);
@@ -152,12 +146,12 @@ static void tsync(int report)
 	pthread_t thread;
 
 	scn_check(pthread_create(&thread, NULL, tsync_thread, NULL) == 0);
-	report_call(report, "install with TSYNC",
+	scn_report_result(report, "install with TSYNC",
 		    scn_install_filter(rules, 1, SECCOMP_FILTER_FLAG_TSYNC));
 	thread_phase = 1;
 	pthread_join(thread, NULL);
 	errno = thread_errno;
-	report_call(report, "getppid in the other thread", thread_result);
+	scn_report_result(report, "getppid in the other thread", thread_result);
 }
 
 static void queries(int report)
@@ -181,17 +175,17 @@ static void queries(int report)
 
 	for (size_t i = 0; i < sizeof(actions) / sizeof(*actions); i++) {
 		snprintf(what, sizeof(what), "GET_ACTION_AVAIL %s", actions[i].name);
-		report_call(report, what, syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL,
+		scn_report_result(report, what, syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL,
 						  0, &actions[i].action));
 	}
-	report_call(report, "GET_NOTIF_SIZES",
+	scn_report_result(report, "GET_NOTIF_SIZES",
 		    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes));
 	scn_report(report, "sizes: notif %u, resp %u, data %u", sizes.seccomp_notif,
 		   sizes.seccomp_notif_resp, sizes.seccomp_data);
-	report_call(report, "unknown operation", syscall(SYS_seccomp, 77, 0, NULL));
-	report_call(report, "filter with a bad pointer",
+	scn_report_result(report, "unknown operation", syscall(SYS_seccomp, 77, 0, NULL));
+	scn_report_result(report, "filter with a bad pointer",
 		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (void *)8));
-	report_call(report, "filter with an unknown flag",
+	scn_report_result(report, "filter with an unknown flag",
 		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 1U << 20, NULL));
 }
 

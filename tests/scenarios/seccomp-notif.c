@@ -55,12 +55,6 @@ static int receive_fd(int sock)
 	return fd;
 }
 
-static void report_call(const char *what, long r)
-{
-	scn_report(report_fd, "  target: %s = %ld%s%s", what, r, r < 0 ? " " : "",
-		   r < 0 ? scn_errno(errno) : "");
-}
-
 static void __attribute__((noreturn)) target(int sock)
 {
 	static const struct scn_rule rules[] = {
@@ -75,12 +69,12 @@ static void __attribute__((noreturn)) target(int sock)
 	scn_check(listener >= 0);
 	send_fd(sock, (int)listener);
 	close((int)listener);
-	report_call("getppid", syscall(SYS_getppid));
-	report_call("ptrace(PTRACE_TRACEME)", ptrace(PTRACE_TRACEME, 0, 0, 0));
-	report_call("uname", uname(&uts));
+	scn_report_result(report_fd, "  target: getppid", syscall(SYS_getppid));
+	scn_report_result(report_fd, "  target: ptrace(PTRACE_TRACEME)", ptrace(PTRACE_TRACEME, 0, 0, 0));
+	scn_report_result(report_fd, "  target: uname", uname(&uts));
 	scn_report(report_fd, "  target: sysname %s", uts.sysname);
-	report_call("wait4", wait4(-1, NULL, 0, NULL));
-	report_call("getppid", syscall(SYS_getppid));
+	scn_report_result(report_fd, "  target: wait4", wait4(-1, NULL, 0, NULL));
+	scn_report_result(report_fd, "  target: getppid", syscall(SYS_getppid));
 	/* The printer kills us while this one waits for its answer. */
 	syscall(SYS_getppid);
 	scn_report(report_fd, "  not reached");

@@ -27,12 +27,6 @@
 
 static uint32_t trace_data = 0x1234;
 
-static void report_call(int report, const char *what, long r)
-{
-	scn_report(report, "%s = %ld%s%s", what, r, r < 0 ? " " : "",
-		   r < 0 ? scn_errno(errno) : "");
-}
-
 static void *thread_fn(void *arg)
 {
 	(void)arg;
@@ -55,18 +49,18 @@ static void trace_calls(int report)
 	int r;
 
 	scn_check(scn_install_filter(rules, sizeof(rules) / sizeof(*rules), 0) == 0);
-	report_call(report, "getppid", syscall(SYS_getppid));
-	report_call(report, "ptrace(PTRACE_TRACEME)", ptrace(PTRACE_TRACEME, 0, 0, 0));
-	report_call(report, "ptrace(PTRACE_ATTACH, 1)", ptrace(PTRACE_ATTACH, 1, 0, 0));
-	report_call(report, "wait4", wait4(-1, NULL, 0, NULL));
-	report_call(report, "waitid", waitid(P_ALL, 0, &si, WEXITED));
-	report_call(report, "clone3", syscall(SYS_clone3, NULL, 0));
+	scn_report_result(report, "getppid", syscall(SYS_getppid));
+	scn_report_result(report, "ptrace(PTRACE_TRACEME)", ptrace(PTRACE_TRACEME, 0, 0, 0));
+	scn_report_result(report, "ptrace(PTRACE_ATTACH, 1)", ptrace(PTRACE_ATTACH, 1, 0, 0));
+	scn_report_result(report, "wait4", wait4(-1, NULL, 0, NULL));
+	scn_report_result(report, "waitid", waitid(P_ALL, 0, &si, WEXITED));
+	scn_report_result(report, "clone3", syscall(SYS_clone3, NULL, 0));
 	r = pthread_create(&thread, NULL, thread_fn, NULL);
 	scn_report(report, "pthread_create = %s", r ? scn_errno(r) : "0");
 	if (r == 0)
 		pthread_join(thread, NULL);
-	report_call(report, "getsid (RET_LOG)", syscall(SYS_getsid, 0) > 0 ? 0 : -1);
-	report_call(report, "uname (data 0)", syscall(SYS_uname, NULL));
+	scn_report_result(report, "getsid (RET_LOG)", syscall(SYS_getsid, 0) > 0 ? 0 : -1);
+	scn_report_result(report, "uname (data 0)", syscall(SYS_uname, NULL));
 }
 
 static void trace_under_errno(int report)
@@ -80,7 +74,7 @@ static void trace_under_errno(int report)
 
 	scn_check(scn_install_filter(err, 1, 0) == 0);
 	scn_check(scn_install_filter(trace, 1, 0) == 0);
-	report_call(report, "getppid, RET_ERRNO below RET_TRACE", syscall(SYS_getppid));
+	scn_report_result(report, "getppid, RET_ERRNO below RET_TRACE", syscall(SYS_getppid));
 }
 
 static void trace_i386(int report)

@@ -7,7 +7,6 @@
  * Under ptvisor every thread is a host tracee that starts with a stop, each
  * tgkill is a signal-delivery-stop, each fork an event: 100 of each at once.
  */
-#include <dirent.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -61,20 +60,6 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static int count_tasks(void)
-{
-	DIR *dir = opendir("/proc/self/task");
-	struct dirent *d;
-	int n = 0;
-
-	scn_check(dir != NULL);
-	while ((d = readdir(dir)) != NULL)
-		if (d->d_name[0] != '.')
-			n++;
-	closedir(dir);
-	return n;
-}
-
 static int count_distinct_tids(void)
 {
 	int distinct = 0;
@@ -104,7 +89,7 @@ int main(void)
 	}
 	pthread_barrier_wait(&all_started);
 	scn_say("threads started: %d", NTHREADS);
-	scn_say("tasks in /proc/self/task: %d", count_tasks());
+	scn_say("tasks in /proc/self/task: %d", scn_count_tasks(getpid()));
 	scn_say("distinct tids, none the main thread's: %d", count_distinct_tids());
 	for (int i = 0; i < NTHREADS; i++) {
 		same_pid += workers[i].pid == getpid();
@@ -127,7 +112,7 @@ int main(void)
 	scn_say("threads that handled their signal exactly once: %d", once);
 	scn_say("threads that reaped their own child's exit code: %d", reaped);
 	/* A thread leaves the list a little after its join returns. */
-	while (count_tasks() != 1)
+	while (scn_count_tasks(getpid()) != 1)
 		sched_yield();
 	scn_say("tasks left: 1");
 	scn_result("children left to wait for", waitpid(-1, NULL, WNOHANG));
