@@ -96,6 +96,8 @@ struct ptv_task {
 	bool ptvisor_interrupt;	/* the supervisor interrupted it (wake-up) */
 	bool in_native_wait;	/* a trapped wait of its runs natively: it may
 				   be asleep there when a virtual event comes */
+	bool hide_vehicle;	/* its wait's vehicle and restart stay hidden
+				   from its own tracer's syscall stops */
 	long skipped_nr;	/* a syscall the supervisor completed without
 				   running it, until its exit stop (-1: none) */
 	bool awaiting_parent;	/* new task held at its first stop until its

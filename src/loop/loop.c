@@ -558,7 +558,7 @@ static void on_trap_stop(struct ptv_loop *loop, struct ptv_task *task,
 }
 
 static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
-			    const struct ptv_host_event *ev)
+			    const struct ptv_host_event *ev, bool woken)
 {
 	struct ptv_syscall_env env = env_of(loop);
 	struct ptrace_syscall_info info;
@@ -567,8 +567,24 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 	if (ptv_host_get_syscall_info(ev->tid, &info) < 0)
 		return;
 	entry = info.op == PTRACE_SYSCALL_INFO_ENTRY;
-	if (!entry && ptv_wait_needs_exit_stop(task))
-		ptv_wait_at_syscall_exit(&env, task);
+	/*
+	 * A wait's vehicle (syscalls/wait.c) shows the task's own tracer
+	 * nothing of itself: not the native wait's -ECHILD turned into
+	 * pause(2), not pause(2), not a wake-up's restart of the wait; only
+	 * the wait's entry and, when it completes, its exit.
+	 */
+	if (!entry && task->wait && ptv_wait_at_syscall_exit(&env, task, woken)) {
+		ptv_loop_resume(loop, task, 0);
+		return;
+	}
+	if (entry && task->hide_vehicle) {
+		if (task->wait == NULL)
+			task->hide_vehicle = false; /* the restarted wait */
+		ptv_loop_resume(loop, task, 0);
+		return;
+	}
+	if (!entry)
+		task->hide_vehicle = false;
 	if (!entry && task->skipped_nr >= 0) {
 		struct user_regs_struct regs;
 
@@ -638,7 +654,7 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 		on_trap_stop(loop, task, woken);
 		break;
 	case PTV_HEV_SYSCALL_STOP:
-		on_syscall_stop(loop, task, ev);
+		on_syscall_stop(loop, task, ev, woken);
 		break;
 	case PTV_HEV_EVENT:
 		if (!on_event(loop, &task, ev))

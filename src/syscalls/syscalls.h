@@ -59,7 +59,14 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
  * The wait vehicle's host stops (DESIGN.md, blocking wait). Each takes a
  * task with ->wait set, in the host stop named, and fixes its registers.
  */
-void ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t);
+/*
+ * At a syscall-exit stop of a task in a vehicle. @woken: this stop ended the
+ * supervisor's wake-up interrupt. Returns true if the stop is part of the
+ * vehicle's mechanics and must stay hidden from the task's own tracer (the
+ * restart it causes is hidden too: task->hide_vehicle).
+ */
+bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
+			      bool woken);
 void ptv_wait_at_wakeup(struct ptv_syscall_env *env, struct ptv_task *t);
 void ptv_wait_at_signal(struct ptv_syscall_env *env, struct ptv_task *t);
 /* The task left its wait for good (death, exec): forget the vehicle. */

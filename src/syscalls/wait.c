@@ -202,6 +202,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	 * meanwhile (PTRACE_TRACEME by its child) must be able to wake it.
 	 */
 	caller->in_native_wait = true;
+	caller->hide_vehicle = false;
 	/* Fast path: the caller's group traces nobody. */
 	if (env->k->traced == NULL || !decode(caller, call, &w))
 		return;
@@ -223,6 +224,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		return;
 	w.state = PTV_WAIT_NATIVE;
 	*caller->wait = w;
+	caller->hide_vehicle = true;
 	out->action = PTV_SYSCALL_RUN_TO_EXIT;
 }
 
@@ -243,19 +245,34 @@ static bool is_restart_code(long rax)
 	       rax == -ERESTARTNOHAND || rax == -ERESTART_RESTARTBLOCK;
 }
 
-void ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t)
+/* Puts the wait's own registers back with @code as its return value. */
+static void restore_wait(struct ptv_task *t, long code);
+
+bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
+			      bool woken)
 {
 	struct ptv_wait *w = t->wait;
 	struct user_regs_struct regs;
 	struct ptv_wait_result res;
 
+	if (w->state == PTV_WAIT_PAUSE) {
+		/*
+		 * pause(2) ended (its exit stop is seen when the task's own
+		 * tracer follows its syscalls): by the supervisor's wake-up,
+		 * the wait restarts unseen; by a signal, it is the wait that
+		 * was interrupted.
+		 */
+		restore_wait(t, woken ? -ERESTARTNOINTR : -ERESTARTSYS);
+		return woken;
+	}
 	if (ptv_host_getregs(t->tid, &regs) < 0) {
 		ptv_wait_forget(t);
-		return;
+		return false;
 	}
 	if ((long)regs.rax != -ECHILD) {
-		ptv_wait_forget(t); /* a real result, or a signal's restart */
-		return;
+		/* A real result; or interrupted: by us (hidden), or a signal. */
+		ptv_wait_forget(t);
+		return woken && is_restart_code((long)regs.rax);
 	}
 	/* No real child: only virtual tracees can satisfy it. */
 	if (ptv_wait_virtual(env->k, t, &w->req, &res) == 1) {
@@ -269,10 +286,11 @@ void ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t)
 		w->state = PTV_WAIT_PAUSE;
 		ptv_log("[%d] wait sleeps in pause(2) for a virtual event", t->tid);
 		ptv_host_setregs(t->tid, &regs);
-		return;
+		return true;
 	}
 	ptv_wait_forget(t);
 	ptv_host_setregs(t->tid, &regs);
+	return false;
 }
 
 /* Puts the wait's own registers back with @code as its return value. */
