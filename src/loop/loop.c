@@ -181,8 +181,12 @@ static void start_new_task(struct ptv_loop *loop, struct ptv_task *child,
 		ptv_loop_resume(loop, child, 0);
 		return;
 	}
-	if (child->tracer && child->autoattach_trap) {
-		/* Seized: it starts in a PTRACE_EVENT_STOP trap. */
+	/*
+	 * Auto-attached and seized, it starts in a PTRACE_EVENT_STOP trap. A
+	 * new task a guest seized and interrupted before it first ran has one
+	 * trap for both: JOBCTL_TRAP_STOP is a single pending flag.
+	 */
+	if (child->tracer && (child->autoattach_trap || child->interrupt_pending)) {
 		child->autoattach_trap = false;
 		ptv_vstop_event(&loop->k, child, PTV_EVENT_STOP, 0);
 		return;
