@@ -176,30 +176,6 @@ pid_t pt_spawn(int (*body)(void *), void *arg)
 	return pid;
 }
 
-/* Replaces each "{pid N}" of @in by N's name (scn_pid()). */
-static void name_pids(const char *in, char *out, size_t size)
-{
-	size_t o = 0;
-
-	while (*in != '\0' && o + 1 < size) {
-		char *end;
-		long pid;
-
-		if (strncmp(in, "{pid ", 5) == 0) {
-			pid = strtol(in + 5, &end, 10);
-			if (*end == '}') {
-				o += (size_t)snprintf(out + o, size - o, "%s",
-						      scn_pid((pid_t)pid));
-				if (o >= size)
-					o = size - 1;
-				in = end + 1;
-				continue;
-			}
-		}
-		out[o++] = *in++;
-	}
-	out[o] = '\0';
-}
 
 bool pt_read_line(int fd, char *buf, size_t size)
 {
@@ -220,7 +196,7 @@ bool pt_read_line(int fd, char *buf, size_t size)
 			line[len++] = c;
 	}
 	line[len] = '\0';
-	name_pids(line, buf, size);
+	scn_name_pids(line, buf, size);
 	return true;
 }
 
