@@ -447,43 +447,40 @@ static bool on_event(struct ptv_loop *loop, struct ptv_task **taskp,
 	return false;
 }
 
+/*
+ * The siginfo Linux gives the signals the supervisor sends in its place
+ * (the sigfix kinds): signal, si_code, and whether si_pid is the task itself.
+ */
+static const struct {
+	int sig;
+	int code;
+	bool from_self;
+} sigfix_info[] = {
+	/* ptrace_set_stopped(): SIGSTOP with SEND_SIG_PRIV. */
+	[PTV_SIGFIX_ATTACH_SIGSTOP] = { SIGSTOP, SI_KERNEL, false },
+	/* ptrace_init_task(): sigaddset() without a queue entry, which
+	   collect_signal() reports as SI_USER from nobody. */
+	[PTV_SIGFIX_CHILD_SIGSTOP] = { SIGSTOP, SI_USER, false },
+	/* ptrace_event(PTRACE_EVENT_EXEC): send_sig(SIGTRAP, current, 0). */
+	[PTV_SIGFIX_EXEC_SIGTRAP] = { SIGTRAP, SI_USER, true },
+};
+
 /* Gives a supervisor-sent signal the siginfo Linux's own would have. */
-static void fix_siginfo(struct ptv_task *t, int sig)
+static void fix_siginfo(struct ptv_loop *loop, struct ptv_task *t, int sig)
 {
 	siginfo_t si;
 
-	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code != SI_TKILL ||
-	    si.si_pid != getpid())
+	if (t->sigfix == PTV_SIGFIX_NONE || sig != sigfix_info[t->sigfix].sig)
 		return;
-	switch (t->sigfix) {
-	case PTV_SIGFIX_ATTACH_SIGSTOP:
-		if (sig != SIGSTOP)
-			return;
-		/* SEND_SIG_PRIV */
-		memset(&si, 0, sizeof(si));
-		si.si_signo = SIGSTOP;
-		si.si_code = SI_KERNEL;
-		break;
-	case PTV_SIGFIX_CHILD_SIGSTOP:
-		if (sig != SIGSTOP)
-			return;
-		/* A sigaddset() signal without a queue entry (collect_signal). */
-		memset(&si, 0, sizeof(si));
-		si.si_signo = SIGSTOP;
-		si.si_code = SI_USER;
-		break;
-	case PTV_SIGFIX_EXEC_SIGTRAP:
-		if (sig != SIGTRAP)
-			return;
-		/* send_sig(SIGTRAP, current, 0): SI_USER from itself. */
-		memset(&si, 0, sizeof(si));
-		si.si_signo = SIGTRAP;
-		si.si_code = SI_USER;
+	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code != SI_TKILL ||
+	    si.si_pid != loop->self)
+		return;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	si.si_code = sigfix_info[t->sigfix].code;
+	if (sigfix_info[t->sigfix].from_self) {
 		si.si_pid = t->tgid;
 		si.si_uid = getuid();
-		break;
-	case PTV_SIGFIX_NONE:
-		return;
 	}
 	t->sigfix = PTV_SIGFIX_NONE;
 	ptv_host_setsiginfo(t->tid, &si);
@@ -498,8 +495,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_wait_at_signal(&env, task);
 	if (ev->sig == SIGCHLD)
 		ptv_loop_fix_sigchld(loop, task);
-	if (task->sigfix != PTV_SIGFIX_NONE)
-		fix_siginfo(task, ev->sig);
+	fix_siginfo(loop, task, ev->sig);
 	if (ev->sig == SIGCONT)
 		task->group_stopped = false;
 	if (task->tracer) {
