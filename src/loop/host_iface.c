@@ -241,6 +241,7 @@ static bool iface_has_own_seccomp(void *ctx, struct ptv_task *t)
 	return ptv_proc_creds(t->tid, &c) == 0 && c.seccomp_filters > 1;
 }
 
+__attribute__((format(printf, 2, 3)))
 static void iface_log(void *ctx, const char *fmt, ...)
 {
 	char line[256];

@@ -36,6 +36,15 @@ static bool trap_prctl_set_ptracer;
 static int add_rules(scmp_filter_ctx ctx, int abi)
 {
 	uint32_t action = SCMP_ACT_TRACE(PTV_TRACE_MAGIC | (uint32_t)abi);
+	/* Spelled out: SCMP_A0() leaves datum_b to the compiler (clang warns). */
+	const struct scmp_arg_cmp untraced = {
+		.arg = 0, .op = SCMP_CMP_MASKED_EQ,
+		.datum_a = CLONE_UNTRACED_FLAG, .datum_b = CLONE_UNTRACED_FLAG,
+	};
+	const struct scmp_arg_cmp set_ptracer = {
+		.arg = 0, .op = SCMP_CMP_EQ,
+		.datum_a = PTV_PR_SET_PTRACER, .datum_b = 0,
+	};
 	int r;
 
 	for (size_t i = 0; i < sizeof(always_trapped) / sizeof(*always_trapped);
@@ -49,12 +58,9 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	 * clone with CLONE_UNTRACED would make a child the host tracer never
 	 * sees (kernel/fork.c: kernel_clone): trap it, and only it.
 	 */
-	r = seccomp_rule_add(ctx, action, SCMP_SYS(clone), 1,
-			     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_UNTRACED_FLAG,
-				     CLONE_UNTRACED_FLAG));
+	r = seccomp_rule_add(ctx, action, SCMP_SYS(clone), 1, untraced);
 	if (r == 0 && trap_prctl_set_ptracer)
-		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1,
-				     SCMP_A0(SCMP_CMP_EQ, PTV_PR_SET_PTRACER));
+		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1, set_ptracer);
 	return r;
 }
 

@@ -51,6 +51,7 @@ void scn_name_pids(const char *in, char *out, size_t size)
 	out[o] = '\0';
 }
 
+__attribute__((format(printf, 2, 0)))
 static void vsay(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[4096], named[4096];
