@@ -11,17 +11,26 @@ if [ $# -gt 0 ] && [ "$1" != "--" ]; then build=$1; shift; fi
 scripts/setup.sh "$build"
 status=0
 meson test -C "$build" --print-errorlogs --num-processes 2 "$@" || status=$?
+# Known gaps are tests marked should_fail (meson's "expected fail"): they
+# are listed, and counted as skipped, not as passed.
 python3 - "$build/meson-logs/testlog.json" <<'PY'
 import json, sys
 passed = failed = skipped = 0
+gaps = []
 for line in open(sys.argv[1]):
-    r = json.loads(line)["result"]
-    if r in ("OK", "EXPECTEDFAIL"):
+    t = json.loads(line)
+    r = t["result"]
+    if r == "OK":
         passed += 1
+    elif r == "EXPECTEDFAIL":
+        skipped += 1
+        gaps.append(t["name"])
     elif r == "SKIP":
         skipped += 1
     else:
         failed += 1
+if gaps:
+    print(f"known gaps (failing as expected; see the meson.build comments): {', '.join(gaps)}")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status
