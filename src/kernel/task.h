@@ -63,6 +63,7 @@ struct ptv_task {
 	bool host_gone;		/* the host has reported its death */
 	uint64_t clone_flags;	/* flags of the clone that made it (0: first) */
 	bool execed;		/* it has exec'd since that clone */
+	bool own_filters;	/* it may have seccomp filters of its own */
 	bool untraced_clone_pending; /* its clone in flight had CLONE_UNTRACED,
 					which the supervisor cleared */
 

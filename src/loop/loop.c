@@ -18,10 +18,12 @@
 #include "../common/log.h"
 #include "../common/names.h"
 #include "../kernel/abi.h"
+#include "../kernel/bpf.h"
 #include "../kernel/check.h"
 #include "../platform/filter.h"
 #include "../platform/host.h"
 #include "../platform/mem.h"
+#include "../platform/procfs.h"
 #include "../platform/signals.h"
 #include "../syscalls/syscalls.h"
 
@@ -217,6 +219,7 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 		return false;
 	child->clone_flags = flags;
 	child->clone_seen = true;
+	child->own_filters = parent->own_filters;
 	child->tgid = (flags & PTV_CLONE_THREAD) ? parent->tgid : tid;
 	if (flags & (PTV_CLONE_THREAD | PTV_CLONE_PARENT)) {
 		child->parent_tgid = parent->parent_tgid;
@@ -365,6 +368,48 @@ static int abi_of(const struct ptrace_syscall_info *info)
 	return PTV_ABI_X86_64;
 }
 
+/*
+ * A trap with the supervisor's data may be a guest filter's: when filters
+ * return SECCOMP_RET_TRACE, the newest one's data wins
+ * (kernel/seccomp.c:seccomp_run_filters), and guest filters are all newer
+ * than the supervisor's. So run the guest's own filters on the call: if
+ * one returns RET_TRACE, the trap is the guest's, with the newest such
+ * filter's data in *data, even when it forges the supervisor's value.
+ */
+static bool guest_filter_trace(struct ptv_task *task,
+			       const struct ptrace_syscall_info *info,
+			       uint32_t *data)
+{
+	struct ptv_seccomp_data sd = {
+		.nr = (int32_t)info->seccomp.nr, .arch = info->arch,
+		.instruction_pointer = info->instruction_pointer,
+	};
+	struct ptv_proc_creds c;
+
+	if (!task->own_filters || ptv_proc_creds(task->tid, &c) < 0)
+		return false;
+	for (int i = 0; i < 6; i++)
+		sd.args[i] = info->seccomp.args[i];
+	/* Host index 0 is the supervisor's filter; the last is the newest. */
+	for (long index = c.seccomp_filters - 1; index >= 1; index--) {
+		struct ptv_bpf_insn prog[4096];
+		long n = ptv_host_request(PTRACE_SECCOMP_GET_FILTER, task->tid,
+					  (unsigned long)index, 0);
+		uint32_t ret;
+
+		if (n <= 0 || n > (long)(sizeof(prog) / sizeof(prog[0])) ||
+		    ptv_host_request(PTRACE_SECCOMP_GET_FILTER, task->tid,
+				     (unsigned long)index, (unsigned long)prog) != n)
+			continue;
+		ret = ptv_bpf_run(prog, (size_t)n, &sd);
+		if ((ret & 0xffff0000u) == 0x7ff00000u /* SECCOMP_RET_TRACE */) {
+			*data = ret & 0xffffu;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Returns true if @task is held (a virtual stop). */
 static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 		       const struct ptv_host_event *ev)
@@ -385,8 +430,9 @@ static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 	for (int i = 0; i < 6; i++)
 		call.args[i] = info.seccomp.args[i];
 	call.trace_data = info.seccomp.ret_data;
-	if (!ptv_trace_data_is_ours(call.trace_data) &&
-	    ptv_ptrace_event_enabled(task, PTV_EVENT_SECCOMP)) {
+	call.guest_trap = !ptv_trace_data_is_ours(call.trace_data) ||
+			  guest_filter_trace(task, &info, &call.trace_data);
+	if (call.guest_trap && ptv_ptrace_event_enabled(task, PTV_EVENT_SECCOMP)) {
 		/* A guest filter's SECCOMP_RET_TRACE, for its virtual tracer. */
 		ptv_vstop_event(&loop->k, task, PTV_EVENT_SECCOMP, call.trace_data);
 		return true;

@@ -29,6 +29,7 @@ static const char *const always_trapped[] = {
 	"waitid",
 	"waitpid", /* i386 only; libseccomp skips it where it does not exist */
 	"clone3",  /* its flags are in memory: CLONE_UNTRACED is checked there */
+	"seccomp", /* a guest's own filters: see loop.c:guest_filter_trace() */
 };
 
 static bool trap_prctl_set_ptracer;
@@ -40,6 +41,10 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	const struct scmp_arg_cmp untraced = {
 		.arg = 0, .op = SCMP_CMP_MASKED_EQ,
 		.datum_a = CLONE_UNTRACED_FLAG, .datum_b = CLONE_UNTRACED_FLAG,
+	};
+	const struct scmp_arg_cmp set_seccomp = {
+		.arg = 0, .op = SCMP_CMP_EQ,
+		.datum_a = PTV_PR_SET_SECCOMP, .datum_b = 0,
 	};
 	const struct scmp_arg_cmp set_ptracer = {
 		.arg = 0, .op = SCMP_CMP_EQ,
@@ -59,6 +64,8 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	 * sees (kernel/fork.c: kernel_clone): trap it, and only it.
 	 */
 	r = seccomp_rule_add(ctx, action, SCMP_SYS(clone), 1, untraced);
+	if (r == 0)
+		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1, set_seccomp);
 	if (r == 0 && trap_prctl_set_ptracer)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1, set_ptracer);
 	return r;

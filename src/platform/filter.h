@@ -30,8 +30,9 @@ static inline bool ptv_trace_data_is_ours(uint32_t data)
  */
 int ptv_filter_prepare(bool trap_set_ptracer);
 
-/* prctl(2)'s Yama option (linux/prctl.h). */
+/* prctl(2) options (linux/prctl.h): Yama's, and seccomp's. */
 #define PTV_PR_SET_PTRACER 0x59616d61
+#define PTV_PR_SET_SECCOMP 22
 
 /*
  * Installs the prepared filter in the calling process. Preconditions: called

@@ -17,6 +17,7 @@ enum {
 	I386_NR_waitid = 284,
 	I386_NR_clone3 = 435,
 	I386_NR_prctl = 172,
+	I386_NR_seccomp = 354,
 };
 
 enum ptv_trapped {
@@ -26,6 +27,7 @@ enum ptv_trapped {
 	TRAPPED_CLONE,
 	TRAPPED_CLONE3,
 	TRAPPED_PRCTL,
+	TRAPPED_SECCOMP,
 };
 
 static enum ptv_trapped classify(const struct ptv_syscall *call)
@@ -44,6 +46,8 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 			return TRAPPED_CLONE3;
 		case I386_NR_prctl:
 			return TRAPPED_PRCTL;
+		case I386_NR_seccomp:
+			return TRAPPED_SECCOMP;
 		}
 		return TRAPPED_OTHER;
 	}
@@ -59,6 +63,8 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 		return TRAPPED_CLONE3;
 	case SYS_prctl:
 		return TRAPPED_PRCTL;
+	case SYS_seccomp:
+		return TRAPPED_SECCOMP;
 	}
 	return TRAPPED_OTHER;
 }
@@ -75,11 +81,28 @@ static void fail(struct ptv_syscall_outcome *out, int err)
 	out->result = -err;
 }
 
+/*
+ * The task is installing a filter of its own (seccomp(2) or
+ * PR_SET_SECCOMP; with SECCOMP_FILTER_FLAG_TSYNC for all its threads): from
+ * now on a trap that looks like the supervisor's may be its filter's.
+ */
+static void mark_own_filters(struct ptv_syscall_env *env, struct ptv_task *task)
+{
+	struct ptv_tasks *tasks = &env->k->tasks;
+
+	for (size_t i = 0; i < tasks->nslots; i++) {
+		struct ptv_task *t = tasks->slots[i];
+
+		if (t && (uintptr_t)t != 1 && t->tgid == task->tgid)
+			t->own_filters = true;
+	}
+}
+
 void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 			  const struct ptv_syscall *call,
 			  struct ptv_syscall_outcome *out)
 {
-	if (!ptv_trace_data_is_ours(call->trace_data)) {
+	if (call->guest_trap) {
 		/*
 		 * A guest filter's SECCOMP_RET_TRACE. With no (virtual)
 		 * tracer to take it, "the system call is not executed and
@@ -106,7 +129,13 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	case TRAPPED_CLONE3:
 		ptv_sys_clone3(task, call, out);
 		return;
+	case TRAPPED_SECCOMP:
+		mark_own_filters(env, task);
+		run(out);
+		return;
 	case TRAPPED_PRCTL:
+		if ((uint32_t)call->args[0] == PTV_PR_SET_SECCOMP)
+			mark_own_filters(env, task);
 		if ((uint32_t)call->args[0] != PTV_PR_SET_PTRACER) {
 			run(out);
 			return;

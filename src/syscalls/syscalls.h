@@ -18,6 +18,7 @@ struct ptv_syscall {
 	long nr;		/* the number as the ABI has it (x32 bit cleared) */
 	uint64_t args[6];
 	uint32_t trace_data;	/* SECCOMP_RET_DATA of the trap */
+	bool guest_trap;	/* a guest filter's RET_TRACE, not the supervisor's */
 };
 
 enum ptv_syscall_action {
