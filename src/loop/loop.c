@@ -233,11 +233,10 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	ptv_log("[%d] new task %d (tgid %d, flags %#llx)%s", ev->tid, tid,
 		child->tgid, (unsigned long long)flags,
 		traced ? (sigstop ? ", traced, SIGSTOP" : ", traced, seized") : "");
+	/* Its first stop came first and waits for this; else it starts then. */
+	child->awaiting_sigstop = sigstop;
 	if (child->awaiting_parent)
 		start_new_task(loop, child, sigstop);
-	else if (sigstop)
-		child->sigfix = PTV_SIGFIX_CHILD_SIGSTOP; /* sent at its first stop */
-	child->awaiting_sigstop = sigstop;
 	if (loop->killing) {
 		kill_task(child, NULL);
 		return false;
