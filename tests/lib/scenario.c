@@ -417,9 +417,8 @@ void scn_report(int fd, const char *fmt, ...)
 	scn_write_full(fd, line, (size_t)n);
 }
 
-bool scn_relay_line(int fd)
+bool scn_read_line(int fd, char *line, size_t size)
 {
-	char line[512];
 	size_t len = 0;
 
 	for (;;) {
@@ -432,10 +431,19 @@ bool scn_relay_line(int fd)
 		}
 		if (c == '\n')
 			break;
-		if (len + 1 < sizeof(line))
+		if (len + 1 < size)
 			line[len++] = c;
 	}
 	line[len] = '\0';
+	return true;
+}
+
+bool scn_relay_line(int fd)
+{
+	char line[512];
+
+	if (!scn_read_line(fd, line, sizeof(line)))
+		return false;
 	scn_say("%s", line);
 	return true;
 }

@@ -118,6 +118,11 @@ void scn_report(int fd, const char *fmt, ...) SCN_PRINTF(2, 3);
 /* Prints every line read from @fd until EOF, with "{pid N}" named. */
 void scn_relay(int fd);
 /* Prints one report line (the next one in @fd); false on EOF. */
+/*
+ * Reads one newline-terminated line (without the newline) into @line;
+ * false at end of file. Longer lines are cut to @size - 1 bytes.
+ */
+bool scn_read_line(int fd, char *line, size_t size);
 bool scn_relay_line(int fd);
 /* Copies @in to @out with each "{pid N}" replaced by scn_pid(N). */
 void scn_name_pids(const char *in, char *out, size_t size);

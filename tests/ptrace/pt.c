@@ -180,22 +180,9 @@ pid_t pt_spawn(int (*body)(void *), void *arg)
 bool pt_read_line(int fd, char *buf, size_t size)
 {
 	char line[512];
-	size_t len = 0;
 
-	for (;;) {
-		char c;
-
-		if (!scn_read_full(fd, &c, 1)) {
-			if (len > 0)
-				scn_die("report line without newline");
-			return false;
-		}
-		if (c == '\n')
-			break;
-		if (len + 1 < sizeof(line))
-			line[len++] = c;
-	}
-	line[len] = '\0';
+	if (!scn_read_line(fd, line, sizeof(line)))
+		return false;
 	scn_name_pids(line, buf, size);
 	return true;
 }
