@@ -64,6 +64,7 @@ struct ptv_task {
 	uint64_t clone_flags;	/* flags of the clone that made it (0: first) */
 	bool execed;		/* it has exec'd since that clone */
 	bool own_filters;	/* it may have seccomp filters of its own */
+	bool sigchld_nocldstop;	/* its SIGCHLD action has SA_NOCLDSTOP */
 	bool untraced_clone_pending; /* its clone in flight had CLONE_UNTRACED,
 					which the supervisor cleared */
 

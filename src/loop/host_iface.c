@@ -139,6 +139,13 @@ static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 	struct ptv_loop *loop = ctx;
 	siginfo_t si;
 
+	/*
+	 * "if (!(sighand->action[SIGCHLD-1].sa.sa_flags & SA_NOCLDSTOP))"
+	 * (kernel/signal.c:do_notify_parent_cldstop): stops are not told.
+	 */
+	if (why != CLD_EXITED && why != CLD_KILLED && why != CLD_DUMPED &&
+	    parent->sigchld_nocldstop)
+		return;
 	memset(&si, 0, sizeof(si));
 	si.si_signo = SIGCHLD;
 	si.si_code = why;

@@ -220,6 +220,8 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	child->clone_flags = flags;
 	child->clone_seen = true;
 	child->own_filters = parent->own_filters;
+	/* fork copies the signal actions (a CLONE_SIGHAND child shares them) */
+	child->sigchld_nocldstop = parent->sigchld_nocldstop;
 	child->tgid = (flags & PTV_CLONE_THREAD) ? parent->tgid : tid;
 	if (flags & (PTV_CLONE_THREAD | PTV_CLONE_PARENT)) {
 		child->parent_tgid = parent->parent_tgid;
@@ -284,6 +286,8 @@ static bool on_exec(struct ptv_loop *loop, struct ptv_task **taskp,
 	if (task == NULL)
 		return false;
 	task->execed = true;
+	/* exec clears the flags of every action (flush_signal_handlers). */
+	task->sigchld_nocldstop = false;
 	if (task->tracer == NULL)
 		return false;
 	if (ptv_ptrace_event_enabled(task, PTV_EVENT_EXEC)) {

@@ -46,6 +46,9 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 		.arg = 0, .op = SCMP_CMP_EQ,
 		.datum_a = PTV_PR_SET_SECCOMP, .datum_b = 0,
 	};
+	const struct scmp_arg_cmp sigchld = {
+		.arg = 0, .op = SCMP_CMP_EQ, .datum_a = 17 /* SIGCHLD */, .datum_b = 0,
+	};
 	const struct scmp_arg_cmp set_ptracer = {
 		.arg = 0, .op = SCMP_CMP_EQ,
 		.datum_a = PTV_PR_SET_PTRACER, .datum_b = 0,
@@ -66,6 +69,12 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	r = seccomp_rule_add(ctx, action, SCMP_SYS(clone), 1, untraced);
 	if (r == 0)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1, set_seccomp);
+	/* SIGCHLD's SA_NOCLDSTOP decides whether a tracer hears of stops. */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, action, SCMP_SYS(rt_sigaction), 1, sigchld);
+	if (r == 0)
+		r = seccomp_rule_add(ctx, action, seccomp_syscall_resolve_name("sigaction"),
+				     1, sigchld);
 	if (r == 0 && trap_prctl_set_ptracer)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1, set_ptracer);
 	return r;

@@ -6,6 +6,7 @@
 #include "../common/log.h"
 #include "../common/names.h"
 #include "../platform/filter.h"
+#include "../platform/mem.h"
 #include "clone.h"
 
 /* i386 syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
@@ -18,7 +19,11 @@ enum {
 	I386_NR_clone3 = 435,
 	I386_NR_prctl = 172,
 	I386_NR_seccomp = 354,
+	I386_NR_sigaction = 67,
+	I386_NR_rt_sigaction = 174,
 };
+
+#define SA_NOCLDSTOP_FLAG 1u
 
 enum ptv_trapped {
 	TRAPPED_OTHER,
@@ -28,6 +33,8 @@ enum ptv_trapped {
 	TRAPPED_CLONE3,
 	TRAPPED_PRCTL,
 	TRAPPED_SECCOMP,
+	TRAPPED_SIGACTION,
+	TRAPPED_OLD_SIGACTION,	/* i386 sigaction: struct old_sigaction */
 };
 
 static enum ptv_trapped classify(const struct ptv_syscall *call)
@@ -48,6 +55,10 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 			return TRAPPED_PRCTL;
 		case I386_NR_seccomp:
 			return TRAPPED_SECCOMP;
+		case I386_NR_rt_sigaction:
+			return TRAPPED_SIGACTION;
+		case I386_NR_sigaction:
+			return TRAPPED_OLD_SIGACTION;
 		}
 		return TRAPPED_OTHER;
 	}
@@ -65,6 +76,8 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 		return TRAPPED_PRCTL;
 	case SYS_seccomp:
 		return TRAPPED_SECCOMP;
+	case SYS_rt_sigaction:
+		return TRAPPED_SIGACTION;
 	}
 	return TRAPPED_OTHER;
 }
@@ -95,6 +108,33 @@ static void mark_own_filters(struct ptv_syscall_env *env, struct ptv_task *task)
 
 		if (t && (uintptr_t)t != 1 && t->tgid == task->tgid)
 			t->own_filters = true;
+	}
+}
+
+/*
+ * sigaction(SIGCHLD, act, ...): note SA_NOCLDSTOP for the task's group,
+ * which kernel/signal.c:do_notify_parent_cldstop() looks at. The flags are
+ * after the handler: at 8 in the x86_64 struct, at 4 in the i386
+ * rt_sigaction one, at 8 in i386's old_sigaction (handler, mask, flags).
+ * Read before the call runs; a call that then fails leaves a stale note.
+ */
+static void note_sigchld_action(struct ptv_syscall_env *env, struct ptv_task *task,
+				const struct ptv_syscall *call, bool old)
+{
+	struct ptv_tasks *tasks = &env->k->tasks;
+	uint64_t act = call->args[1], offset;
+	uint32_t flags;
+
+	if (act == 0)
+		return;
+	offset = call->abi == PTV_ABI_I386 && !old ? 4 : 8;
+	if (ptv_mem_read(call->tid, act + offset, &flags, sizeof(flags)) < 0)
+		return;
+	for (size_t i = 0; i < tasks->nslots; i++) {
+		struct ptv_task *t = tasks->slots[i];
+
+		if (t && (uintptr_t)t != 1 && t->tgid == task->tgid)
+			t->sigchld_nocldstop = (flags & SA_NOCLDSTOP_FLAG) != 0;
 	}
 }
 
@@ -131,6 +171,12 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		return;
 	case TRAPPED_SECCOMP:
 		mark_own_filters(env, task);
+		run(out);
+		return;
+	case TRAPPED_SIGACTION:
+	case TRAPPED_OLD_SIGACTION:
+		note_sigchld_action(env, task, call,
+				    classify(call) == TRAPPED_OLD_SIGACTION);
 		run(out);
 		return;
 	case TRAPPED_PRCTL:
