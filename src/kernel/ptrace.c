@@ -295,7 +295,8 @@ int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
 	if (r)
 		return r;
 	/* "if (unlikely(task->exit_state)) return -EPERM" */
-	if (target->vzombie || target->host_state == PTV_HOST_EXITING)
+	if (target->vzombie || target->host_state == PTV_HOST_EXITING ||
+	    k->host->is_zombie(k->host_ctx, target))
 		return -EPERM;
 	if (target->tracer)
 		return -EPERM;

@@ -89,6 +89,11 @@ struct ptv_host_iface {
 	 * And does it have seccomp filters of its own (not the supervisor's)?
 	 */
 	bool (*capable)(void *ctx, struct ptv_task *t, int cap);
+	/*
+	 * Is @t a zombie on the host already, its death not yet collected by
+	 * the loop? (Linux's "task->exit_state" at attach.)
+	 */
+	bool (*is_zombie)(void *ctx, struct ptv_task *t);
 	bool (*has_own_seccomp)(void *ctx, struct ptv_task *t);
 	/* One line of the supervisor log about a virtual transition. */
 	void (*log)(void *ctx, const char *fmt, ...)

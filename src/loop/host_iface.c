@@ -239,6 +239,14 @@ static bool iface_capable(void *ctx, struct ptv_task *t, int cap)
 	return ptv_proc_creds(t->tid, &c) == 0 && (c.cap_eff & (1ULL << cap));
 }
 
+static bool iface_is_zombie(void *ctx, struct ptv_task *t)
+{
+	char state = ptv_proc_state(t->tid);
+
+	(void)ctx;
+	return state == 'Z' || state == 'X' || state == 0;
+}
+
 /* The supervisor's filter is the first of every guest's: more are its own. */
 static bool iface_has_own_seccomp(void *ctx, struct ptv_task *t)
 {
@@ -273,6 +281,7 @@ const struct ptv_host_iface ptv_loop_host_iface = {
 	.may_attach = iface_may_attach,
 	.may_traceme = iface_may_traceme,
 	.capable = iface_capable,
+	.is_zombie = iface_is_zombie,
 	.has_own_seccomp = iface_has_own_seccomp,
 	.log = iface_log,
 };

@@ -78,6 +78,19 @@ int ptv_proc_pidfd_pid(pid_t tid, int fd)
 	return atoi(p);
 }
 
+char ptv_proc_state(pid_t tid)
+{
+	char path[64], buf[512];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return 0;
+	/* The command name may hold anything: the state follows its last ')'. */
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
 bool ptv_proc_dumpable(pid_t tid, uid_t euid)
 {
 	char path[64];

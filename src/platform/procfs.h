@@ -20,6 +20,9 @@ int ptv_proc_creds(pid_t tid, struct ptv_proc_creds *creds);
 /* The pid a pidfd of @tid refers to (/proc/TID/fdinfo/FD), or -errno. */
 int ptv_proc_pidfd_pid(pid_t tid, int fd);
 
+/* The state letter of /proc/TID/stat ('R', 'S', 'Z'...), or 0 if it is gone. */
+char ptv_proc_state(pid_t tid);
+
 /* True if the task is dumpable: its /proc/TID is owned by its euid. */
 bool ptv_proc_dumpable(pid_t tid, uid_t euid);
 

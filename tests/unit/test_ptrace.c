@@ -83,6 +83,11 @@ static bool f_capable(void *ctx, struct ptv_task *t, int cap)
 	(void)ctx; (void)t; (void)cap;
 	return fake.capable;
 }
+static bool f_is_zombie(void *ctx, struct ptv_task *t)
+{
+	(void)ctx; (void)t;
+	return false;
+}
 static bool f_own_seccomp(void *ctx, struct ptv_task *t)
 {
 	(void)ctx; (void)t;
@@ -98,7 +103,7 @@ static const struct ptv_host_iface fake_iface = {
 	.send_signal = f_send_signal, .notify_parent = f_notify,
 	.wake_waiters = f_wake, .pgid_of = f_pgid,
 	.may_attach = f_may_attach, .may_traceme = f_may_traceme,
-	.capable = f_capable, .has_own_seccomp = f_own_seccomp, .log = f_log,
+	.capable = f_capable, .is_zombie = f_is_zombie, .has_own_seccomp = f_own_seccomp, .log = f_log,
 };
 
 static struct ptv_kernel k;
