@@ -89,12 +89,9 @@ struct ptv_task *ptv_real_parent(struct ptv_kernel *k, struct ptv_task *t)
 	p = ptv_task_find(&k->tasks, t->parent_tgid);
 	if (p && p->tgid == t->parent_tgid && !p->host_gone)
 		return p;
-	for (size_t i = 0; i < k->tasks.nslots; i++) {
-		p = k->tasks.slots[i];
-		if (p && (uintptr_t)p > 1 && p->tgid == t->parent_tgid &&
-		    !p->host_gone)
+	for (size_t cursor = 0; (p = ptv_tasks_next(&k->tasks, &cursor));)
+		if (p->tgid == t->parent_tgid && !p->host_gone)
 			return p;
-	}
 	return NULL;
 }
 

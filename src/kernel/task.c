@@ -168,6 +168,17 @@ void ptv_task_rename(struct ptv_tasks *tasks, struct ptv_task *task,
 	PTV_CHECK(ok, "out of memory re-inserting tid %d", new_tid);
 }
 
+struct ptv_task *ptv_tasks_next(const struct ptv_tasks *tasks, size_t *cursor)
+{
+	while (*cursor < tasks->nslots) {
+		struct ptv_task *slot = tasks->slots[(*cursor)++];
+
+		if (slot_live(slot))
+			return slot;
+	}
+	return NULL;
+}
+
 void ptv_tasks_for_each(const struct ptv_tasks *tasks,
 			void (*fn)(struct ptv_task *task, void *arg), void *arg)
 {

@@ -148,6 +148,12 @@ void ptv_task_remove(struct ptv_tasks *tasks, struct ptv_task *task);
 void ptv_task_rename(struct ptv_tasks *tasks, struct ptv_task *task,
 		     ptv_tid_t new_tid);
 
+/*
+ * Iterates over the tasks: start with *cursor = 0; returns NULL at the end.
+ * The table may not change during the walk.
+ */
+struct ptv_task *ptv_tasks_next(const struct ptv_tasks *tasks, size_t *cursor);
+
 /* Calls @fn on every task; @fn may not add or remove tasks. */
 void ptv_tasks_for_each(const struct ptv_tasks *tasks,
 			void (*fn)(struct ptv_task *task, void *arg), void *arg);

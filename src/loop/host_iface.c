@@ -166,13 +166,10 @@ static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 static void iface_wake_waiters(void *ctx, ptv_tid_t tgid)
 {
 	struct ptv_loop *loop = ctx;
-	struct ptv_tasks *tasks = &loop->k.tasks;
+	struct ptv_task *t;
 
-	for (size_t i = 0; i < tasks->nslots; i++) {
-		struct ptv_task *t = tasks->slots[i];
-
-		if (t == NULL || (uintptr_t)t == 1 || t->tgid != tgid ||
-		    (t->wait == NULL && !t->in_native_wait) ||
+	for (size_t cursor = 0; (t = ptv_tasks_next(&loop->k.tasks, &cursor));) {
+		if (t->tgid != tgid || (t->wait == NULL && !t->in_native_wait) ||
 		    t->ptvisor_interrupt)
 			continue;
 		if (ptv_host_interrupt(t->tid) == 0) {

@@ -307,15 +307,11 @@ static bool on_exec(struct ptv_loop *loop, struct ptv_task **taskp,
 /* True if some other thread of @t's group is alive. */
 static bool has_live_threads(struct ptv_loop *loop, const struct ptv_task *t)
 {
-	const struct ptv_tasks *tasks = &loop->k.tasks;
+	const struct ptv_task *o;
 
-	for (size_t i = 0; i < tasks->nslots; i++) {
-		const struct ptv_task *o = tasks->slots[i];
-
-		if (o && (uintptr_t)o != 1 && o != t && o->tgid == t->tgid &&
-		    !o->host_gone)
+	for (size_t cursor = 0; (o = ptv_tasks_next(&loop->k.tasks, &cursor));)
+		if (o != t && o->tgid == t->tgid && !o->host_gone)
 			return true;
-	}
 	return false;
 }
 

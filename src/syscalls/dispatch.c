@@ -101,14 +101,11 @@ static void fail(struct ptv_syscall_outcome *out, int err)
  */
 static void mark_own_filters(struct ptv_syscall_env *env, struct ptv_task *task)
 {
-	struct ptv_tasks *tasks = &env->k->tasks;
+	struct ptv_task *t;
 
-	for (size_t i = 0; i < tasks->nslots; i++) {
-		struct ptv_task *t = tasks->slots[i];
-
-		if (t && (uintptr_t)t != 1 && t->tgid == task->tgid)
+	for (size_t cursor = 0; (t = ptv_tasks_next(&env->k->tasks, &cursor));)
+		if (t->tgid == task->tgid)
 			t->own_filters = true;
-	}
 }
 
 /*
@@ -121,8 +118,8 @@ static void mark_own_filters(struct ptv_syscall_env *env, struct ptv_task *task)
 static void note_sigchld_action(struct ptv_syscall_env *env, struct ptv_task *task,
 				const struct ptv_syscall *call, bool old)
 {
-	struct ptv_tasks *tasks = &env->k->tasks;
 	uint64_t act = call->args[1], offset;
+	struct ptv_task *t;
 	uint32_t flags;
 
 	if (act == 0)
@@ -130,12 +127,9 @@ static void note_sigchld_action(struct ptv_syscall_env *env, struct ptv_task *ta
 	offset = call->abi == PTV_ABI_I386 && !old ? 4 : 8;
 	if (ptv_mem_read(call->tid, act + offset, &flags, sizeof(flags)) < 0)
 		return;
-	for (size_t i = 0; i < tasks->nslots; i++) {
-		struct ptv_task *t = tasks->slots[i];
-
-		if (t && (uintptr_t)t != 1 && t->tgid == task->tgid)
+	for (size_t cursor = 0; (t = ptv_tasks_next(&env->k->tasks, &cursor));)
+		if (t->tgid == task->tgid)
 			t->sigchld_nocldstop = (flags & SA_NOCLDSTOP_FLAG) != 0;
-	}
 }
 
 void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
