@@ -60,6 +60,9 @@ void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	case PTV_VRESUME_SINGLESTEP:
 		request = PTRACE_SINGLESTEP;
 		break;
+	case PTV_VRESUME_SINGLEBLOCK:
+		request = PTRACE_SINGLEBLOCK;
+		break;
 	case PTV_VRESUME_SYSEMU:
 		request = PTRACE_SYSEMU;
 		break;
@@ -641,7 +644,8 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		task->skipped_nr = -1;
 	}
 	if (task->tracer && task->resume != PTV_VRESUME_CONT &&
-	    task->resume != PTV_VRESUME_SINGLESTEP) {
+	    task->resume != PTV_VRESUME_SINGLESTEP &&
+	    task->resume != PTV_VRESUME_SINGLEBLOCK) {
 		ptv_vstop_syscall(&loop->k, task, entry);
 		return;
 	}

@@ -361,6 +361,8 @@ static enum ptv_vresume resume_kind(long request)
 		return PTV_VRESUME_SYSCALL;
 	case PTRACE_SINGLESTEP:
 		return PTV_VRESUME_SINGLESTEP;
+	case PTRACE_SINGLEBLOCK:
+		return PTV_VRESUME_SINGLEBLOCK;
 	case PTRACE_SYSEMU:
 		return PTV_VRESUME_SYSEMU;
 	case PTRACE_SYSEMU_SINGLESTEP:
@@ -384,6 +386,7 @@ static long tracee_request(struct ptv_syscall_env *env, struct ptv_task *caller,
 	case PTRACE_CONT:
 	case PTRACE_SYSCALL:
 	case PTRACE_SINGLESTEP:
+	case PTRACE_SINGLEBLOCK:
 	case PTRACE_SYSEMU:
 	case PTRACE_SYSEMU_SINGLESTEP:
 		return ptv_ptrace_resume(env->k, tracee, resume_kind(request), data);
