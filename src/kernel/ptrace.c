@@ -467,6 +467,14 @@ int ptv_ptrace_detach(struct ptv_kernel *k, struct ptv_task *tracee,
 /* ---------------------------------------------------------------------- */
 /* Stops                                                                  */
 
+bool ptv_group_is_tracer(const struct ptv_kernel *k, ptv_tid_t tgid)
+{
+	for (const struct ptv_task *t = k->traced; t; t = t->traced_next)
+		if (t->tracer->tgid == tgid)
+			return true;
+	return false;
+}
+
 bool ptv_ptrace_event_enabled(const struct ptv_task *t, int event)
 {
 	/* PTRACE_O_TRACE<event> == 1 << PTRACE_EVENT_<event> (linux/ptrace.h) */

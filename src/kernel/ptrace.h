@@ -167,6 +167,8 @@ static inline bool ptv_is_traced(const struct ptv_task *t)
 {
 	return t->tracer != NULL;
 }
+/* True if a thread of group @tgid is the virtual tracer of some task. */
+bool ptv_group_is_tracer(const struct ptv_kernel *k, ptv_tid_t tgid);
 /* True if @t's tracer asked for PTRACE_EVENT_@event (PTV_EVENT_*). */
 bool ptv_ptrace_event_enabled(const struct ptv_task *t, int event);
 

@@ -66,6 +66,9 @@ struct ptv_task {
 	bool execed;		/* it has exec'd since that clone */
 	bool own_filters;	/* it may have seccomp filters of its own */
 	bool sigchld_nocldstop;	/* its SIGCHLD action has SA_NOCLDSTOP */
+	uint64_t sigwait_info;	/* in rt_sigtimedwait: its siginfo pointer
+				   (0: none); see loop/host_iface.c */
+	bool in_sigwait;	/* a trapped rt_sigtimedwait is in flight */
 	bool untraced_clone_pending; /* its clone in flight had CLONE_UNTRACED,
 					which the supervisor cleared */
 

@@ -11,6 +11,7 @@
 #include "../common/log.h"
 #include "../common/names.h"
 #include "../platform/host.h"
+#include "../platform/mem.h"
 #include "../platform/procfs.h"
 #include "loop.h"
 
@@ -86,6 +87,26 @@ bool ptv_loop_fix_sigchld(struct ptv_loop *loop, struct ptv_task *t)
 		return false;
 	ptv_host_setsiginfo(t->tid, &fixed);
 	return true;
+}
+
+void ptv_loop_fix_sigwait(struct ptv_loop *loop, struct ptv_task *t,
+			  long result)
+{
+	siginfo_t si, fixed;
+
+	t->in_sigwait = false;
+	if (result != SIGCHLD)
+		return;
+	if (t->sigwait_info == 0 ||
+	    ptv_mem_read(t->tid, t->sigwait_info, &si, sizeof(si)) < 0) {
+		note_take(t->tgid, &fixed); /* taken, seen or not */
+		return;
+	}
+	if (!note_take(t->tgid, &fixed) || si.si_code != SI_USER ||
+	    si.si_pid != loop->self)
+		return; /* a native SIGCHLD, ours merged into it */
+	if (ptv_mem_write(t->tid, t->sigwait_info, &fixed, sizeof(fixed)) < 0)
+		ptv_log("[%d] could not fix a SIGCHLD's siginfo", t->tid);
 }
 
 static uid_t real_uid_of(pid_t tid)

@@ -51,7 +51,8 @@ void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	int r;
 
 	(void)loop;
-	if (how == PTV_VRESUME_CONT && ptv_wait_needs_exit_stop(t))
+	if (how == PTV_VRESUME_CONT &&
+	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait))
 		how = PTV_VRESUME_SYSCALL;
 	switch (how) {
 	case PTV_VRESUME_SYSCALL:
@@ -633,6 +634,8 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 	}
 	if (!entry)
 		task->hide_vehicle = false;
+	if (!entry && task->in_sigwait)
+		ptv_loop_fix_sigwait(loop, task, info.exit.rval);
 	if (!entry && task->skipped_nr >= 0) {
 		struct user_regs_struct regs;
 

@@ -47,5 +47,12 @@ extern const struct ptv_host_iface ptv_loop_host_iface;
 
 /* SIGCHLD siginfo fix-ups (loop/host_iface.c). */
 bool ptv_loop_fix_sigchld(struct ptv_loop *loop, struct ptv_task *t);
+/*
+ * At the exit of @t's rt_sigtimedwait that returned @result: a SIGCHLD the
+ * supervisor sent gets its Linux siginfo in the caller's buffer.
+ * Preconditions: @t is in the call's host syscall-exit stop.
+ */
+void ptv_loop_fix_sigwait(struct ptv_loop *loop, struct ptv_task *t,
+			  long result);
 
 #endif

@@ -30,6 +30,7 @@ static const char *const always_trapped[] = {
 	"waitpid", /* i386 only; libseccomp skips it where it does not exist */
 	"clone3",  /* its flags are in memory: CLONE_UNTRACED is checked there */
 	"seccomp", /* a guest's own filters: see loop.c:guest_filter_trace() */
+	"rt_sigtimedwait", /* a tracer's SIGCHLD siginfo: loop/host_iface.c */
 };
 
 static bool trap_prctl_set_ptracer;

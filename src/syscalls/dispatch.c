@@ -35,6 +35,7 @@ enum ptv_trapped {
 	TRAPPED_SECCOMP,
 	TRAPPED_SIGACTION,
 	TRAPPED_OLD_SIGACTION,	/* i386 sigaction: struct old_sigaction */
+	TRAPPED_SIGTIMEDWAIT,
 };
 
 static enum ptv_trapped classify(const struct ptv_syscall *call)
@@ -78,6 +79,8 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 		return TRAPPED_SECCOMP;
 	case SYS_rt_sigaction:
 		return TRAPPED_SIGACTION;
+	case SYS_rt_sigtimedwait:
+		return TRAPPED_SIGTIMEDWAIT;
 	}
 	return TRAPPED_OTHER;
 }
@@ -171,6 +174,22 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	case TRAPPED_OLD_SIGACTION:
 		note_sigchld_action(env, task, call,
 				    classify(call) == TRAPPED_OLD_SIGACTION);
+		run(out);
+		return;
+	case TRAPPED_SIGTIMEDWAIT:
+		/*
+		 * A tracer taking SIGCHLD with sigwaitinfo() may take one the
+		 * supervisor sent: its siginfo is fixed at the call's exit
+		 * (loop/host_iface.c). x86_64 layout only.
+		 */
+		if (call->abi == PTV_ABI_X86_64 &&
+		    ptv_group_is_tracer(env->k, task->tgid)) {
+			task->in_sigwait = true;
+			task->sigwait_info = call->args[1];
+			out->action = PTV_SYSCALL_RUN_TO_EXIT;
+			out->result = 0;
+			return;
+		}
 		run(out);
 		return;
 	case TRAPPED_PRCTL:

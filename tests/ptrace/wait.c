@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -58,6 +59,18 @@ static void say_waitid(idtype_t idtype, pid_t pid, int flags, const char *what)
 			scn_sig(si.si_status));
 }
 
+static void say_sigchld_info(const char *who, const siginfo_t *si)
+{
+	if (si->si_code == CLD_EXITED || si->si_code == CLD_TRAPPED)
+		scn_say("%s: SIGCHLD %s from %s status %d", who,
+			scn_si_code(SIGCHLD, si->si_code), scn_pid(si->si_pid),
+			si->si_status);
+	else
+		scn_say("%s: SIGCHLD %s from %s status %s", who,
+			scn_si_code(SIGCHLD, si->si_code), scn_pid(si->si_pid),
+			scn_sig(si->si_status));
+}
+
 static void say_sigchld(const char *who)
 {
 	siginfo_t si;
@@ -67,14 +80,29 @@ static void say_sigchld(const char *who)
 	sigaddset(&set, SIGCHLD);
 	memset(&si, 0, sizeof(si));
 	scn_check(sigwaitinfo(&set, &si) == SIGCHLD);
-	if (si.si_code == CLD_EXITED || si.si_code == CLD_TRAPPED)
-		scn_say("%s: SIGCHLD %s from %s status %d", who,
-			scn_si_code(SIGCHLD, si.si_code), scn_pid(si.si_pid),
-			si.si_status);
-	else
-		scn_say("%s: SIGCHLD %s from %s status %s", who,
-			scn_si_code(SIGCHLD, si.si_code), scn_pid(si.si_pid),
-			scn_sig(si.si_status));
+	say_sigchld_info(who, &si);
+}
+
+/* The same, read from a signalfd. */
+static void read_sigchld(const char *who)
+{
+	struct signalfd_siginfo ssi;
+	siginfo_t si;
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	scn_check(fd >= 0);
+	scn_check(read(fd, &ssi, sizeof(ssi)) == (ssize_t)sizeof(ssi));
+	close(fd);
+	memset(&si, 0, sizeof(si));
+	si.si_signo = (int)ssi.ssi_signo;
+	si.si_code = ssi.ssi_code;
+	si.si_pid = (pid_t)ssi.ssi_pid;
+	si.si_status = ssi.ssi_status;
+	say_sigchld_info(who, &si);
 }
 
 static void say_sigchld_pending(const char *who)
@@ -508,6 +536,11 @@ static void case_sigchld(void)
 	sigchld_sequence(say_sigchld);
 }
 
+static void case_sigchld_signalfd(void)
+{
+	sigchld_sequence(read_sigchld);
+}
+
 static siginfo_t handled_info;
 
 static void on_sigchld(int sig, siginfo_t *si, void *uc)
@@ -719,6 +752,7 @@ int main(int argc, char **argv)
 		{ "waitid", case_waitid },
 		{ "threads", case_threads },
 		{ "sigchld", case_sigchld },
+		{ "sigchld-signalfd", case_sigchld_signalfd },
 		{ "sigchld-handler", case_sigchld_handler },
 		{ "eintr", case_eintr },
 		{ "eintr-grandchild", case_eintr_grandchild },
