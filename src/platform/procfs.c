@@ -91,6 +91,54 @@ char ptv_proc_state(pid_t tid)
 	return p && p[1] == ' ' ? p[2] : 0;
 }
 
+static uint64_t field_u64(const char *text, const char *name)
+{
+	const char *p = field(text, name);
+
+	return p ? strtoull(p, NULL, 10) : 0;
+}
+
+int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *u)
+{
+	unsigned long long minflt, cminflt, majflt, cmajflt, ut, st, cut, cst;
+	long hz = sysconf(_SC_CLK_TCK);
+	char path[64], buf[4096];
+	const char *p;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	r = read_file(path, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	p = strrchr(buf, ')');
+	/* Fields 10 to 17 (proc(5)), after the state, ppid ... tpgid, flags. */
+	if (p == NULL || hz <= 0 ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %llu %llu %llu "
+		   "%llu %llu %llu %llu", &minflt, &cminflt, &majflt, &cmajflt,
+		   &ut, &st, &cut, &cst) != 8)
+		return -EIO;
+	memset(u, 0, sizeof(*u));
+	u->utime_us = (ut + cut) * 1000000ULL / (unsigned long)hz;
+	u->stime_us = (st + cst) * 1000000ULL / (unsigned long)hz;
+	u->minflt = minflt + cminflt;
+	u->majflt = majflt + cmajflt;
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	if (read_file(path, buf, sizeof(buf)) == 0) {
+		u->maxrss_kb = field_u64(buf, "\nVmHWM:");
+		u->nvcsw = field_u64(buf, "\nvoluntary_ctxt_switches:");
+		u->nivcsw = field_u64(buf, "\nnonvoluntary_ctxt_switches:");
+	}
+	snprintf(path, sizeof(path), "/proc/%d/io", tid);
+	if (read_file(path, buf, sizeof(buf)) == 0) {
+		uint64_t written = field_u64(buf, "\nwrite_bytes:");
+		uint64_t cancelled = field_u64(buf, "\ncancelled_write_bytes:");
+
+		u->inblock = field_u64(buf, "\nread_bytes:") >> 9;
+		u->oublock = (written > cancelled ? written - cancelled : 0) >> 9;
+	}
+	return 0;
+}
+
 bool ptv_proc_dumpable(pid_t tid, uid_t euid)
 {
 	char path[64];

@@ -23,6 +23,20 @@ int ptv_proc_pidfd_pid(pid_t tid, int fd);
 /* The state letter of /proc/TID/stat ('R', 'S', 'Z'...), or 0 if it is gone. */
 char ptv_proc_state(pid_t tid);
 
+/*
+ * What getrusage(@tid's group, RUSAGE_BOTH) gives, as /proc/TID/stat, status
+ * and io show it (times in clock ticks there, so to 10 ms). Returns 0 or
+ * -errno (-ESRCH when it is gone).
+ */
+struct ptv_proc_usage {
+	uint64_t utime_us, stime_us;	/* its own and its waited children's */
+	uint64_t maxrss_kb;		/* VmHWM */
+	uint64_t minflt, majflt;	/* with its waited children's */
+	uint64_t inblock, oublock;	/* 512-byte blocks (/proc/TID/io) */
+	uint64_t nvcsw, nivcsw;
+};
+int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *usage);
+
 /* True if the task is dumpable: its /proc/TID is owned by its euid. */
 bool ptv_proc_dumpable(pid_t tid, uid_t euid);
 

@@ -155,16 +155,40 @@ static int write_waitid_info(pid_t tid, const struct ptv_wait *w,
 	return r;
 }
 
-/* struct rusage: zeroed (the tracee's own times are not modelled yet). */
-static int write_rusage(pid_t tid, const struct ptv_wait *w)
+/*
+ * struct rusage of the task reported: "getrusage(p, RUSAGE_BOTH, ...)"
+ * (kernel/exit.c: wait_task_zombie(), wait_task_stopped()), as /proc shows
+ * it; zeros if it is gone. x86_64: two timevals of two longs, then 14 longs
+ * (144 bytes); compat_rusage: the same with ints (72 bytes).
+ */
+static int write_rusage(pid_t tid, const struct ptv_wait *w,
+			const struct ptv_wait_result *res)
 {
-	/* 144 bytes on x86_64; compat_rusage is 72 bytes. */
-	static const char zeros[144];
+	struct ptv_proc_usage u;
+	int64_t v[18] = { 0 };
+	int32_t v32[18];
+	bool i386 = w->abi == PTV_ABI_I386;
 
 	if (w->rusage_addr == 0)
 		return 0;
-	return ptv_mem_write(tid, w->rusage_addr, zeros,
-			     w->abi == PTV_ABI_I386 ? 72 : sizeof(zeros));
+	if (res && ptv_proc_usage(res->pid, &u) == 0) {
+		v[0] = (int64_t)(u.utime_us / 1000000);
+		v[1] = (int64_t)(u.utime_us % 1000000);
+		v[2] = (int64_t)(u.stime_us / 1000000);
+		v[3] = (int64_t)(u.stime_us % 1000000);
+		v[4] = (int64_t)u.maxrss_kb;
+		v[8] = (int64_t)u.minflt;
+		v[9] = (int64_t)u.majflt;
+		v[11] = (int64_t)u.inblock;
+		v[12] = (int64_t)u.oublock;
+		v[16] = (int64_t)u.nvcsw;
+		v[17] = (int64_t)u.nivcsw;
+	}
+	if (!i386)
+		return ptv_mem_write(tid, w->rusage_addr, v, sizeof(v));
+	for (size_t i = 0; i < 18; i++)
+		v32[i] = (int32_t)v[i];
+	return ptv_mem_write(tid, w->rusage_addr, v32, sizeof(v32));
 }
 
 /* Completes the wait with @res (NULL: WNOHANG and nothing to report). */
@@ -174,7 +198,7 @@ static long complete(pid_t tid, const struct ptv_wait *w,
 	if (w->is_waitid) {
 		if (w->status_addr && write_waitid_info(tid, w, res) < 0)
 			return -EFAULT;
-		if (res && write_rusage(tid, w) < 0)
+		if (res && write_rusage(tid, w, res) < 0)
 			return -EFAULT;
 		return 0;
 	}
@@ -183,7 +207,7 @@ static long complete(pid_t tid, const struct ptv_wait *w,
 	if (w->status_addr &&
 	    ptv_mem_write(tid, w->status_addr, &res->status, sizeof(int)) < 0)
 		return -EFAULT;
-	if (write_rusage(tid, w) < 0)
+	if (write_rusage(tid, w, res) < 0)
 		return -EFAULT;
 	return res->pid;
 }

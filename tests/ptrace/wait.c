@@ -24,6 +24,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -124,10 +126,27 @@ struct family {
 	int report;		/* R's reports */
 };
 
+/* Uses 300 ms of CPU time and touches 16 MiB, then stops itself. */
+static void target_burn(void)
+{
+	static char block[16 << 20];
+	struct timespec ts;
+
+	do {
+		for (size_t i = 0; i < sizeof(block); i += 4096)
+			block[i]++;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	} while (ts.tv_sec == 0 && ts.tv_nsec < 300000000);
+	raise(SIGSTOP);
+}
+
 static void target_loop(int cmd)
 {
 	for (;;) {
 		switch (pt_next_command(cmd)) {
+		case 'b':
+			target_burn();
+			break;
 		case 'x':
 		case 0:
 			_exit(3);
@@ -260,6 +279,72 @@ static void case_tracer_first(void)
 	pt_wait_say(f.target, 0, "tracer: wait(target)");
 	relay_one(f.report);
 	parent_command(&f, 'c');
+	relay_one(f.report);
+	family_end(&f);
+}
+
+/* A wait4's struct rusage: the reported task's, to clock-tick precision. */
+static void wait4_rusage(pid_t pid, const char *who)
+{
+	struct rusage ru;
+	int status;
+	pid_t r;
+
+	memset(&ru, 0xff, sizeof(ru));
+	do
+		r = wait4(pid, &status, 0, &ru);
+	while (r < 0 && errno == EINTR);
+	scn_check(r == pid);
+	scn_say("%s: %s %s", who, scn_pid(r), pt_status(status));
+	scn_say("  rusage: utime >= 0.25 s: %s, maxrss >= 16 MiB: %s, "
+		"minflt >= 4096: %s, stime set: %s",
+		ru.ru_utime.tv_sec > 0 || ru.ru_utime.tv_usec >= 250000 ? "yes" : "no",
+		ru.ru_maxrss >= 16384 ? "yes" : "no",
+		ru.ru_minflt >= 4096 ? "yes" : "no",
+		ru.ru_stime.tv_sec >= 0 && ru.ru_stime.tv_usec >= 0 &&
+		ru.ru_stime.tv_usec < 1000000 ? "yes" : "no");
+}
+
+/* The same through waitid's fifth argument (a raw system call). */
+static void waitid_rusage(pid_t pid, int flags, const char *who)
+{
+	struct rusage ru;
+	siginfo_t si;
+	long r;
+
+	memset(&ru, 0xff, sizeof(ru));
+	memset(&si, 0, sizeof(si));
+	r = syscall(SYS_waitid, P_PID, pid, &si, flags, &ru);
+	scn_check(r == 0);
+	scn_say("%s: %s from %s", who, scn_si_code(SIGCHLD, si.si_code),
+		scn_pid(si.si_pid));
+	scn_say("  rusage: utime >= 0.25 s: %s, minflt >= 4096: %s",
+		ru.ru_utime.tv_sec > 0 || ru.ru_utime.tv_usec >= 250000 ? "yes" : "no",
+		ru.ru_minflt >= 4096 ? "yes" : "no");
+}
+
+/*
+ * "getrusage(p, RUSAGE_BOTH, wo->wo_rusage)" (kernel/exit.c:
+ * wait_task_stopped(), wait_task_zombie()): a tracer's wait reports its
+ * tracee's resource usage at a stop and at its exit.
+ */
+static void case_rusage(void)
+{
+	struct family f;
+
+	family_start(&f);
+	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f.target, 0, 0);
+	pt_wait_say(f.target, 0, "wait(target)");
+	pt_must(PTRACE_CONT, f.target, 0, 0);
+	scn_write_full(f.target_cmd, "b", 1);
+	wait4_rusage(f.target, "wait4(target) after its work");
+	pt_must(PTRACE_CONT, f.target, 0, 0);
+	scn_write_full(f.target_cmd, "b", 1);
+	waitid_rusage(f.target, WSTOPPED, "waitid(target, WSTOPPED)");
+	pt_must(PTRACE_CONT, f.target, 0, 0);
+	scn_write_full(f.target_cmd, "x", 1);
+	wait4_rusage(f.target, "wait4(target), its exit");
+	parent_command(&f, 'w');
 	relay_one(f.report);
 	family_end(&f);
 }
@@ -753,6 +838,7 @@ int main(int argc, char **argv)
 		{ "threads", case_threads },
 		{ "sigchld", case_sigchld },
 		{ "sigchld-signalfd", case_sigchld_signalfd },
+		{ "rusage", case_rusage },
 		{ "sigchld-handler", case_sigchld_handler },
 		{ "eintr", case_eintr },
 		{ "eintr-grandchild", case_eintr_grandchild },
