@@ -161,6 +161,9 @@ static int check_options(struct ptv_kernel *k, struct ptv_task *tracer,
 			return -EPERM;
 		if (k->host->has_own_seccomp(k->host_ctx, tracer))
 			return -EPERM;
+		/* "|| current->ptrace & PT_SUSPEND_SECCOMP" */
+		if (tracer->tracer && (tracer->options & PTV_O_SUSPEND_SECCOMP))
+			return -EPERM;
 	}
 	return 0;
 }

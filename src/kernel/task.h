@@ -66,6 +66,10 @@ struct ptv_task {
 	bool execed;		/* it has exec'd since that clone */
 	bool own_filters;	/* it may have seccomp filters of its own */
 	bool sigchld_nocldstop;	/* its SIGCHLD action has SA_NOCLDSTOP */
+	bool host_suspended;	/* host PTRACE_O_SUSPEND_SECCOMP is set: the
+				   supervisor runs its own filter itself */
+	bool seccomp_due;	/* at a syscall-entry stop whose seccomp check
+				   is still to come (loop.c:emulate_seccomp) */
 	uint64_t sigwait_info;	/* in rt_sigtimedwait: its siginfo pointer
 				   (0: none); see loop/host_iface.c */
 	bool in_sigwait;	/* a trapped rt_sigtimedwait is in flight */

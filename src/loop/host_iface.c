@@ -158,6 +158,7 @@ static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 				struct ptv_task *child, int why, int status)
 {
 	struct ptv_loop *loop = ctx;
+	struct ptv_task *leader;
 	siginfo_t si;
 
 	/*
@@ -166,6 +167,16 @@ static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 	 */
 	if (why != CLD_EXITED && why != CLD_KILLED && why != CLD_DUMPED &&
 	    parent->sigchld_nocldstop)
+		return;
+	/*
+	 * An ignored signal to an untraced task is dropped when it is sent
+	 * (kernel/signal.c:prepare_signal()). Every guest is traced on the
+	 * host, which keeps it: it would then stop the group later, when a
+	 * virtual tracer may have come meanwhile.
+	 */
+	leader = ptv_task_find(&loop->k.tasks, parent->tgid);
+	if ((leader == NULL || leader->tracer == NULL) &&
+	    ptv_proc_signal_ignored(parent->tgid, SIGCHLD))
 		return;
 	memset(&si, 0, sizeof(si));
 	si.si_signo = SIGCHLD;
@@ -176,7 +187,6 @@ static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 	note_push(parent->tgid, &si);
 	if (kill(parent->tgid, SIGCHLD) < 0)
 		note_take(parent->tgid, &si);
-	(void)loop;
 }
 
 /*

@@ -179,6 +179,12 @@ out:
 	return err;
 }
 
+const void *ptv_filter_program(size_t *len)
+{
+	*len = prepared.len;
+	return prepared.filter;
+}
+
 int ptv_filter_install(bool no_new_privs)
 {
 	if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

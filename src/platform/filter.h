@@ -9,6 +9,7 @@
 #define PTV_PLATFORM_FILTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -41,6 +42,13 @@ int ptv_filter_prepare(bool trap_set_ptracer);
  * CAP_SYS_ADMIN). Returns 0 or -errno.
  */
 int ptv_filter_install(bool no_new_privs);
+
+/*
+ * The prepared filter program (struct sock_filter), for running it where the
+ * kernel does not: on a task whose filters are suspended. NULL before
+ * ptv_filter_prepare().
+ */
+const void *ptv_filter_program(size_t *len);
 
 /* True when the host kernel runs x32 syscalls (CONFIG_X86_X32_ABI). */
 bool ptv_host_has_x32(void);

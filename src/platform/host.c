@@ -27,6 +27,11 @@ int ptv_host_seize(pid_t tid, unsigned long options)
 	return (int)host_ptrace(PTRACE_SEIZE, tid, 0, options);
 }
 
+int ptv_host_setoptions(pid_t tid, unsigned long options)
+{
+	return (int)host_ptrace(PTRACE_SETOPTIONS, tid, 0, options);
+}
+
 static void decode_stop(int status, struct ptv_host_event *ev)
 {
 	int sig = WSTOPSIG(status);

@@ -52,6 +52,8 @@ struct ptv_host_event {
 	 PTRACE_O_TRACEEXIT | PTRACE_O_TRACEVFORKDONE | PTRACE_O_EXITKILL)
 
 int ptv_host_seize(pid_t tid, unsigned long options);
+/* PTRACE_SETOPTIONS. Preconditions: @tid is in a host ptrace-stop. */
+int ptv_host_setoptions(pid_t tid, unsigned long options);
 
 /* Blocks until a guest changes state (waitpid(-1, __WALL)); -ECHILD: none left. */
 int ptv_host_wait(struct ptv_host_event *ev);

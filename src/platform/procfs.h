@@ -37,6 +37,14 @@ struct ptv_proc_usage {
 };
 int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *usage);
 
+/*
+ * True if signal @sig sent to @tgid now would be discarded at once
+ * (kernel/signal.c:sig_ignored()): not blocked by its leader, and ignored by
+ * its action (SIG_IGN, or SIG_DFL for a signal whose default is to ignore:
+ * SIGCHLD, SIGURG, SIGWINCH). The caller checks that the task is not traced.
+ */
+bool ptv_proc_signal_ignored(pid_t tgid, int sig);
+
 /* True if the task is dumpable: its /proc/TID is owned by its euid. */
 bool ptv_proc_dumpable(pid_t tid, uid_t euid);
 
