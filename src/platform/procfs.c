@@ -178,9 +178,13 @@ bool ptv_proc_dumpable(pid_t tid, uid_t euid)
 	char path[64];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "/proc/%d", tid);
+	/*
+	 * fs/proc/base.c:task_dump_owner() gives a non-dumpable task's files
+	 * to root; its /proc/TID directory keeps the euid, so look at a file.
+	 * A task whose euid is root looks the same either way: dumpable.
+	 */
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
 	if (stat(path, &st) < 0)
 		return false;
-	/* fs/proc/base.c:task_dump_owner(): root owns a non-dumpable task. */
 	return euid == 0 || st.st_uid == euid;
 }

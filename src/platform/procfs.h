@@ -45,7 +45,10 @@ int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *usage);
  */
 bool ptv_proc_signal_ignored(pid_t tgid, int sig);
 
-/* True if the task is dumpable: its /proc/TID is owned by its euid. */
+/*
+ * True if the task is dumpable: its /proc/TID files are owned by its euid
+ * (for a task whose euid is root, always true: the two cases look alike).
+ */
 bool ptv_proc_dumpable(pid_t tid, uid_t euid);
 
 #endif
