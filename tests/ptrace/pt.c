@@ -316,3 +316,32 @@ void pt_traceme_then_post(int fd)
 		_exit(3);
 	scn_post(fd);
 }
+
+static int (*stopped_body)(void *);
+static void *stopped_arg;
+static int stopped_sync[2];
+
+static int stopped_main(void *unused)
+{
+	(void)unused;
+	close(stopped_sync[0]);
+	pt_traceme_then_post(stopped_sync[1]);
+	close(stopped_sync[1]);
+	syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+	return stopped_body(stopped_arg);
+}
+
+pid_t pt_spawn_stopped(int (*body)(void *), void *arg)
+{
+	pid_t child;
+
+	stopped_body = body;
+	stopped_arg = arg;
+	scn_pipe(stopped_sync, O_CLOEXEC);
+	child = pt_spawn(stopped_main, NULL);
+	close(stopped_sync[1]);
+	scn_take(stopped_sync[0]);
+	close(stopped_sync[0]);
+	pt_wait_expect(child, 0x137f);
+	return child;
+}

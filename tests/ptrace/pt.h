@@ -27,6 +27,14 @@
 #define PTRACE_EVENTMSG_SYSCALL_EXIT 2
 
 
+/*
+ * A tracee for data requests (issue #4): forks a child that calls
+ * PTRACE_TRACEME, stops itself with a raw kill(getpid(), SIGSTOP) and, once
+ * resumed, runs @body(@arg) and _exits with its result. Returns the pid
+ * when the child is in that signal-delivery-stop (waited for, not printed).
+ */
+pid_t pt_spawn_stopped(int (*body)(void *), void *arg);
+
 #endif
 
 /* The raw ptrace(2) system call: -1 with errno on failure. */
@@ -139,5 +147,13 @@ void pt_child_command(struct pt_child *c, char cmd);
 void pt_child_ping(struct pt_child *c);
 /* Closes the pipes: the child exits when it next reads a command. */
 void pt_child_close(struct pt_child *c);
+
+/*
+ * A tracee for data requests (issue #4): forks a child that calls
+ * PTRACE_TRACEME, stops itself with a raw kill(getpid(), SIGSTOP) and, once
+ * resumed, runs @body(@arg) and _exits with its result. Returns the pid
+ * when the child is in that signal-delivery-stop (waited for, not printed).
+ */
+pid_t pt_spawn_stopped(int (*body)(void *), void *arg);
 
 #endif
