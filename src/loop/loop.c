@@ -714,6 +714,14 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		return;
 	entry = info.op == PTRACE_SYSCALL_INFO_ENTRY;
 	/*
+	 * Its seccomp check comes when it is resumed from this stop (SYSEMU
+	 * skips the call before seccomp); see emulate_seccomp().
+	 */
+	if (entry)
+		task->seccomp_due = !(task->tracer &&
+				      (task->resume == PTV_VRESUME_SYSEMU ||
+				       task->resume == PTV_VRESUME_SYSEMU_SINGLESTEP));
+	/*
 	 * A wait's vehicle (syscalls/wait.c) shows the task's own tracer
 	 * nothing of itself: not the native wait's -ECHILD turned into
 	 * pause(2), not pause(2), not a wake-up's restart of the wait; only
@@ -733,11 +741,6 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		task->hide_vehicle = false;
 	if (!entry && task->in_sigwait)
 		ptv_loop_fix_sigwait(loop, task, info.exit.rval);
-	/* Its seccomp check comes when it is resumed from this stop. */
-	if (entry)
-		task->seccomp_due = !(task->tracer &&
-				      (task->resume == PTV_VRESUME_SYSEMU ||
-				       task->resume == PTV_VRESUME_SYSEMU_SINGLESTEP));
 	if (!entry && task->skipped_nr >= 0) {
 		struct user_regs_struct regs;
 

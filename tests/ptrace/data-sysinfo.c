@@ -113,7 +113,7 @@ static const char *value(long v)
 
 	if (v < 0 && v >= -4095)
 		return scn_raw_result(v, out);
-	if (v > 0 && v < PT_MAGIC && v > 4096)
+	if (v >= 300 && v < PT_MAGIC) /* RESERVED_PIDS: pids start there */
 		return scn_pid((pid_t)v);
 	snprintf(out, 32, "%ld", v);
 	return out;
@@ -239,7 +239,7 @@ static int calls_child(void *arg)
 		if (v < 0 && v >= -4095)
 			scn_report(rep[1], "  child: %s = -%s",
 				   nr_name(child_calls[n].nr), scn_errno((int)-v));
-		else if (v > 4096 && v < PT_MAGIC)
+		else if (v >= 300 && v < PT_MAGIC)
 			scn_report(rep[1], "  child: %s = {pid %ld}",
 				   nr_name(child_calls[n].nr), v);
 		else
