@@ -1396,6 +1396,19 @@ static void case_exhaust_tasks(void)
 	scn_pipe(gate, O_CLOEXEC);
 	scn_pipe(tgate, O_CLOEXEC);
 	scn_post(peer_go[1]);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 65536);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* Half the limit in threads, the rest in processes, then both fail. */
+	for (; threads < 24; threads++) {
+		pthread_t th;
+		int e = pthread_create(&th, &attr, block_until_eof,
+				       (void *)(intptr_t)tgate[0]);
+
+		if (e != 0)
+			scn_die("pthread_create: %s", scn_errno(e));
+	}
+	ok("%ld threads", threads);
 	for (; procs < 256; procs++) {
 		pid_t c = fork();
 
@@ -1413,19 +1426,14 @@ static void case_exhaust_tasks(void)
 	if (procs == 0 || procs == 256)
 		scn_die("fork: %ld children under RLIMIT_NPROC 48", procs);
 	ok("fork up to RLIMIT_NPROC: %ld children, then EAGAIN", procs);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 65536);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	for (;; threads++) {
+	{
 		pthread_t th;
 		int e = pthread_create(&th, &attr, block_until_eof,
 				       (void *)(intptr_t)tgate[0]);
 
-		if (e != 0) {
-			ok("threads up to RLIMIT_NPROC: %ld more, then %s", threads,
-			   scn_errno(e));
-			break;
-		}
+		if (e == 0)
+			scn_die("a thread beyond RLIMIT_NPROC");
+		ok("one more thread: %s", scn_errno(e));
 	}
 	{
 		struct rlimit nofile = { 256, 256 };
