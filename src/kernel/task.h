@@ -70,6 +70,8 @@ struct ptv_task {
 				   supervisor runs its own filter itself */
 	bool seccomp_due;	/* at a syscall-entry stop whose seccomp check
 				   is still to come (loop.c:emulate_seccomp) */
+	bool seccomp_recheck;	/* at a guest filter's seccomp stop: the
+				   supervisor's filter runs at the resume */
 	uint64_t sigwait_info;	/* in rt_sigtimedwait: its siginfo pointer
 				   (0: none); see loop/host_iface.c */
 	bool in_sigwait;	/* a trapped rt_sigtimedwait is in flight */

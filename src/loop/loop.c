@@ -82,11 +82,9 @@ void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	int r;
 
 	sync_host_suspend(t);
-	if (t->seccomp_due) {
-		t->seccomp_due = false;
-		if (t->host_suspended)
-			emulate_seccomp(loop, t);
-	}
+	if (t->seccomp_recheck || (t->seccomp_due && t->host_suspended))
+		emulate_seccomp(loop, t);
+	t->seccomp_due = t->seccomp_recheck = false;
 	if (how == PTV_VRESUME_CONT &&
 	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait || t->host_suspended))
 		how = PTV_VRESUME_SYSCALL;
@@ -475,7 +473,14 @@ static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 	call.guest_trap = !ptv_trace_data_is_ours(call.trace_data) ||
 			  guest_filter_trace(task, &info, &call.trace_data);
 	if (call.guest_trap && ptv_ptrace_event_enabled(task, PTV_EVENT_SECCOMP)) {
-		/* A guest filter's SECCOMP_RET_TRACE, for its virtual tracer. */
+		/*
+		 * A guest filter's SECCOMP_RET_TRACE, for its virtual tracer.
+		 * After the stop the kernel runs the filters again but lets
+		 * any RET_TRACE pass ("recheck_after_trace",
+		 * kernel/seccomp.c:__seccomp_filter()), the supervisor's too:
+		 * so the supervisor runs its own at the resume.
+		 */
+		task->seccomp_recheck = true;
 		ptv_vstop_event(&loop->k, task, PTV_EVENT_SECCOMP, call.trace_data);
 		return true;
 	}
@@ -517,11 +522,12 @@ static bool run_trap(struct ptv_loop *loop, struct ptv_task *task,
 }
 
 /*
- * The supervisor's filter, run where the kernel does not run it: at a
- * syscall-entry stop of a task whose filters are suspended (see
- * sync_host_suspend()), after its tracer has seen the stop ("Do seccomp
- * after ptrace, to catch any tracer changes", kernel/entry/common.c:
- * syscall_trace_enter()). Preconditions: @t is in that host stop.
+ * The supervisor's filter, run where the kernel does not run it, on the call
+ * as the task's tracer left it: at a syscall-entry stop of a task whose
+ * filters are suspended (see sync_host_suspend(); "Do seccomp after ptrace,
+ * to catch any tracer changes", kernel/entry/common.c:syscall_trace_enter()),
+ * and after a guest filter's PTRACE_EVENT_SECCOMP stop (see on_seccomp()).
+ * Preconditions: @t is in that host stop.
  */
 static void emulate_seccomp(struct ptv_loop *loop, struct ptv_task *t)
 {
@@ -532,8 +538,10 @@ static void emulate_seccomp(struct ptv_loop *loop, struct ptv_task *t)
 	size_t len;
 	uint32_t ret;
 
+	/* The entry and seccomp forms share the layout of nr and args. */
 	if (ptv_host_get_syscall_info(t->tid, &info) < 0 ||
-	    info.op != PTRACE_SYSCALL_INFO_ENTRY)
+	    (info.op != PTRACE_SYSCALL_INFO_ENTRY &&
+	     info.op != PTRACE_SYSCALL_INFO_SECCOMP))
 		return;
 	prog = ptv_filter_program(&len);
 	memset(&sd, 0, sizeof(sd));
