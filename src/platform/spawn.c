@@ -107,7 +107,17 @@ int ptv_spawn_first_guest(char *const argv[], bool no_new_privs, pid_t *pidp,
 		close(go[1]);
 		return r;
 	}
+	/*
+	 * The supervisor is not dumpable; a child inherits that, and seizing
+	 * a non-dumpable task needs CAP_SYS_PTRACE (kernel/ptrace.c:
+	 * __ptrace_may_access()). So the child is forked dumpable, which it
+	 * would be anyway after its exec; no guest exists yet to exploit the
+	 * supervisor meanwhile.
+	 */
+	prctl(PR_SET_DUMPABLE, 1);
 	pid = fork();
+	if (pid != 0)
+		prctl(PR_SET_DUMPABLE, 0);
 	if (pid < 0) {
 		r = -errno;
 		goto out;
