@@ -122,15 +122,24 @@ static long peeksiginfo(pid_t tracer, pid_t tracee, uint64_t addr,
 
 	if (from_tracer(tracer, addr, &args, sizeof(args)) < 0)
 		return -EFAULT;
+	/* "if (arg.nr < 0) return -EINVAL;" (kernel/ptrace.c:ptrace_peek_siginfo) */
+	if ((args.flags & ~(uint32_t)PTRACE_PEEKSIGINFO_SHARED) || args.nr < 0)
+		return -EINVAL;
 	if (args.nr > 1024)
 		args.nr = 1024;
-	buf = calloc(args.nr ? args.nr : 1, sizeof(*buf));
+	buf = calloc(args.nr ? (size_t)args.nr : 1, sizeof(*buf));
 	if (buf == NULL)
 		return -ENOMEM;
 	r = ptv_host_request(PTRACE_PEEKSIGINFO, tracee, (unsigned long)&args,
 			     (unsigned long)buf);
-	if (r > 0 && to_tracer(tracer, data, buf, (size_t)r * sizeof(*buf)) < 0)
-		r = -EFAULT;
+	/* One at a time: "if (i > 0) return i;" after a failed copy. */
+	for (long i = 0; i < r; i++) {
+		if (to_tracer(tracer, data + (uint64_t)i * sizeof(*buf), &buf[i],
+			      sizeof(*buf)) < 0) {
+			r = i > 0 ? i : -EFAULT;
+			break;
+		}
+	}
 	free(buf);
 	return r;
 }
@@ -242,10 +251,67 @@ static long get_syscall_info(struct ptv_task *tracee, pid_t tracer,
 		info.op = PTRACE_SYSCALL_INFO_NONE;
 		n = offsetof(struct ptrace_syscall_info, entry);
 	}
-	if (data && to_tracer(tracer, data, &info,
-			      (size_t)n < size ? (size_t)n : size) < 0)
+	/* copy_to_user(datavp, &info, min(size, n)): NULL faults, 0 bytes do not */
+	if (size > 0 && to_tracer(tracer, data, &info,
+				  (size_t)n < size ? (size_t)n : size) < 0)
 		return -EFAULT;
 	return n;
+}
+
+/* Requests newer than the build's headers (include/uapi/linux/ptrace.h). */
+#define PTRACE_SET_SUD_CONFIG_REQ 0x4210
+#define PTRACE_GET_SUD_CONFIG_REQ 0x4211
+#define PTRACE_SET_SYSCALL_INFO_REQ 0x4212
+
+/* Linux 6.16's struct ptrace_syscall_info (with flags and reserved). */
+#define PTV_SYSCALL_INFO_SIZE 88
+
+/*
+ * PTRACE_SET_SYSCALL_INFO (Linux 6.16, kernel/ptrace.c:
+ * ptrace_set_syscall_info()): the host stop is of the virtual stop's kind,
+ * so the host request applies it, except where the virtual op is NONE (a
+ * syscall stop without PTRACE_O_TRACESYSGOOD): "Changing the type of the
+ * system call stop is not supported yet", EINVAL.
+ */
+static long set_syscall_info(struct ptv_task *tracee, pid_t tracer,
+			     uint64_t size, uint64_t data)
+{
+	unsigned char info[PTV_SYSCALL_INFO_SIZE];
+
+	if (size < sizeof(info))
+		return ptv_host_request(PTRACE_SET_SYSCALL_INFO_REQ, tracee->tid,
+					size, (unsigned long)info);
+	if (from_tracer(tracer, data, info, sizeof(info)) < 0)
+		return -EFAULT;
+	if ((tracee->vstop == PTV_VSTOP_SYSCALL_ENTER ||
+	     tracee->vstop == PTV_VSTOP_SYSCALL_EXIT) &&
+	    !(tracee->options & PTV_O_TRACESYSGOOD))
+		return -EINVAL;
+	return ptv_host_request(PTRACE_SET_SYSCALL_INFO_REQ, tracee->tid,
+				sizeof(info), (unsigned long)info);
+}
+
+/* struct ptrace_sud_config: mode, selector, offset, len (Linux 6.11). */
+#define PTV_SUD_CONFIG_SIZE 32
+
+/* PTRACE_GET/SET_SYSCALL_USER_DISPATCH_CONFIG: addr is the size. */
+static long user_dispatch_config(pid_t tracer, pid_t tracee, long request,
+				 uint64_t size, uint64_t data)
+{
+	unsigned char conf[PTV_SUD_CONFIG_SIZE] = { 0 };
+	long r;
+
+	if (size != sizeof(conf))
+		return ptv_host_request(request, tracee, size, (unsigned long)conf);
+	if (request == PTRACE_SET_SUD_CONFIG_REQ) {
+		if (from_tracer(tracer, data, conf, sizeof(conf)) < 0)
+			return -EFAULT;
+		return ptv_host_request(request, tracee, size, (unsigned long)conf);
+	}
+	r = ptv_host_request(request, tracee, size, (unsigned long)conf);
+	if (r == 0 && to_tracer(tracer, data, conf, sizeof(conf)) < 0)
+		return -EFAULT;
+	return r;
 }
 
 /* asm/prctl.h */
@@ -328,6 +394,11 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 				 sizeof(tracee->event_msg));
 	case PTRACE_GET_SYSCALL_INFO:
 		return get_syscall_info(tracee, tracer, addr, data);
+	case PTRACE_SET_SYSCALL_INFO_REQ:
+		return set_syscall_info(tracee, tracer, addr, data);
+	case PTRACE_SET_SUD_CONFIG_REQ:
+	case PTRACE_GET_SUD_CONFIG_REQ:
+		return user_dispatch_config(tracer, tid, request, addr, data);
 	case PTRACE_ARCH_PRCTL:
 		return arch_prctl(tracer, tid, addr, data);
 	case PTRACE_SECCOMP_GET_FILTER:
