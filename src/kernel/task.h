@@ -42,6 +42,13 @@ enum ptv_vresume {
 	PTV_VRESUME_LISTEN,
 };
 
+/* An exec of a task whose tracer may not see it gain privileges. */
+enum ptv_exec_guard {
+	PTV_EXEC_GUARD_NONE = 0,
+	PTV_EXEC_GUARD_PRCTL,	/* prctl(PR_SET_NO_NEW_PRIVS) runs in its place */
+	PTV_EXEC_GUARD_REEXEC,	/* the execve runs again: its stops hidden */
+};
+
 /* Host signals the supervisor sent itself; their siginfo is made Linux's. */
 enum ptv_sigfix {
 	PTV_SIGFIX_NONE = 0,
@@ -75,6 +82,9 @@ struct ptv_task {
 	uint64_t sigwait_info;	/* in rt_sigtimedwait: its siginfo pointer
 				   (0: none); see loop/host_iface.c */
 	bool in_sigwait;	/* a trapped rt_sigtimedwait is in flight */
+	enum ptv_exec_guard exec_guard; /* see syscalls/exec.c */
+	uint64_t exec_regs[27];	/* the execve's registers meanwhile (the
+				   host's struct user_regs_struct) */
 	bool untraced_clone_pending; /* its clone in flight had CLONE_UNTRACED,
 					which the supervisor cleared */
 

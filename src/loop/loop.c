@@ -25,6 +25,7 @@
 #include "../platform/mem.h"
 #include "../platform/procfs.h"
 #include "../platform/signals.h"
+#include "../syscalls/exec.h"
 #include "../syscalls/syscalls.h"
 
 #define X32_SYSCALL_BIT 0x40000000L
@@ -86,7 +87,8 @@ void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 		emulate_seccomp(loop, t);
 	t->seccomp_due = t->seccomp_recheck = false;
 	if (how == PTV_VRESUME_CONT &&
-	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait || t->host_suspended))
+	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait || t->host_suspended ||
+	     t->exec_guard == PTV_EXEC_GUARD_PRCTL))
 		how = PTV_VRESUME_SYSCALL;
 	switch (how) {
 	case PTV_VRESUME_SYSCALL:
@@ -736,6 +738,15 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 	 * the wait's entry and, when it completes, its exit.
 	 */
 	if (!entry && task->wait && ptv_wait_at_syscall_exit(&env, task, woken)) {
+		ptv_loop_resume(loop, task, 0);
+		return;
+	}
+	/* The prctl before a guarded exec, and the exec's second entry. */
+	if (!entry && ptv_exec_guard_at_exit(task, info.exit.rval)) {
+		ptv_loop_resume(loop, task, 0);
+		return;
+	}
+	if (entry && task->exec_guard == PTV_EXEC_GUARD_REEXEC) {
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}

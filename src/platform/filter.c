@@ -31,6 +31,8 @@ static const char *const always_trapped[] = {
 	"clone3",  /* its flags are in memory: CLONE_UNTRACED is checked there */
 	"seccomp", /* a guest's own filters: see loop.c:guest_filter_trace() */
 	"rt_sigtimedwait", /* a tracer's SIGCHLD siginfo: loop/host_iface.c */
+	"execve",  /* a traced exec gains no privilege: syscalls/exec.c */
+	"execveat",
 };
 
 static bool trap_prctl_set_ptracer;

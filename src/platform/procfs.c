@@ -59,6 +59,8 @@ int ptv_proc_creds(pid_t tid, struct ptv_proc_creds *c)
 	if (!p)
 		return -EIO;
 	c->cap_prm = strtoull(p, NULL, 16);
+	p = field(buf, "\nNoNewPrivs:");
+	c->no_new_privs = p && atoi(p) != 0;
 	p = field(buf, "\nSeccomp_filters:");
 	c->seccomp_filters = p ? atoi(p) : 0;
 	return 0;

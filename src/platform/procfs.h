@@ -12,6 +12,7 @@ struct ptv_proc_creds {
 	uint64_t cap_eff;	/* effective capabilities */
 	uint64_t cap_prm;	/* permitted capabilities */
 	int seccomp_filters;	/* Seccomp_filters: filters attached to it */
+	bool no_new_privs;	/* NoNewPrivs */
 };
 
 /* Reads /proc/TID/status; returns 0 or -errno (-ESRCH when it is gone). */

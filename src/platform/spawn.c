@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -58,6 +59,40 @@ first_guest_main(char *const argv[], bool no_new_privs, int terminal_fd,
 	failure.err = -r;
 	(void)!write(err_fd, &failure, sizeof(failure));
 	_exit(127);
+}
+
+/*
+ * Lets the seized child run up to its exec: the filter it installed traps
+ * execve, so each attempt of execvp(3) is a seccomp stop, let run natively.
+ * Returns 1 when the child is at its PTRACE_EVENT_EXEC stop, left pending
+ * for the loop (peeked with WNOWAIT); 0 when it has exited (reaped).
+ */
+static int await_exec(pid_t pid)
+{
+	for (;;) {
+		siginfo_t si;
+		int status, sig = 0;
+
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si,
+			   WEXITED | WSTOPPED | WNOWAIT | __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 0;
+		}
+		/* waitid's si_status is the whole ptrace exit_code. */
+		if (si.si_code == CLD_TRAPPED &&
+		    si.si_status == (SIGTRAP | (PTRACE_EVENT_EXEC << 8)))
+			return 1;
+		if (waitpid(pid, &status, __WALL) != pid)
+			continue;
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			return 0;
+		/* A seccomp or exit event, or a signal: deliver the signal. */
+		if ((status >> 16) == 0 && WSTOPSIG(status) != SIGTRAP)
+			sig = WSTOPSIG(status);
+		ptv_host_cont(pid, sig);
+	}
 }
 
 /* Reaps a child whose exec failed; it exits without trapping anything. */
@@ -145,13 +180,13 @@ int ptv_spawn_first_guest(char *const argv[], bool no_new_privs, pid_t *pidp,
 		reap_failed_child(pid);
 		goto out;
 	}
-	do
-		n = read(err_pipe[0], &failure, sizeof(failure));
-	while (n < 0 && errno == EINTR);
-	if (n == sizeof(failure)) {
-		reap_failed_child(pid);
-		*stage = failure.stage;
-		r = -failure.err;
+	if (await_exec(pid) == 0) {
+		/* It exited: a failure is in the pipe (EOF if it died before). */
+		do
+			n = read(err_pipe[0], &failure, sizeof(failure));
+		while (n < 0 && errno == EINTR);
+		*stage = n == sizeof(failure) ? failure.stage : PTV_SPAWN_FILTER;
+		r = n == sizeof(failure) ? -failure.err : -ECHILD;
 		goto out;
 	}
 	*pidp = pid;

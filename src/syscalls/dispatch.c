@@ -8,6 +8,7 @@
 #include "../platform/filter.h"
 #include "../platform/mem.h"
 #include "clone.h"
+#include "exec.h"
 
 /* i386 syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
 enum {
@@ -21,6 +22,10 @@ enum {
 	I386_NR_seccomp = 354,
 	I386_NR_sigaction = 67,
 	I386_NR_rt_sigaction = 174,
+	I386_NR_execve = 11,
+	I386_NR_execveat = 358,
+	X32_NR_execve = 520,
+	X32_NR_execveat = 545,
 };
 
 #define SA_NOCLDSTOP_FLAG 1u
@@ -36,6 +41,7 @@ enum ptv_trapped {
 	TRAPPED_SIGACTION,
 	TRAPPED_OLD_SIGACTION,	/* i386 sigaction: struct old_sigaction */
 	TRAPPED_SIGTIMEDWAIT,
+	TRAPPED_EXEC,
 };
 
 static enum ptv_trapped classify(const struct ptv_syscall *call)
@@ -60,9 +66,15 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 			return TRAPPED_SIGACTION;
 		case I386_NR_sigaction:
 			return TRAPPED_OLD_SIGACTION;
+		case I386_NR_execve:
+		case I386_NR_execveat:
+			return TRAPPED_EXEC;
 		}
 		return TRAPPED_OTHER;
 	}
+	if (call->abi == PTV_ABI_X32 &&
+	    (call->nr == X32_NR_execve || call->nr == X32_NR_execveat))
+		return TRAPPED_EXEC;
 	switch (call->nr) {
 	case SYS_ptrace:
 		return TRAPPED_PTRACE;
@@ -81,6 +93,9 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 		return TRAPPED_SIGACTION;
 	case SYS_rt_sigtimedwait:
 		return TRAPPED_SIGTIMEDWAIT;
+	case SYS_execve:
+	case SYS_execveat:
+		return TRAPPED_EXEC;
 	}
 	return TRAPPED_OTHER;
 }
@@ -175,6 +190,9 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		note_sigchld_action(env, task, call,
 				    classify(call) == TRAPPED_OLD_SIGACTION);
 		run(out);
+		return;
+	case TRAPPED_EXEC:
+		ptv_sys_exec(task, call, out);
 		return;
 	case TRAPPED_SIGTIMEDWAIT:
 		/*
