@@ -29,6 +29,7 @@ exec 3> to-guest 4< from-guest
 guest_says
 wait_asleep "$guest"
 
+: > tool.out; : > tool.err  # before the tool starts: waited on below
 "${@//@PID@/$guest}" > tool.out 2> tool.err &
 tool=$!
 until [ -e attached ] || grep -q '^[^ ]*: Process [0-9]* attached' tool.err; do

@@ -69,13 +69,13 @@ run() { # SIDE PREFIX...: runs COMMAND in $work/run, results to $work/SIDE
     : > "$work/stderr"
     (cd "$work/run" && exec > "$work/stdout" < /dev/null &&
      if [ $merge -eq 1 ]; then exec 2>&1; else exec 2> "$work/stderr"; fi &&
-     exec timeout -k 5 40 "${prefix[@]}" "${command[@]}") || status=$?
+     exec timeout -k 5 25 "${prefix[@]}" "${command[@]}") || status=$?
     [ $stdout_only -eq 0 ] || : > "$work/stderr"
     echo "exit status $status" >> "$work/stdout"
     [ $status -ne 124 ] || echo "TIMEOUT ($side)"
     check_leftovers "$side" || echo "processes left behind ($side)" >> "$work/stdout"
     if [ -n "$post" ]; then
-        (cd "$work/run" && timeout -k 5 40 bash -c "$post") > "$dir/post" 2>&1 ||
+        (cd "$work/run" && timeout -k 5 25 bash -c "$post") > "$dir/post" 2>&1 ||
             echo "exit status $?" >> "$dir/post"
     fi
     if [ -n "$files" ]; then
