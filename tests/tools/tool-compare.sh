@@ -38,16 +38,11 @@ tool=$(basename "$1")
 [ "$tool" = bash ] || [ "$tool" = sh ] ||
     command -v "$1" >/dev/null || { echo "SKIP: $1 is not installed"; exit 77; }
 work=$(mktemp -d /tmp/ptv-tools.XXXXXX)
-export PTV_TOOLS_TAG=$work TOOLS_DIR=$here
 [ -n "${KEEP_WORK:-}" ] || trap 'rm -rf "$work"' EXIT
 
 leftovers() { # pids of processes that carry this run's tag
-    local p
-    for p in /proc/[0-9]*; do
-        if grep -qazxF "PTV_TOOLS_TAG=$work" "$p/environ" 2>/dev/null; then
-            echo "${p#/proc/}"
-        fi
-    done
+    grep -lazxF "PTV_TOOLS_TAG=$work" /proc/[0-9]*/environ 2>/dev/null |
+        sed -E 's|/proc/([0-9]+)/environ|\1|' || true
 }
 
 check_leftovers() { # SIDE: fails if a process is left (after 2 s of grace)
@@ -69,7 +64,8 @@ run() { # SIDE PREFIX...: runs COMMAND in $work/run, results to $work/SIDE
     : > "$work/stderr"
     (cd "$work/run" && exec > "$work/stdout" < /dev/null &&
      if [ $merge -eq 1 ]; then exec 2>&1; else exec 2> "$work/stderr"; fi &&
-     exec timeout -k 5 25 "${prefix[@]}" "${command[@]}") || status=$?
+     exec env PTV_TOOLS_TAG="$work" timeout -k 5 25 "${prefix[@]}" "${command[@]}") ||
+        status=$?
     [ $stdout_only -eq 0 ] || : > "$work/stderr"
     echo "exit status $status" >> "$work/stdout"
     [ $status -ne 124 ] || echo "TIMEOUT ($side)"
