@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 packages="gcc clang meson ninja-build pkg-config libseccomp-dev libcmocka-dev
-python3 procps util-linux bsdutils coreutils bash strace gdb"
+python3 procps util-linux bsdutils coreutils bash strace gdb ltrace"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
