@@ -20,6 +20,7 @@ events=$1; shift
 
 state() { sed -E 's/.*\) (.).*/\1/' "/proc/$1/stat"; }
 wait_asleep() { until [ "$(state "$1")" = S ]; do sleep 0.01; done; }
+switches() { awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$1/status"; }
 guest_says() { local line; read -r line <&4; echo "guest: $line"; }
 
 mkfifo to-guest from-guest
@@ -30,11 +31,20 @@ guest_says
 wait_asleep "$guest"
 
 : > tool.out; : > tool.err  # before the tool starts: waited on below
+before=$(switches "$guest")
 "${@//@PID@/$guest}" > tool.out 2> tool.err &
 tool=$!
 until [ -e attached ] || grep -q '^[^ ]*: Process [0-9]* attached' tool.err; do
     sleep 0.01
 done
+# strace interrupts the guest's read() and restarts it under its syscall
+# tracing: wait until the guest has woken and sleeps again, or the read
+# may end before strace traces it (and then it is not shown).
+if [ ! -e attached ]; then
+    until [ "$(switches "$guest")" -gt "$before" ] && [ "$(state "$guest")" = S ]; do
+        sleep 0.01
+    done
+fi
 echo one >&3
 guest_says
 wait_asleep "$guest"
