@@ -362,7 +362,11 @@ static bool has_live_threads(struct ptv_loop *loop, const struct ptv_task *t)
  * parent, whose wait blocks until the tracer has reaped it". A single-
  * threaded tracee whose tracer is not in its real parent's group is held
  * here, before it becomes a zombie the supervisor would reap; its tracer
- * sees it as a zombie. Returns true if it is held.
+ * sees it as a zombie. So is a traced thread that is not its group's
+ * leader: it stays a zombie until its tracer reaps it, and until then its
+ * leader's exit cannot be reported (kernel/exit.c:delay_group_leader()),
+ * so a tracer that is also the real parent (gdb) sees the threads' exits
+ * before the process's. Returns true if it is held.
  */
 static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 			  const struct ptv_host_event *ev)
@@ -381,9 +385,10 @@ static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 	 * mm_release), and its tracer may be waiting for the parent's
 	 * PTRACE_EVENT_VFORK_DONE.
 	 */
-	hold = task->tid == task->tgid && !has_live_threads(loop, task) &&
-	       (parent == NULL || parent->tgid != task->tracer->tgid) &&
-	       !((task->clone_flags & PTV_CLONE_VFORK) && !task->execed);
+	hold = task->tid != task->tgid ||
+	       (!has_live_threads(loop, task) &&
+		(parent == NULL || parent->tgid != task->tracer->tgid) &&
+		!((task->clone_flags & PTV_CLONE_VFORK) && !task->execed));
 	task->held_at_exit = hold;
 	if (ptv_ptrace_event_enabled(task, PTV_EVENT_EXIT)) {
 		ptv_vstop_event(&loop->k, task, PTV_EVENT_EXIT, status);
