@@ -136,6 +136,7 @@ struct ptv_task *ptv_task_add(struct ptv_tasks *tasks, ptv_tid_t tid,
 	task->tid = tid;
 	task->tgid = tgid;
 	task->skipped_nr = -1;
+	task->rewritten_nr = -1;
 	task->seq = tasks->next_seq++;
 	if (!insert(tasks, task)) {
 		free(task);

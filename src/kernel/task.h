@@ -83,8 +83,10 @@ struct ptv_task {
 				   (0: none); see loop/host_iface.c */
 	bool in_sigwait;	/* a trapped rt_sigtimedwait is in flight */
 	enum ptv_exec_guard exec_guard; /* see syscalls/exec.c */
-	uint64_t exec_regs[27];	/* the execve's registers meanwhile (the
-				   host's struct user_regs_struct) */
+	uint64_t saved_regs[27];/* its registers while the supervisor runs a
+				   call of its own in it (the exec guard, the
+				   CLONE_CLEAR_SIGHAND reset): the host's
+				   struct user_regs_struct */
 	bool untraced_clone_pending; /* its clone in flight had CLONE_UNTRACED,
 					which the supervisor cleared */
 
@@ -122,6 +124,18 @@ struct ptv_task {
 				   from its own tracer's syscall stops */
 	long skipped_nr;	/* a syscall the supervisor completed without
 				   running it, until its exit stop (-1: none) */
+	bool clone3_clear_sighand; /* that clone3 had CLONE_CLEAR_SIGHAND */
+	uint64_t sighand_reset;	/* signals whose handlers the supervisor is
+				   resetting in this new task (loop.c) */
+	uint64_t sighand_deferred; /* signals that came meanwhile */
+	bool sighand_busy;	/* that reset is under way */
+	bool clone3_fixup;	/* its registers are clone's, not clone3's:
+				   syscalls/clone.c:ptv_clone3_fixup() */
+	int clone3_abi;		/* the ABI of that clone3 */
+	uint64_t clone3_regs[5];/* clone3's argument registers before */
+	long rewritten_nr;	/* a syscall the supervisor ran as another
+				   (clone3 as clone), until its exit stop
+				   (-1: none); its tracer sees this one */
 	bool awaiting_parent;	/* new task held at its first stop until its
 				   parent's clone event says who traces it */
 	bool clone_seen;	/* its parent's clone event was handled */

@@ -25,6 +25,7 @@
 #include "../platform/mem.h"
 #include "../platform/procfs.h"
 #include "../platform/signals.h"
+#include "../syscalls/clone.h"
 #include "../syscalls/exec.h"
 #include "../syscalls/syscalls.h"
 
@@ -88,7 +89,8 @@ void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	t->seccomp_due = t->seccomp_recheck = false;
 	if (how == PTV_VRESUME_CONT &&
 	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait || t->host_suspended ||
-	     t->exec_guard == PTV_EXEC_GUARD_PRCTL))
+	     t->exec_guard == PTV_EXEC_GUARD_PRCTL || t->clone3_fixup ||
+	     t->sighand_busy))
 		how = PTV_VRESUME_SYSCALL;
 	switch (how) {
 	case PTV_VRESUME_SYSCALL:
@@ -214,10 +216,102 @@ static uint64_t clone_flags_of(pid_t parent, int event)
  * A new task's first host stop (PTRACE_EVENT_STOP) once its parent's clone
  * event has said whether a virtual tracer takes it.
  */
+static void continue_new_task(struct ptv_loop *loop, struct ptv_task *child,
+			      bool sigstop);
+
+/* ---------------------------------------------------------------------- */
+/* CLONE_CLEAR_SIGHAND, done in the child                                 */
+
+enum { X86_64_NR_rt_sigaction = 13, I386_NR_rt_sigaction = 174,
+       X32_NR_rt_sigaction = 512 };
+
+/*
+ * "CLONE_CLEAR_SIGHAND: reset all signal handlers in the child to their
+ * default" (clone(2); kernel/fork.c:copy_sighand()). clone3 runs as clone
+ * (syscalls/clone.c), so the supervisor does it in the new task at its
+ * first stop, before it runs: one rt_sigaction(sig, SIG_DFL) per signal it
+ * catches, made by the task at the syscall instruction it has just returned
+ * from (rip - 2), its stops hidden; then its registers come back. Signals
+ * that come meanwhile are sent again afterwards. Known difference: the
+ * flags and masks of the signals it does not catch stay as they were.
+ * Preconditions: @t is in a host stop after the previous step (or before
+ * the first), with @t->saved_regs set.
+ */
+static void reset_sighand_step(struct ptv_loop *loop, struct ptv_task *t)
+{
+	struct user_regs_struct regs;
+	uint64_t act;
+	int sig;
+
+	memcpy(&regs, t->saved_regs, sizeof(regs));
+	if (t->sighand_reset == 0) {
+		ptv_host_setregs(t->tid, &regs);
+		t->sighand_busy = false;
+		for (sig = 1; sig <= 64; sig++)
+			if (t->sighand_deferred & (1ULL << (sig - 1)))
+				ptv_host_send_signal(t->tgid, t->tid, sig);
+		t->sighand_deferred = 0;
+		continue_new_task(loop, t, t->awaiting_sigstop);
+		return;
+	}
+	sig = __builtin_ctzll(t->sighand_reset) + 1;
+	t->sighand_reset &= ~(1ULL << (sig - 1));
+	act = (regs.rsp - 512) & ~15ULL; /* 32 zero bytes: SIG_DFL */
+	regs.rip -= 2;
+	if (t->clone3_abi == PTV_ABI_I386) {
+		regs.rax = I386_NR_rt_sigaction;
+		regs.rbx = (unsigned)sig, regs.rcx = act, regs.rdx = 0, regs.rsi = 8;
+	} else {
+		regs.rax = t->clone3_abi == PTV_ABI_X32
+				   ? X32_NR_rt_sigaction | X32_SYSCALL_BIT
+				   : X86_64_NR_rt_sigaction;
+		regs.rdi = (unsigned)sig, regs.rsi = act, regs.rdx = 0, regs.r10 = 8;
+	}
+	if (ptv_host_setregs(t->tid, &regs) < 0)
+		return; /* ESRCH: killed; its exit comes through wait */
+	ptv_loop_resume(loop, t, 0);
+}
+
+/* Starts the reset if @child's clone3 asked for it; false if there is none. */
+static bool reset_sighand_start(struct ptv_loop *loop, struct ptv_task *child)
+{
+	static const unsigned char zeros[32];
+	struct user_regs_struct regs;
+	uint64_t caught;
+
+	if (!child->clone3_clear_sighand)
+		return false;
+	child->clone3_clear_sighand = false;
+	caught = ptv_proc_sigcaught(child->tid) &
+		 ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
+	if (caught == 0 || ptv_host_getregs(child->tid, &regs) < 0 ||
+	    ptv_mem_write(child->tid, (regs.rsp - 512) & ~15ULL, zeros,
+			  sizeof(zeros)) < 0)
+		return false;
+	memcpy(child->saved_regs, &regs, sizeof(regs));
+	child->sighand_reset = caught;
+	child->sighand_deferred = 0;
+	child->sighand_busy = true;
+	if (caught & (1ULL << (SIGCHLD - 1)))
+		child->sigchld_nocldstop = false;
+	reset_sighand_step(loop, child);
+	return true;
+}
+
 static void start_new_task(struct ptv_loop *loop, struct ptv_task *child,
 			   bool sigstop)
 {
 	child->awaiting_parent = false;
+	ptv_clone3_fixup(child);
+	child->awaiting_sigstop = sigstop;
+	if (!loop->killing && reset_sighand_start(loop, child))
+		return;
+	continue_new_task(loop, child, sigstop);
+}
+
+static void continue_new_task(struct ptv_loop *loop, struct ptv_task *child,
+			      bool sigstop)
+{
 	if (loop->killing) {
 		kill_task(child, NULL);
 		ptv_loop_resume(loop, child, 0);
@@ -260,6 +354,7 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	child->clone_flags = flags;
 	child->clone_seen = true;
 	child->own_filters = parent->own_filters;
+	ptv_clone3_inherit(child, parent);
 	/* ptrace_init_task(): "child->ptrace = current->ptrace" on the host */
 	child->host_suspended = parent->host_suspended;
 	/* fork copies the signal actions (a CLONE_SIGHAND child shares them) */
@@ -506,6 +601,7 @@ static bool run_trap(struct ptv_loop *loop, struct ptv_task *task,
 	struct ptv_syscall_outcome out;
 	int r;
 
+	task->rewritten_nr = -1;
 	ptv_syscall_dispatch(&env, task, call, &out);
 	switch (out.action) {
 	case PTV_SYSCALL_RETURN:
@@ -652,6 +748,12 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 {
 	struct ptv_syscall_env env = env_of(loop);
 
+	if (task->sighand_busy) {
+		/* Before the new task runs: sent again once it is set up. */
+		task->sighand_deferred |= 1ULL << (ev->sig - 1);
+		ptv_loop_resume(loop, task, 0);
+		return;
+	}
 	if (task->wait)
 		ptv_wait_at_signal(&env, task);
 	if (ev->sig == SIGCHLD)
@@ -728,6 +830,14 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 	if (ptv_host_get_syscall_info(ev->tid, &info) < 0)
 		return;
 	entry = info.op == PTRACE_SYSCALL_INFO_ENTRY;
+	if (task->sighand_busy) {
+		/* One of the supervisor's rt_sigaction calls in a new task. */
+		if (entry)
+			ptv_loop_resume(loop, task, 0);
+		else
+			reset_sighand_step(loop, task);
+		return;
+	}
 	/*
 	 * Its seccomp check comes when it is resumed from this stop (SYSEMU
 	 * skips the call before seccomp); see emulate_seccomp().
@@ -747,6 +857,8 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		return;
 	}
 	/* The prctl before a guarded exec, and the exec's second entry. */
+	if (!entry)
+		ptv_clone3_fixup(task);
 	if (!entry && ptv_exec_guard_at_exit(task, info.exit.rval)) {
 		ptv_loop_resume(loop, task, 0);
 		return;
@@ -765,16 +877,18 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		task->hide_vehicle = false;
 	if (!entry && task->in_sigwait)
 		ptv_loop_fix_sigwait(loop, task, info.exit.rval);
-	if (!entry && task->skipped_nr >= 0) {
+	if (!entry && (task->skipped_nr >= 0 || task->rewritten_nr >= 0)) {
 		struct user_regs_struct regs;
+		long nr = task->skipped_nr >= 0 ? task->skipped_nr
+						 : task->rewritten_nr;
 
-		/* Show the tracer the call it made, not the skip marker. */
+		/* Show the tracer the call it made, not the one that ran. */
 		if (task->tracer && ptv_host_getregs(ev->tid, &regs) == 0) {
-			regs.orig_rax = (unsigned long long)task->skipped_nr;
+			regs.orig_rax = (unsigned long long)nr;
 			ptv_host_setregs(ev->tid, &regs);
 		}
-		task->skipped_nr = -1;
 	}
+	task->skipped_nr = task->rewritten_nr = -1;
 	if (task->tracer && task->resume != PTV_VRESUME_CONT &&
 	    task->resume != PTV_VRESUME_SINGLESTEP &&
 	    task->resume != PTV_VRESUME_SINGLEBLOCK) {

@@ -102,6 +102,18 @@ static uint64_t field_u64(const char *text, const char *name)
 	return p ? strtoull(p, NULL, 10) : 0;
 }
 
+uint64_t ptv_proc_sigcaught(pid_t tid)
+{
+	char path[64], buf[4096];
+	const char *c;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return 0;
+	c = field(buf, "\nSigCgt:");
+	return c ? strtoull(c, NULL, 16) : 0;
+}
+
 bool ptv_proc_signal_ignored(pid_t tgid, int sig)
 {
 	char path[64], buf[4096];

@@ -46,6 +46,9 @@ int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *usage);
  */
 bool ptv_proc_signal_ignored(pid_t tgid, int sig);
 
+/* SigCgt of /proc/TID/status: the signals it has handlers for (0: gone). */
+uint64_t ptv_proc_sigcaught(pid_t tid);
+
 /*
  * True if the task is dumpable: its /proc/TID files are owned by its euid
  * (for a task whose euid is root, always true: the two cases look alike).

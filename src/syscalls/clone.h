@@ -14,4 +14,13 @@ void ptv_sys_clone_untraced(struct ptv_task *task, const struct ptv_syscall *cal
 void ptv_sys_clone3(struct ptv_task *task, const struct ptv_syscall *call,
 		    struct ptv_syscall_outcome *out);
 
+/*
+ * A clone3 run as clone (see clone.c): gives @t back clone3's argument
+ * registers. Preconditions: @t is in a host stop: the parent's syscall-exit
+ * stop, or the child's first stop (before it runs).
+ */
+void ptv_clone3_fixup(struct ptv_task *t);
+/* The child of such a call starts with its parent's registers. */
+void ptv_clone3_inherit(struct ptv_task *child, const struct ptv_task *parent);
+
 #endif

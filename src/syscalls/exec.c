@@ -26,8 +26,8 @@
 #include "../platform/procfs.h"
 
 _Static_assert(sizeof(struct user_regs_struct) ==
-		       sizeof(((struct ptv_task *)0)->exec_regs),
-	       "exec_regs holds a struct user_regs_struct");
+		       sizeof(((struct ptv_task *)0)->saved_regs),
+	       "saved_regs holds a struct user_regs_struct");
 
 enum {
 	PR_SET_NO_NEW_PRIVS_CODE = 38,
@@ -77,7 +77,7 @@ void ptv_sys_exec(struct ptv_task *task, const struct ptv_syscall *call,
 	}
 	if (ptv_host_setregs(call->tid, &prctl_regs) < 0)
 		return;
-	memcpy(task->exec_regs, &regs, sizeof(regs));
+	memcpy(task->saved_regs, &regs, sizeof(regs));
 	task->exec_guard = PTV_EXEC_GUARD_PRCTL;
 	out->action = PTV_SYSCALL_RUN_TO_EXIT;
 	ptv_log("[%d] exec traced by %d without CAP_SYS_PTRACE: no_new_privs first",
@@ -90,7 +90,7 @@ bool ptv_exec_guard_at_exit(struct ptv_task *t, long result)
 
 	if (t->exec_guard != PTV_EXEC_GUARD_PRCTL)
 		return false;
-	memcpy(&regs, t->exec_regs, sizeof(regs));
+	memcpy(&regs, t->saved_regs, sizeof(regs));
 	if (result == 0) {
 		/* Run the execve again: back over the syscall instruction. */
 		regs.rip -= 2;

@@ -616,6 +616,7 @@ static void case_seccomp_allow_all(void)
 struct notif_ctx {
 	int listener;
 	int served;
+	int go[2];	/* the listener is ready */
 };
 
 static void *continue_everything(void *arg)
@@ -624,6 +625,7 @@ static void *continue_everything(void *arg)
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
 
+	scn_take(ctx->go[0]);
 	for (;;) {
 		memset(&req, 0, sizeof(req));
 		if (ioctl(ctx->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
@@ -648,15 +650,17 @@ static void case_seccomp_notif_continue(void)
 	long fd;
 
 	/*
-	 * The listener is answered by another thread (pthread_create uses
-	 * clone3, which the filter leaves alone).
+	 * The listener is answered by another thread, made before the filter
+	 * (pthread_create uses clone3, which ptvisor runs as clone).
 	 */
+	scn_pipe(ctx.go, O_CLOEXEC);
+	if (pthread_create(&th, NULL, continue_everything, &ctx) != 0)
+		scn_die("pthread_create");
 	fd = scn_install_filter(&rule, 1, SECCOMP_FILTER_FLAG_NEW_LISTENER);
 	if (fd < 0)
 		scn_die("installing a USER_NOTIF filter on clone");
 	ctx.listener = (int)fd;
-	if (pthread_create(&th, NULL, continue_everything, &ctx) != 0)
-		scn_die("pthread_create");
+	scn_post(ctx.go[1]);
 	ok("installed a filter sending clone to user notification, answered "
 	   "with SECCOMP_USER_NOTIF_FLAG_CONTINUE");
 	untraced_child_check("a CLONE_UNTRACED child made through USER_NOTIF CONTINUE");
