@@ -162,27 +162,26 @@ static int write_waitid_info(pid_t tid, const struct ptv_wait *w,
  * (144 bytes); compat_rusage: the same with ints (72 bytes).
  */
 static int write_rusage(pid_t tid, const struct ptv_wait *w,
-			const struct ptv_wait_result *res)
+			const struct ptv_proc_usage *u)
 {
-	struct ptv_proc_usage u;
 	int64_t v[18] = { 0 };
 	int32_t v32[18];
 	bool i386 = w->abi == PTV_ABI_I386;
 
 	if (w->rusage_addr == 0)
 		return 0;
-	if (res && ptv_proc_usage(res->pid, &u) == 0) {
-		v[0] = (int64_t)(u.utime_us / 1000000);
-		v[1] = (int64_t)(u.utime_us % 1000000);
-		v[2] = (int64_t)(u.stime_us / 1000000);
-		v[3] = (int64_t)(u.stime_us % 1000000);
-		v[4] = (int64_t)u.maxrss_kb;
-		v[8] = (int64_t)u.minflt;
-		v[9] = (int64_t)u.majflt;
-		v[11] = (int64_t)u.inblock;
-		v[12] = (int64_t)u.oublock;
-		v[16] = (int64_t)u.nvcsw;
-		v[17] = (int64_t)u.nivcsw;
+	if (u) {
+		v[0] = (int64_t)(u->utime_us / 1000000);
+		v[1] = (int64_t)(u->utime_us % 1000000);
+		v[2] = (int64_t)(u->stime_us / 1000000);
+		v[3] = (int64_t)(u->stime_us % 1000000);
+		v[4] = (int64_t)u->maxrss_kb;
+		v[8] = (int64_t)u->minflt;
+		v[9] = (int64_t)u->majflt;
+		v[11] = (int64_t)u->inblock;
+		v[12] = (int64_t)u->oublock;
+		v[16] = (int64_t)u->nvcsw;
+		v[17] = (int64_t)u->nivcsw;
 	}
 	if (!i386)
 		return ptv_mem_write(tid, w->rusage_addr, v, sizeof(v));
@@ -191,14 +190,40 @@ static int write_rusage(pid_t tid, const struct ptv_wait *w,
 	return ptv_mem_write(tid, w->rusage_addr, v32, sizeof(v32));
 }
 
-/* Completes the wait with @res (NULL: WNOHANG and nothing to report). */
+/*
+ * A virtual event for @waiter's wait (ptv_wait_virtual()), with the reported
+ * task's resource usage in *usage (false in *have if it could not be read).
+ * The usage is read before the event is consumed: reaping a zombie held at
+ * its exit stop lets it go on exiting, and its memory with it.
+ */
+static int wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
+			const struct ptv_wait_req *req,
+			struct ptv_wait_result *res, struct ptv_proc_usage *usage,
+			bool *have)
+{
+	struct ptv_wait_req peek = *req;
+	int r;
+
+	peek.options |= PTV_WNOWAIT;
+	r = ptv_wait_virtual(k, waiter, &peek, res);
+	*have = r == 1 && ptv_proc_usage(res->pid, usage) == 0;
+	if (r != 1 || (req->options & PTV_WNOWAIT))
+		return r;
+	return ptv_wait_virtual(k, waiter, req, res);
+}
+
+/*
+ * Completes the wait with @res (NULL: WNOHANG and nothing to report) and
+ * @usage (NULL: unknown, zeros).
+ */
 static long complete(pid_t tid, const struct ptv_wait *w,
-		     const struct ptv_wait_result *res)
+		     const struct ptv_wait_result *res,
+		     const struct ptv_proc_usage *usage)
 {
 	if (w->is_waitid) {
 		if (w->status_addr && write_waitid_info(tid, w, res) < 0)
 			return -EFAULT;
-		if (res && write_rusage(tid, w, res) < 0)
+		if (res && write_rusage(tid, w, usage) < 0)
 			return -EFAULT;
 		return 0;
 	}
@@ -207,7 +232,7 @@ static long complete(pid_t tid, const struct ptv_wait *w,
 	if (w->status_addr &&
 	    ptv_mem_write(tid, w->status_addr, &res->status, sizeof(int)) < 0)
 		return -EFAULT;
-	if (write_rusage(tid, w, res) < 0)
+	if (write_rusage(tid, w, usage) < 0)
 		return -EFAULT;
 	return res->pid;
 }
@@ -216,6 +241,8 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		  const struct ptv_syscall *call, struct ptv_syscall_outcome *out)
 {
 	struct ptv_wait_result res;
+	struct ptv_proc_usage usage;
+	bool have_usage;
 	struct ptv_wait w;
 	int r;
 
@@ -230,12 +257,13 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	/* Fast path: the caller's group traces nobody. */
 	if (env->k->traced == NULL || !decode(caller, call, &w))
 		return;
-	r = ptv_wait_virtual(env->k, caller, &w.req, &res);
+	r = wait_virtual(env->k, caller, &w.req, &res, &usage, &have_usage);
 	if (r < 0)
 		return; /* no virtual tracee matches: the native wait is exact */
 	if (r == 1) {
 		out->action = PTV_SYSCALL_RETURN;
-		out->result = complete(call->tid, &w, &res);
+		out->result = complete(call->tid, &w, &res,
+				       have_usage ? &usage : NULL);
 		ptv_log("[%d] wait reports virtual event of %d (status %#x)",
 			call->tid, res.pid, res.status);
 		return;
@@ -278,6 +306,8 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 	struct ptv_wait *w = t->wait;
 	struct user_regs_struct regs;
 	struct ptv_wait_result res;
+	struct ptv_proc_usage usage;
+	bool have_usage;
 
 	if (w->state == PTV_WAIT_PAUSE) {
 		/*
@@ -299,10 +329,11 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		return woken && is_restart_code((long)regs.rax);
 	}
 	/* No real child: only virtual tracees can satisfy it. */
-	if (ptv_wait_virtual(env->k, t, &w->req, &res) == 1) {
-		regs.rax = (unsigned long long)complete(t->tid, w, &res);
+	if (wait_virtual(env->k, t, &w->req, &res, &usage, &have_usage) == 1) {
+		regs.rax = (unsigned long long)complete(t->tid, w, &res,
+				have_usage ? &usage : NULL);
 	} else if (w->req.options & PTV_WNOHANG) {
-		regs.rax = (unsigned long long)complete(t->tid, w, NULL);
+		regs.rax = (unsigned long long)complete(t->tid, w, NULL, NULL);
 	} else {
 		/* Sleep in pause(2): re-execute the syscall instruction. */
 		regs.rax = w->abi == PTV_ABI_I386 ? I386_NR_pause : SYS_pause;
