@@ -9,6 +9,11 @@
  *   ptvbench forkexec N PATH  N times: fork, exec PATH, waitpid
  *   ptvbench tasks N READY GO N children blocked on a pipe read; see
  *                             tasks_mode()
+ *   ptvbench mix N            N raw cheap syscalls, cycling through getppid,
+ *                             getuid, getgid and close(-1) (EBADF): the
+ *                             syscall-heavy loop of bench/tracers.sh
+ *   ptvbench hits N           N calls of the function ptvbench_hit(), the
+ *                             breakpoint of bench/tracers.sh's gdb loop
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +72,41 @@ static int wait4_mode(long n)
 	t0 = now_ns();
 	for (long i = 0; i < n; i++)
 		syscall(SYS_wait4, -1, NULL, WNOHANG, NULL);
+	printf("%lld\n", now_ns() - t0);
+	return 0;
+}
+
+static int mix_mode(long n)
+{
+	static const long nrs[4] = { SYS_getppid, SYS_getuid, SYS_getgid, SYS_close };
+	long long t0 = now_ns();
+
+	for (long i = 0; i < n; i++) {
+		long nr = nrs[i & 3];
+
+		if (nr == SYS_close)
+			syscall(nr, -1);
+		else
+			syscall(nr);
+	}
+	printf("%lld\n", now_ns() - t0);
+	return 0;
+}
+
+/* The breakpoint: not inlined, not folded away. */
+static volatile long ptvbench_hits;
+__attribute__((noinline, used)) static void ptvbench_hit(long i)
+{
+	ptvbench_hits += i;
+	__asm__ volatile("" ::: "memory");
+}
+
+static int hits_mode(long n)
+{
+	long long t0 = now_ns();
+
+	for (long i = 0; i < n; i++)
+		ptvbench_hit(i);
 	printf("%lld\n", now_ns() - t0);
 	return 0;
 }
@@ -186,12 +226,17 @@ int main(int argc, char **argv)
 		return getppid_mode(count_arg(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "wait4") == 0)
 		return wait4_mode(count_arg(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "mix") == 0)
+		return mix_mode(count_arg(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "hits") == 0)
+		return hits_mode(count_arg(argv[2]));
 	if (argc == 4 && strcmp(argv[1], "forkexec") == 0)
 		return forkexec_mode(count_arg(argv[2]), argv[3]);
 	if (argc == 5 && strcmp(argv[1], "tasks") == 0)
 		return tasks_mode(count_arg(argv[2]), argv[3], argv[4]);
 	fprintf(stderr,
-		"usage: ptvbench getppid N | wait4 N | forkexec N PATH |"
+		"usage: ptvbench getppid N | wait4 N | mix N | hits N |"
+		" forkexec N PATH |"
 		" tasks N READY_FIFO GO_FIFO\n");
 	return 2;
 }
