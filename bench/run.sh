@@ -2,6 +2,10 @@
 # The benchmark of issue #2: ptvisor against native, side by side, in one run.
 #
 #   bench/run.sh [--quick] [--build-dir DIR]
+#   bench/run.sh --tracers [--quick] [--build-dir DIR]
+#
+# --tracers runs bench/tracers.sh instead (strace and gdb natively, inside
+# ptvisor and inside PRoot; see bench/TRACERS.md) with the same options.
 #
 # Builds build/ptvisor and bench/ptvbench (meson + ninja in DIR, default
 # "build"), then runs each benchmark several times, alternating native and
@@ -35,13 +39,20 @@ usage() {
     if [ "${1:-0}" = 0 ]; then
         sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
     else
-        echo "usage: bench/run.sh [--quick] [--build-dir DIR]; --help for more" >&2
+        echo "usage: bench/run.sh [--tracers] [--quick] [--build-dir DIR]; --help for more" >&2
     fi
     exit "${1:-0}"
 }
 
 quick=0
 build_dir=build
+for arg in "$@"; do
+    if [ "$arg" = --tracers ]; then
+        args=()
+        for a in "$@"; do [ "$a" = --tracers ] || args+=("$a"); done
+        exec "$(dirname "$0")/tracers.sh" "${args[@]}"
+    fi
+done
 while [ $# -gt 0 ]; do
     case $1 in
     --quick) quick=1 ;;
