@@ -269,6 +269,11 @@ cell() { [ -s "$tmp/$1.$2" ] && echo "$(calc %.1f "$(med "$1" "$2")") µs" || ec
 rcell() { [ -s "$tmp/$1.$2" ] && echo "$(ratio "$1" "$2")x" || echo "—"; }
 verdict() { awk -v v="$(ratio "$1" ptvisor)" -v t=$target 'BEGIN { print (v <= t) ? "PASS" : "MISS" }'; }
 
+pinned_row=
+if [ -s "$tmp/pinned.native" ]; then
+    pinned_row="| (a) the same, all pinned to one CPU (information), $reps_pin runs | $(cell pinned native) | $(cell pinned ptvisor) | — | $(rcell pinned ptvisor) | — | |
+"
+fi
 cat <<EOF
 
 ### Real tracers inside ptvisor (bench/tracers.sh$([ $quick = 1 ] && echo " --quick"))
@@ -278,8 +283,7 @@ Medians of rotated runs; $ncpu CPUs, Linux $(uname -r), $(strace -V | head -n 1 
 | benchmark | native | in ptvisor | in PRoot | ptvisor / native | PRoot / native | target (ptvisor) |
 |---|---|---|---|---|---|---|
 | (a) \`strace -f\`, $n_mix cheap syscalls, per traced syscall, $reps_mix runs | $(cell mix native) | $(cell mix ptvisor) | $(cell mix proot) | $(rcell mix ptvisor) | $(rcell mix proot) | ≤ ${target}x $(verdict mix) |
-$([ -s "$tmp/pinned.native" ] && echo "| (a) the same, all pinned to one CPU (information), $reps_pin runs | $(cell pinned native) | $(cell pinned ptvisor) | — | $(rcell pinned ptvisor) | — | |")
-| (b) \`strace -f\`, $n_fe fork+exec /bin/true ($fe_calls syscalls each), per traced syscall, $reps_fe runs | $(cell fe native) | $(cell fe ptvisor) | $(cell fe proot) | $(rcell fe ptvisor) | $(rcell fe proot) | ≤ ${target}x $(verdict fe) |
+$pinned_row| (b) \`strace -f\`, $n_fe fork+exec /bin/true ($fe_calls syscalls each), per traced syscall, $reps_fe runs | $(cell fe native) | $(cell fe ptvisor) | $(cell fe proot) | $(rcell fe ptvisor) | $(rcell fe proot) | ≤ ${target}x $(verdict fe) |
 | (c) gdb, $n_hits breakpoint hits (ignore count), per hit, $reps_hits runs | $(cell hits native) | $(cell hits ptvisor) | — | $(rcell hits ptvisor) | — | ≤ ${target}x $(verdict hits) |
 EOF
 [ -n "$proot_note" ] && printf '\n%s.\n' "$proot_note"
