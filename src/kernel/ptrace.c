@@ -686,6 +686,27 @@ static bool wait_matches(struct ptv_kernel *k, const struct ptv_wait_req *req,
 	return true;
 }
 
+bool ptv_wait_real_child_matches(struct ptv_kernel *k,
+				 const struct ptv_task *waiter,
+				 const struct ptv_wait_req *req)
+{
+	for (struct ptv_task *t = k->traced; t; t = t->traced_next) {
+		bool clone_child = (t->clone_flags & 0xff) != 17 /* SIGCHLD */ &&
+				   t->clone_flags != 0;
+
+		/* kernel/exit.c:eligible_child(), for the native wait. */
+		if (t->tid != t->tgid || t->vzombie || t->host_gone ||
+		    t->parent_tgid != waiter->tgid ||
+		    ((req->options & PTV_WNOTHREAD) && t->parent_tid != waiter->tid) ||
+		    (!(req->options & PTV_WALL) &&
+		     clone_child != !!(req->options & PTV_WCLONE)) ||
+		    !wait_matches(k, req, t))
+			continue;
+		return true;
+	}
+	return false;
+}
+
 static void report_zombie(struct ptv_kernel *k, struct ptv_task *t,
 			  const struct ptv_wait_req *req,
 			  struct ptv_wait_result *res)

@@ -245,4 +245,13 @@ struct ptv_wait_result {
 int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res);
 
+/*
+ * True if a live tracee that @req matches is also a real child of @waiter
+ * that the native wait would consider (kernel/exit.c:eligible_child()):
+ * the native wait then cannot fail with ECHILD.
+ */
+bool ptv_wait_real_child_matches(struct ptv_kernel *k,
+				 const struct ptv_task *waiter,
+				 const struct ptv_wait_req *req);
+
 #endif

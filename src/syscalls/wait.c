@@ -268,7 +268,15 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 			call->tid, res.pid, res.status);
 		return;
 	}
-	/* Nothing virtual is ready: the native wait runs first. */
+	/*
+	 * Nothing virtual is ready. A WNOHANG wait that matches a real child
+	 * cannot fail with ECHILD: it runs natively, with no exit stop (strace
+	 * makes one per stop of its tracee).
+	 */
+	if ((w.req.options & PTV_WNOHANG) &&
+	    ptv_wait_real_child_matches(env->k, caller, &w.req))
+		return;
+	/* Otherwise the native wait runs first. */
 	if (ptv_host_getregs(call->tid, &w.regs) < 0)
 		return;
 	caller->wait = malloc(sizeof(w));
