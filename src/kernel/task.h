@@ -124,6 +124,10 @@ struct ptv_task {
 				   from its own tracer's syscall stops */
 	long skipped_nr;	/* a syscall the supervisor completed without
 				   running it, until its exit stop (-1: none) */
+	bool notif_fix;		/* interrupted in a user notification for a
+				   clone the supervisor must see: loop/notif.c */
+	ptv_tid_t notif_listener;/* the listener held meanwhile */
+	int notif_waits;	/* as a listener: interrupted tasks to wait for */
 	bool clone3_clear_sighand; /* that clone3 had CLONE_CLEAR_SIGHAND */
 	uint64_t sighand_reset;	/* signals whose handlers the supervisor is
 				   resetting in this new task (loop.c) */

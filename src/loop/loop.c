@@ -163,6 +163,7 @@ static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 			ptv_signals_forward_to(0);
 	}
 	if (task != NULL) {
+		ptv_loop_notif_gone(loop, task);
 		ptv_wait_forget(task);
 		task->host_state = PTV_HOST_EXITING;
 		task->held_at_exit = false;
@@ -555,6 +556,17 @@ static bool guest_filter_trace(struct ptv_task *task,
 static bool run_trap(struct ptv_loop *loop, struct ptv_task *task,
 		     const struct ptv_syscall *call);
 
+/* ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, ...) on any ABI */
+static bool is_notif_send(const struct ptv_syscall *call)
+{
+	long ioctl_nr = call->abi == PTV_ABI_I386  ? 54
+			: call->abi == PTV_ABI_X32 ? 514
+						   : SYS_ioctl;
+
+	return call->nr == ioctl_nr &&
+	       (uint32_t)call->args[1] == PTV_SECCOMP_IOCTL_NOTIF_SEND;
+}
+
 static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 		       const struct ptv_host_event *ev)
 {
@@ -602,6 +614,8 @@ static bool run_trap(struct ptv_loop *loop, struct ptv_task *task,
 	int r;
 
 	task->rewritten_nr = -1;
+	if (is_notif_send(call) && ptv_loop_notif_send(loop, task))
+		return true; /* resumed by loop/notif.c */
 	ptv_syscall_dispatch(&env, task, call, &out);
 	switch (out.action) {
 	case PTV_SYSCALL_RETURN:
@@ -928,6 +942,7 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	 */
 	woken = task->ptvisor_interrupt;
 	task->ptvisor_interrupt = false;
+	ptv_loop_notif_fix(loop, task);
 	task->in_native_wait = false;
 	if (task->attached && task->skipped_nr >= 0 &&
 	    ev->kind != PTV_HEV_SYSCALL_STOP)

@@ -45,6 +45,17 @@ void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig);
 /* The host iface the kernel model calls (loop/host_iface.c). */
 extern const struct ptv_host_iface ptv_loop_host_iface;
 
+/*
+ * A guest's ioctl(SECCOMP_IOCTL_NOTIF_SEND) by @listener (loop/notif.c):
+ * returns true if it is held until the clones waiting in notifications
+ * are interrupted. Preconditions: @listener is at the call's seccomp stop.
+ */
+bool ptv_loop_notif_send(struct ptv_loop *loop, struct ptv_task *listener);
+/* At any stop of @t: its interrupted notification's clone is fixed. */
+void ptv_loop_notif_fix(struct ptv_loop *loop, struct ptv_task *t);
+/* @t is gone before that stop. */
+void ptv_loop_notif_gone(struct ptv_loop *loop, struct ptv_task *t);
+
 /* SIGCHLD siginfo fix-ups (loop/host_iface.c). */
 bool ptv_loop_fix_sigchld(struct ptv_loop *loop, struct ptv_task *t);
 /*

@@ -52,6 +52,10 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	const struct scmp_arg_cmp sigchld = {
 		.arg = 0, .op = SCMP_CMP_EQ, .datum_a = 17 /* SIGCHLD */, .datum_b = 0,
 	};
+	const struct scmp_arg_cmp notif_send = {
+		.arg = 1, .op = SCMP_CMP_MASKED_EQ,
+		.datum_a = 0xffffffffu, .datum_b = PTV_SECCOMP_IOCTL_NOTIF_SEND,
+	};
 	const struct scmp_arg_cmp set_ptracer = {
 		.arg = 0, .op = SCMP_CMP_EQ,
 		.datum_a = PTV_PR_SET_PTRACER, .datum_b = 0,
@@ -78,6 +82,9 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	if (r == 0)
 		r = seccomp_rule_add(ctx, action, seccomp_syscall_resolve_name("sigaction"),
 				     1, sigchld);
+	/* A listener's answer may continue a clone unseen: loop/notif.c. */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, action, SCMP_SYS(ioctl), 1, notif_send);
 	if (r == 0 && trap_prctl_set_ptracer)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1, set_ptracer);
 	return r;

@@ -34,6 +34,8 @@ int ptv_filter_prepare(bool trap_set_ptracer);
 /* prctl(2) options (linux/prctl.h): Yama's, and seccomp's. */
 #define PTV_PR_SET_PTRACER 0x59616d61
 #define PTV_PR_SET_SECCOMP 22
+/* ioctl(2) command: a seccomp listener's answer (loop/notif.c). */
+#define PTV_SECCOMP_IOCTL_NOTIF_SEND 0xc0182101u
 
 /*
  * Installs the prepared filter in the calling process. Preconditions: called

@@ -46,6 +46,12 @@ int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *usage);
  */
 bool ptv_proc_signal_ignored(pid_t tgid, int sig);
 
+/*
+ * True if @tid waits in a seccomp user notification (its wchan), with the
+ * call's number and arguments from /proc/TID/syscall.
+ */
+bool ptv_proc_in_user_notif(pid_t tid, long *nr, uint64_t args[6]);
+
 /* SigCgt of /proc/TID/status: the signals it has handlers for (0: gone). */
 uint64_t ptv_proc_sigcaught(pid_t tid);
 

@@ -42,6 +42,7 @@ enum ptv_trapped {
 	TRAPPED_OLD_SIGACTION,	/* i386 sigaction: struct old_sigaction */
 	TRAPPED_SIGTIMEDWAIT,
 	TRAPPED_EXEC,
+	TRAPPED_IOCTL,	/* SECCOMP_IOCTL_NOTIF_SEND: loop/notif.c did its part */
 };
 
 static enum ptv_trapped classify(const struct ptv_syscall *call)
@@ -96,6 +97,8 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 	case SYS_execve:
 	case SYS_execveat:
 		return TRAPPED_EXEC;
+	case SYS_ioctl:
+		return TRAPPED_IOCTL;
 	}
 	return TRAPPED_OTHER;
 }
@@ -193,6 +196,9 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		return;
 	case TRAPPED_EXEC:
 		ptv_sys_exec(task, call, out);
+		return;
+	case TRAPPED_IOCTL:
+		run(out);
 		return;
 	case TRAPPED_SIGTIMEDWAIT:
 		/*
