@@ -35,24 +35,6 @@ static int (*volatile target_ptr)(int) = target;
 
 #define DR_OFF(i) offsetof(struct user, u_debugreg[i])
 
-static pid_t spawn(int (*body)(void *))
-{
-	pid_t child;
-
-	scn_pipe(rep, O_CLOEXEC);
-	child = pt_spawn_stopped(body, NULL);
-	close(rep[1]);
-	scn_say("child is %s, in its SIGSTOP stop", scn_pid(child));
-	return child;
-}
-
-static void finish(pid_t child)
-{
-	pt_wait_say(child, 0, "wait");
-	scn_relay(rep[0]);
-	close(rep[0]);
-}
-
 /* An address in dr0-3, named by the symbol it points into. */
 static const char *symbol(unsigned long v)
 {
@@ -151,7 +133,7 @@ static void case_exec_bp(void)
 {
 	unsigned long text = (unsigned long)(void *)target;
 	struct user_regs_struct regs;
-	pid_t child = spawn(exec_child);
+	pid_t child = pt_spawn_reporting(exec_child, rep);
 
 	scn_say("-- at the start");
 	say_drs(child, "01234567");
@@ -183,7 +165,7 @@ static void case_exec_bp(void)
 	poke_dr(child, 7, 0, "0");
 	say_drs(child, "07");
 	pt_must(PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 static int watch_child(void *arg)
@@ -201,7 +183,7 @@ static int watch_child(void *arg)
 static void case_watch(void)
 {
 	unsigned long w;
-	pid_t child = spawn(watch_child);
+	pid_t child = pt_spawn_reporting(watch_child, rep);
 
 	/* L1, RW1 = 01 (write), LEN1 = 11 (8 bytes); L2, RW2 = 11, LEN2 = 11. */
 	poke_dr(child, 1, (unsigned long)&watched_word, "&watched_word");
@@ -229,7 +211,7 @@ static void case_watch(void)
 	say_drs(child, "6");
 	poke_dr(child, 7, 0, "0");
 	pt_must(PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 static int plain_child(void *arg)
@@ -242,7 +224,7 @@ static int plain_child(void *arg)
 static void case_invalid(void)
 {
 	unsigned long var = (unsigned long)&watched_word;
-	pid_t child = spawn(plain_child);
+	pid_t child = pt_spawn_reporting(plain_child, rep);
 
 	poke_dr(child, 0, var, "&watched_word");
 	poke_dr(child, 7, 0x1 | 0x2UL << 16, "L0, I/O breakpoint");
@@ -280,7 +262,7 @@ static void case_invalid(void)
 	say_drs(child, "4567");
 	poke_dr(child, 7, 0, "0");
 	pt_must(PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 int main(int argc, char **argv)

@@ -55,13 +55,6 @@ static pid_t spawn(int (*body)(void *))
 	return child;
 }
 
-static void finish(pid_t child)
-{
-	pt_wait_say(child, 0, "wait");
-	scn_relay(rep[0]);
-	close(rep[0]);
-}
-
 /* PEEK* through the raw call: prints "@what = 0, word W" or the errno. */
 static long peek_say(const char *what, long request, pid_t pid,
 		     unsigned long addr, unsigned long *word)
@@ -115,7 +108,7 @@ static void case_peek_poke(void)
 	scn_say("tracer's own: data_words %ld %ld, ro_word %ld", data_words[0],
 		data_words[1], *(volatile const long *)&ro_word);
 	pt_must(PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 static int landing_child(void *arg)
@@ -213,7 +206,7 @@ static void case_user(void)
 	pt_say("POKEUSER(rip, landing)", PTRACE_POKEUSER, child, REG_OFF(rip),
 	       (unsigned long)(void *)landing);
 	pt_must(PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 static int breakpoint_child(void *arg)
@@ -279,7 +272,7 @@ static void case_breakpoint(void)
 	regs.rip = text;
 	pt_setregs(child, &regs);
 	pt_must(PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 static int plain_child(void *arg)
@@ -358,7 +351,7 @@ static void case_errors(void)
 	pt_say("PEEKDATA(data_words, result to text)", PTRACE_PEEKDATA, child,
 	       (unsigned long)&data_words[0], (unsigned long)(void *)target);
 	pt_must(PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 int main(int argc, char **argv)

@@ -37,24 +37,6 @@
 
 static int rep[2];
 
-static pid_t spawn(int (*body)(void *))
-{
-	pid_t child;
-
-	scn_pipe(rep, O_CLOEXEC);
-	child = pt_spawn_stopped(body, NULL);
-	close(rep[1]);
-	scn_say("child is %s, in its SIGSTOP stop", scn_pid(child));
-	return child;
-}
-
-static void finish(pid_t child)
-{
-	pt_wait_say(child, 0, "wait");
-	scn_relay(rep[0]);
-	close(rep[0]);
-}
-
 static void __attribute__((noreturn, used)) landing(void)
 {
 	scn_report(rep[1], "  child: landed");
@@ -76,7 +58,7 @@ static int getregs_child(void *arg)
 static void case_getregs(void)
 {
 	struct user_regs_struct regs, bad;
-	pid_t child = spawn(getregs_child);
+	pid_t child = pt_spawn_reporting(getregs_child, rep);
 
 	pt_must(PTRACE_SYSCALL, child, 0, 0);
 	pt_wait_say(child, 0, "wait");
@@ -106,7 +88,7 @@ static void case_getregs(void)
 	pt_say("SETREGS(rip landing, rsp aligned)", PTRACE_SETREGS, child, 0,
 	       (unsigned long)&regs);
 	pt_say("PTRACE_CONT(0): SIGUSR1 suppressed", PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 static const uint32_t xmm_in[4] = { 1, 2, 3, 4 };
@@ -144,7 +126,7 @@ static void say_fp(const char *who, const struct user_fpregs_struct *fp)
 static void case_fpregs(void)
 {
 	struct user_fpregs_struct fp, bad;
-	pid_t child = spawn(fpregs_child);
+	pid_t child = pt_spawn_reporting(fpregs_child, rep);
 
 	pt_must(PTRACE_CONT, child, 0, 0);
 	pt_wait_say(child, 0, "wait");
@@ -168,7 +150,7 @@ static void case_fpregs(void)
 	pt_say("GETFPREGS(to NULL)", PTRACE_GETFPREGS, child, 0, 0);
 	pt_say("SETFPREGS(from NULL)", PTRACE_SETFPREGS, child, 0, 0);
 	pt_must(PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 /* GETREGSET/SETREGSET with an iovec of @len bytes of @buf. */
@@ -199,7 +181,7 @@ static void case_regset(void)
 	struct user_regs_struct regs;
 	struct user_fpregs_struct fp;
 	struct iovec iov;
-	pid_t child = spawn(plain_child);
+	pid_t child = pt_spawn_reporting(plain_child, rep);
 	uint64_t bv, xcr0;
 	size_t n;
 
@@ -287,13 +269,13 @@ static void case_regset(void)
 			   PTRACE_SETREGSET, child, NT_X86_XSTATE, buf, n);
 	}
 	pt_must(PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 static void case_arch_prctl(void)
 {
 	unsigned long v = 0, own = 0;
-	pid_t child = spawn(plain_child);
+	pid_t child = pt_spawn_reporting(plain_child, rep);
 
 	syscall(SYS_arch_prctl, ARCH_GET_FS, &own);
 	if (pt_say("ARCH_PRCTL(ARCH_GET_FS)", PTRACE_ARCH_PRCTL, child,
@@ -327,7 +309,7 @@ static void case_arch_prctl(void)
 	pt_say("ARCH_PRCTL(ARCH_SET_GS, 0)", PTRACE_ARCH_PRCTL, child, 0,
 	       ARCH_SET_GS);
 	pt_must(PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 /* struct user_desc of asm/ldt.h: 16 bytes. */
@@ -338,7 +320,7 @@ struct desc {
 static void case_thread_area(void)
 {
 	struct desc d;
-	pid_t child = spawn(plain_child);
+	pid_t child = pt_spawn_reporting(plain_child, rep);
 	static const long entries[] = { 0, 6, 12, 13, 14, 15, -1 };
 
 	for (size_t i = 0; i < sizeof(entries) / sizeof(*entries); i++) {
@@ -371,7 +353,7 @@ static void case_thread_area(void)
 	pt_say("SET_THREAD_AREA(12, from NULL)", PTRACE_SET_THREAD_AREA, child,
 	       12, 0);
 	pt_must(PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 int main(int argc, char **argv)

@@ -25,24 +25,6 @@
 
 static int rep[2];
 
-static pid_t spawn(int (*body)(void *))
-{
-	pid_t child;
-
-	scn_pipe(rep, O_CLOEXEC);
-	child = pt_spawn_stopped(body, NULL);
-	close(rep[1]);
-	scn_say("child is %s, in its SIGSTOP stop", scn_pid(child));
-	return child;
-}
-
-static void finish(pid_t child)
-{
-	pt_wait_say(child, 0, "wait");
-	scn_relay(rep[0]);
-	close(rep[0]);
-}
-
 /* A pid field: injected values (above any pid) print as numbers. */
 static void pid_text(pid_t pid, char *buf, size_t size)
 {
@@ -101,7 +83,7 @@ static int setsiginfo_child(void *arg)
 
 static void case_setsiginfo(void)
 {
-	pid_t child = spawn(setsiginfo_child);
+	pid_t child = pt_spawn_reporting(setsiginfo_child, rep);
 	siginfo_t si;
 
 	scn_say("-- the tracee's SIGSTOP: replaced by nothing");
@@ -142,7 +124,7 @@ static void case_setsiginfo(void)
 	pt_wait_say(child, 0, "wait");
 	get_say(child);
 	pt_must(PTRACE_CONT, child, 0, SIGUSR2);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 #ifndef PTRACE_PEEKSIGINFO_SHARED
@@ -219,7 +201,7 @@ static void run_to_end(pid_t child)
 
 static void case_peeksiginfo(void)
 {
-	pid_t child = spawn(peeksiginfo_child);
+	pid_t child = pt_spawn_reporting(peeksiginfo_child, rep);
 	uint64_t mask;
 
 	pt_must(PTRACE_CONT, child, 0, 0);
@@ -249,7 +231,7 @@ static void case_peeksiginfo(void)
 static void case_peeksiginfo_errors(void)
 {
 	struct __ptrace_peeksiginfo_args args = { .off = 0, .flags = 0, .nr = 4 };
-	pid_t child = spawn(peeksiginfo_child);
+	pid_t child = pt_spawn_reporting(peeksiginfo_child, rep);
 
 	pt_must(PTRACE_CONT, child, 0, 0);
 	pt_wait_say(child, 0, "wait");
@@ -300,7 +282,7 @@ static int sigmask_child(void *arg)
 
 static void case_sigmask(void)
 {
-	pid_t child = spawn(sigmask_child);
+	pid_t child = pt_spawn_reporting(sigmask_child, rep);
 	uint64_t mask[2] = { 0, 0 };
 
 	pt_must(PTRACE_CONT, child, 0, 0);
@@ -322,7 +304,7 @@ static void case_sigmask(void)
 		   (unsigned long)mask) == 0)
 		scn_say("  mask %llx", (unsigned long long)mask[0]);
 	pt_must(PTRACE_CONT, child, 0, 0);
-	finish(child);
+	pt_finish_reporting(child, rep);
 }
 
 int main(int argc, char **argv)

@@ -345,3 +345,21 @@ pid_t pt_spawn_stopped(int (*body)(void *), void *arg)
 	pt_wait_expect(child, 0x137f);
 	return child;
 }
+
+pid_t pt_spawn_reporting(int (*body)(void *), int rep[2])
+{
+	pid_t child;
+
+	scn_pipe(rep, O_CLOEXEC);
+	child = pt_spawn_stopped(body, NULL);
+	close(rep[1]);
+	scn_say("child is %s, in its SIGSTOP stop", scn_pid(child));
+	return child;
+}
+
+void pt_finish_reporting(pid_t child, int rep[2])
+{
+	pt_wait_say(child, 0, "wait");
+	scn_relay(rep[0]);
+	close(rep[0]);
+}

@@ -101,6 +101,14 @@ void pt_relay_until(int fd, const char *last);
  */
 char pt_next_command(int fd);
 
+/*
+ * A child with a report pipe: makes @rep (the child writes rep[1]), starts
+ * @body with pt_spawn_stopped() and prints "child is Pn, in its SIGSTOP
+ * stop". pt_finish_reporting() waits for its end and relays its reports.
+ */
+pid_t pt_spawn_reporting(int (*body)(void *), int rep[2]);
+void pt_finish_reporting(pid_t child, int rep[2]);
+
 /* One case of a scenario program: "NAME" runs @run. */
 struct pt_case {
 	const char *name;
