@@ -308,6 +308,27 @@ static bool is_restart_code(long rax)
 /* Puts the wait's own registers back with @code as its return value. */
 static void restore_wait(struct ptv_task *t, long code);
 
+/*
+ * At the exit stop of the wait's vehicle (the native wait or pause(2)) that
+ * the supervisor's wake-up ended: if the virtual event is ready, the wait
+ * returns it there, with its own registers, rather than restarting to be
+ * trapped again (two host stops fewer). Returns false if nothing is ready.
+ */
+static bool complete_woken(struct ptv_syscall_env *env, struct ptv_task *t)
+{
+	struct ptv_wait *w = t->wait;
+	struct ptv_wait_result res;
+	struct ptv_proc_usage usage;
+	bool have_usage;
+
+	if (wait_virtual(env->k, t, &w->req, &res, &usage, &have_usage) != 1)
+		return false;
+	restore_wait(t, complete(t->tid, w, &res, have_usage ? &usage : NULL));
+	ptv_log("[%d] woken wait returns the virtual event of %d", t->tid,
+		res.pid);
+	return true;
+}
+
 bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 			      bool woken)
 {
@@ -321,9 +342,11 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		/*
 		 * pause(2) ended (its exit stop is seen when the task's own
 		 * tracer follows its syscalls): by the supervisor's wake-up,
-		 * the wait restarts unseen; by a signal, it is the wait that
-		 * was interrupted.
+		 * the wait returns the event now; by a signal, it is the wait
+		 * that was interrupted.
 		 */
+		if (woken && complete_woken(env, t))
+			return false;
 		restore_wait(t, woken ? -ERESTARTNOINTR : -ERESTARTSYS);
 		return woken;
 	}
@@ -332,7 +355,13 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		return false;
 	}
 	if ((long)regs.rax != -ECHILD) {
-		/* A real result; or interrupted: by us (hidden), or a signal. */
+		/*
+		 * A real result; or interrupted: by us, for a virtual event
+		 * it now returns (else it restarts, hidden), or by a signal.
+		 */
+		if (woken && is_restart_code((long)regs.rax) &&
+		    complete_woken(env, t))
+			return false;
 		ptv_wait_forget(t);
 		return woken && is_restart_code((long)regs.rax);
 	}
