@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
+#include <unistd.h>
 
 #include "../common/log.h"
 #include "../common/names.h"
@@ -42,20 +43,30 @@ static bool clone_needs_trap(long nr, uint64_t flags)
 	return nr == SYS_clone3 || (nr == SYS_clone && (flags & PTV_CLONE_UNTRACED));
 }
 
-bool ptv_loop_notif_send(struct ptv_loop *loop, struct ptv_task *listener)
+/*
+ * One pass over the guests: interrupts those waiting in a notification for
+ * a clone the supervisor must see. Returns how many; *running tells whether
+ * some task was running, perhaps on its way into a notification.
+ */
+static int interrupt_notified_clones(struct ptv_loop *loop,
+				     struct ptv_task *listener, bool *running)
 {
 	struct ptv_task *t;
 	int held = 0;
 
+	*running = false;
 	for (size_t cursor = 0; (t = ptv_tasks_next(&loop->k.tasks, &cursor));) {
-		long nr;
-		uint64_t args[6];
+		long nr = -1;
+		uint64_t args[6] = { 0 };
+		int waiting;
 
-		if (t->host_gone || t->notif_fix ||
-		    !ptv_proc_in_user_notif(t->tid, &nr, args) ||
-		    !clone_needs_trap(nr, args[0]))
+		if (t == listener || t->host_gone || t->notif_fix)
 			continue;
-		if (ptv_host_interrupt(t->tid) < 0)
+		waiting = ptv_proc_user_notif(t->tid, &nr, args);
+		if (waiting < 0 && (nr < 0 || clone_needs_trap(nr, args[0])))
+			*running = true;
+		if (waiting <= 0 || !clone_needs_trap(nr, args[0]) ||
+		    ptv_host_interrupt(t->tid) < 0)
 			continue;
 		t->ptvisor_interrupt = true;
 		t->notif_fix = true;
@@ -63,6 +74,26 @@ bool ptv_loop_notif_send(struct ptv_loop *loop, struct ptv_task *listener)
 		held++;
 		ptv_log("[%d] its clone waits in a user notification: interrupted "
 			"before %d answers it", t->tid, listener->tid);
+	}
+	return held;
+}
+
+bool ptv_loop_notif_send(struct ptv_loop *loop, struct ptv_task *listener)
+{
+	bool running;
+	int held = 0;
+
+	/*
+	 * A notifier wakes its listener before it goes to sleep in
+	 * seccomp_do_user_notification(): one still running may be on its way
+	 * there. Look again for a while (a task busy in user space also shows
+	 * as running: the answer then waits at most about 5 ms).
+	 */
+	for (int round = 0; round < 100; round++) {
+		held += interrupt_notified_clones(loop, listener, &running);
+		if (!running)
+			break;
+		usleep(50);
 	}
 	listener->notif_waits += held;
 	return held > 0;

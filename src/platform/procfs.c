@@ -103,22 +103,28 @@ static uint64_t field_u64(const char *text, const char *name)
 	return p ? strtoull(p, NULL, 10) : 0;
 }
 
-bool ptv_proc_in_user_notif(pid_t tid, long *nr, uint64_t args[6])
+int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6])
 {
 	static const char wchan[] = "seccomp_do_user_notification";
 	char path[64], buf[512];
 
-	snprintf(path, sizeof(path), "/proc/%d/wchan", tid);
-	if (read_file(path, buf, sizeof(buf)) < 0 ||
-	    strncmp(buf, wchan, sizeof(wchan) - 1) != 0)
-		return false;
+	/* "nr arg1 ... arg6 sp pc" (hex arguments), or "running". */
 	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
 	if (read_file(path, buf, sizeof(buf)) < 0)
-		return false;
-	/* "nr arg1 ... arg6 sp pc", the arguments in hex */
-	return sscanf(buf, "%ld %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64
-		      " %" SCNx64 " %" SCNx64, nr, &args[0], &args[1], &args[2],
-		      &args[3], &args[4], &args[5]) == 7;
+		return 0;
+	if (strncmp(buf, "running", 7) == 0)
+		return -1;
+	if (sscanf(buf, "%ld %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64
+		   " %" SCNx64 " %" SCNx64, nr, &args[0], &args[1], &args[2],
+		   &args[3], &args[4], &args[5]) != 7)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/wchan", tid);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return 0;
+	if (strncmp(buf, wchan, sizeof(wchan) - 1) == 0)
+		return 1;
+	/* No wchan yet: still on a CPU, perhaps on its way to sleep there. */
+	return strcmp(buf, "0") == 0 ? -1 : 0;
 }
 
 uint64_t ptv_proc_sigcaught(pid_t tid)

@@ -47,10 +47,12 @@ int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *usage);
 bool ptv_proc_signal_ignored(pid_t tgid, int sig);
 
 /*
- * True if @tid waits in a seccomp user notification (its wchan), with the
- * call's number and arguments from /proc/TID/syscall.
+ * 1 if @tid waits in a seccomp user notification (its wchan), with the
+ * call's number and arguments from /proc/TID/syscall; 0 if it does not; -1
+ * if it cannot be told yet: running, or in a call (*nr, @args set) but not
+ * asleep yet.
  */
-bool ptv_proc_in_user_notif(pid_t tid, long *nr, uint64_t args[6]);
+int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6]);
 
 /* SigCgt of /proc/TID/status: the signals it has handlers for (0: gone). */
 uint64_t ptv_proc_sigcaught(pid_t tid);
