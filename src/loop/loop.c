@@ -576,8 +576,16 @@ static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 
 	if (r < 0)
 		return false; /* ESRCH: killed meanwhile */
-	PTV_CHECK(info.op == PTRACE_SYSCALL_INFO_SECCOMP,
-		  "task %d: seccomp event but syscall info op %d", ev->tid, info.op);
+	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
+		/*
+		 * A SIGKILL took it out of the seccomp stop meanwhile, into its
+		 * PTRACE_EVENT_EXIT stop: that stop is reported next. Left as
+		 * it is (resuming it now would lose that report).
+		 */
+		ptv_log("[%d] left its seccomp stop (killed): op %d now", ev->tid,
+			info.op);
+		return true;
+	}
 	call.tid = ev->tid;
 	call.abi = abi_of(&info);
 	call.nr = (long)(info.seccomp.nr & ~(uint64_t)X32_SYSCALL_BIT);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/user.h>
 
 #include "../common/log.h"
@@ -232,6 +233,14 @@ void ptv_clone3_fixup(struct ptv_task *t)
 		regs.rdi = v[0], regs.rsi = v[1], regs.rdx = v[2];
 		regs.r10 = v[3], regs.r8 = v[4];
 	}
+	/*
+	 * A clone a signal interrupted (-ERESTARTNOINTR, kernel/fork.c) is
+	 * restarted from orig_rax: with clone3's registers back, it must be
+	 * clone3 again, to be trapped and read anew.
+	 */
+	if ((long long)regs.rax >= -516 && (long long)regs.rax <= -512)
+		regs.orig_rax = SYS_clone3 |
+			(t->clone3_abi == PTV_ABI_X32 ? X32_BIT : 0);
 	ptv_host_setregs(t->tid, &regs);
 }
 
