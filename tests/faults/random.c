@@ -443,7 +443,8 @@ static void *exec_thread(void *arg)
 
 /*
  * "--exec-loop N MODE": exec this program again with N-1, from the leader
- * (MODE "leader") or from a second thread ("thread"); exit 7 at 0.
+ * (MODE "leader") or from a second thread ("thread"); exit 7 at 0, 40 +
+ * the error number when the thread cannot be made.
  */
 static void __attribute__((noreturn)) exec_loop(int argc, char **argv)
 {
@@ -460,8 +461,10 @@ static void __attribute__((noreturn)) exec_loop(int argc, char **argv)
 	argv[2] = count;
 	exec_argv = argv;
 	if (strcmp(argv[3], "thread") == 0) {
-		if (pthread_create(&th, NULL, exec_thread, NULL) != 0)
-			_exit(13);
+		int err = pthread_create(&th, NULL, exec_thread, NULL);
+
+		if (err != 0)	/* 40 + the error number, for the report */
+			_exit(40 + (err & 0x3f));
 		for (;;)
 			pause();
 	}

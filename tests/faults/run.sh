@@ -39,9 +39,14 @@ done
 [ $# -ge 2 ] || { sed -n '2,23p' "$0" >&2; exit 2; }
 ptvisor=$(realpath "$1") || exit 2
 shift
-if [ -x "$1" ] && [[ $1 == */* ]]; then
-	set -- "$(realpath "$1")" "${@:2}"
-fi
+# Paths in COMMAND survive the change of directory below.
+args=()
+for a in "$@"; do
+	if [ -e "$a" ] && [[ $a == */* ]]; then a=$(realpath "$a"); fi
+	args+=("$a")
+done
+set -- "${args[@]}"
+
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ptv-faults.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -123,7 +128,9 @@ run_side() {
 		sampler=$!
 	fi
 	(
-		sleep "$limit"
+		# Its own output elsewhere: a sleep left after the kill must not
+		# hold the test's output open.
+		sleep "$limit" </dev/null >/dev/null 2>&1
 		echo "run.sh: $side run timed out after $limit s" >>"$tmp/$side.timeout"
 		for p in $(side_processes "$pid" "$tag"); do kill -KILL "$p"; done
 	) 2>/dev/null &
