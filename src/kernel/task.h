@@ -143,6 +143,7 @@ struct ptv_task {
 	bool awaiting_parent;	/* new task held at its first stop until its
 				   parent's clone event says who traces it */
 	bool clone_seen;	/* its parent's clone event was handled */
+	ptv_tid_t awaiting_ppid;/* its parent process while awaiting_parent */
 	bool awaiting_sigstop;	/* auto-attached unseized: starts with SIGSTOP */
 	bool autoattach_trap;	/* auto-attached seized: starts in a
 				   PTRACE_EVENT_STOP trap */

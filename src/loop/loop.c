@@ -149,6 +149,35 @@ static void start_killing(struct ptv_loop *loop)
 /* ---------------------------------------------------------------------- */
 /* Lifecycle                                                              */
 
+static void start_new_task(struct ptv_loop *loop, struct ptv_task *child,
+			   bool sigstop);
+
+/*
+ * New tasks held for their parent's clone event (on_trap_stop()) whose
+ * parent is gone: a parent killed between its fork and the event stop
+ * never reports it (a fatal signal skips the stop). Such a child goes on,
+ * untraced by any guest, as the orphan it is.
+ */
+static void start_orphans(struct ptv_loop *loop)
+{
+	struct ptv_task *t;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&loop->k.tasks, &cursor));) {
+		int ppid;
+
+		if (!t->awaiting_parent)
+			continue;
+		/* Reparented: its parent process is gone (or it is). */
+		ppid = ptv_proc_ppid(t->tid);
+		if (ppid > 0 && ppid == t->awaiting_ppid)
+			continue;
+		ptv_log("[%d] its parent died before its clone event: it starts",
+			t->tid);
+		t->clone_seen = true;
+		start_new_task(loop, t, false);
+	}
+}
+
 static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 			 const struct ptv_host_event *ev)
 {
@@ -173,6 +202,7 @@ static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 		else
 			ptv_task_exited(&loop->k, task, ev->status);
 	}
+	start_orphans(loop);
 	if (loop->first_done)
 		start_killing(loop);
 }
@@ -820,6 +850,7 @@ static void on_trap_stop(struct ptv_loop *loop, struct ptv_task *task,
 		if (!task->clone_seen && task->tid != loop->first_pid) {
 			/* Before its parent's clone event: wait for it. */
 			task->awaiting_parent = true;
+			task->awaiting_ppid = ptv_proc_ppid(task->tid);
 			return;
 		}
 		start_new_task(loop, task, task->awaiting_sigstop);

@@ -127,6 +127,23 @@ int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6])
 	return strcmp(buf, "0") == 0 ? -1 : 0;
 }
 
+int ptv_proc_ppid(pid_t tid)
+{
+	char path[64], buf[512];
+	const char *p;
+	int ppid, r;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	r = read_file(path, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	/* "pid (comm) state ppid ...": the comm may hold anything. */
+	p = strrchr(buf, ')');
+	if (p == NULL || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return -EIO;
+	return ppid;
+}
+
 uint64_t ptv_proc_sigcaught(pid_t tid)
 {
 	char path[64], buf[4096];

@@ -54,6 +54,9 @@ bool ptv_proc_signal_ignored(pid_t tgid, int sig);
  */
 int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6]);
 
+/* The parent pid in /proc/TID/stat, or -errno. */
+int ptv_proc_ppid(pid_t tid);
+
 /* SigCgt of /proc/TID/status: the signals it has handlers for (0: gone). */
 uint64_t ptv_proc_sigcaught(pid_t tid);
 
