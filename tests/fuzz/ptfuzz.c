@@ -151,6 +151,8 @@ struct member {
 	bool traced;	/* traced by P0 */
 	bool maybe_stopped; /* may sit in a stop no wait reports any more */
 	bool listening;	/* resumed by PTRACE_LISTEN */
+	bool stop_taken; /* a stop of it was reported to P0 (or LISTEN):
+			    a tracee may then sit stopped with no report */
 	bool reaped;	/* P0 reaped it (or it was never a worker) */
 	enum cls cls;
 };
@@ -475,6 +477,13 @@ static enum cls classify(struct member *m)
 		return CLS_UNSETTLED;
 	case 't':
 	case 'T':
+		/*
+		 * A tracee's stop is reported first: stopped with nothing to
+		 * report only after P0 took the report. (Under ptvisor a 't'
+		 * may also be a host stop on the way somewhere else.)
+		 */
+		if (m->traced)
+			return m->stop_taken ? CLS_STOPPED : CLS_UNSETTLED;
 		return m->maybe_stopped ? CLS_STOPPED : CLS_UNSETTLED;
 	}
 	return CLS_UNSETTLED;
@@ -546,7 +555,7 @@ static void settle(void)
 
 		if (m->cls == CLS_IDLE || m->cls == CLS_GONE ||
 		    m->cls == CLS_ZOMBIE)
-			m->maybe_stopped = false;
+			m->maybe_stopped = m->stop_taken = false;
 	}
 	if (verbose) {
 		char line[256];
@@ -894,7 +903,7 @@ static void model_after_ptrace(const struct req *q, struct member *m,
 	case PTRACE_ATTACH:
 	case PTRACE_SEIZE:
 		m->traced = true;
-		m->maybe_stopped = false;
+		m->maybe_stopped = m->stop_taken = false;
 		break;
 	case PTRACE_DETACH:
 		m->traced = false;
@@ -903,7 +912,7 @@ static void model_after_ptrace(const struct req *q, struct member *m,
 		break;
 	case PTRACE_LISTEN:
 		m->listening = true;
-		m->maybe_stopped = true;
+		m->maybe_stopped = m->stop_taken = true;
 		break;
 	case PTRACE_CONT:
 	case PTRACE_SYSCALL:
@@ -912,7 +921,7 @@ static void model_after_ptrace(const struct req *q, struct member *m,
 	case PTRACE_SYSEMU:
 	case PTRACE_SYSEMU_SINGLESTEP:
 		m->listening = false;
-		m->maybe_stopped = false;
+		m->maybe_stopped = m->stop_taken = false;
 		break;
 	}
 }
@@ -1270,7 +1279,7 @@ static void model_after_wait(pid_t pid, int status, bool consumed)
 	if (m == NULL || !consumed)
 		return;
 	if (WIFSTOPPED(status)) {
-		m->maybe_stopped = true;
+		m->maybe_stopped = m->stop_taken = true;
 		m->listening = false;	/* a new stop */
 		return;
 	}
@@ -1287,8 +1296,8 @@ static void model_after_wait(pid_t pid, int status, bool consumed)
 static void model_unknown_wait(void)
 {
 	for (int i = 0; i < NROLES; i++)
-		fam[i].maybe_stopped = fam[i].cls == CLS_EVENT ||
-				       fam[i].maybe_stopped;
+		if (fam[i].cls == CLS_EVENT)
+			fam[i].maybe_stopped = fam[i].stop_taken = true;
 }
 
 static const char *flags_text(int f)
