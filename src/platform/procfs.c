@@ -26,6 +26,15 @@ static int read_file(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/* Reads /proc/TID/NAME into @buf (NUL-terminated); 0 or -errno. */
+static int read_proc(pid_t tid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", tid, name);
+	return read_file(path, buf, size);
+}
+
 static const char *field(const char *text, const char *name)
 {
 	const char *p = strstr(text, name);
@@ -35,12 +44,11 @@ static const char *field(const char *text, const char *name)
 
 int ptv_proc_creds(pid_t tid, struct ptv_proc_creds *c)
 {
-	char path[64], buf[4096];
+	char buf[4096];
 	const char *p;
 	int r;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	r = read_file(path, buf, sizeof(buf));
+	r = read_proc(tid, "status", buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	memset(c, 0, sizeof(*c));
@@ -85,11 +93,10 @@ int ptv_proc_pidfd_pid(pid_t tid, int fd)
 
 char ptv_proc_state(pid_t tid)
 {
-	char path[64], buf[512];
+	char buf[512];
 	const char *p;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	if (read_file(path, buf, sizeof(buf)) < 0)
+	if (read_proc(tid, "stat", buf, sizeof(buf)) < 0)
 		return 0;
 	/* The command name may hold anything: the state follows its last ')'. */
 	p = strrchr(buf, ')');
@@ -106,11 +113,10 @@ static uint64_t field_u64(const char *text, const char *name)
 int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6])
 {
 	static const char wchan[] = "seccomp_do_user_notification";
-	char path[64], buf[512];
+	char buf[512];
 
 	/* "nr arg1 ... arg6 sp pc" (hex arguments), or "running". */
-	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
-	if (read_file(path, buf, sizeof(buf)) < 0)
+	if (read_proc(tid, "syscall", buf, sizeof(buf)) < 0)
 		return 0;
 	if (strncmp(buf, "running", 7) == 0)
 		return -1;
@@ -118,8 +124,7 @@ int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6])
 		   " %" SCNx64 " %" SCNx64, nr, &args[0], &args[1], &args[2],
 		   &args[3], &args[4], &args[5]) != 7)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/wchan", tid);
-	if (read_file(path, buf, sizeof(buf)) < 0)
+	if (read_proc(tid, "wchan", buf, sizeof(buf)) < 0)
 		return 0;
 	if (strncmp(buf, wchan, sizeof(wchan) - 1) == 0)
 		return 1;
@@ -129,12 +134,11 @@ int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6])
 
 int ptv_proc_ppid(pid_t tid)
 {
-	char path[64], buf[512];
+	char buf[512];
 	const char *p;
 	int ppid, r;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	r = read_file(path, buf, sizeof(buf));
+	r = read_proc(tid, "stat", buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	/* "pid (comm) state ppid ...": the comm may hold anything. */
@@ -146,11 +150,10 @@ int ptv_proc_ppid(pid_t tid)
 
 uint64_t ptv_proc_sigcaught(pid_t tid)
 {
-	char path[64], buf[4096];
+	char buf[4096];
 	const char *c;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	if (read_file(path, buf, sizeof(buf)) < 0)
+	if (read_proc(tid, "status", buf, sizeof(buf)) < 0)
 		return 0;
 	c = field(buf, "\nSigCgt:");
 	return c ? strtoull(c, NULL, 16) : 0;
@@ -158,12 +161,11 @@ uint64_t ptv_proc_sigcaught(pid_t tid)
 
 bool ptv_proc_signal_ignored(pid_t tgid, int sig)
 {
-	char path[64], buf[4096];
+	char buf[4096];
 	uint64_t bit = 1ULL << (sig - 1), blocked, ignored, caught;
 	const char *b, *i, *c;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tgid);
-	if (read_file(path, buf, sizeof(buf)) < 0)
+	if (read_proc(tgid, "status", buf, sizeof(buf)) < 0)
 		return false;
 	b = field(buf, "\nSigBlk:");
 	i = field(buf, "\nSigIgn:");
@@ -182,8 +184,7 @@ bool ptv_proc_signal_ignored(pid_t tgid, int sig)
 	 * in ->real_blocked, which /proc does not show: such a leader counts
 	 * as blocking it.
 	 */
-	snprintf(path, sizeof(path), "/proc/%d/syscall", tgid);
-	if (read_file(path, buf, sizeof(buf)) < 0)
+	if (read_proc(tgid, "syscall", buf, sizeof(buf)) < 0)
 		return false;
 	return atoi(buf) != SYS_rt_sigtimedwait;
 }
@@ -192,12 +193,11 @@ int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *u)
 {
 	unsigned long long minflt, cminflt, majflt, cmajflt, ut, st, cut, cst;
 	long hz = sysconf(_SC_CLK_TCK);
-	char path[64], buf[4096];
+	char buf[4096];
 	const char *p;
 	int r;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	r = read_file(path, buf, sizeof(buf));
+	r = read_proc(tid, "stat", buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	p = strrchr(buf, ')');
@@ -212,14 +212,12 @@ int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *u)
 	u->stime_us = (st + cst) * 1000000ULL / (unsigned long)hz;
 	u->minflt = minflt + cminflt;
 	u->majflt = majflt + cmajflt;
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	if (read_file(path, buf, sizeof(buf)) == 0) {
+	if (read_proc(tid, "status", buf, sizeof(buf)) == 0) {
 		u->maxrss_kb = field_u64(buf, "\nVmHWM:");
 		u->nvcsw = field_u64(buf, "\nvoluntary_ctxt_switches:");
 		u->nivcsw = field_u64(buf, "\nnonvoluntary_ctxt_switches:");
 	}
-	snprintf(path, sizeof(path), "/proc/%d/io", tid);
-	if (read_file(path, buf, sizeof(buf)) == 0) {
+	if (read_proc(tid, "io", buf, sizeof(buf)) == 0) {
 		uint64_t written = field_u64(buf, "\nwrite_bytes:");
 		uint64_t cancelled = field_u64(buf, "\ncancelled_write_bytes:");
 
