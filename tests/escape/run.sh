@@ -96,6 +96,12 @@ run() {
 	# sender's session (kernel/signal.c:check_kill_permission()).
 	setsid "${victim_as[@]}" sleep 1000 &
 	victim=$!
+	# Until setpriv has exec'd sleep, the victim is not dumpable (it just
+	# changed its uid), and attaching it fails natively too.
+	for _ in $(seq 500); do
+		[ "$(cat "/proc/$victim/comm" 2>/dev/null)" = sleep ] && break
+		sleep 0.01
+	done
 	tag="$$-$side-$RANDOM"
 	(
 		cd "$tmp/cwd" || exit 125

@@ -203,7 +203,9 @@ static void say_b_call(pid_t b, const struct user_regs_struct *in,
 		break;
 	}
 	case SYS_write:
-		scn_say("A: B write(report) = %ld", (long)out->rax);
+		/* Its length holds a pid's digits: only its success is stable. */
+		scn_say("A: B write(report) %s", (long)out->rax > 0 ? "> 0" :
+			result(nr, 0, (long)out->rax));
 		if (!pt_read_line(report_pipe[0], line, sizeof(line)))
 			scn_die("no report from B");
 		scn_say("%s", line);
