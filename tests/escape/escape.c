@@ -1305,7 +1305,7 @@ static uint64_t next_random(void)
 /* A small tracer session that must work: SEIZE, INTERRUPT, CONT, reap. */
 static void tracer_session(const char *when)
 {
-	int rel, status;
+	int rel, status = 0;
 	long c = spawn_held(SIGCHLD, &rel);
 
 	if (c < 0)

@@ -26,7 +26,7 @@
 static int rep[2];
 static volatile long watched_word, read_word = 5;
 
-static __attribute__((noinline, noclone)) int target(int x)
+static PT_ONE_COPY int target(int x)
 {
 	scn_report(rep[1], "  child: in target(%d)", x);
 	return x + 1;

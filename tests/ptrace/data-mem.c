@@ -33,7 +33,7 @@ static volatile long data_words[2] = { 1234567, 7654321 };
 static const long ro_word = 424242;
 static char *prot_none_page, *half_page, *shared_ro_page;
 
-static __attribute__((noinline, noclone)) int target(int x)
+static PT_ONE_COPY int target(int x)
 {
 	scn_report(rep[1], "  child: in target(%d)", x);
 	return x + 1;

@@ -30,7 +30,7 @@
 static int rep[2];
 static volatile long data_words[2] = { 1234567, 7654321 };
 
-static __attribute__((noinline, noclone)) int target(int x)
+static PT_ONE_COPY int target(int x)
 {
 	scn_report(rep[1], "  child: in target(%d)", x);
 	return x + 1;

@@ -19,6 +19,16 @@
 
 #include "scenario.h"
 
+/*
+ * A function whose code a tracer patches or watches: one copy, called.
+ * (clang has no noclone; it does not clone functions for constants.)
+ */
+#ifdef __clang__
+#define PT_ONE_COPY __attribute__((noinline))
+#else
+#define PT_ONE_COPY __attribute__((noinline, noclone))
+#endif
+
 /* Above PID_MAX_LIMIT (4194304): an injected value, never a pid. */
 #define PT_MAGIC 5000001L
 
