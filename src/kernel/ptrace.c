@@ -506,6 +506,9 @@ static void enter_stop(struct ptv_kernel *k, struct ptv_task *t,
 
 void ptv_vstop_signal(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
+	/* ptrace_stop(exit_code, why, message, info): "current->ptrace_message
+	   = message", 0 for a signal-delivery-stop and a group-stop. */
+	t->event_msg = 0;
 	enter_stop(k, t, PTV_VSTOP_SIGNAL, sig, PTV_CLD_TRAPPED, sig & 0x7f);
 }
 
@@ -514,6 +517,7 @@ void ptv_vstop_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	/* kernel/signal.c:do_jobctl_trap() */
 	int code = t->seized ? (sig | (PTV_EVENT_STOP << 8)) : sig;
 
+	t->event_msg = 0;
 	enter_stop(k, t, PTV_VSTOP_GROUP, code, PTV_CLD_STOPPED, sig);
 }
 
