@@ -39,10 +39,13 @@ static void report_call(const char *what, long r)
 	scn_report_result(report_pipe[1], what, r);
 }
 
-/* T traces a child of its own through its (virtual) ptrace and wait4. */
-static void trace_own_child(void)
+/*
+ * In T: a child G that does PTRACE_TRACEME (T is its tracer once this
+ * returns), stops itself with SIGSTOP, and exits 7 when let go.
+ */
+static pid_t start_own_tracee(void)
 {
-	int status = 0, sync[2];
+	int sync[2];
 	pid_t g;
 
 	if (pipe2(sync, O_CLOEXEC) < 0)
@@ -57,6 +60,16 @@ static void trace_own_child(void)
 	close(sync[1]);
 	scn_take(sync[0]);
 	close(sync[0]);
+	return g;
+}
+
+/* T traces a child of its own through its (virtual) ptrace and wait4. */
+static void trace_own_child(void)
+{
+	int status = 0;
+	pid_t g;
+
+	g = start_own_tracee();
 	report_call("  T: waitpid(G)", waitpid(g, &status, 0) == g ? status : -1);
 	report_call("  T: PTRACE_CONT(G)", ptrace(PTRACE_CONT, g, 0, 0));
 	report_call("  T: waitpid(G)", waitpid(g, &status, 0) == g ? status : -1);
@@ -134,7 +147,6 @@ static void case_suspend(void)
  */
 static int rewritten_main(void *arg)
 {
-	int sync[2];
 	pid_t g;
 	long r;
 
@@ -143,18 +155,7 @@ static int rewritten_main(void *arg)
 	close(sync_pipe[0]);
 	if (scn_install_filter(own_filter, 2, 0) < 0)
 		_exit(4);
-	if (pipe2(sync, O_CLOEXEC) < 0)
-		_exit(5);
-	g = fork();
-	if (g == 0) {
-		close(sync[0]);
-		pt_traceme_then_post(sync[1]);
-		raise(SIGSTOP);
-		_exit(7);
-	}
-	close(sync[1]);
-	scn_take(sync[0]);
-	close(sync[0]);
+	g = start_own_tracee();
 	scn_wait_state(g, "t");
 	pt_traceme_then_post(sync_pipe[1]);
 	raise(SIGSTOP);
