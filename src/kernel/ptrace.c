@@ -264,29 +264,36 @@ int ptv_yama_set_ptracer(struct ptv_kernel *k, struct ptv_task *caller,
 	return 0;
 }
 
+int ptv_ptrace_seize_check(struct ptv_kernel *k, struct ptv_task *caller,
+			   uint64_t addr, uint64_t options)
+{
+	if (addr != 0)
+		return -EIO;
+	/*
+	 * "This duplicates the check in check_ptrace_options() because
+	 * ptrace_attach() and ptrace_setoptions() have historically used
+	 * different error codes for unknown ptrace options."
+	 */
+	if (options & ~(uint64_t)PTV_O_MASK)
+		return -EIO;
+	return check_options(k, caller, options);
+}
+
 int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
 		      ptv_tid_t pid, bool seize, uint64_t addr, uint64_t options)
 {
 	struct ptv_task *target;
 	int r;
 
-	if (seize) {
-		if (addr != 0)
-			return -EIO;
-		/*
-		 * "This duplicates the check in check_ptrace_options() because
-		 * ptrace_attach() and ptrace_setoptions() have historically
-		 * used different error codes for unknown ptrace options."
-		 */
-		if (options & ~(uint64_t)PTV_O_MASK)
-			return -EIO;
-		r = check_options(k, caller, options);
-		if (r)
-			return r;
-	}
+	/* sys_ptrace() looks the pid up before ptrace_attach() checks. */
 	target = ptv_task_find(&k->tasks, pid);
 	if (target == NULL || (target->host_gone && !target->vzombie))
 		return -ESRCH;
+	if (seize) {
+		r = ptv_ptrace_seize_check(k, caller, addr, options);
+		if (r)
+			return r;
+	}
 	if (same_thread_group(target, caller))
 		return -EPERM;
 	r = k->host->may_attach(k->host_ctx, caller, target);

@@ -134,6 +134,9 @@ int ptv_ptrace_traceme(struct ptv_kernel *k, struct ptv_task *caller);
 int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
 		      ptv_tid_t pid, bool seize, uint64_t addr,
 		      uint64_t options);
+/* PTRACE_SEIZE's checks of @addr and @options, made after the pid lookup. */
+int ptv_ptrace_seize_check(struct ptv_kernel *k, struct ptv_task *caller,
+			   uint64_t addr, uint64_t options);
 /*
  * kernel/ptrace.c:ptrace_check_attach(): the tracee of @caller named @pid,
  * in a virtual ptrace-stop unless @ignore_state (PTRACE_KILL, INTERRUPT).

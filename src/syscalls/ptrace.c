@@ -371,10 +371,18 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 		 * do_jobctl_trap), so "if (likely(child->last_siginfo != NULL))"
 		 * fails with EINVAL. The host's stop is a seized one.
 		 */
-		if (tracee->vstop == PTV_VSTOP_GROUP && !tracee->seized)
-			return -EINVAL;
-		if (request == PTRACE_GETSIGINFO)
+		if (request == PTRACE_GETSIGINFO) {
+			if (tracee->vstop == PTV_VSTOP_GROUP && !tracee->seized)
+				return -EINVAL;
 			return get_siginfo(tracee, tracer, data);
+		}
+		/* SETSIGINFO copies the siginfo in first: EFAULT, then EINVAL. */
+		if (tracee->vstop == PTV_VSTOP_GROUP && !tracee->seized) {
+			siginfo_t si;
+			int r = from_tracer(tracer, data, &si, sizeof(si));
+
+			return r < 0 ? r : -EINVAL;
+		}
 		return set_block(tracer, tid, request, 0, data, sizeof(siginfo_t));
 	case PTRACE_GETSIGMASK:
 		if (addr != sizeof(uint64_t))
@@ -492,9 +500,16 @@ void ptv_sys_ptrace(struct ptv_syscall_env *env, struct ptv_task *caller,
 	} else if (request == PTRACE_ATTACH || request == PTRACE_SEIZE) {
 		r = ptv_ptrace_attach(env->k, caller, pid,
 				      request == PTRACE_SEIZE, addr, data);
-		/* Guests can never reach a process outside the guests. */
-		if (r == -ESRCH && pid > 0 && kill(pid, 0) == 0)
-			r = -EPERM;
+		/*
+		 * Guests can never reach a process outside the guests: one
+		 * that exists gets SEIZE's argument checks, then EPERM.
+		 */
+		if (r == -ESRCH && pid > 0 && kill(pid, 0) == 0) {
+			r = request == PTRACE_SEIZE ?
+				    ptv_ptrace_seize_check(env->k, caller, addr, data) : 0;
+			if (r == 0)
+				r = -EPERM;
+		}
 	} else if (call->abi == PTV_ABI_I386 &&
 		   request != PTRACE_CONT && request != PTRACE_DETACH &&
 		   request != PTRACE_KILL && request != PTRACE_SYSCALL &&

@@ -10,7 +10,8 @@
  *    (kernel/signal.c:ptrace_signal());
  *  - a siginfo rewritten with PTRACE_SETSIGINFO;
  *  - SIGSTOP: the child enters a group-stop, which a non-seized tracer sees
- *    as the same status, and where PTRACE_GETSIGINFO fails with EINVAL.
+ *    as the same status, and where PTRACE_GETSIGINFO fails with EINVAL
+ *    (PTRACE_SETSIGINFO too, after EFAULT for a bad address).
  * An ignored signal and a blocked one still stop a tracee (the latter when
  * it is unblocked). SIGKILL never stops: it kills a running tracee and one
  * held in a ptrace-stop.
@@ -123,6 +124,9 @@ static pid_t start_child(bool stop_again)
 		pt_wait_say(child, 0, "wait");
 		scn_say("state: %c", scn_proc_state(child));
 		pt_say_siginfo(child, "tracer (in group-stop)");
+		/* ptrace_request() copies the siginfo in before the EINVAL. */
+		pt_say("PTRACE_SETSIGINFO(address 8, in group-stop)",
+		       PTRACE_SETSIGINFO, child, 0, 8);
 	}
 	resume(child, 0);
 	pt_relay_until(report_pipe[0], "  child: runs after its SIGSTOP");

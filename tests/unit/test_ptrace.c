@@ -173,9 +173,14 @@ static void attach_checks_in_linux_order(void **state)
 	assert_int_equal(ptv_ptrace_attach(&k, a, 999, false, 0, 0), -ESRCH);
 	assert_int_equal(ptv_ptrace_attach(&k, a, 101, false, 0, 0), -EPERM);
 	(void)a2;
-	/* SEIZE: addr != 0 and unknown options are EIO before anything else. */
-	assert_int_equal(ptv_ptrace_attach(&k, a, 999, true, 8, 0), -EIO);
+	/*
+	 * SEIZE: sys_ptrace() looks the pid up first (ESRCH), then addr != 0
+	 * and unknown options are EIO before the access checks.
+	 */
+	assert_int_equal(ptv_ptrace_attach(&k, a, 999, true, 8, 0), -ESRCH);
+	assert_int_equal(ptv_ptrace_attach(&k, a, 200, true, 8, 0), -EIO);
 	assert_int_equal(ptv_ptrace_attach(&k, a, 200, true, 0, 1u << 30), -EIO);
+	assert_int_equal(ptv_ptrace_attach(&k, a, 101, true, 8, 0), -EIO);
 	fake.deny_attach = 1;
 	assert_int_equal(ptv_ptrace_attach(&k, a, 200, false, 0, 0), -EPERM);
 	fake.deny_attach = 0;
