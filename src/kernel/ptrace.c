@@ -663,17 +663,28 @@ void ptv_task_exited(struct ptv_kernel *k, struct ptv_task *t, int status)
 	 * parent's group, just pretend the caller is ptrace_parent" — one
 	 * report, which the host gives the real parent's own wait.
 	 */
+	t->vzombie = true;
+	t->zombie_status = status;
 	if (t->tid == t->tgid && !t->held_at_exit) {
 		struct ptv_task *parent = ptv_real_parent(k, t);
 
-		if (parent && same_thread_group(parent, tracer)) {
-			ptrace_unlink(k, t);
-			release_if_unused(k, t);
+		/*
+		 * Traced by its real parent's group, it is that group's zombie
+		 * on the host already, told by the host's SIGCHLD: a native
+		 * wait reaps it (kernel/exit.c:wait_consider_task(): "pretend
+		 * the caller is ptrace_parent"), the model keeps it a tracee
+		 * until then. Unless the host reaped it at once (the parent
+		 * ignores SIGCHLD); Linux does not autoreap a tracee.
+		 */
+		if (parent && same_thread_group(parent, tracer) &&
+		    !k->host->autoreaped(k->host_ctx, parent)) {
+			t->native_reap = true;
+			VLOG(k, "[%d] zombie of its real parent and tracer %d, "
+			     "status %#x", t->tid, tracer->tid, status);
+			k->host->wake_waiters(k->host_ctx, tracer->tgid);
 			return;
 		}
 	}
-	t->vzombie = true;
-	t->zombie_status = status;
 	VLOG(k, "[%d] virtual zombie for tracer %d, status %#x%s", t->tid,
 	     tracer->tid, status, t->held_at_exit ? " (exit held)" : "");
 	/* kernel/exit.c:exit_notify(): SIGCHLD to the tracer. */
@@ -718,6 +729,32 @@ bool ptv_wait_real_child_matches(struct ptv_kernel *k,
 	return false;
 }
 
+bool ptv_wait_child_traced_by_group(struct ptv_kernel *k,
+				    const struct ptv_task *waiter,
+				    const struct ptv_task *t)
+{
+	struct ptv_task *parent;
+
+	if (t->tracer == NULL || !same_thread_group(t->tracer, waiter) ||
+	    t->tid != t->tgid || t->host_gone)
+		return false;
+	parent = ptv_real_parent(k, (struct ptv_task *)t);
+	return parent && same_thread_group(parent, waiter);
+}
+
+bool ptv_wait_native_may_see_traced_stop(struct ptv_kernel *k,
+					 const struct ptv_task *waiter,
+					 const struct ptv_wait_req *req)
+{
+	if (!(req->options & PTV_WSTOPPED))
+		return false;
+	for (struct ptv_task *t = k->traced; t; t = t->traced_next)
+		if (ptv_wait_child_traced_by_group(k, waiter, t) &&
+		    wait_matches(k, req, t))
+			return true;
+	return false;
+}
+
 static void report_zombie(struct ptv_kernel *k, struct ptv_task *t,
 			  const struct ptv_wait_req *req,
 			  struct ptv_wait_result *res)
@@ -759,37 +796,113 @@ static void report(struct ptv_kernel *k, struct ptv_task *t,
 		t->exit_code = 0;
 }
 
+/*
+ * The place of a tracee in the walk of a wait, compared field by field.
+ * kernel/exit.c:__do_wait() starts at the calling thread and goes round
+ * its group's thread list (creation order) from there, "while_each_thread(
+ * current, tsk)". For each thread T, do_wait_thread() walks T's ->children
+ * in fork order, where a child traced by its real parent's group counts as
+ * a tracee ("if (!ptrace_reparented(p)) ptrace = 1"); then ptrace_do_wait()
+ * walks T's ->ptraced, newest attach first.
+ */
+struct wait_place {
+	uint64_t ring;		/* 0: the caller, 1: a thread after it, 2: before */
+	uint64_t thread;	/* that thread's creation order */
+	uint64_t list;		/* 0: T's children, 1: T's tracees */
+	uint64_t nth;		/* the place in that list */
+};
+
+static void place_at_thread(struct wait_place *p, const struct ptv_task *waiter,
+			    const struct ptv_task *thr)
+{
+	p->ring = thr == waiter ? 0 : thr->seq > waiter->seq ? 1 : 2;
+	p->thread = thr->seq;
+}
+
+/* False if a wait by @waiter never meets @t, the @nth of the traced list. */
+static bool wait_place(struct ptv_kernel *k, const struct ptv_task *waiter,
+		       const struct ptv_wait_req *req, struct ptv_task *t,
+		       uint64_t nth, struct wait_place *p)
+{
+	struct ptv_task *parent = t->tid == t->tgid ? ptv_real_parent(k, t) : NULL;
+	bool nothread = (req->options & PTV_WNOTHREAD) != 0;
+
+	if (parent && same_thread_group(parent, t->tracer) &&
+	    (nothread ? parent == waiter : same_thread_group(parent, waiter))) {
+		place_at_thread(p, waiter, parent);
+		p->list = 0;
+		p->nth = t->seq;
+		return true;
+	}
+	if (nothread ? t->tracer != waiter : !same_thread_group(t->tracer, waiter))
+		return false;
+	place_at_thread(p, waiter, t->tracer);
+	p->list = 1;
+	p->nth = nth;
+	return true;
+}
+
+static bool place_before(const struct wait_place *a, const struct wait_place *b)
+{
+	if (a->ring != b->ring)
+		return a->ring < b->ring;
+	if (a->thread != b->thread)
+		return a->thread < b->thread;
+	if (a->list != b->list)
+		return a->list < b->list;
+	return a->nth < b->nth;
+}
+
 int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res)
 {
-	struct ptv_task *child = NULL, *other = NULL;
+	struct ptv_task *best = NULL;
+	struct wait_place best_place = { 0 }, place;
+	uint64_t nth = 0;
 	bool candidate = false;
 
-	/*
-	 * kernel/exit.c:do_wait_thread() walks the waiter's ->children (fork
-	 * order) before ptrace_do_wait() walks its ->ptraced (newest attach
-	 * first): the first ready tracee among its own children wins.
-	 */
-	for (struct ptv_task *t = k->traced; t; t = t->traced_next) {
-		bool mine = (req->options & PTV_WNOTHREAD)
-				    ? t->tracer == waiter
-				    : t->tracer->tgid == waiter->tgid;
-
-		if (!mine || !wait_matches(k, req, t))
+	for (struct ptv_task *t = k->traced; t; t = t->traced_next, nth++) {
+		if (!wait_place(k, waiter, req, t, nth, &place) ||
+		    !wait_matches(k, req, t))
+			continue;
+		/*
+		 * wait_task_zombie() returns 0 without WEXITED, before
+		 * wait_consider_task() clears ->notask_error: a zombie is no
+		 * candidate then ("Stopped state is per-task and thus can't
+		 * change once the target task dies").
+		 */
+		if (t->vzombie && !(req->options & PTV_WEXITED))
 			continue;
 		candidate = true;
 		if (!wait_ready(t, req))
 			continue;
-		if (t->parent_tgid == waiter->tgid) {
-			if (child == NULL || t->seq < child->seq)
-				child = t;
-		} else if (other == NULL) {
-			other = t;
+		if (best == NULL || place_before(&place, &best_place)) {
+			best = t;
+			best_place = place;
 		}
 	}
-	if (child || other) {
-		report(k, child ? child : other, req, res);
-		return 1;
+	if (best == NULL)
+		return candidate ? 0 : -ECHILD;
+	if (best->vzombie && best->native_reap) {
+		/* The host made it the real parent's zombie: a native wait reaps it. */
+		res->pid = ptv_guest_pid(best->tid);
+		res->status = best->zombie_status;
+		res->cld_code = cld_code_of(best->zombie_status);
+		res->cld_status = cld_status_of(best->zombie_status);
+		return 2;
 	}
-	return candidate ? 0 : -ECHILD;
+	report(k, best, req, res);
+	return 1;
+}
+
+void ptv_wait_native_reaped(struct ptv_kernel *k, struct ptv_task *t)
+{
+	if (!t->vzombie || !t->native_reap)
+		return;
+	VLOG(k, "[%d] reaped by its real parent's native wait", t->tid);
+	t->vzombie = false;
+	t->native_reap = false;
+	if (t->tracer)
+		ptrace_unlink(k, t);
+	release_if_unused(k, t);
 }

@@ -95,6 +95,11 @@ struct ptv_host_iface {
 	 */
 	bool (*is_zombie)(void *ctx, struct ptv_task *t);
 	bool (*has_own_seccomp)(void *ctx, struct ptv_task *t);
+	/*
+	 * Did the host reap a child of @parent's group at its exit (SIGCHLD
+	 * ignored or SA_NOCLDWAIT: kernel/signal.c:do_notify_parent())?
+	 */
+	bool (*autoreaped)(void *ctx, struct ptv_task *parent);
 	/* One line of the supervisor log about a virtual transition. */
 	void (*log)(void *ctx, const char *fmt, ...)
 		__attribute__((format(printf, 2, 3)));
@@ -240,13 +245,18 @@ struct ptv_wait_result {
 };
 
 /*
- * A wait by @waiter: the virtual event it reports, consumed unless
- * PTV_WNOWAIT. Returns 1 with *res filled; 0 if none is ready but a virtual
- * tracee matches (the wait may block for it); -ECHILD if no virtual tracee
- * matches.
+ * A wait by @waiter: the virtual event it reports, the first in Linux's
+ * order, consumed unless PTV_WNOWAIT. Returns 1 with *res filled; 2 if that
+ * event is the exit of a tracee whose real parent is the waiter's group,
+ * which a native wait must reap (*res filled, nothing consumed: then
+ * ptv_wait_native_reaped()); 0 if none is ready but a virtual tracee matches
+ * (the wait may block for it); -ECHILD if no virtual tracee matches.
  */
 int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res);
+
+/* @t, a zombie of its real parent's group, was reaped by a native wait. */
+void ptv_wait_native_reaped(struct ptv_kernel *k, struct ptv_task *t);
 
 /*
  * True if a live tracee that @req matches is also a real child of @waiter
@@ -256,5 +266,20 @@ int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 bool ptv_wait_real_child_matches(struct ptv_kernel *k,
 				 const struct ptv_task *waiter,
 				 const struct ptv_wait_req *req);
+
+/*
+ * Is @t a live child of @waiter's group that this group traces? Its
+ * group-stop is the host's too, where its real parent's native wait sees
+ * it with WUNTRACED (the host tracer is another); Linux reports it only as
+ * a ptrace-stop (kernel/exit.c:wait_consider_task(): "if
+ * (!ptrace_reparented(p)) ptrace = 1").
+ */
+bool ptv_wait_child_traced_by_group(struct ptv_kernel *k,
+				    const struct ptv_task *waiter,
+				    const struct ptv_task *t);
+/* Could a native wait for @req report such a child's group-stop? */
+bool ptv_wait_native_may_see_traced_stop(struct ptv_kernel *k,
+					 const struct ptv_task *waiter,
+					 const struct ptv_wait_req *req);
 
 #endif

@@ -73,6 +73,7 @@ struct ptv_task {
 	bool execed;		/* it has exec'd since that clone */
 	bool own_filters;	/* it may have seccomp filters of its own */
 	bool sigchld_nocldstop;	/* its SIGCHLD action has SA_NOCLDSTOP */
+	bool sigchld_nocldwait;	/* ... and SA_NOCLDWAIT */
 	bool host_suspended;	/* host PTRACE_O_SUSPEND_SECCOMP is set: the
 				   supervisor runs its own filter itself */
 	bool seccomp_due;	/* at a syscall-entry stop whose seccomp check
@@ -108,6 +109,8 @@ struct ptv_task {
 	enum ptv_sigfix sigfix;	/* a supervisor-sent signal to fix up */
 	bool vzombie;		/* dead, waiting for its virtual tracer's wait */
 	int zombie_status;	/* its wait status */
+	bool native_reap;	/* that zombie is its real parent's on the host
+				   too: a native wait reaps it */
 	bool held_at_exit;	/* host: held in PTRACE_EVENT_EXIT meanwhile */
 	bool group_stopped;	/* last host group-stop not yet ended by SIGCONT */
 	int group_stop_sig;	/* the stop signal of that group-stop */

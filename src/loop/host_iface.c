@@ -276,6 +276,13 @@ static bool iface_is_zombie(void *ctx, struct ptv_task *t)
 }
 
 /* The supervisor's filter is the first of every guest's: more are its own. */
+static bool iface_autoreaped(void *ctx, struct ptv_task *parent)
+{
+	(void)ctx;
+	return parent->sigchld_nocldwait ||
+	       ptv_proc_signal_set_ignored(parent->tgid, SIGCHLD);
+}
+
 static bool iface_has_own_seccomp(void *ctx, struct ptv_task *t)
 {
 	struct ptv_proc_creds c;
@@ -311,5 +318,6 @@ const struct ptv_host_iface ptv_loop_host_iface = {
 	.capable = iface_capable,
 	.is_zombie = iface_is_zombie,
 	.has_own_seccomp = iface_has_own_seccomp,
+	.autoreaped = iface_autoreaped,
 	.log = iface_log,
 };

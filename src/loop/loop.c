@@ -323,8 +323,10 @@ static bool reset_sighand_start(struct ptv_loop *loop, struct ptv_task *child)
 	child->sighand_reset = caught;
 	child->sighand_deferred = 0;
 	child->sighand_busy = true;
-	if (caught & (1ULL << (SIGCHLD - 1)))
+	if (caught & (1ULL << (SIGCHLD - 1))) {
 		child->sigchld_nocldstop = false;
+		child->sigchld_nocldwait = false;
+	}
 	reset_sighand_step(loop, child);
 	return true;
 }
@@ -390,6 +392,7 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	child->host_suspended = parent->host_suspended;
 	/* fork copies the signal actions (a CLONE_SIGHAND child shares them) */
 	child->sigchld_nocldstop = parent->sigchld_nocldstop;
+	child->sigchld_nocldwait = parent->sigchld_nocldwait;
 	child->tgid = (flags & PTV_CLONE_THREAD) ? parent->tgid : tid;
 	if (flags & (PTV_CLONE_THREAD | PTV_CLONE_PARENT)) {
 		child->parent_tgid = parent->parent_tgid;
@@ -456,6 +459,7 @@ static bool on_exec(struct ptv_loop *loop, struct ptv_task **taskp,
 	task->execed = true;
 	/* exec clears the flags of every action (flush_signal_handlers). */
 	task->sigchld_nocldstop = false;
+	task->sigchld_nocldwait = false;
 	if (task->tracer == NULL)
 		return false;
 	if (ptv_ptrace_event_enabled(task, PTV_EVENT_EXEC)) {

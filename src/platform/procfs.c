@@ -189,6 +189,17 @@ bool ptv_proc_signal_ignored(pid_t tgid, int sig)
 	return atoi(buf) != SYS_rt_sigtimedwait;
 }
 
+bool ptv_proc_signal_set_ignored(pid_t tgid, int sig)
+{
+	char buf[4096];
+	const char *i;
+
+	if (read_proc(tgid, "status", buf, sizeof(buf)) < 0)
+		return false;
+	i = field(buf, "\nSigIgn:");
+	return i && (strtoull(i, NULL, 16) & (1ULL << (sig - 1)));
+}
+
 int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *u)
 {
 	unsigned long long minflt, cminflt, majflt, cmajflt, ut, st, cut, cst;

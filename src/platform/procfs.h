@@ -45,6 +45,8 @@ int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *usage);
  * SIGCHLD, SIGURG, SIGWINCH). The caller checks that the task is not traced.
  */
 bool ptv_proc_signal_ignored(pid_t tgid, int sig);
+/* True if @tgid's action for @sig is SIG_IGN. */
+bool ptv_proc_signal_set_ignored(pid_t tgid, int sig);
 
 /*
  * 1 if @tid waits in a seccomp user notification (its wchan), with the

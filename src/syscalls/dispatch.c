@@ -29,6 +29,7 @@ enum {
 };
 
 #define SA_NOCLDSTOP_FLAG 1u
+#define SA_NOCLDWAIT_FLAG 2u
 
 enum ptv_trapped {
 	TRAPPED_OTHER,
@@ -131,7 +132,8 @@ static void mark_own_filters(struct ptv_syscall_env *env, struct ptv_task *task)
 
 /*
  * sigaction(SIGCHLD, act, ...): note SA_NOCLDSTOP for the task's group,
- * which kernel/signal.c:do_notify_parent_cldstop() looks at. The flags are
+ * which kernel/signal.c:do_notify_parent_cldstop() looks at, and
+ * SA_NOCLDWAIT, which do_notify_parent() does. The flags are
  * after the handler: at 8 in the x86_64 struct, at 4 in the i386
  * rt_sigaction one, at 8 in i386's old_sigaction (handler, mask, flags).
  * Read before the call runs; a call that then fails leaves a stale note.
@@ -149,8 +151,10 @@ static void note_sigchld_action(struct ptv_syscall_env *env, struct ptv_task *ta
 	if (ptv_mem_read(call->tid, act + offset, &flags, sizeof(flags)) < 0)
 		return;
 	for (size_t cursor = 0; (t = ptv_tasks_next(&env->k->tasks, &cursor));)
-		if (t->tgid == task->tgid)
+		if (t->tgid == task->tgid) {
 			t->sigchld_nocldstop = (flags & SA_NOCLDSTOP_FLAG) != 0;
+			t->sigchld_nocldwait = (flags & SA_NOCLDWAIT_FLAG) != 0;
+		}
 }
 
 void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,

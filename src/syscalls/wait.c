@@ -40,6 +40,7 @@
 enum ptv_wait_state {
 	PTV_WAIT_NATIVE,	/* the native wait runs; its exit stop is ours */
 	PTV_WAIT_PAUSE,		/* asleep in pause(2) for a virtual event */
+	PTV_WAIT_REAP,		/* the native wait runs for one zombie only */
 };
 
 struct ptv_wait {
@@ -50,6 +51,7 @@ struct ptv_wait {
 	struct ptv_wait_req req;
 	uint64_t status_addr;		/* int * (wait4) or siginfo_t * (waitid) */
 	uint64_t rusage_addr;
+	pid_t reap_pid;			/* PTV_WAIT_REAP: the zombie */
 };
 
 /* The decoded call; false if the native call must judge its arguments. */
@@ -208,7 +210,7 @@ static int wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 	r = ptv_wait_virtual(k, waiter, &peek, res);
 	*have = r == 1 && ptv_proc_usage(res->pid, usage) == 0;
 	if (r != 1 || (req->options & PTV_WNOWAIT))
-		return r;
+		return r; /* 2: a native wait must reap it */
 	return ptv_wait_virtual(k, waiter, req, res);
 }
 
@@ -237,6 +239,104 @@ static long complete(pid_t tid, const struct ptv_wait *w,
 	return res->pid;
 }
 
+/*
+ * At the wait's syscall exit: it runs again, with its own registers, from
+ * its syscall instruction. (A restart code would do only with a signal
+ * pending: arch_do_signal_or_restart() runs for signal work alone.)
+ */
+static void rerun_wait(struct ptv_task *t)
+{
+	struct user_regs_struct regs = t->wait->regs;
+
+	regs.rax = regs.orig_rax;
+	regs.rip -= 2;
+	ptv_host_setregs(t->tid, &regs);
+	ptv_wait_forget(t);
+}
+
+/*
+ * The wait's argument registers, as the ABI passes them: which (waitid
+ * only), pid and options.
+ */
+static void wait_args(struct user_regs_struct *regs, const struct ptv_wait *w,
+		      unsigned long long **which, unsigned long long **pid,
+		      unsigned long long **options)
+{
+	bool i386 = w->abi == PTV_ABI_I386;
+
+	if (w->is_waitid) {
+		*which = i386 ? &regs->rbx : &regs->rdi;
+		*pid = i386 ? &regs->rcx : &regs->rsi;
+		*options = i386 ? &regs->rsi : &regs->r10;
+	} else {
+		*which = NULL;
+		*pid = i386 ? &regs->rbx : &regs->rdi;
+		*options = &regs->rdx;
+	}
+}
+
+/*
+ * The first event is the exit of a tracee whose real parent is the caller's
+ * group: the host made it that group's zombie, and the native wait, for it
+ * alone (__WALL: a tracee is eligible whatever its exit signal), reaps it.
+ */
+static void reap_natively(struct ptv_task *caller, struct ptv_wait *w, pid_t pid,
+			  struct ptv_syscall_outcome *out)
+{
+	struct user_regs_struct regs;
+	unsigned long long *which, *pidp, *options;
+
+	if (ptv_host_getregs(caller->tid, &w->regs) < 0)
+		return;
+	regs = w->regs;
+	wait_args(&regs, w, &which, &pidp, &options);
+	if (which)
+		*which = PTV_P_PID;
+	*pidp = (unsigned long long)pid;
+	*options |= (unsigned int)PTV_WALL;
+	caller->wait = malloc(sizeof(*w));
+	if (caller->wait == NULL || ptv_host_setregs(caller->tid, &regs) < 0) {
+		ptv_wait_forget(caller);
+		return;
+	}
+	w->state = PTV_WAIT_REAP;
+	w->reap_pid = pid;
+	*caller->wait = *w;
+	caller->hide_vehicle = true;
+	out->action = PTV_SYSCALL_RUN_TO_EXIT;
+	ptv_log("[%d] wait reaps %d natively, its real child", caller->tid, pid);
+}
+
+/*
+ * At the exit of that native wait. Its own arguments go back. If it did
+ * not find the zombie, a native wait of the group reaped it first, unseen
+ * (a WNOHANG wait runs without an exit stop): the wait starts again.
+ */
+static void reaped_natively(struct ptv_syscall_env *env, struct ptv_task *t,
+			    struct user_regs_struct *regs)
+{
+	struct ptv_wait *w = t->wait;
+	struct ptv_task *zombie = ptv_task_find(&env->k->tasks, w->reap_pid);
+	unsigned long long *which, *pid, *options, *own_which, *own_pid,
+		*own_options;
+	long r = (long)regs->rax;
+
+	wait_args(regs, w, &which, &pid, &options);
+	wait_args(&w->regs, w, &own_which, &own_pid, &own_options);
+	if (which)
+		*which = *own_which;
+	*pid = *own_pid;
+	*options = *own_options;
+	if (zombie && (r == -ECHILD || !(w->req.options & PTV_WNOWAIT)))
+		ptv_wait_native_reaped(env->k, zombie);
+	if (r == -ECHILD) {
+		rerun_wait(t);
+		return;
+	}
+	ptv_wait_forget(t);
+	ptv_host_setregs(t->tid, regs);
+}
+
 void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		  const struct ptv_syscall *call, struct ptv_syscall_outcome *out)
 {
@@ -260,6 +360,10 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	r = wait_virtual(env->k, caller, &w.req, &res, &usage, &have_usage);
 	if (r < 0)
 		return; /* no virtual tracee matches: the native wait is exact */
+	if (r == 2) {
+		reap_natively(caller, &w, res.pid, out);
+		return;
+	}
 	if (r == 1) {
 		out->action = PTV_SYSCALL_RETURN;
 		out->result = complete(call->tid, &w, &res,
@@ -274,7 +378,8 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	 * makes one per stop of its tracee).
 	 */
 	if ((w.req.options & PTV_WNOHANG) &&
-	    ptv_wait_real_child_matches(env->k, caller, &w.req))
+	    ptv_wait_real_child_matches(env->k, caller, &w.req) &&
+	    !ptv_wait_native_may_see_traced_stop(env->k, caller, &w.req))
 		return;
 	/* Otherwise the native wait runs first. */
 	if (ptv_host_getregs(call->tid, &w.regs) < 0)
@@ -290,7 +395,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 
 bool ptv_wait_needs_exit_stop(const struct ptv_task *t)
 {
-	return t->wait && t->wait->state == PTV_WAIT_NATIVE;
+	return t->wait && t->wait->state != PTV_WAIT_PAUSE;
 }
 
 void ptv_wait_forget(struct ptv_task *t)
@@ -307,6 +412,43 @@ static bool is_restart_code(long rax)
 
 /* Puts the wait's own registers back with @code as its return value. */
 static void restore_wait(struct ptv_task *t, long code);
+
+/* The pid a native wait that returned @rax reported, or 0. */
+static pid_t native_result_pid(struct ptv_task *t, const struct ptv_wait *w,
+			       long rax)
+{
+	int32_t pid;
+
+	if (!w->is_waitid)
+		return rax > 0 ? (pid_t)rax : 0;
+	/* waitid returns 0; si_pid is at the union (16, or 12 for i386). */
+	if (rax != 0 || w->status_addr == 0 ||
+	    ptv_mem_read(t->tid, w->status_addr +
+			 (w->abi == PTV_ABI_I386 ? 12 : 16), &pid, sizeof(pid)) < 0)
+		return 0;
+	return pid;
+}
+
+/*
+ * Did the native wait of @t report the group-stop of @child, a child its
+ * group traces (ptv_wait_child_traced_by_group())? Its status tells; without
+ * one, its host group-stop does, unless WCONTINUED may have reported it.
+ */
+static bool reports_traced_stop(struct ptv_kernel *k, struct ptv_task *t,
+				const struct ptv_wait *w, struct ptv_task *child)
+{
+	int32_t v;
+
+	if (!ptv_wait_child_traced_by_group(k, t, child))
+		return false;
+	if (w->status_addr == 0)
+		return child->group_stopped && !(w->req.options & PTV_WCONTINUED);
+	/* wait4's status, or waitid's si_code (after si_signo and si_errno). */
+	if (ptv_mem_read(t->tid, w->status_addr + (w->is_waitid ? 8 : 0), &v,
+			 sizeof(v)) < 0)
+		return false;
+	return w->is_waitid ? v == PTV_CLD_STOPPED : (v & 0xff) == 0x7f;
+}
 
 /*
  * At the exit stop of the wait's vehicle (the native wait or pause(2)) that
@@ -353,6 +495,29 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 	if (ptv_host_getregs(t->tid, &regs) < 0) {
 		ptv_wait_forget(t);
 		return false;
+	}
+	if (w->state == PTV_WAIT_REAP) {
+		bool again = (long)regs.rax == -ECHILD;
+
+		reaped_natively(env, t, &regs);
+		return again;
+	}
+	if (!(w->req.options & PTV_WNOWAIT)) {
+		pid_t pid = native_result_pid(t, w, (long)regs.rax);
+		struct ptv_task *child = pid > 0 ? ptv_task_find(&env->k->tasks, pid)
+						 : NULL;
+
+		if (child && reports_traced_stop(env->k, t, w, child)) {
+			/* Consumed on the host: the wait starts again. */
+			ptv_log("[%d] native wait's report of %d's group-stop "
+				"dropped: a tracee of the group", t->tid,
+				child->tid);
+			rerun_wait(t);
+			return true;
+		}
+		/* It may have reaped a tracee, its real child, at its exit. */
+		if (child)
+			ptv_wait_native_reaped(env->k, child);
 	}
 	if ((long)regs.rax != -ECHILD) {
 		/*

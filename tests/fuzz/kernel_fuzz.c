@@ -61,7 +61,7 @@ static uint64_t word(struct input *in)
 
 /* ---- the fake host ---- */
 static struct {
-	bool deny_attach, deny_traceme, capable, zombie, own_seccomp;
+	bool deny_attach, deny_traceme, capable, zombie, own_seccomp, autoreap;
 } host;
 
 static int f_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
@@ -127,6 +127,11 @@ static bool f_own_seccomp(void *ctx, struct ptv_task *t)
 	(void)ctx; (void)t;
 	return host.own_seccomp;
 }
+static bool f_autoreaped(void *ctx, struct ptv_task *parent)
+{
+	(void)ctx; (void)parent;
+	return host.autoreap;
+}
 static void f_log(void *ctx, const char *fmt, ...)
 {
 	(void)ctx; (void)fmt;
@@ -138,7 +143,7 @@ static const struct ptv_host_iface fake_iface = {
 	.wake_waiters = f_wake, .pgid_of = f_pgid,
 	.may_attach = f_may_attach, .may_traceme = f_may_traceme,
 	.capable = f_capable, .is_zombie = f_is_zombie,
-	.has_own_seccomp = f_own_seccomp, .log = f_log,
+	.has_own_seccomp = f_own_seccomp, .autoreaped = f_autoreaped, .log = f_log,
 };
 
 /* ---- invariants ---- */
@@ -357,6 +362,16 @@ static void op_wait(struct run *r, struct ptv_task *waiter, struct input *in)
 					  : pick_pid(in);
 	memset(&res, 0, sizeof(res));
 	ret = ptv_wait_virtual(&r->k, waiter, &req, &res);
+	if (ret == 2) {
+		/* The loop's native wait reaps it: a zombie of its real parent. */
+		target = ptv_task_find(&r->k.tasks, res.pid);
+		if (target == NULL || !target->vzombie || !target->native_reap ||
+		    target->tracer == NULL || target->tracer->tgid != waiter->tgid)
+			broken("native reap of %d by %d", res.pid, waiter->tid);
+		if (!(req.options & PTV_WNOWAIT))
+			ptv_wait_native_reaped(&r->k, target);
+		return;
+	}
 	if (ret != 1) {
 		if (ret != 0 && ret != -ECHILD)
 			broken("wait returned %d", ret);
@@ -372,8 +387,14 @@ static void op_wait(struct run *r, struct ptv_task *waiter, struct input *in)
 		/* A stop: the task is still traced by the waiter's group. */
 		if (target == NULL || target->tracer == NULL)
 			broken("wait reported a stop of untraced %d", res.pid);
-		if ((req.options & PTV_WNOTHREAD) ? target->tracer != waiter
-						  : target->tracer->tgid != waiter->tgid)
+		/*
+		 * With __WNOTHREAD, the waiter's tracee, or its child traced by
+		 * its group (do_wait_thread(): "if (!ptrace_reparented(p))
+		 * ptrace = 1").
+		 */
+		if (target->tracer->tgid != waiter->tgid ||
+		    ((req.options & PTV_WNOTHREAD) && target->tracer != waiter &&
+		     ptv_real_parent(&r->k, target) != waiter))
 			broken("wait by %d reported %d traced by %d", waiter->tid,
 			       res.pid, target->tracer->tid);
 		if (target->vstop == PTV_VSTOP_NONE)
@@ -490,6 +511,7 @@ static void run_input(const uint8_t *data, size_t size)
 			host.capable = b & 4;
 			host.zombie = (b & 0x18) == 0x18;
 			host.own_seccomp = b & 0x20;
+			host.autoreap = b & 0x80;
 			if (b & 0x40)
 				t->group_stopped = !t->group_stopped,
 				t->group_stop_sig = PTV_SIGSTOP;

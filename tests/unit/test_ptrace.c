@@ -20,6 +20,7 @@ struct fake {
 	enum ptv_vresume last_how;
 	ptv_tid_t last_signal_tid, last_resume_tid;
 	int deny_attach;
+	bool autoreap;
 	bool capable;
 };
 
@@ -93,6 +94,11 @@ static bool f_own_seccomp(void *ctx, struct ptv_task *t)
 	(void)ctx; (void)t;
 	return false;
 }
+static bool f_autoreaped(void *ctx, struct ptv_task *parent)
+{
+	(void)ctx; (void)parent;
+	return fake.autoreap;
+}
 static void f_log(void *ctx, const char *fmt, ...)
 {
 	(void)ctx; (void)fmt;
@@ -103,7 +109,8 @@ static const struct ptv_host_iface fake_iface = {
 	.send_signal = f_send_signal, .notify_parent = f_notify,
 	.wake_waiters = f_wake, .pgid_of = f_pgid,
 	.may_attach = f_may_attach, .may_traceme = f_may_traceme,
-	.capable = f_capable, .is_zombie = f_is_zombie, .has_own_seccomp = f_own_seccomp, .log = f_log,
+	.capable = f_capable, .is_zombie = f_is_zombie, .has_own_seccomp = f_own_seccomp,
+	.autoreaped = f_autoreaped, .log = f_log,
 };
 
 static struct ptv_kernel k;
@@ -401,15 +408,75 @@ static void zombie_is_reported_to_tracer_then_released(void **state)
 static void real_parent_tracer_gets_one_native_report(void **state)
 {
 	struct ptv_task *p = proc(100, 1), *c = proc(200, 100);
+	struct ptv_task *d = proc(300, 100);
 	struct ptv_wait_req req = any_wait();
 	struct ptv_wait_result res;
 
 	(void)state;
 	ptv_ptrace_traceme(&k, c);
-	ptv_task_exited(&k, c, 0);
-	/* Unlinked and gone: the host reports it to the real parent itself. */
+	fake.wakes = 0;
+	ptv_task_exited(&k, c, 0x0a00);
+	/*
+	 * The host made it the parent's zombie: still a tracee, which a native
+	 * wait reaps (2); no SIGCHLD from the model, the host sent it.
+	 */
+	assert_non_null(ptv_task_find(&k.tasks, 200));
+	assert_ptr_equal(c->tracer, p);
+	assert_int_equal(fake.wakes, 1);
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 2);
+	assert_int_equal(res.pid, 200);
+	assert_int_equal(res.status, 0x0a00);
+	ptv_wait_native_reaped(&k, c);
 	assert_null(ptv_task_find(&k.tasks, 200));
 	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), -ECHILD);
+
+	/* A parent that autoreaps: Linux does not for a tracee, the model reports it. */
+	ptv_ptrace_traceme(&k, d);
+	fake.autoreap = true;
+	ptv_task_exited(&k, d, 0x0b00);
+	fake.autoreap = false;
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 1);
+	assert_int_equal(res.pid, 300);
+	assert_int_equal(res.status, 0x0b00);
+	assert_null(ptv_task_find(&k.tasks, 300));
+}
+
+/* kernel/exit.c:__do_wait(): the caller's children, then its tracees, newest first. */
+static void wait_reports_in_linux_order(void **state)
+{
+	struct ptv_task *p = proc(100, 1), *c1 = proc(200, 100);
+	struct ptv_task *c2 = proc(300, 100), *n1 = proc(400, 1);
+	struct ptv_task *n2 = proc(500, 1), *t2 = ptv_task_add(&k.tasks, 301, 300);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	t2->parent_tgid = c2->parent_tgid;
+	t2->parent_tid = c2->parent_tid;
+	t2->seq = c2->seq + 1;
+	assert_int_equal(ptv_ptrace_attach(&k, p, 400, true, 0, 0), 0);
+	assert_int_equal(ptv_ptrace_attach(&k, p, 301, true, 0, 0), 0);
+	assert_int_equal(ptv_ptrace_attach(&k, p, 300, true, 0, 0), 0);
+	assert_int_equal(ptv_ptrace_attach(&k, p, 500, true, 0, 0), 0);
+	assert_int_equal(ptv_ptrace_attach(&k, p, 200, true, 0, 0), 0);
+	ptv_vstop_signal(&k, n1, PTV_SIGSTOP);
+	ptv_vstop_signal(&k, n2, PTV_SIGSTOP);
+	ptv_vstop_signal(&k, t2, PTV_SIGSTOP);
+	ptv_vstop_signal(&k, c2, PTV_SIGSTOP);
+	ptv_vstop_signal(&k, c1, PTV_SIGSTOP);
+	/* Children in fork order (a thread is nobody's child)... */
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 1);
+	assert_int_equal(res.pid, 200);
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 1);
+	assert_int_equal(res.pid, 300);
+	/* ...then the tracees, newest attach first. */
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 1);
+	assert_int_equal(res.pid, 500);
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 1);
+	assert_int_equal(res.pid, 301);
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 1);
+	assert_int_equal(res.pid, 400);
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 0);
 }
 
 static void tracer_exit_detaches_and_exitkills(void **state)
@@ -504,6 +571,7 @@ int main(void)
 		T(syscall_stops_honour_sysgood),
 		T(clone_auto_attaches_with_options),
 		T(zombie_is_reported_to_tracer_then_released),
+		T(wait_reports_in_linux_order),
 		T(real_parent_tracer_gets_one_native_report),
 		T(tracer_exit_detaches_and_exitkills),
 		T(detach_validates_signal_and_resumes),
