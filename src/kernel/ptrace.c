@@ -853,14 +853,31 @@ static bool place_before(const struct wait_place *a, const struct wait_place *b)
 	return a->nth < b->nth;
 }
 
+/* Stops found stale in one wait: at most this many are passed over. */
+#define MAX_STALE 8
+
+static bool is_stale(struct ptv_task *const *stale, size_t n,
+		     const struct ptv_task *t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (stale[i] == t)
+			return true;
+	return false;
+}
+
 int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res)
 {
-	struct ptv_task *best = NULL;
+	struct ptv_task *stale[MAX_STALE], *best;
 	struct wait_place best_place = { 0 }, place;
-	uint64_t nth = 0;
-	bool candidate = false;
+	size_t nstale = 0;
+	uint64_t nth;
+	bool candidate;
 
+again:
+	best = NULL;
+	nth = 0;
+	candidate = false;
 	for (struct ptv_task *t = k->traced; t; t = t->traced_next, nth++) {
 		if (!wait_place(k, waiter, req, t, nth, &place) ||
 		    !wait_matches(k, req, t))
@@ -874,7 +891,7 @@ int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		if (t->vzombie && !(req->options & PTV_WEXITED))
 			continue;
 		candidate = true;
-		if (!wait_ready(t, req))
+		if (!wait_ready(t, req) || is_stale(stale, nstale, t))
 			continue;
 		if (best == NULL || place_before(&place, &best_place)) {
 			best = t;
@@ -883,6 +900,13 @@ int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 	}
 	if (best == NULL)
 		return candidate ? 0 : -ECHILD;
+	/* A stop a SIGKILL has ended is no longer reported; its exit will be. */
+	if (!best->vzombie && nstale < MAX_STALE &&
+	    !k->host->still_stopped(k->host_ctx, best)) {
+		VLOG(k, "[%d] stop not reported: the task left it", best->tid);
+		stale[nstale++] = best;
+		goto again;
+	}
 	if (best->vzombie && best->native_reap) {
 		/* The host made it the real parent's zombie: a native wait reaps it. */
 		res->pid = ptv_guest_pid(best->tid);

@@ -100,6 +100,13 @@ struct ptv_host_iface {
 	 * ignored or SA_NOCLDWAIT: kernel/signal.c:do_notify_parent())?
 	 */
 	bool (*autoreaped)(void *ctx, struct ptv_task *parent);
+	/*
+	 * Is @t, in a virtual stop, still in its host stop? A SIGKILL ends
+	 * a ptrace-stop at once (the stop is no longer reported: kernel/
+	 * exit.c:task_stopped_code() wants task_is_traced()); the loop learns
+	 * of it only at the task's exit stop.
+	 */
+	bool (*still_stopped)(void *ctx, struct ptv_task *t);
 	/* One line of the supervisor log about a virtual transition. */
 	void (*log)(void *ctx, const char *fmt, ...)
 		__attribute__((format(printf, 2, 3)));

@@ -275,6 +275,12 @@ static bool iface_is_zombie(void *ctx, struct ptv_task *t)
 	return state == 'Z' || state == 'X' || state == 0;
 }
 
+static bool iface_still_stopped(void *ctx, struct ptv_task *t)
+{
+	(void)ctx;
+	return ptv_host_still_in_stop(t->tid);
+}
+
 /* The supervisor's filter is the first of every guest's: more are its own. */
 static bool iface_autoreaped(void *ctx, struct ptv_task *parent)
 {
@@ -319,5 +325,6 @@ const struct ptv_host_iface ptv_loop_host_iface = {
 	.is_zombie = iface_is_zombie,
 	.has_own_seccomp = iface_has_own_seccomp,
 	.autoreaped = iface_autoreaped,
+	.still_stopped = iface_still_stopped,
 	.log = iface_log,
 };

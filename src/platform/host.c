@@ -94,6 +94,23 @@ int ptv_host_geteventmsg(pid_t tid, unsigned long *msg)
 	return (int)host_ptrace(PTRACE_GETEVENTMSG, tid, 0, (unsigned long)msg);
 }
 
+bool ptv_host_still_in_stop(pid_t tid)
+{
+	unsigned long msg;
+	siginfo_t si;
+
+	/* ESRCH: running (a SIGKILL woke it), or gone. */
+	if (ptv_host_geteventmsg(tid, &msg) < 0)
+		return false;
+	/* In a stop, but a newer one than the loop has seen (its exit stop). */
+	si.si_pid = 0;
+	if (waitid(P_PID, (id_t)tid, &si,
+		   WSTOPPED | WEXITED | WNOHANG | WNOWAIT | __WALL) == 0 &&
+	    si.si_pid != 0)
+		return false;
+	return true;
+}
+
 int ptv_host_get_syscall_info(pid_t tid, struct ptrace_syscall_info *info)
 {
 	long r = host_ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(*info),

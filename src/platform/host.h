@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 #include <sys/user.h>
 #include <linux/ptrace.h>
@@ -63,6 +64,11 @@ int ptv_host_cont(pid_t tid, int sig);
 /* Leaves a group-stopped task stopped but lets it re-trap (PTRACE_LISTEN). */
 int ptv_host_listen(pid_t tid);
 int ptv_host_geteventmsg(pid_t tid, unsigned long *msg);
+/*
+ * Is @tid still in the host stop the loop last collected? False once a
+ * SIGKILL has woken it, or a newer stop or its exit waits to be collected.
+ */
+bool ptv_host_still_in_stop(pid_t tid);
 int ptv_host_get_syscall_info(pid_t tid, struct ptrace_syscall_info *info);
 int ptv_host_getregs(pid_t tid, struct user_regs_struct *regs);
 int ptv_host_setregs(pid_t tid, const struct user_regs_struct *regs);

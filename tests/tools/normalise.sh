@@ -23,8 +23,10 @@ pid_script() {
     sed -E 's/.*/s\/\\b&\\b\/PID\/g/' "$1"
 }
 
+# gdb: addresses; table columns (`info threads`) are as wide as their
+# widest pid or address, so runs of spaces count as one.
 norm_gdb() {
-    sed -E -e 's/0x[0-9a-f]+/ADDR/g' -e 's/Thread ADDR/Thread/g'
+    sed -E -e 's/0x[0-9a-f]+/ADDR/g' -e 's/Thread ADDR/Thread/g' -e 's/ +/ /g'
 }
 
 # strace: an asynchronous SIGCHLD lands anywhere in its receiver's sequence
