@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../common/log.h"
@@ -47,6 +48,7 @@ static void log_errno(pid_t tid, const char *what, int r)
 }
 
 static void emulate_seccomp(struct ptv_loop *loop, struct ptv_task *t);
+static void forget_deferred(struct ptv_loop *loop, const struct ptv_task *task);
 
 /*
  * PTRACE_O_SUSPEND_SECCOMP from a guest tracer suspends its tracee's own
@@ -446,6 +448,7 @@ static bool on_exec(struct ptv_loop *loop, struct ptv_task **taskp,
 			former, ev->tid);
 		if (execer != NULL) {
 			if (leader != NULL && leader != execer) {
+				forget_deferred(loop, leader);
 				ptv_wait_forget(leader);
 				ptv_ptrace_forget_task(&loop->k, leader);
 			}
@@ -588,7 +591,7 @@ static bool guest_filter_trace(struct ptv_task *task,
 
 /* Returns true if @task is held (a virtual stop). */
 static bool run_trap(struct ptv_loop *loop, struct ptv_task *task,
-		     const struct ptv_syscall *call);
+		     const struct ptv_syscall *call, bool in_seccomp_stop);
 
 /* ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, ...) on any ABI */
 static bool is_notif_send(const struct ptv_syscall *call)
@@ -640,7 +643,7 @@ static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_vstop_event(&loop->k, task, PTV_EVENT_SECCOMP, call.trace_data);
 		return true;
 	}
-	return run_trap(loop, task, &call);
+	return run_trap(loop, task, &call, true);
 }
 
 /*
@@ -648,26 +651,30 @@ static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
  * @task is held (a virtual stop). Preconditions: @task is stopped before
  * the call runs (a seccomp stop, or a syscall-entry stop past its tracer).
  */
-static bool run_trap(struct ptv_loop *loop, struct ptv_task *task,
-		     const struct ptv_syscall *call)
+static uint64_t now_ns(void)
 {
-	struct ptv_syscall_env env = env_of(loop);
-	struct ptv_syscall_outcome out;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Applies @out to @call of @task, in its seccomp stop; true if held. */
+static bool apply_outcome(struct ptv_loop *loop, struct ptv_task *task,
+			  const struct ptv_syscall *call,
+			  const struct ptv_syscall_outcome *out)
+{
 	int r;
 
-	task->rewritten_nr = -1;
-	if (is_notif_send(call) && ptv_loop_notif_send(loop, task))
-		return true; /* resumed by loop/notif.c */
-	ptv_syscall_dispatch(&env, task, call, &out);
-	switch (out.action) {
+	switch (out->action) {
 	case PTV_SYSCALL_RETURN:
-		r = ptv_host_skip_syscall(call->tid, out.result);
+		r = ptv_host_skip_syscall(call->tid, out->result);
 		log_errno(call->tid, "skipping a syscall", r);
 		task->skipped_nr = call->nr;
 		ptv_log("[%d] %s -> returns %ld%s%s", call->tid,
-			ptv_syscall_name(call->abi, call->nr), out.result,
-			out.result < 0 ? " " : "",
-			out.result < 0 ? ptv_errno_name((int)-out.result) : "");
+			ptv_syscall_name(call->abi, call->nr), out->result,
+			out->result < 0 ? " " : "",
+			out->result < 0 ? ptv_errno_name((int)-out->result) : "");
 		break;
 	case PTV_SYSCALL_RUN:
 	case PTV_SYSCALL_RUN_TO_EXIT:
@@ -676,9 +683,81 @@ static bool run_trap(struct ptv_loop *loop, struct ptv_task *task,
 		break;
 	case PTV_SYSCALL_HELD:
 		return true;
+	case PTV_SYSCALL_DEFER:
+		PTV_CHECK(loop->ndeferred < PTV_MAX_DEFERRED, "too many deferred");
+		ptv_log("[%d] %s -> deferred until pending host events are in",
+			call->tid, ptv_syscall_name(call->abi, call->nr));
+		if (loop->ndeferred == 0)
+			loop->deferred_since_ns = now_ns();
+		loop->deferred[loop->ndeferred++] =
+			(struct ptv_deferred){ .task = task, .call = *call };
+		return true;
 	}
 	return false;
 }
+
+/*
+ * Runs a trapped call. Deferring it needs the task in its seccomp stop,
+ * not at the syscall-entry stop where emulate_seccomp() runs traps.
+ */
+static bool run_trap(struct ptv_loop *loop, struct ptv_task *task,
+		     const struct ptv_syscall *call, bool in_seccomp_stop)
+{
+	struct ptv_syscall_env env = env_of(loop);
+	struct ptv_syscall_outcome out;
+
+	task->rewritten_nr = -1;
+	if (is_notif_send(call) && ptv_loop_notif_send(loop, task))
+		return true; /* resumed by loop/notif.c */
+	env.may_defer = in_seccomp_stop && loop->ndeferred < PTV_MAX_DEFERRED &&
+			!loop->killing;
+	ptv_syscall_dispatch(&env, task, call, &out);
+	return apply_outcome(loop, task, call, &out);
+}
+
+/* @task left its seccomp stop (a SIGKILL) or is gone: no longer deferred. */
+static void forget_deferred(struct ptv_loop *loop, const struct ptv_task *task)
+{
+	for (int i = 0; i < loop->ndeferred; i++) {
+		if (loop->deferred[i].task != task)
+			continue;
+		loop->deferred[i] = loop->deferred[--loop->ndeferred];
+		return;
+	}
+}
+
+/*
+ * Decides the deferred waits again, after the loop has collected a host
+ * event; @last: no host event is pending and the spin is over, so whatever
+ * is still not ready runs natively (syscalls/wait.c).
+ */
+static void redecide_deferred(struct ptv_loop *loop, bool last)
+{
+	struct ptv_deferred taken[PTV_MAX_DEFERRED];
+	int n = loop->ndeferred;
+
+	uint64_t since = loop->deferred_since_ns;
+
+	memcpy(taken, loop->deferred, sizeof(taken[0]) * (size_t)n);
+	loop->ndeferred = 0;
+	for (int i = 0; i < n; i++) {
+		struct ptv_syscall_env env = env_of(loop);
+		struct ptv_syscall_outcome out;
+
+		env.may_defer = !last;
+		ptv_sys_wait(&env, taken[i].task, &taken[i].call, &out);
+		if (!apply_outcome(loop, taken[i].task, &taken[i].call, &out))
+			ptv_loop_resume(loop, taken[i].task, 0);
+	}
+	loop->deferred_since_ns = since; /* the spin counts from the first */
+}
+
+/*
+ * How long the loop spins collecting host events before deferred waits run
+ * natively. Two host stops of a native wait cost about 50 us on the
+ * development VM; a tracee's next stop mostly comes well within this.
+ */
+#define DEFER_SPIN_NS 50000u
 
 /*
  * The supervisor's filter, run where the kernel does not run it, on the call
@@ -722,7 +801,7 @@ static void emulate_seccomp(struct ptv_loop *loop, struct ptv_task *t)
 	call.trace_data = ret & 0xffffu;
 	ptv_log("[%d] %s trapped (its filters are suspended)", t->tid,
 		ptv_syscall_name(call.abi, call.nr));
-	PTV_CHECK(!run_trap(loop, t, &call),
+	PTV_CHECK(!run_trap(loop, t, &call, false),
 		  "task %d: a trap held it at a syscall-entry stop", t->tid);
 }
 
@@ -967,6 +1046,9 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 		ptv_log("[%d] %s%s%s", ev->tid, what, task ? "" : " (new task)",
 			task && task->tracer ? " (traced)" : "");
 	}
+	/* A deferred wait's task has left its seccomp stop: killed. */
+	if (task && loop->ndeferred > 0)
+		forget_deferred(loop, task);
 	if (ev->kind == PTV_HEV_EXITED || ev->kind == PTV_HEV_SIGNALED) {
 		on_task_gone(loop, task, ev);
 		return;
@@ -1040,14 +1122,21 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 	first->parent_tid = loop.self;
 	ptv_signals_forward_to(first_pid);
 	for (;;) {
-		int r = ptv_host_wait(&ev);
+		int r = ptv_host_wait(&ev, loop.ndeferred > 0);
 
+		if (r == -EAGAIN) {
+			if (now_ns() - loop.deferred_since_ns >= DEFER_SPIN_NS)
+				redecide_deferred(&loop, true);
+			continue;
+		}
 		if (r == -EINTR)
 			continue;
 		if (r == -ECHILD)
 			break;
 		PTV_CHECK(r == 0, "waitpid failed: %s", ptv_errno_name(-r));
 		handle(&loop, &ev);
+		if (loop.ndeferred > 0)
+			redecide_deferred(&loop, false);
 	}
 	ptv_log("no guest left; exiting with %d", loop.exit_status);
 	ptv_kernel_destroy(&loop.k);

@@ -6,9 +6,14 @@
 #define PTV_LOOP_LOOP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../kernel/ptrace.h"
+#include "../syscalls/syscalls.h"
+
+/* Blocking waits held back at once, at most (more run at once). */
+#define PTV_MAX_DEFERRED 16
 
 struct ptv_loop_options {
 	bool wait_all;		/* wait for every guest, not just the first */
@@ -25,6 +30,13 @@ struct ptv_loop {
 	int killed_by;		/* the signal that killed it, or 0 */
 	bool killing;		/* first guest gone: killing the rest */
 	bool host_has_x32;
+	/* Blocking waits decided again after pending host events (loop.c). */
+	struct ptv_deferred {
+		struct ptv_task *task;
+		struct ptv_syscall call;
+	} deferred[PTV_MAX_DEFERRED];
+	int ndeferred;
+	uint64_t deferred_since_ns;	/* when the first of them came */
 };
 
 /*

@@ -58,13 +58,15 @@ static void decode_stop(int status, struct ptv_host_event *ev)
 	}
 }
 
-int ptv_host_wait(struct ptv_host_event *ev)
+int ptv_host_wait(struct ptv_host_event *ev, bool nohang)
 {
 	int status;
-	pid_t tid = waitpid(-1, &status, __WALL);
+	pid_t tid = waitpid(-1, &status, __WALL | (nohang ? WNOHANG : 0));
 
 	if (tid < 0)
 		return -errno;
+	if (tid == 0)
+		return -EAGAIN;
 	*ev = (struct ptv_host_event){ .tid = tid, .status = status };
 	if (WIFEXITED(status)) {
 		ev->kind = PTV_HEV_EXITED;

@@ -56,8 +56,11 @@ int ptv_host_seize(pid_t tid, unsigned long options);
 /* PTRACE_SETOPTIONS. Preconditions: @tid is in a host ptrace-stop. */
 int ptv_host_setoptions(pid_t tid, unsigned long options);
 
-/* Blocks until a guest changes state (waitpid(-1, __WALL)); -ECHILD: none left. */
-int ptv_host_wait(struct ptv_host_event *ev);
+/*
+ * The next guest state change (waitpid(-1, __WALL)); -ECHILD: none left.
+ * Blocks, unless @nohang: then -EAGAIN if none is pending.
+ */
+int ptv_host_wait(struct ptv_host_event *ev, bool nohang);
 
 /* Resumes a stopped task, delivering @sig (0: none). */
 int ptv_host_cont(pid_t tid, int sig);

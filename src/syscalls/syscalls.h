@@ -26,6 +26,9 @@ enum ptv_syscall_action {
 	PTV_SYSCALL_RUN_TO_EXIT,/* run it; the supervisor needs its exit stop */
 	PTV_SYSCALL_RETURN,	/* skip the call; it returns .result */
 	PTV_SYSCALL_HELD,	/* the task is now in a virtual stop: no resume */
+	PTV_SYSCALL_DEFER,	/* not yet: the task stays in its stop while the
+				   loop collects pending host events, then the
+				   call is decided again (a blocking wait) */
 };
 
 struct ptv_syscall_outcome {
@@ -36,6 +39,7 @@ struct ptv_syscall_outcome {
 struct ptv_syscall_env {
 	struct ptv_kernel *k;
 	bool host_has_x32;
+	bool may_defer;		/* PTV_SYSCALL_DEFER is allowed */
 };
 
 /*

@@ -373,7 +373,19 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		return;
 	}
 	/*
-	 * Nothing virtual is ready. A WNOHANG wait that matches a real child
+	 * Nothing virtual is ready. A tracer often waits just after resuming
+	 * its tracee (strace: PTRACE_SYSCALL, then wait4), whose next stop
+	 * may be on its way: a blocking wait is decided again once the loop
+	 * has collected pending host events (loop.c, deferred waits), which
+	 * saves the native wait's two host stops when the event comes.
+	 */
+	if (!(w.req.options & PTV_WNOHANG) && env->may_defer) {
+		caller->in_native_wait = false;
+		out->action = PTV_SYSCALL_DEFER;
+		return;
+	}
+	/*
+	 * A WNOHANG wait that matches a real child
 	 * cannot fail with ECHILD: it runs natively, with no exit stop (strace
 	 * makes one per stop of its tracee).
 	 */
