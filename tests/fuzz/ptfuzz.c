@@ -441,6 +441,29 @@ static pid_t proc_ppid(pid_t tid)
 	return (pid_t)strtol(paren + 4, NULL, 10);
 }
 
+/*
+ * A tracee's reported stop is settled only while the tracee is stopped. A
+ * stopped tracee that SIGKILL woke (directly, or by its group's exit) is
+ * dying: natively its stop is no longer reported (signal_wake_up() clears
+ * JOBCTL_TRACED) and ptrace_check_attach() fails at once. ptvisor learns
+ * of the death from the host a moment later, and until then still reports
+ * the stop; a request made meanwhile would see a stopped tracee. So the
+ * step waits until the report and the tracee's state agree. (A child P0
+ * does not trace may be reported stopped while it runs: its group-stop
+ * stays in effect after a tracer resumed it, kernel/exit.c:
+ * task_stopped_code().)
+ */
+static bool event_settled(const struct member *m, const siginfo_t *si)
+{
+	char st;
+
+	if (!m->traced ||
+	    (si->si_code != CLD_TRAPPED && si->si_code != CLD_STOPPED))
+		return true;
+	st = scn_proc_state(m->tid);
+	return st == 't' || st == 'T';
+}
+
 static enum cls classify(struct member *m)
 {
 	char st;
@@ -448,13 +471,16 @@ static enum cls classify(struct member *m)
 	if (m->tid <= 0 || m->reaped)
 		return CLS_GONE;
 	if (m->child || m->traced) {
+		/* A tracee's stops are reported without WSTOPPED (and only
+		   they are, natively, if P0 is its real parent too). */
+		int stopped = m->traced ? 0 : WSTOPPED;
 		siginfo_t si;
 
 		memset(&si, 0, sizeof(si));
 		if (waitid(P_PID, (id_t)m->tid, &si,
-			   WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL) == 0 &&
+			   WEXITED | stopped | WNOHANG | WNOWAIT | __WALL) == 0 &&
 		    si.si_pid == m->tid)
-			return CLS_EVENT;
+			return event_settled(m, &si) ? CLS_EVENT : CLS_UNSETTLED;
 	}
 	st = scn_proc_state(m->tid);
 	switch (st) {
