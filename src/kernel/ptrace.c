@@ -436,12 +436,17 @@ static void wake_untraced(struct ptv_kernel *k, struct ptv_task *t,
 	}
 	if (was == PTV_VSTOP_NONE)
 		return; /* running */
+	/*
+	 * "Reinstate JOBCTL_STOP_PENDING if group stop is in effect", before
+	 * the wake-up: interrupted while still in its host stop, the task
+	 * traps again before it dequeues a pending signal (a fatal one would
+	 * otherwise kill the group natively held in its group-stop).
+	 */
+	if (t->group_stopped)
+		k->host->interrupt(k->host_ctx, t);
 	t->host_state = PTV_HOST_RUNNING;
 	k->host->resume(k->host_ctx, t, PTV_VRESUME_CONT, sig,
 			was == PTV_VSTOP_SIGNAL, sender);
-	/* "Reinstate JOBCTL_STOP_PENDING if group stop is in effect". */
-	if (t->group_stopped)
-		k->host->interrupt(k->host_ctx, t);
 }
 
 /* Lets go of a virtual zombie: its host exit may go on to the real parent. */

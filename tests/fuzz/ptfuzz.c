@@ -301,6 +301,8 @@ static pid_t fork_or_fail(void)
 	return pid;
 }
 
+static bool avoid_ignored_signal;	/* a known bug avoided, see settle() */
+
 /*
  * Makes the workers: C1; C2 and its thread T2; M and its child G. Every
  * command pipe's write end and report pipe's read end stay with P0.
@@ -352,6 +354,13 @@ static void start_workers(void)
 		gpid = fork();
 		if (gpid == 0)
 			worker_loop(g.cmd[0], g.rep[1], 70);
+		if (avoid_ignored_signal) {
+			struct sigaction sa = { .sa_handler = on_signal,
+						.sa_flags = SA_RESTART };
+
+			sigemptyset(&sa.sa_mask);
+			sigaction(SIGCHLD, &sa, NULL);
+		}
 		scn_write_full(m.rep[1], &gpid, sizeof(gpid));
 		worker_loop(m.cmd[0], m.rep[1], 60);
 	}
@@ -441,6 +450,29 @@ static pid_t proc_ppid(pid_t tid)
 	return (pid_t)strtol(paren + 4, NULL, 10);
 }
 
+/*
+ * A tracee's reported stop is settled only while the tracee is stopped. A
+ * stopped tracee that SIGKILL woke (directly, or by its group's exit) is
+ * dying: natively its stop is no longer reported (signal_wake_up() clears
+ * JOBCTL_TRACED) and ptrace_check_attach() fails at once. ptvisor learns
+ * of the death from the host a moment later, and until then still reports
+ * the stop; a request made meanwhile would see a stopped tracee. So the
+ * step waits until the report and the tracee's state agree. (A child P0
+ * does not trace may be reported stopped while it runs: its group-stop
+ * stays in effect after a tracer resumed it, kernel/exit.c:
+ * task_stopped_code().)
+ */
+static bool event_settled(const struct member *m, const siginfo_t *si)
+{
+	char st;
+
+	if (!m->traced ||
+	    (si->si_code != CLD_TRAPPED && si->si_code != CLD_STOPPED))
+		return true;
+	st = scn_proc_state(m->tid);
+	return st == 't' || st == 'T';
+}
+
 static enum cls classify(struct member *m)
 {
 	char st;
@@ -448,13 +480,16 @@ static enum cls classify(struct member *m)
 	if (m->tid <= 0 || m->reaped)
 		return CLS_GONE;
 	if (m->child || m->traced) {
+		/* A tracee's stops are reported without WSTOPPED (and only
+		   they are, natively, if P0 is its real parent too). */
+		int stopped = m->traced ? 0 : WSTOPPED;
 		siginfo_t si;
 
 		memset(&si, 0, sizeof(si));
 		if (waitid(P_PID, (id_t)m->tid, &si,
-			   WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL) == 0 &&
+			   WEXITED | stopped | WNOHANG | WNOWAIT | __WALL) == 0 &&
 		    si.si_pid == m->tid)
-			return CLS_EVENT;
+			return event_settled(m, &si) ? CLS_EVENT : CLS_UNSETTLED;
 	}
 	st = scn_proc_state(m->tid);
 	switch (st) {
@@ -500,15 +535,23 @@ static bool verbose;
  *   seize-order  SEIZE with a bad addr or options only at a live member
  *   wait-order   waits name one pid (no -1, 0 or -pgid)
  *   setsiginfo-order  SETSIGINFO only with a readable buffer
- *   thread-zombie  T2 is never attached (so never a traced zombie thread)
+ *   thread-zombie  T2 is never traced: no ATTACH or SEIZE of it, no
+ *                TRACEME by it (so never a traced zombie thread)
  *   wclone       no __WCLONE in waits
  *   wcontinued   no WCONTINUED in waits
  *   child-zombie no KILL or INTERRUPT of a child (it may be a zombie)
  *   eventmsg     GETEVENTMSG's value is not printed
+ *   thread-sigcont  SIGCONT to C2 or T2, while one of them is traced, is
+ *                sent to the thread (tgkill), not to the group (kill)
+ *   traced-child-stop  no WUNTRACED in a wait that may report a child P0
+ *                traces
+ *   ignored-signal  no signal the group ignores (SIGURG, SIGWINCH, SIGCHLD)
+ *                is sent to a group that may be stopped untraced (signal 0
+ *                instead), and M catches SIGCHLD (G's exit and stops)
  */
 static bool avoid_seize_order, avoid_wait_order, avoid_setsiginfo_order,
 	avoid_thread_zombie, avoid_wclone, avoid_wcontinued, avoid_child_zombie,
-	avoid_eventmsg;
+	avoid_eventmsg, avoid_thread_sigcont, avoid_traced_child_stop;
 
 /* Waits until every task of the family is settled, twice in a row. */
 static void settle(void)
@@ -1162,6 +1205,8 @@ static void step_ptrace(unsigned step)
 					      PICK(lens) };
 		}
 		data = chance(90) ? (unsigned long)&iov : addr_of(pick_addr());
+		if (data == (unsigned long)&buf)
+			memset(&buf, 0, sizeof(iov));	/* see K_PEEKSIGINFO */
 		snprintf(args, sizeof(args), "%#lx, iov{%s, %zu}%s", addr,
 			 addr_names[d], iov.iov_len,
 			 data == (unsigned long)&iov ? "" : "(bad)");
@@ -1203,6 +1248,13 @@ static void step_ptrace(unsigned step)
 		pa = (struct __ptrace_peeksiginfo_args){ PICK(offs), PICK(flags),
 						       PICK(nrs) };
 		addr = chance(90) ? (unsigned long)&pa : addr_of(pick_addr());
+		/*
+		 * Arguments read from buf: whatever the last call left there
+		 * (registers, a wait's rusage) differs between runs and
+		 * between native and ptvisor. Zeros do not.
+		 */
+		if (addr == (unsigned long)&buf)
+			memset(&buf, 0, sizeof(pa));
 		data = addr_of(d);
 		snprintf(args, sizeof(args), "{%llu, %u, %d}%s, %s",
 			 (unsigned long long)pa.off, pa.flags, pa.nr,
@@ -1215,7 +1267,7 @@ static void step_ptrace(unsigned step)
 
 		addr = PICK(sizes);
 		data = addr_of(d);
-		memset(&buf, 0, 64);	/* SUD config: mode 0 (off) */
+		memset(&buf, 0, 256);	/* SUD config: mode 0 (off) */
 		if (chance(20))
 			buf.bytes[0] = 7;	/* an unknown mode or op */
 		snprintf(args, sizeof(args), "%lu, %s", addr, addr_names[d]);
@@ -1354,6 +1406,16 @@ static int pick_wait_flags(bool waitid_call)
 	return f;
 }
 
+/* Could a wait for @target report a child that P0 traces? */
+static bool may_report_traced_child(pid_t target)
+{
+	for (int i = 0; i < NROLES; i++)
+		if (fam[i].child && fam[i].traced && !fam[i].reaped &&
+		    (target <= 0 || target == fam[i].tid))
+			return true;
+	return false;
+}
+
 static void step_wait(unsigned step)
 {
 	unsigned which = below(3);
@@ -1372,6 +1434,8 @@ static void step_wait(unsigned step)
 	while (avoid_wait_order && (target == -1 || target == 0 ||
 				    target == -self_pgid))
 		target = fam[below(NROLES)].tid;
+	if (avoid_traced_child_stop && may_report_traced_child(target))
+		flags &= ~WUNTRACED;
 	wait_calls++;
 	if (which == 1) {
 		siginfo_t si;
@@ -1443,6 +1507,23 @@ static void step_wait(unsigned step)
 /* ---------------------------------------------------------------------- */
 /* Signals and commands                                                   */
 
+/*
+ * Would @sig, which member @r's group ignores, reach a task of the group
+ * that may be stopped and that P0 does not trace?
+ */
+static bool ignored_while_stopped(enum role r, int sig)
+{
+	if (sig != SIGURG && sig != SIGWINCH &&
+	    !(sig == SIGCHLD && !(avoid_ignored_signal && r == R_M)))
+		return false;
+	for (int i = 0; i < NROLES; i++)
+		if (fam[i].tgid == fam[r].tgid && fam[i].tid > 0 &&
+		    !fam[i].traced && (fam[i].maybe_stopped ||
+				       fam[i].cls == CLS_STOPPED))
+			return true;
+	return false;
+}
+
 static void step_signal(unsigned step)
 {
 	static const int sigs[] = { 0, SIGUSR1, SIGUSR2, SIGCONT, SIGCONT,
@@ -1469,6 +1550,11 @@ static void step_signal(unsigned step)
 	/* G is not P0's child: a group-stop of its could not be seen. */
 	if (r == R_G && !m->traced && is_stop_signal(sig))
 		sig = SIGUSR1;
+	if (avoid_ignored_signal && ignored_while_stopped(r, sig))
+		sig = 0;
+	if (avoid_thread_sigcont && sig == SIGCONT &&
+	    (r == R_C2 || r == R_T2) && (fam[R_C2].traced || fam[R_T2].traced))
+		tg = true;
 	signal_calls++;
 	if (tg)
 		res = syscall(SYS_tgkill, m->tgid, m->tid, sig);
@@ -1511,7 +1597,8 @@ static void step_command(unsigned step)
 	if (chance(60) && r != R_G && r != R_M) {
 		/* TRACEME: only by an idle task that nobody traces, so that
 		   it runs straight to its report. */
-		if (m->cls != CLS_IDLE || m->traced)
+		if (m->cls != CLS_IDLE || m->traced ||
+		    (avoid_thread_zombie && r == R_T2))
 			return;
 		c = 't';
 	} else {
@@ -1578,6 +1665,9 @@ int main(int argc, char **argv)
 		avoid_wcontinued = strstr(argv[3], "wcontinued") != NULL;
 		avoid_child_zombie = strstr(argv[3], "child-zombie") != NULL;
 		avoid_eventmsg = strstr(argv[3], "eventmsg") != NULL;
+		avoid_thread_sigcont = strstr(argv[3], "thread-sigcont") != NULL;
+		avoid_traced_child_stop = strstr(argv[3], "traced-child-stop") != NULL;
+		avoid_ignored_signal = strstr(argv[3], "ignored-signal") != NULL;
 	}
 	if ((env = getenv("PTFUZZ_STEPS")) && *env)
 		steps = strtoul(env, NULL, 0);
