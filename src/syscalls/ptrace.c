@@ -99,13 +99,14 @@ static long regset(pid_t tracer, pid_t tracee, long request, uint64_t type,
 		return -EFAULT;
 	}
 	r = ptv_host_request(request, tracee, type, (unsigned long)&local);
-	if (r == 0 && request == PTRACE_GETREGSET) {
-		if (to_tracer(tracer, (uintptr_t)tracer_iov.iov_base,
-			      local.iov_base, local.iov_len) < 0)
-			r = -EFAULT;
+	if (r == 0 && request == PTRACE_GETREGSET &&
+	    to_tracer(tracer, (uintptr_t)tracer_iov.iov_base, local.iov_base,
+		      local.iov_len) < 0)
+		r = -EFAULT;
+	/* Both requests write iov_len back: "ret = __put_user(kiov.iov_len, ...)". */
+	if (r == 0) {
 		tracer_iov.iov_len = local.iov_len;
-		if (r == 0 && to_tracer(tracer, data, &tracer_iov,
-					sizeof(tracer_iov)) < 0)
+		if (to_tracer(tracer, data, &tracer_iov, sizeof(tracer_iov)) < 0)
 			r = -EFAULT;
 	}
 	free(local.iov_base);

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -220,6 +221,30 @@ static void case_regset(void)
 	}
 	pt_getregs(child, &regs);
 	scn_say("  r15 %lld", regs.r15);
+	{
+		/*
+		 * The iovec in a read-only page: both requests write iov_len
+		 * back (ptrace_request()), which fails after the registers
+		 * were set or read.
+		 */
+		struct iovec *ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		unsigned long long r15 = PT_MAGIC + 2;
+
+		if (ro == MAP_FAILED)
+			scn_die("mmap");
+		*ro = (struct iovec){ .iov_base = &r15, .iov_len = 8 };
+		mprotect(ro, 4096, PROT_READ);
+		pt_say("SETREGSET(NT_PRSTATUS, 8: r15, iovec read-only)",
+		       PTRACE_SETREGSET, child, NT_PRSTATUS, (unsigned long)ro);
+		pt_getregs(child, &regs);
+		scn_say("  r15 %lld", regs.r15);
+		pt_say("GETREGSET(NT_PRSTATUS, 8, iovec read-only)",
+		       PTRACE_GETREGSET, child, NT_PRSTATUS, (unsigned long)ro);
+		scn_say("  read into the buffer: %s",
+			r15 == regs.r15 ? "yes" : "no");
+		munmap(ro, 4096);
+	}
 	memcpy(buf, &regs, sizeof(regs));
 	((struct user_regs_struct *)buf)->r14 = PT_MAGIC + 1;
 	((struct user_regs_struct *)buf)->cs = 0x1234;
