@@ -308,6 +308,7 @@ int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
 	if (target->tracer)
 		return -EPERM;
 	ptrace_link(k, target, caller);
+	target->discard_sigs = k->host->pending_ignored(k->host_ctx, target);
 	target->seized = seize;
 	target->options = seize ? (uint32_t)options : 0;
 	if (!seize) {

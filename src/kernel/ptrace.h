@@ -107,6 +107,13 @@ struct ptv_host_iface {
 	 * of it only at the task's exit stop.
 	 */
 	bool (*still_stopped)(void *ctx, struct ptv_task *t);
+	/*
+	 * The signals pending for @t that it ignores and does not block. The
+	 * host keeps them (every guest is traced there); Linux discarded them
+	 * when they were sent to the untraced task (kernel/signal.c:
+	 * sig_ignored()), so a tracer that attaches later never sees them.
+	 */
+	uint64_t (*pending_ignored)(void *ctx, struct ptv_task *t);
 	/* One line of the supervisor log about a virtual transition. */
 	void (*log)(void *ctx, const char *fmt, ...)
 		__attribute__((format(printf, 2, 3)));

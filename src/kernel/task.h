@@ -107,6 +107,8 @@ struct ptv_task {
 	bool listening;		/* resumed by PTRACE_LISTEN, still stopped */
 	bool interrupt_pending;	/* a virtual PTRACE_INTERRUPT is owed */
 	enum ptv_sigfix sigfix;	/* a supervisor-sent signal to fix up */
+	uint64_t discard_sigs;	/* pending at its attach, ignored: Linux had
+				   discarded them when sent, untraced */
 	bool vzombie;		/* dead, waiting for its virtual tracer's wait */
 	int zombie_status;	/* its wait status */
 	bool native_reap;	/* that zombie is its real parent's on the host

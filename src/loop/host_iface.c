@@ -281,6 +281,15 @@ static bool iface_still_stopped(void *ctx, struct ptv_task *t)
 	return ptv_host_still_in_stop(t->tid);
 }
 
+static uint64_t iface_pending_ignored(void *ctx, struct ptv_task *t)
+{
+	/* A signal already dequeued, its stop not yet collected, counts too. */
+	int sig = ptv_host_uncollected_signal(t->tid);
+
+	(void)ctx;
+	return ptv_proc_pending_ignored(t->tid, sig ? 1ULL << (sig - 1) : 0);
+}
+
 /* The supervisor's filter is the first of every guest's: more are its own. */
 static bool iface_autoreaped(void *ctx, struct ptv_task *parent)
 {
@@ -326,5 +335,6 @@ const struct ptv_host_iface ptv_loop_host_iface = {
 	.has_own_seccomp = iface_has_own_seccomp,
 	.autoreaped = iface_autoreaped,
 	.still_stopped = iface_still_stopped,
+	.pending_ignored = iface_pending_ignored,
 	.log = iface_log,
 };

@@ -889,6 +889,17 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
+	if (task->discard_sigs & (1ULL << (ev->sig - 1))) {
+		/*
+		 * Discarded by Linux when sent (ptv_proc_pending_ignored()):
+		 * each instance, the thread's and the group's, until the task
+		 * next passes a syscall or event stop (handle()).
+		 */
+		ptv_log("[%d] %s discarded: it was ignored when sent, untraced",
+			task->tid, ptv_signal_name(ev->sig));
+		ptv_loop_resume(loop, task, 0);
+		return;
+	}
 	if (task->wait)
 		ptv_wait_at_signal(&env, task);
 	if (ev->sig == SIGCHLD)
@@ -1060,6 +1071,14 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 			return;
 	}
 	task->host_state = PTV_HOST_STOPPED;
+	/*
+	 * Signals to discard are dequeued in the task's first get_signal()
+	 * after its attach (unblocked, they all go before it returns to user
+	 * mode): a syscall or event stop means they are gone, taken perhaps by
+	 * another thread of its group.
+	 */
+	if (ev->kind == PTV_HEV_SYSCALL_STOP || ev->kind == PTV_HEV_EVENT)
+		task->discard_sigs = 0;
 	/*
 	 * "The actual trap might not be PTRACE_EVENT_STOP trap but the pending
 	 * condition is cleared regardless" (kernel/ptrace.c, PTRACE_INTERRUPT):

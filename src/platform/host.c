@@ -96,6 +96,18 @@ int ptv_host_geteventmsg(pid_t tid, unsigned long *msg)
 	return (int)host_ptrace(PTRACE_GETEVENTMSG, tid, 0, (unsigned long)msg);
 }
 
+int ptv_host_uncollected_signal(pid_t tid)
+{
+	siginfo_t si;
+
+	si.si_pid = 0;
+	if (waitid(P_PID, (id_t)tid, &si, WSTOPPED | WNOHANG | WNOWAIT | __WALL) < 0 ||
+	    si.si_pid == 0 || si.si_code != CLD_TRAPPED)
+		return 0;
+	/* Event and syscall stops carry more than a signal number. */
+	return si.si_status >= 1 && si.si_status <= 64 ? si.si_status : 0;
+}
+
 bool ptv_host_still_in_stop(pid_t tid)
 {
 	unsigned long msg;

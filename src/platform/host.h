@@ -72,6 +72,11 @@ int ptv_host_geteventmsg(pid_t tid, unsigned long *msg);
  * SIGKILL has woken it, or a newer stop or its exit waits to be collected.
  */
 bool ptv_host_still_in_stop(pid_t tid);
+/*
+ * The signal of a signal-delivery-stop of @tid that the loop has not
+ * collected yet, or 0.
+ */
+int ptv_host_uncollected_signal(pid_t tid);
 int ptv_host_get_syscall_info(pid_t tid, struct ptrace_syscall_info *info);
 int ptv_host_getregs(pid_t tid, struct user_regs_struct *regs);
 int ptv_host_setregs(pid_t tid, const struct user_regs_struct *regs);

@@ -189,15 +189,37 @@ bool ptv_proc_signal_ignored(pid_t tgid, int sig)
 	return atoi(buf) != SYS_rt_sigtimedwait;
 }
 
+/* A signal mask line of /proc/PID/status ("\nSigIgn:"), 0 if absent. */
+static uint64_t mask_field(const char *status, const char *name)
+{
+	const char *p = field(status, name);
+
+	return p ? strtoull(p, NULL, 16) : 0;
+}
+
 bool ptv_proc_signal_set_ignored(pid_t tgid, int sig)
 {
 	char buf[4096];
-	const char *i;
 
 	if (read_proc(tgid, "status", buf, sizeof(buf)) < 0)
 		return false;
-	i = field(buf, "\nSigIgn:");
-	return i && (strtoull(i, NULL, 16) & (1ULL << (sig - 1)));
+	return (mask_field(buf, "\nSigIgn:") & (1ULL << (sig - 1))) != 0;
+}
+
+uint64_t ptv_proc_pending_ignored(pid_t tid, uint64_t dequeued)
+{
+	/* SIG_KERNEL_IGNORE_MASK: SIGCONT, SIGCHLD, SIGWINCH, SIGURG. */
+	const uint64_t dfl_ignored = 1ULL << (SIGCONT - 1) | 1ULL << (SIGCHLD - 1) |
+				     1ULL << (SIGWINCH - 1) | 1ULL << (SIGURG - 1);
+	uint64_t pending, ignored;
+	char buf[4096];
+
+	if (read_proc(tid, "status", buf, sizeof(buf)) < 0)
+		return 0;
+	pending = mask_field(buf, "\nSigPnd:") | mask_field(buf, "\nShdPnd:");
+	ignored = mask_field(buf, "\nSigIgn:") |
+		  (dfl_ignored & ~mask_field(buf, "\nSigCgt:"));
+	return ((pending & ~mask_field(buf, "\nSigBlk:")) | dequeued) & ignored;
 }
 
 int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *u)

@@ -47,6 +47,13 @@ int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *usage);
 bool ptv_proc_signal_ignored(pid_t tgid, int sig);
 /* True if @tgid's action for @sig is SIG_IGN. */
 bool ptv_proc_signal_set_ignored(pid_t tgid, int sig);
+/*
+ * The signals pending for thread @tid (its own or its group's) that it
+ * ignores and does not block, and those of @dequeued it ignores: signals
+ * Linux would have discarded when they were sent, had @tid not been traced
+ * (kernel/signal.c:sig_ignored()).
+ */
+uint64_t ptv_proc_pending_ignored(pid_t tid, uint64_t dequeued);
 
 /*
  * 1 if @tid waits in a seccomp user notification (its wchan), with the

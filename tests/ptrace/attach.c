@@ -11,7 +11,8 @@
  *    meanwhile), the re-trap on SIGCONT;
  *  - attaching to a task already in a group-stop (ATTACH and SEIZE);
  *  - detaching leaves a group-stopped task stopped: SIGCONT continues it
- *    and its real parent sees CLD_CONTINUED.
+ *    and its real parent sees CLD_CONTINUED;
+ *  - signals the task ignored while untraced are not seen by its tracer.
  * The tracer is also the real parent here; wait.c covers the other case.
  */
 #include <errno.h>
@@ -204,6 +205,35 @@ static void case_seize_stopped(void)
 	end(&c);
 }
 
+/*
+ * kernel/signal.c:sig_ignored(): a signal an untraced task ignores (and
+ * does not block) is discarded when it is sent, so a tracer that attaches
+ * later never sees it; one sent once the task is traced stops it.
+ */
+static void case_ignored_before_attach(void)
+{
+	struct pt_child c;
+
+	alarm(5);
+	scn_say("-- SIGURG and SIGWINCH (ignored by default) to a stopped task");
+	pt_child_start(&c, false);
+	pt_child_command(&c, 's');
+	pt_wait_say(c.pid, WUNTRACED, "wait(WUNTRACED)");
+	kill(c.pid, SIGURG);
+	kill(c.pid, SIGWINCH);
+	pt_say("PTRACE_SEIZE", PTRACE_SEIZE, c.pid, 0, 0);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say("PTRACE_CONT", PTRACE_CONT, c.pid, 0, 0);
+	pt_child_ping(&c);
+	pt_wait_say(c.pid, WNOHANG, "wait(WNOHANG): no signal-delivery-stop");
+	scn_say("-- SIGURG once traced: a signal-delivery-stop");
+	kill(c.pid, SIGURG);
+	pt_wait_say(c.pid, 0, "wait");
+	pt_say("PTRACE_CONT", PTRACE_CONT, c.pid, 0, 0);
+	pt_child_ping(&c);
+	end(&c);
+}
+
 /* kernel/signal.c:prepare_signal(): SIGCONT calls ptrace_trap_notify(). */
 static void case_sigcont_seized(void)
 {
@@ -252,6 +282,7 @@ int main(int argc, char **argv)
 		{ "seize-stopped", case_seize_stopped },
 		{ "sigcont-seized", case_sigcont_seized },
 		{ "detach-stopped", case_detach_stopped },
+		{ "ignored-before-attach", case_ignored_before_attach },
 	};
 
 	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);

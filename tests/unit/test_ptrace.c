@@ -104,6 +104,11 @@ static bool f_still_stopped(void *ctx, struct ptv_task *t)
 	(void)ctx; (void)t;
 	return true;
 }
+static uint64_t f_pending_ignored(void *ctx, struct ptv_task *t)
+{
+	(void)ctx; (void)t;
+	return 0;
+}
 static void f_log(void *ctx, const char *fmt, ...)
 {
 	(void)ctx; (void)fmt;
@@ -115,7 +120,8 @@ static const struct ptv_host_iface fake_iface = {
 	.wake_waiters = f_wake, .pgid_of = f_pgid,
 	.may_attach = f_may_attach, .may_traceme = f_may_traceme,
 	.capable = f_capable, .is_zombie = f_is_zombie, .has_own_seccomp = f_own_seccomp,
-	.autoreaped = f_autoreaped, .still_stopped = f_still_stopped, .log = f_log,
+	.autoreaped = f_autoreaped, .still_stopped = f_still_stopped,
+	.pending_ignored = f_pending_ignored, .log = f_log,
 };
 
 static struct ptv_kernel k;
