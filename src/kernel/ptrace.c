@@ -308,7 +308,8 @@ int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
 	if (target->tracer)
 		return -EPERM;
 	ptrace_link(k, target, caller);
-	target->discard_sigs = k->host->pending_ignored(k->host_ctx, target);
+	target->discard_sigs = k->host->pending_ignored(k->host_ctx, target,
+							&target->discard_twice);
 	target->seized = seize;
 	target->options = seize ? (uint32_t)options : 0;
 	if (!seize) {
@@ -779,19 +780,53 @@ static void report_zombie(struct ptv_kernel *k, struct ptv_task *t,
 }
 
 /* Does @t have an event for @req (what wait_consider_task() reports)? */
-static bool wait_ready(const struct ptv_task *t, const struct ptv_wait_req *req)
+enum wait_event {
+	WAIT_NONE,
+	WAIT_STOP,
+	WAIT_EXIT,
+	WAIT_CONTINUED,
+};
+
+/* What a wait for @req would report of @t (wait_consider_task()). */
+static enum wait_event wait_ready(const struct ptv_task *t,
+				  const struct ptv_wait_req *req)
 {
 	if (t->vzombie)
-		return (req->options & PTV_WEXITED) != 0;
+		return (req->options & PTV_WEXITED) ? WAIT_EXIT : WAIT_NONE;
 	/* Ptrace stops are reported with or without WSTOPPED. */
-	return t->vstop != PTV_VSTOP_NONE && t->exit_code != 0;
+	if (t->vstop != PTV_VSTOP_NONE && t->exit_code != 0)
+		return WAIT_STOP;
+	/* wait_task_continued(), for tracees too. */
+	if ((req->options & PTV_WCONTINUED) && t->vcontinued)
+		return WAIT_CONTINUED;
+	return WAIT_NONE;
+}
+
+void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued)
+{
+	struct ptv_task *t;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->tgid == tgid)
+			t->vcontinued = continued;
 }
 
 static void report(struct ptv_kernel *k, struct ptv_task *t,
-		   const struct ptv_wait_req *req, struct ptv_wait_result *res)
+		   enum wait_event what, const struct ptv_wait_req *req,
+		   struct ptv_wait_result *res)
 {
-	if (t->vzombie) {
+	if (what == WAIT_EXIT) {
 		report_zombie(k, t, req, res);
+		return;
+	}
+	if (what == WAIT_CONTINUED) {
+		/* "SIGNAL_STOP_CONTINUED" is the group's: one report. */
+		res->pid = ptv_guest_pid(t->tid);
+		res->status = 0xffff;
+		res->cld_code = PTV_CLD_CONTINUED;
+		res->cld_status = PTV_SIGCONT;
+		if (!(req->options & PTV_WNOWAIT))
+			ptv_group_continued(k, t->tgid, false);
 		return;
 	}
 	res->pid = ptv_guest_pid(t->tid);
@@ -875,6 +910,7 @@ int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res)
 {
 	struct ptv_task *stale[MAX_STALE], *best;
+	enum wait_event best_event = WAIT_NONE, event;
 	struct wait_place best_place = { 0 }, place;
 	size_t nstale = 0;
 	uint64_t nth;
@@ -897,31 +933,40 @@ again:
 		if (t->vzombie && !(req->options & PTV_WEXITED))
 			continue;
 		candidate = true;
-		if (!wait_ready(t, req) || is_stale(stale, nstale, t))
+		event = wait_ready(t, req);
+		if (event == WAIT_NONE || is_stale(stale, nstale, t))
 			continue;
 		if (best == NULL || place_before(&place, &best_place)) {
 			best = t;
+			best_event = event;
 			best_place = place;
 		}
 	}
 	if (best == NULL)
 		return candidate ? 0 : -ECHILD;
 	/* A stop a SIGKILL has ended is no longer reported; its exit will be. */
-	if (!best->vzombie && nstale < MAX_STALE &&
+	if (best_event == WAIT_STOP && nstale < MAX_STALE &&
 	    !k->host->still_stopped(k->host_ctx, best)) {
 		VLOG(k, "[%d] stop not reported: the task left it", best->tid);
 		stale[nstale++] = best;
 		goto again;
 	}
-	if (best->vzombie && best->native_reap) {
-		/* The host made it the real parent's zombie: a native wait reaps it. */
+	/*
+	 * The host made it the real parent's zombie, or has its continue for
+	 * the real parent: a native wait for it reports it.
+	 */
+	if ((best_event == WAIT_EXIT && best->native_reap) ||
+	    (best_event == WAIT_CONTINUED &&
+	     ptv_wait_child_traced_by_group(k, waiter, best))) {
 		res->pid = ptv_guest_pid(best->tid);
-		res->status = best->zombie_status;
-		res->cld_code = cld_code_of(best->zombie_status);
-		res->cld_status = cld_status_of(best->zombie_status);
+		res->status = best_event == WAIT_EXIT ? best->zombie_status : 0xffff;
+		res->cld_code = best_event == WAIT_EXIT ?
+				cld_code_of(best->zombie_status) : PTV_CLD_CONTINUED;
+		res->cld_status = best_event == WAIT_EXIT ?
+				  cld_status_of(best->zombie_status) : PTV_SIGCONT;
 		return 2;
 	}
-	report(k, best, req, res);
+	report(k, best, best_event, req, res);
 	return 1;
 }
 

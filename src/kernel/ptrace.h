@@ -113,7 +113,8 @@ struct ptv_host_iface {
 	 * when they were sent to the untraced task (kernel/signal.c:
 	 * sig_ignored()), so a tracer that attaches later never sees them.
 	 */
-	uint64_t (*pending_ignored)(void *ctx, struct ptv_task *t);
+	uint64_t (*pending_ignored)(void *ctx, struct ptv_task *t,
+				    uint64_t *twice);
 	/* One line of the supervisor log about a virtual transition. */
 	void (*log)(void *ctx, const char *fmt, ...)
 		__attribute__((format(printf, 2, 3)));
@@ -261,13 +262,20 @@ struct ptv_wait_result {
 /*
  * A wait by @waiter: the virtual event it reports, the first in Linux's
  * order, consumed unless PTV_WNOWAIT. Returns 1 with *res filled; 2 if that
- * event is the exit of a tracee whose real parent is the waiter's group,
- * which a native wait must reap (*res filled, nothing consumed: then
- * ptv_wait_native_reaped()); 0 if none is ready but a virtual tracee matches
+ * event is the exit, or the continue, of a tracee whose real parent is the
+ * waiter's group, which a native wait must report (*res filled, nothing
+ * consumed: then ptv_wait_native_reaped() and ptv_group_continued());
+ * 0 if none is ready but a virtual tracee matches
  * (the wait may block for it); -ECHILD if no virtual tracee matches.
  */
 int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res);
+
+/*
+ * Group @tgid was continued from a group-stop (SIGCONT), or stopped again:
+ * a tracer's WCONTINUED wait reports it once (SIGNAL_STOP_CONTINUED).
+ */
+void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued);
 
 /* @t, a zombie of its real parent's group, was reaped by a native wait. */
 void ptv_wait_native_reaped(struct ptv_kernel *k, struct ptv_task *t);

@@ -109,12 +109,15 @@ struct ptv_task {
 	enum ptv_sigfix sigfix;	/* a supervisor-sent signal to fix up */
 	uint64_t discard_sigs;	/* pending at its attach, ignored: Linux had
 				   discarded them when sent, untraced */
+	uint64_t discard_twice;	/* ... those pending twice (own and shared) */
 	bool vzombie;		/* dead, waiting for its virtual tracer's wait */
 	int zombie_status;	/* its wait status */
 	bool native_reap;	/* that zombie is its real parent's on the host
 				   too: a native wait reaps it */
 	bool held_at_exit;	/* host: held in PTRACE_EVENT_EXIT meanwhile */
 	bool group_stopped;	/* last host group-stop not yet ended by SIGCONT */
+	bool vcontinued;	/* its group was continued since: a tracer's
+				   WCONTINUED wait has that to report */
 	int group_stop_sig;	/* the stop signal of that group-stop */
 
 	/* --- Yama, per process (kept in the group leader's task) --- */

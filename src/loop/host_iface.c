@@ -281,13 +281,15 @@ static bool iface_still_stopped(void *ctx, struct ptv_task *t)
 	return ptv_host_still_in_stop(t->tid);
 }
 
-static uint64_t iface_pending_ignored(void *ctx, struct ptv_task *t)
+static uint64_t iface_pending_ignored(void *ctx, struct ptv_task *t,
+				      uint64_t *twice)
 {
 	/* A signal already dequeued, its stop not yet collected, counts too. */
 	int sig = ptv_host_uncollected_signal(t->tid);
 
 	(void)ctx;
-	return ptv_proc_pending_ignored(t->tid, sig ? 1ULL << (sig - 1) : 0);
+	return ptv_proc_pending_ignored(t->tid, sig ? 1ULL << (sig - 1) : 0,
+					twice);
 }
 
 /* The supervisor's filter is the first of every guest's: more are its own. */

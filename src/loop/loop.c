@@ -892,9 +892,16 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	if (task->discard_sigs & (1ULL << (ev->sig - 1))) {
 		/*
 		 * Discarded by Linux when sent (ptv_proc_pending_ignored()):
-		 * each instance, the thread's and the group's, until the task
-		 * next passes a syscall or event stop (handle()).
+		 * as many instances as were pending, unless the task passes a
+		 * syscall or event stop first (then another thread took them:
+		 * handle()).
 		 */
+		uint64_t bit = 1ULL << (ev->sig - 1);
+
+		if (task->discard_twice & bit)
+			task->discard_twice &= ~bit;
+		else
+			task->discard_sigs &= ~bit;
 		ptv_log("[%d] %s discarded: it was ignored when sent, untraced",
 			task->tid, ptv_signal_name(ev->sig));
 		ptv_loop_resume(loop, task, 0);
@@ -917,6 +924,8 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 static void on_group_stop(struct ptv_loop *loop, struct ptv_task *task,
 			  const struct ptv_host_event *ev)
 {
+	if (!task->group_stopped)
+		ptv_group_continued(&loop->k, task->tgid, false);
 	task->group_stopped = true;
 	task->group_stop_sig = ev->sig;
 	if (task->tracer && !task->listening) {
@@ -938,6 +947,9 @@ static void on_trap_stop(struct ptv_loop *loop, struct ptv_task *task,
 {
 	struct ptv_syscall_env env = env_of(loop);
 
+	/* A SIGTRAP trap: the group-stop, if any, is over (SIGCONT). */
+	if (task->group_stopped)
+		ptv_group_continued(&loop->k, task->tgid, true);
 	task->group_stopped = false;
 	if (!task->attached) {
 		task->attached = true;
@@ -1078,7 +1090,7 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	 * another thread of its group.
 	 */
 	if (ev->kind == PTV_HEV_SYSCALL_STOP || ev->kind == PTV_HEV_EVENT)
-		task->discard_sigs = 0;
+		task->discard_sigs = task->discard_twice = 0;
 	/*
 	 * "The actual trap might not be PTRACE_EVENT_STOP trap but the pending
 	 * condition is cleared regardless" (kernel/ptrace.c, PTRACE_INTERRUPT):

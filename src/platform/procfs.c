@@ -206,20 +206,26 @@ bool ptv_proc_signal_set_ignored(pid_t tgid, int sig)
 	return (mask_field(buf, "\nSigIgn:") & (1ULL << (sig - 1))) != 0;
 }
 
-uint64_t ptv_proc_pending_ignored(pid_t tid, uint64_t dequeued)
+uint64_t ptv_proc_pending_ignored(pid_t tid, uint64_t dequeued,
+				  uint64_t *twice)
 {
 	/* SIG_KERNEL_IGNORE_MASK: SIGCONT, SIGCHLD, SIGWINCH, SIGURG. */
 	const uint64_t dfl_ignored = 1ULL << (SIGCONT - 1) | 1ULL << (SIGCHLD - 1) |
 				     1ULL << (SIGWINCH - 1) | 1ULL << (SIGURG - 1);
-	uint64_t pending, ignored;
+	uint64_t own, shared, ignored, blocked;
 	char buf[4096];
 
+	*twice = 0;
 	if (read_proc(tid, "status", buf, sizeof(buf)) < 0)
 		return 0;
-	pending = mask_field(buf, "\nSigPnd:") | mask_field(buf, "\nShdPnd:");
+	blocked = mask_field(buf, "\nSigBlk:");
+	own = mask_field(buf, "\nSigPnd:") & ~blocked;
+	shared = mask_field(buf, "\nShdPnd:") & ~blocked;
 	ignored = mask_field(buf, "\nSigIgn:") |
 		  (dfl_ignored & ~mask_field(buf, "\nSigCgt:"));
-	return ((pending & ~mask_field(buf, "\nSigBlk:")) | dequeued) & ignored;
+	/* A signal can be pending once in each queue, and one dequeued. */
+	*twice = ((own & shared) | (dequeued & (own | shared))) & ignored;
+	return (own | shared | dequeued) & ignored;
 }
 
 int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *u)

@@ -51,9 +51,10 @@ bool ptv_proc_signal_set_ignored(pid_t tgid, int sig);
  * The signals pending for thread @tid (its own or its group's) that it
  * ignores and does not block, and those of @dequeued it ignores: signals
  * Linux would have discarded when they were sent, had @tid not been traced
- * (kernel/signal.c:sig_ignored()).
+ * (kernel/signal.c:sig_ignored()). *@twice: those of them there twice.
  */
-uint64_t ptv_proc_pending_ignored(pid_t tid, uint64_t dequeued);
+uint64_t ptv_proc_pending_ignored(pid_t tid, uint64_t dequeued,
+				  uint64_t *twice);
 
 /*
  * 1 if @tid waits in a seccomp user notification (its wchan), with the

@@ -254,6 +254,22 @@ static void rerun_wait(struct ptv_task *t)
 	ptv_wait_forget(t);
 }
 
+/* The pid a native wait that returned @rax reported, or 0. */
+static pid_t native_result_pid(struct ptv_task *t, const struct ptv_wait *w,
+			       long rax)
+{
+	int32_t pid;
+
+	if (!w->is_waitid)
+		return rax > 0 ? (pid_t)rax : 0;
+	/* waitid returns 0; si_pid is at the union (16, or 12 for i386). */
+	if (rax != 0 || w->status_addr == 0 ||
+	    ptv_mem_read(t->tid, w->status_addr +
+			 (w->abi == PTV_ABI_I386 ? 12 : 16), &pid, sizeof(pid)) < 0)
+		return 0;
+	return pid;
+}
+
 /*
  * The wait's argument registers, as the ABI passes them: which (waitid
  * only), pid and options.
@@ -309,17 +325,19 @@ static void reap_natively(struct ptv_task *caller, struct ptv_wait *w, pid_t pid
 
 /*
  * At the exit of that native wait. Its own arguments go back. If it did
- * not find the zombie, a native wait of the group reaped it first, unseen
- * (a WNOHANG wait runs without an exit stop): the wait starts again.
+ * not find the event, a native wait of the group took it first, unseen (a
+ * WNOHANG wait runs without an exit stop): the wait runs again (true).
  */
-static void reaped_natively(struct ptv_syscall_env *env, struct ptv_task *t,
+static bool reaped_natively(struct ptv_syscall_env *env, struct ptv_task *t,
 			    struct user_regs_struct *regs)
 {
 	struct ptv_wait *w = t->wait;
-	struct ptv_task *zombie = ptv_task_find(&env->k->tasks, w->reap_pid);
+	struct ptv_task *child = ptv_task_find(&env->k->tasks, w->reap_pid);
 	unsigned long long *which, *pid, *options, *own_which, *own_pid,
 		*own_options;
 	long r = (long)regs->rax;
+	bool missing = r == -ECHILD ||
+		       (r >= 0 && native_result_pid(t, w, r) != w->reap_pid);
 
 	wait_args(regs, w, &which, &pid, &options);
 	wait_args(&w->regs, w, &own_which, &own_pid, &own_options);
@@ -327,14 +345,19 @@ static void reaped_natively(struct ptv_syscall_env *env, struct ptv_task *t,
 		*which = *own_which;
 	*pid = *own_pid;
 	*options = *own_options;
-	if (zombie && (r == -ECHILD || !(w->req.options & PTV_WNOWAIT)))
-		ptv_wait_native_reaped(env->k, zombie);
-	if (r == -ECHILD) {
+	if (child && (missing || !(w->req.options & PTV_WNOWAIT))) {
+		ptv_tid_t tgid = child->tgid;
+
+		ptv_wait_native_reaped(env->k, child);
+		ptv_group_continued(env->k, tgid, false);
+	}
+	if (missing) {
 		rerun_wait(t);
-		return;
+		return true;
 	}
 	ptv_wait_forget(t);
 	ptv_host_setregs(t->tid, regs);
+	return false;
 }
 
 void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
@@ -425,27 +448,23 @@ static bool is_restart_code(long rax)
 /* Puts the wait's own registers back with @code as its return value. */
 static void restore_wait(struct ptv_task *t, long code);
 
-/* The pid a native wait that returned @rax reported, or 0. */
-static pid_t native_result_pid(struct ptv_task *t, const struct ptv_wait *w,
-			       long rax)
-{
-	int32_t pid;
-
-	if (!w->is_waitid)
-		return rax > 0 ? (pid_t)rax : 0;
-	/* waitid returns 0; si_pid is at the union (16, or 12 for i386). */
-	if (rax != 0 || w->status_addr == 0 ||
-	    ptv_mem_read(t->tid, w->status_addr +
-			 (w->abi == PTV_ABI_I386 ? 12 : 16), &pid, sizeof(pid)) < 0)
-		return 0;
-	return pid;
-}
-
 /*
  * Did the native wait of @t report the group-stop of @child, a child its
  * group traces (ptv_wait_child_traced_by_group())? Its status tells; without
  * one, its host group-stop does, unless WCONTINUED may have reported it.
  */
+/*
+ * What the native wait of @t wrote: wait4's status, or waitid's si_code
+ * (after si_signo and si_errno); false if it wrote none.
+ */
+static bool native_report(struct ptv_task *t, const struct ptv_wait *w,
+			  int32_t *v)
+{
+	return w->status_addr != 0 &&
+	       ptv_mem_read(t->tid, w->status_addr + (w->is_waitid ? 8 : 0), v,
+			    sizeof(*v)) == 0;
+}
+
 static bool reports_traced_stop(struct ptv_kernel *k, struct ptv_task *t,
 				const struct ptv_wait *w, struct ptv_task *child)
 {
@@ -455,11 +474,19 @@ static bool reports_traced_stop(struct ptv_kernel *k, struct ptv_task *t,
 		return false;
 	if (w->status_addr == 0)
 		return child->group_stopped && !(w->req.options & PTV_WCONTINUED);
-	/* wait4's status, or waitid's si_code (after si_signo and si_errno). */
-	if (ptv_mem_read(t->tid, w->status_addr + (w->is_waitid ? 8 : 0), &v,
-			 sizeof(v)) < 0)
+	if (!native_report(t, w, &v))
 		return false;
 	return w->is_waitid ? v == PTV_CLD_STOPPED : (v & 0xff) == 0x7f;
+}
+
+/* Did it report @child's group being continued (the group's one report)? */
+static bool reports_continued(struct ptv_task *t, const struct ptv_wait *w)
+{
+	int32_t v;
+
+	if (!(w->req.options & PTV_WCONTINUED) || !native_report(t, w, &v))
+		return false;
+	return w->is_waitid ? v == PTV_CLD_CONTINUED : v == 0xffff;
 }
 
 /*
@@ -508,12 +535,8 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		ptv_wait_forget(t);
 		return false;
 	}
-	if (w->state == PTV_WAIT_REAP) {
-		bool again = (long)regs.rax == -ECHILD;
-
-		reaped_natively(env, t, &regs);
-		return again;
-	}
+	if (w->state == PTV_WAIT_REAP)
+		return reaped_natively(env, t, &regs);
 	if (!(w->req.options & PTV_WNOWAIT)) {
 		pid_t pid = native_result_pid(t, w, (long)regs.rax);
 		struct ptv_task *child = pid > 0 ? ptv_task_find(&env->k->tasks, pid)
@@ -527,6 +550,8 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 			rerun_wait(t);
 			return true;
 		}
+		if (child && child->vcontinued && reports_continued(t, w))
+			ptv_group_continued(env->k, child->tgid, false);
 		/* It may have reaped a tracee, its real child, at its exit. */
 		if (child)
 			ptv_wait_native_reaped(env->k, child);

@@ -137,9 +137,11 @@ static bool f_still_stopped(void *ctx, struct ptv_task *t)
 	(void)ctx; (void)t;
 	return true;
 }
-static uint64_t f_pending_ignored(void *ctx, struct ptv_task *t)
+static uint64_t f_pending_ignored(void *ctx, struct ptv_task *t,
+				  uint64_t *twice)
 {
 	(void)ctx; (void)t;
+	*twice = 0;
 	return 0;
 }
 static void f_log(void *ctx, const char *fmt, ...)
@@ -376,11 +378,18 @@ static void op_wait(struct run *r, struct ptv_task *waiter, struct input *in)
 	if (ret == 2) {
 		/* The loop's native wait reaps it: a zombie of its real parent. */
 		target = ptv_task_find(&r->k.tasks, res.pid);
-		if (target == NULL || !target->vzombie || !target->native_reap ||
-		    target->tracer == NULL || target->tracer->tgid != waiter->tgid)
-			broken("native reap of %d by %d", res.pid, waiter->tid);
-		if (!(req.options & PTV_WNOWAIT))
+		if (target == NULL || target->tracer == NULL ||
+		    target->tracer->tgid != waiter->tgid ||
+		    !((target->vzombie && target->native_reap) ||
+		      (target->vcontinued &&
+		       ptv_wait_child_traced_by_group(&r->k, waiter, target))))
+			broken("native report of %d by %d", res.pid, waiter->tid);
+		if (!(req.options & PTV_WNOWAIT)) {
+			ptv_tid_t tgid = target->tgid;
+
 			ptv_wait_native_reaped(&r->k, target);
+			ptv_group_continued(&r->k, tgid, false);
+		}
 		return;
 	}
 	if (ret != 1) {
@@ -411,6 +420,12 @@ static void op_wait(struct run *r, struct ptv_task *waiter, struct input *in)
 		if (target->vstop == PTV_VSTOP_NONE)
 			broken("wait reported a stop of %d, not stopped",
 			       res.pid);
+	} else if (res.status == 0xffff) {
+		/* WCONTINUED: asked for, of a tracee of the waiter's group. */
+		if (!(req.options & PTV_WCONTINUED) || res.cld_code != PTV_CLD_CONTINUED ||
+		    target == NULL || target->tracer == NULL ||
+		    target->tracer->tgid != waiter->tgid)
+			broken("wait reported %d continued wrongly", res.pid);
 	} else if (res.cld_code < PTV_CLD_EXITED || res.cld_code > PTV_CLD_DUMPED) {
 		broken("wait reported %d with code %d", res.pid, res.cld_code);
 	}
@@ -523,9 +538,12 @@ static void run_input(const uint8_t *data, size_t size)
 			host.zombie = (b & 0x18) == 0x18;
 			host.own_seccomp = b & 0x20;
 			host.autoreap = b & 0x80;
-			if (b & 0x40)
-				t->group_stopped = !t->group_stopped,
+			if (b & 0x40) {
+				/* loop.c: on_group_stop(), on_trap_stop() */
+				t->group_stopped = !t->group_stopped;
 				t->group_stop_sig = PTV_SIGSTOP;
+				ptv_group_continued(&r.k, t->tgid, !t->group_stopped);
+			}
 			break;
 		}
 		default:

@@ -283,6 +283,40 @@ static void case_tracer_first(void)
 	family_end(&f);
 }
 
+/*
+ * kernel/exit.c:wait_task_continued(): a tracer that is not the real parent
+ * hears of its tracee's group being continued (WCONTINUED), once.
+ */
+static void case_continued(void)
+{
+	struct family f;
+
+	family_start(&f);
+	pt_say("PTRACE_SEIZE(target)", PTRACE_SEIZE, f.target, 0, 0);
+	scn_say("-- SIGSTOP: a group-stop; LISTEN; SIGCONT");
+	kill(f.target, SIGSTOP);
+	pt_wait_say(f.target, 0, "wait(target)");
+	pt_must(PTRACE_CONT, f.target, 0, SIGSTOP);
+	pt_wait_say(f.target, 0, "wait(target)");
+	pt_must(PTRACE_LISTEN, f.target, 0, 0);
+	kill(f.target, SIGCONT);
+	pt_wait_say(f.target, 0, "wait(target)");
+	pt_must(PTRACE_CONT, f.target, 0, 0);
+	pt_wait_say(f.target, 0, "wait(target)");
+	pt_must(PTRACE_CONT, f.target, 0, SIGCONT);
+	say_waitid(P_PID, f.target, WCONTINUED | WNOHANG | WNOWAIT,
+		   "tracer: waitid(WCONTINUED|WNOWAIT)");
+	pt_wait_say(f.target, WCONTINUED | WNOHANG, "tracer: wait(WCONTINUED)");
+	pt_wait_say(f.target, WCONTINUED | WNOHANG,
+		    "tracer: wait(WCONTINUED) again");
+	scn_say("-- the target exits");
+	scn_write_full(f.target_cmd, "x", 1);
+	pt_wait_say(f.target, 0, "tracer: wait(target)");
+	parent_command(&f, 'n');
+	relay_one(f.report);
+	family_end(&f);
+}
+
 /* utime + stime in microseconds (page faults count as system time). */
 static long cpu_us(const struct rusage *ru)
 {
@@ -851,6 +885,7 @@ int main(int argc, char **argv)
 		{ "eintr", case_eintr },
 		{ "eintr-grandchild", case_eintr_grandchild },
 		{ "before-traceme", case_before_traceme },
+		{ "continued", case_continued },
 	};
 
 	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);

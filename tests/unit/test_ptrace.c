@@ -104,9 +104,11 @@ static bool f_still_stopped(void *ctx, struct ptv_task *t)
 	(void)ctx; (void)t;
 	return true;
 }
-static uint64_t f_pending_ignored(void *ctx, struct ptv_task *t)
+static uint64_t f_pending_ignored(void *ctx, struct ptv_task *t,
+				  uint64_t *twice)
 {
 	(void)ctx; (void)t;
+	*twice = 0;
 	return 0;
 }
 static void f_log(void *ctx, const char *fmt, ...)
