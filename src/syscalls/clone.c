@@ -88,19 +88,27 @@ static int read_clone3_args(pid_t tid, uint64_t uargs, uint64_t usize,
 		return -E2BIG;
 	if (usize < CLONE_ARGS_SIZE_VER0)
 		return -EINVAL;
-	memset(a, 0, sizeof(*a));
-	if (ptv_mem_read(tid, uargs, a, usize < sizeof(*a) ? usize : sizeof(*a)) < 0)
-		return -EFAULT;
-	/* copy_struct_from_user(): a larger struct must end in zeros. */
-	for (uint64_t off = sizeof(*a); off < usize; off += sizeof(rest)) {
-		size_t n = usize - off < sizeof(rest) ? usize - off : sizeof(rest);
+	/*
+	 * copy_struct_from_user(): a larger struct must end in zeros, which
+	 * check_zeroed_user() reads first, in order: a non-zero byte before
+	 * an unmapped page is E2BIG. Chunks stop at page boundaries.
+	 */
+	for (uint64_t off = sizeof(*a), n; off < usize; off += n) {
+		uint64_t to_page = PAGE_SIZE_ - ((uargs + off) & (PAGE_SIZE_ - 1));
 
+		n = usize - off < sizeof(rest) ? usize - off : sizeof(rest);
+		if (n > to_page)
+			n = to_page;
 		if (ptv_mem_read(tid, uargs + off, rest, n) < 0)
 			return -EFAULT;
 		for (size_t i = 0; i < n; i++)
 			if (rest[i])
 				return -E2BIG;
 	}
+	/* Then the struct itself. */
+	memset(a, 0, sizeof(*a));
+	if (ptv_mem_read(tid, uargs, a, usize < sizeof(*a) ? usize : sizeof(*a)) < 0)
+		return -EFAULT;
 	if (a->set_tid_size > MAX_PID_NS_LEVEL_ ||
 	    (!a->set_tid && a->set_tid_size > 0) ||
 	    (a->set_tid && a->set_tid_size == 0))
