@@ -312,7 +312,8 @@ static void case_continued(void)
 	scn_say("-- the target exits");
 	scn_write_full(f.target_cmd, "x", 1);
 	pt_wait_say(f.target, 0, "tracer: wait(target)");
-	parent_command(&f, 'n');
+	/* (Blocking: inside, its exit goes on once the tracer has reaped it.) */
+	parent_command(&f, 'w');
 	relay_one(f.report);
 	family_end(&f);
 }
