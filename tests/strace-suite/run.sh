@@ -56,7 +56,7 @@
 # dependencies could not be obtained, 2 usage error.
 set -u
 
-case "${1:-}" in -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 ptvisor=$(realpath -e "${1:-build/ptvisor}") || { echo "run.sh: no ptvisor at ${1:-build/ptvisor}" >&2; exit 2; }
 work=${2:-$(dirname "$ptvisor")/tests/strace-suite/work}
 mkdir -p "$work" && work=$(realpath "$work")
