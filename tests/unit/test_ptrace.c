@@ -12,6 +12,7 @@
 
 #include "kernel/abi.h"
 #include "kernel/ptrace.h"
+#include "fake_host.h"
 
 /* ---- the fake platform ---- */
 struct fake {
@@ -99,22 +100,6 @@ static bool f_autoreaped(void *ctx, struct ptv_task *parent)
 	(void)ctx; (void)parent;
 	return fake.autoreap;
 }
-static bool f_still_stopped(void *ctx, struct ptv_task *t)
-{
-	(void)ctx; (void)t;
-	return true;
-}
-static uint64_t f_pending_ignored(void *ctx, struct ptv_task *t,
-				  uint64_t *twice)
-{
-	(void)ctx; (void)t;
-	*twice = 0;
-	return 0;
-}
-static void f_log(void *ctx, const char *fmt, ...)
-{
-	(void)ctx; (void)fmt;
-}
 
 static const struct ptv_host_iface fake_iface = {
 	.resume = f_resume, .interrupt = f_interrupt,
@@ -122,8 +107,8 @@ static const struct ptv_host_iface fake_iface = {
 	.wake_waiters = f_wake, .pgid_of = f_pgid,
 	.may_attach = f_may_attach, .may_traceme = f_may_traceme,
 	.capable = f_capable, .is_zombie = f_is_zombie, .has_own_seccomp = f_own_seccomp,
-	.autoreaped = f_autoreaped, .still_stopped = f_still_stopped,
-	.pending_ignored = f_pending_ignored, .log = f_log,
+	.autoreaped = f_autoreaped, .still_stopped = fake_host_still_stopped,
+	.pending_ignored = fake_host_pending_ignored, .log = fake_host_log,
 };
 
 static struct ptv_kernel k;
