@@ -804,11 +804,30 @@ static enum wait_event wait_ready(const struct ptv_task *t,
 
 void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued)
 {
-	struct ptv_task *t;
+	struct ptv_task *t, *leader = ptv_task_find(&k->tasks, tgid);
+	bool was = leader && leader->vcontinued;
 
 	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
 		if (t->tgid == tgid)
 			t->vcontinued = continued;
+	if (!continued || was)
+		return;
+	/*
+	 * kernel/signal.c:get_signal(): "if (ptrace_reparented(current->
+	 * group_leader)) do_notify_parent_cldstop(current->group_leader,
+	 * true, why)": the leader's tracer hears of it (its real parent has
+	 * the host's SIGCHLD); tracers' waits may now report it.
+	 */
+	if (leader && leader->tracer) {
+		struct ptv_task *parent = ptv_real_parent(k, leader);
+
+		if (!parent || !same_thread_group(parent, leader->tracer))
+			k->host->notify_parent(k->host_ctx, leader->tracer, leader,
+					       PTV_CLD_CONTINUED, PTV_SIGCONT);
+	}
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->tgid == tgid && t->tracer)
+			k->host->wake_waiters(k->host_ctx, t->tracer->tgid);
 }
 
 static void report(struct ptv_kernel *k, struct ptv_task *t,

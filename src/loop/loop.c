@@ -646,11 +646,6 @@ static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 	return run_trap(loop, task, &call, true);
 }
 
-/*
- * Carries out what the handler of a trapped @call decides. Returns true if
- * @task is held (a virtual stop). Preconditions: @task is stopped before
- * the call runs (a seccomp stop, or a syscall-entry stop past its tracer).
- */
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -697,8 +692,11 @@ static bool apply_outcome(struct ptv_loop *loop, struct ptv_task *task,
 }
 
 /*
- * Runs a trapped call. Deferring it needs the task in its seccomp stop,
- * not at the syscall-entry stop where emulate_seccomp() runs traps.
+ * Carries out what the handler of a trapped @call decides. Returns true if
+ * @task is held (a virtual stop, or a deferred wait). Preconditions: @task
+ * is stopped before the call runs (a seccomp stop, or a syscall-entry stop
+ * past its tracer, where @in_seccomp_stop is false and nothing is deferred:
+ * emulate_seccomp()).
  */
 static bool run_trap(struct ptv_loop *loop, struct ptv_task *task,
 		     const struct ptv_syscall *call, bool in_seccomp_stop)
@@ -734,9 +732,8 @@ static void forget_deferred(struct ptv_loop *loop, const struct ptv_task *task)
 static void redecide_deferred(struct ptv_loop *loop, bool last)
 {
 	struct ptv_deferred taken[PTV_MAX_DEFERRED];
-	int n = loop->ndeferred;
-
 	uint64_t since = loop->deferred_since_ns;
+	int n = loop->ndeferred;
 
 	memcpy(taken, loop->deferred, sizeof(taken[0]) * (size_t)n);
 	loop->ndeferred = 0;
