@@ -3,7 +3,12 @@
  * stops and exits) merged with real children's, with Linux's blocking and
  * signal semantics (DESIGN.md, "Blocking wait: the mechanism"):
  *
- *  - a ready virtual event completes the call without running it;
+ *  - a ready virtual event completes the call without running it, the
+ *    first in Linux's order (kernel/ptrace.c:ptv_wait_virtual()); one the
+ *    host holds for the caller (a traced child's exit or continue) is
+ *    reported by a native wait restricted to that child;
+ *  - a blocking wait with nothing ready is deferred while the loop collects
+ *    pending host events (loop.c), then decided again;
  *  - otherwise the native wait runs, with its syscall-exit stop requested;
  *    if it finds no real child (-ECHILD) while virtual tracees exist, a
  *    WNOHANG wait returns 0, and a blocking one sleeps in pause(2) instead;
@@ -292,9 +297,10 @@ static void wait_args(struct user_regs_struct *regs, const struct ptv_wait *w,
 }
 
 /*
- * The first event is the exit of a tracee whose real parent is the caller's
- * group: the host made it that group's zombie, and the native wait, for it
- * alone (__WALL: a tracee is eligible whatever its exit signal), reaps it.
+ * The first event is the exit, or the continue, of a tracee whose real
+ * parent is the caller's group: the host has it for that group, and the
+ * native wait, for it alone (__WALL: a tracee is eligible whatever its exit
+ * signal), reports it (reaps it).
  */
 static void reap_natively(struct ptv_task *caller, struct ptv_wait *w, pid_t pid,
 			  struct ptv_syscall_outcome *out)
@@ -408,9 +414,9 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		return;
 	}
 	/*
-	 * A WNOHANG wait that matches a real child
-	 * cannot fail with ECHILD: it runs natively, with no exit stop (strace
-	 * makes one per stop of its tracee).
+	 * A WNOHANG wait that matches a real child cannot fail with ECHILD: it
+	 * runs natively, with no exit stop (strace makes one per stop of its
+	 * tracee), unless it could see the host's group-stop of a tracee.
 	 */
 	if ((w.req.options & PTV_WNOHANG) &&
 	    ptv_wait_real_child_matches(env->k, caller, &w.req) &&
