@@ -15,8 +15,9 @@
 #             beside this script)
 #
 # Sources: `apt-get source --download-only strace=VERSION` for the installed
-# version (a deb-src entry for the suite that ships it is added in
-# /etc/apt/sources.list.d/ptvisor-deb-src.list when apt has none), unpacked
+# version (a deb-src entry for the suite that ships it, with the same
+# Signed-By as its binary entry, is added in
+# /etc/apt/sources.list.d/ptvisor-deb-src.sources when apt has none), unpacked
 # with dpkg-source (Debian's patches applied) into WORKDIR/src. Build
 # dependencies: Debian's Build-Depends less gcc-multilib and debhelper
 # (gawk, libunwind-dev, libiberty-dev, libbluetooth-dev), so strace -k works
@@ -110,6 +111,13 @@ if [ "$(cat "$src/.version" 2>/dev/null)" != "$version" ]; then
 	dl=$work/download
 	rm -rf "$dl" "$src" "$work/build" && mkdir -p "$dl"
 	fetch() { (cd "$dl" && apt-get source --download-only -qq "strace=$version") >>"$apt_log" 2>&1; }
+	# An older run's one-line entry, without Signed-By, can make apt refuse
+	# every source list: it goes first.
+	old_list=/etc/apt/sources.list.d/ptvisor-deb-src.list
+	if [ -f "$old_list" ] && { [ "$(id -u)" -eq 0 ] || [ -n "$sudo" ]; }; then
+		$sudo rm -f "$old_list"
+		$sudo apt-get update -qq >>"$apt_log" 2>&1
+	fi
 	if ! fetch; then
 		# No deb-src entry: add one for the suite that ships this version.
 		[ "$(id -u)" -eq 0 ] || [ -n "$sudo" ] ||
@@ -120,12 +128,28 @@ if [ "$(cat "$src/.version" 2>/dev/null)" != "$version" ]; then
 		set -- $origin
 		uri=${1:-} suite=${2%%/*} comp=${2#*/}
 		[ -n "$uri" ] && [ -n "$suite" ] || skip "apt knows no repository that ships strace $version"
-		line="deb-src $uri $suite $comp"
-		echo "adding '$line' to /etc/apt/sources.list.d/ptvisor-deb-src.list"
-		echo "$line" | $sudo tee /etc/apt/sources.list.d/ptvisor-deb-src.list >/dev/null
+		# The same key as the binary entry for that URI: apt refuses two
+		# entries of one source with different Signed-By values.
+		key=$(awk -v u="${uri%/}" '
+			/^$/ { if (hit && k != "") { print k; exit } hit = 0; k = "" }
+			tolower($1) == "uris:" { for (i = 2; i <= NF; i++) { x = $i; sub(/\/$/, "", x); if (x == u) hit = 1 } }
+			tolower($1) == "signed-by:" { k = $2 }
+			END { if (hit && k != "") print k }' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+		[ -n "$key" ] || key=$(sed -n "s|^deb \[.*signed-by=\([^] ]*\).*\] ${uri%/}/\{0,1\} .*|\1|p" \
+			/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)
+		list=/etc/apt/sources.list.d/ptvisor-deb-src.sources
+		echo "adding deb-src $uri $suite $comp${key:+ (Signed-By $key)} in $list"
+		printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: %s\n%s' \
+			"$uri" "$suite" "$comp" "${key:+Signed-By: $key
+}" | $sudo tee "$list" >/dev/null
 		$sudo apt-get update -qq >>"$apt_log" 2>&1
-		fetch || { tail -n 5 "$apt_log" | sed 's/^/      /'
-			skip "apt-get source could not download strace $version"; }
+		if ! fetch; then
+			tail -n 5 "$apt_log" | sed 's/^/      /'
+			# Leave apt as it was: an entry it cannot use goes.
+			$sudo rm -f "$list"
+			$sudo apt-get update -qq >>"$apt_log" 2>&1
+			skip "apt-get source could not download strace $version"
+		fi
 	fi
 	dsc=$(ls "$dl"/strace_*.dsc | head -n 1)
 	echo "unpacking $(basename "$dsc") into $src"
