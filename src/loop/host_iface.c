@@ -275,10 +275,22 @@ static bool iface_is_zombie(void *ctx, struct ptv_task *t)
 	return state == 'Z' || state == 'X' || state == 0;
 }
 
+/*
+ * A wait peeks at its event, then takes it: one host check serves both, as
+ * long as no host event came between (a SIGKILL after it is one that came
+ * after the wait, natively too).
+ */
 static bool iface_still_stopped(void *ctx, struct ptv_task *t)
 {
-	(void)ctx;
-	return ptv_host_still_in_stop(t->tid);
+	struct ptv_loop *loop = ctx;
+
+	if (loop->stop_check.tid != t->tid ||
+	    loop->stop_check.events != loop->events) {
+		loop->stop_check.tid = t->tid;
+		loop->stop_check.events = loop->events;
+		loop->stop_check.stopped = ptv_host_still_in_stop(t->tid);
+	}
+	return loop->stop_check.stopped;
 }
 
 static uint64_t iface_pending_ignored(void *ctx, struct ptv_task *t,

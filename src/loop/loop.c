@@ -1059,6 +1059,7 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	struct ptv_task *task = ptv_task_find(&loop->k.tasks, ev->tid);
 	bool woken;
 
+	loop->events++;
 	if (ptv_log_enabled()) {
 		char what[96];
 

@@ -37,6 +37,13 @@ struct ptv_loop {
 	} deferred[PTV_MAX_DEFERRED];
 	int ndeferred;
 	uint64_t deferred_since_ns;	/* when the first of them came */
+	uint64_t events;		/* host events handled so far */
+	/* The last host check that a task is still in its stop (host_iface.c). */
+	struct {
+		pid_t tid;
+		uint64_t events;	/* ->events when it was made */
+		bool stopped;
+	} stop_check;
 };
 
 /*
