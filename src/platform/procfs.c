@@ -159,23 +159,31 @@ uint64_t ptv_proc_sigcaught(pid_t tid)
 	return c ? strtoull(c, NULL, 16) : 0;
 }
 
+/*
+ * A signal mask line of /proc/PID/status ("\nSigIgn:"), 0 if absent (then
+ * *@found, if given, becomes false).
+ */
+static uint64_t mask_field(const char *status, const char *name, bool *found)
+{
+	const char *p = field(status, name);
+
+	if (found && p == NULL)
+		*found = false;
+	return p ? strtoull(p, NULL, 16) : 0;
+}
+
 bool ptv_proc_signal_ignored(pid_t tgid, int sig)
 {
 	char buf[4096];
 	uint64_t bit = 1ULL << (sig - 1), blocked, ignored, caught;
-	const char *b, *i, *c;
+	bool found = true;
 
 	if (read_proc(tgid, "status", buf, sizeof(buf)) < 0)
 		return false;
-	b = field(buf, "\nSigBlk:");
-	i = field(buf, "\nSigIgn:");
-	c = field(buf, "\nSigCgt:");
-	if (b == NULL || i == NULL || c == NULL)
-		return false;
-	blocked = strtoull(b, NULL, 16);
-	ignored = strtoull(i, NULL, 16);
-	caught = strtoull(c, NULL, 16);
-	if ((blocked | caught) & bit)
+	blocked = mask_field(buf, "\nSigBlk:", &found);
+	ignored = mask_field(buf, "\nSigIgn:", &found);
+	caught = mask_field(buf, "\nSigCgt:", &found);
+	if (!found || ((blocked | caught) & bit))
 		return false;
 	if (!(ignored & bit) && sig != SIGCHLD && sig != SIGURG && sig != SIGWINCH)
 		return false;
@@ -189,21 +197,13 @@ bool ptv_proc_signal_ignored(pid_t tgid, int sig)
 	return atoi(buf) != SYS_rt_sigtimedwait;
 }
 
-/* A signal mask line of /proc/PID/status ("\nSigIgn:"), 0 if absent. */
-static uint64_t mask_field(const char *status, const char *name)
-{
-	const char *p = field(status, name);
-
-	return p ? strtoull(p, NULL, 16) : 0;
-}
-
 bool ptv_proc_signal_set_ignored(pid_t tgid, int sig)
 {
 	char buf[4096];
 
 	if (read_proc(tgid, "status", buf, sizeof(buf)) < 0)
 		return false;
-	return (mask_field(buf, "\nSigIgn:") & (1ULL << (sig - 1))) != 0;
+	return (mask_field(buf, "\nSigIgn:", NULL) & (1ULL << (sig - 1))) != 0;
 }
 
 uint64_t ptv_proc_pending_ignored(pid_t tid, uint64_t dequeued,
@@ -218,11 +218,11 @@ uint64_t ptv_proc_pending_ignored(pid_t tid, uint64_t dequeued,
 	*twice = 0;
 	if (read_proc(tid, "status", buf, sizeof(buf)) < 0)
 		return 0;
-	blocked = mask_field(buf, "\nSigBlk:");
-	own = mask_field(buf, "\nSigPnd:") & ~blocked;
-	shared = mask_field(buf, "\nShdPnd:") & ~blocked;
-	ignored = mask_field(buf, "\nSigIgn:") |
-		  (dfl_ignored & ~mask_field(buf, "\nSigCgt:"));
+	blocked = mask_field(buf, "\nSigBlk:", NULL);
+	own = mask_field(buf, "\nSigPnd:", NULL) & ~blocked;
+	shared = mask_field(buf, "\nShdPnd:", NULL) & ~blocked;
+	ignored = mask_field(buf, "\nSigIgn:", NULL) |
+		  (dfl_ignored & ~mask_field(buf, "\nSigCgt:", NULL));
 	/* A signal can be pending once in each queue, and one dequeued. */
 	*twice = ((own & shared) | (dequeued & (own | shared))) & ignored;
 	return (own | shared | dequeued) & ignored;
