@@ -757,6 +757,15 @@ static void redecide_deferred(struct ptv_loop *loop, bool last)
 #define DEFER_SPIN_NS 50000u
 
 /*
+ * While any guest is virtually traced, the loop polls for the next host
+ * event this long before it blocks: a tracer and its tracee make one host
+ * stop after another, and a blocked supervisor's vCPU goes idle, which
+ * makes every wake-up a costly one on a VM (docs/design-notes.md, 17).
+ * Trees that trace nothing never poll.
+ */
+#define ACTIVE_SPIN_NS 50000u
+
+/*
  * The supervisor's filter, run where the kernel does not run it, on the call
  * as the task's tracer left it: at a syscall-entry stop of a task whose
  * filters are suspended (see sync_host_suspend(); "Do seccomp after ptrace,
@@ -1136,6 +1145,7 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 	struct ptv_loop loop = { .opts = *opts, .first_pid = first_pid };
 	struct ptv_host_event ev;
 	struct ptv_task *first;
+	uint64_t spin_until = 0;
 
 	loop.self = getpid();
 	loop.host_has_x32 = ptv_host_has_x32();
@@ -1151,11 +1161,16 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 	first->parent_tid = loop.self;
 	ptv_signals_forward_to(first_pid);
 	for (;;) {
-		int r = ptv_host_wait(&ev, loop.ndeferred > 0);
+		int r = ptv_host_wait(&ev, loop.ndeferred > 0 || spin_until != 0);
 
 		if (r == -EAGAIN) {
-			if (now_ns() - loop.deferred_since_ns >= DEFER_SPIN_NS)
+			uint64_t now = now_ns();
+
+			if (loop.ndeferred > 0 &&
+			    now - loop.deferred_since_ns >= DEFER_SPIN_NS)
 				redecide_deferred(&loop, true);
+			if (now >= spin_until)
+				spin_until = 0;
 			continue;
 		}
 		if (r == -EINTR)
@@ -1166,6 +1181,7 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 		handle(&loop, &ev);
 		if (loop.ndeferred > 0)
 			redecide_deferred(&loop, false);
+		spin_until = loop.k.traced != NULL ? now_ns() + ACTIVE_SPIN_NS : 0;
 	}
 	ptv_log("no guest left; exiting with %d", loop.exit_status);
 	ptv_kernel_destroy(&loop.k);
