@@ -198,25 +198,26 @@ static int write_rusage(pid_t tid, const struct ptv_wait *w,
 }
 
 /*
- * A virtual event for @waiter's wait (ptv_wait_virtual()), with the reported
- * task's resource usage in *usage (false in *have if it could not be read).
- * The usage is read before the event is consumed: reaping a zombie held at
- * its exit stop lets it go on exiting, and its memory with it.
+ * A virtual event for @waiter's wait @w (ptv_wait_virtual()), with the
+ * reported task's resource usage in *usage if the wait asked for it (false
+ * in *have if not, or if it could not be read). The usage is read before
+ * the event is consumed: reaping a zombie held at its exit stop lets it go
+ * on exiting, and its memory with it.
  */
 static int wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
-			const struct ptv_wait_req *req,
-			struct ptv_wait_result *res, struct ptv_proc_usage *usage,
-			bool *have)
+			const struct ptv_wait *w, struct ptv_wait_result *res,
+			struct ptv_proc_usage *usage, bool *have)
 {
-	struct ptv_wait_req peek = *req;
+	struct ptv_wait_req peek = w->req;
 	int r;
 
 	peek.options |= PTV_WNOWAIT;
 	r = ptv_wait_virtual(k, waiter, &peek, res);
-	*have = r == 1 && ptv_proc_usage(res->pid, usage) == 0;
-	if (r != 1 || (req->options & PTV_WNOWAIT))
+	*have = r == 1 && w->rusage_addr != 0 &&
+		ptv_proc_usage(res->pid, usage) == 0;
+	if (r != 1 || (w->req.options & PTV_WNOWAIT))
 		return r; /* 2: a native wait must reap it */
-	return ptv_wait_virtual(k, waiter, req, res);
+	return ptv_wait_virtual(k, waiter, &w->req, res);
 }
 
 /*
@@ -386,7 +387,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	/* Fast path: the caller's group traces nobody. */
 	if (env->k->traced == NULL || !decode(caller, call, &w))
 		return;
-	r = wait_virtual(env->k, caller, &w.req, &res, &usage, &have_usage);
+	r = wait_virtual(env->k, caller, &w, &res, &usage, &have_usage);
 	if (r < 0)
 		return; /* no virtual tracee matches: the native wait is exact */
 	if (r == 2) {
@@ -508,7 +509,7 @@ static bool complete_woken(struct ptv_syscall_env *env, struct ptv_task *t)
 	struct ptv_proc_usage usage;
 	bool have_usage;
 
-	if (wait_virtual(env->k, t, &w->req, &res, &usage, &have_usage) != 1)
+	if (wait_virtual(env->k, t, w, &res, &usage, &have_usage) != 1)
 		return false;
 	restore_wait(t, complete(t->tid, w, &res, have_usage ? &usage : NULL));
 	ptv_log("[%d] woken wait returns the virtual event of %d", t->tid,
@@ -574,7 +575,7 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		return woken && is_restart_code((long)regs.rax);
 	}
 	/* No real child: only virtual tracees can satisfy it. */
-	if (wait_virtual(env->k, t, &w->req, &res, &usage, &have_usage) == 1) {
+	if (wait_virtual(env->k, t, w, &res, &usage, &have_usage) == 1) {
 		regs.rax = (unsigned long long)complete(t->tid, w, &res,
 				have_usage ? &usage : NULL);
 	} else if (w->req.options & PTV_WNOHANG) {
