@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "abi.h"
 #include "check.h"
@@ -30,6 +31,7 @@ void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,
 	ptv_tasks_init(&k->tasks);
 	k->yama = PTV_YAMA_OFF;
 	k->traced = NULL;
+	k->n_native_zombies = 0;
 	k->host = host;
 	k->host_ctx = host_ctx;
 }
@@ -38,6 +40,7 @@ void ptv_kernel_destroy(struct ptv_kernel *k)
 {
 	ptv_tasks_destroy(&k->tasks);
 	k->traced = NULL;
+	k->n_native_zombies = 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -645,6 +648,54 @@ void ptv_ptrace_forget_task(struct ptv_kernel *k, struct ptv_task *t)
 		ptrace_unlink(k, t);
 }
 
+/* Forgets native zombie @i; the others keep their order (oldest first). */
+static void drop_native_zombie(struct ptv_kernel *k, size_t i)
+{
+	k->n_native_zombies--;
+	memmove(&k->native_zombies[i], &k->native_zombies[i + 1],
+		(k->n_native_zombies - i) * sizeof(k->native_zombies[0]));
+}
+
+/*
+ * An untraced child exited: the host keeps it for its real parent, and
+ * only the model knows whether a tracee of that parent's group comes before
+ * or after it in the group's waits (the group may trace one later). If the
+ * parent autoreaps it, or a native wait reaps it unseen, the wait that
+ * reports it finds nothing and forgets it; when they are too many, the
+ * oldest is forgotten.
+ */
+static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
+			       int status)
+{
+	struct ptv_task *parent = t->tid == t->tgid ? ptv_real_parent(k, t) : NULL;
+	struct ptv_native_zombie *z;
+
+	if (parent == NULL)
+		return;
+	if (k->n_native_zombies == PTV_MAX_NATIVE_ZOMBIES)
+		drop_native_zombie(k, 0);
+	z = &k->native_zombies[k->n_native_zombies++];
+	z->tid = t->tid;
+	z->parent_tid = parent->tid;
+	z->seq = t->seq;
+	z->status = status;
+	z->pgid = k->host->pgid_of(k->host_ctx, t);
+	z->clone_child = (t->clone_flags & 0xff) != PTV_SIGCHLD;
+	VLOG(k, "[%d] native zombie of %d, status %#x", t->tid, parent->tid,
+	     status);
+}
+
+void ptv_native_zombie_gone(struct ptv_kernel *k, ptv_tid_t tid)
+{
+	for (size_t i = 0; i < k->n_native_zombies; i++) {
+		if (k->native_zombies[i].tid != tid)
+			continue;
+		VLOG(k, "[%d] native zombie gone", tid);
+		drop_native_zombie(k, i);
+		return;
+	}
+}
+
 void ptv_task_exited(struct ptv_kernel *k, struct ptv_task *t, int status)
 {
 	struct ptv_task *tracer = t->tracer;
@@ -659,6 +710,7 @@ void ptv_task_exited(struct ptv_kernel *k, struct ptv_task *t, int status)
 	if (!t->held_at_exit)
 		t->host_gone = true;
 	if (tracer == NULL) {
+		note_native_zombie(k, t, status);
 		release_if_unused(k, t);
 		return;
 	}
@@ -808,8 +860,12 @@ void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued)
 	bool was = leader && leader->vcontinued;
 
 	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
-		if (t->tgid == tgid)
+		if (t->tgid == tgid) {
 			t->vcontinued = continued;
+			/* A new group-stop is the real parent's to take. */
+			if (continued)
+				t->native_stop_taken = false;
+		}
 	if (!continued || was)
 		return;
 	/*
@@ -925,6 +981,160 @@ static bool is_stale(struct ptv_task *const *stale, size_t n,
 	return false;
 }
 
+/* Is native zombie @z, a child of @parent, eligible for @req? */
+static bool native_zombie_matches(const struct ptv_native_zombie *z,
+				  const struct ptv_task *parent,
+				  const struct ptv_task *waiter,
+				  const struct ptv_wait_req *req)
+{
+	if (!(req->options & PTV_WEXITED) ||
+	    ((req->options & PTV_WNOTHREAD) ? parent != waiter
+					    : !same_thread_group(parent, waiter)))
+		return false;
+	if ((req->idtype == PTV_P_PID && z->tid != req->id) ||
+	    (req->idtype == PTV_P_PGID && z->pgid != req->id))
+		return false;
+	/* kernel/exit.c:eligible_child() */
+	return (req->options & PTV_WALL) ||
+	       z->clone_child == ((req->options & PTV_WCLONE) != 0);
+}
+
+/* Is every thread of group @tgid in its group-stop (SIGNAL_STOP_STOPPED)? */
+static bool group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
+{
+	struct ptv_task *t;
+	bool any = false;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));) {
+		if (t->tgid != tgid || t->host_gone)
+			continue;
+		if (!t->group_stopped)
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+/*
+ * The event a native wait by @waiter for @req would report of @t, a live
+ * child of the waiter's group that the group does not trace (so the
+ * model's tracee rules do not apply): its group-stop, not yet taken by a
+ * native wait, or its continue (kernel/exit.c: wait_task_stopped() with
+ * ptrace 0, wait_task_continued()). Its exit is a native zombie's.
+ */
+/*
+ * Is @t a live child of @waiter's group, not traced by it, that @req
+ * matches? *@parentp is its real parent thread then.
+ */
+static bool native_child_matches(struct ptv_kernel *k,
+				 const struct ptv_task *waiter,
+				 const struct ptv_wait_req *req,
+				 struct ptv_task *t, struct ptv_task **parentp)
+{
+	struct ptv_task *parent;
+
+	if (t->tid != t->tgid || t->host_gone || t->vzombie ||
+	    (t->tracer && same_thread_group(t->tracer, waiter)))
+		return false;
+	parent = ptv_real_parent(k, t);
+	if (parent == NULL ||
+	    ((req->options & PTV_WNOTHREAD) ? parent != waiter
+					    : !same_thread_group(parent, waiter)) ||
+	    !wait_matches(k, req, t) ||
+	    (!(req->options & PTV_WALL) &&
+	     ((t->clone_flags & 0xff) != PTV_SIGCHLD) !=
+		     ((req->options & PTV_WCLONE) != 0)))
+		return false;
+	*parentp = parent;
+	return true;
+}
+
+static enum wait_event native_child_event(struct ptv_kernel *k,
+					  const struct ptv_task *waiter,
+					  const struct ptv_wait_req *req,
+					  struct ptv_task *t,
+					  struct ptv_task **parentp)
+{
+	if (!native_child_matches(k, waiter, req, t, parentp))
+		return WAIT_NONE;
+	if ((req->options & PTV_WSTOPPED) && !t->native_stop_taken &&
+	    group_fully_stopped(k, t->tgid))
+		return WAIT_STOP;
+	if ((req->options & PTV_WCONTINUED) && t->vcontinued)
+		return WAIT_CONTINUED;
+	return WAIT_NONE;
+}
+
+/*
+ * The first event of the waiter's untraced (by it) children that only a
+ * native wait reports, if it comes before @best (if @have_best), which it
+ * then becomes: a native zombie, a group-stop or a continue. Fills *res.
+ * A native zombie whose parent thread is gone is forgotten (the host gave
+ * it to another thread, or to the reaper).
+ */
+static bool first_native_event(struct ptv_kernel *k,
+			       const struct ptv_task *waiter,
+			       const struct ptv_wait_req *req,
+			       struct wait_place *best, bool have_best,
+			       struct ptv_wait_result *res)
+{
+	struct wait_place place;
+	struct ptv_task *t;
+	bool found = false;
+	size_t i = 0;
+
+	while (i < k->n_native_zombies) {
+		if (ptv_task_find(&k->tasks, k->native_zombies[i].parent_tid))
+			i++;
+		else
+			drop_native_zombie(k, i);
+	}
+	for (i = 0; i < k->n_native_zombies; i++) {
+		struct ptv_native_zombie *z = &k->native_zombies[i];
+		struct ptv_task *parent = ptv_task_find(&k->tasks, z->parent_tid);
+
+		if (!native_zombie_matches(z, parent, waiter, req))
+			continue;
+		place_at_thread(&place, waiter, parent);
+		place.list = 0;
+		place.nth = z->seq;
+		if ((!have_best && !found) || place_before(&place, best)) {
+			found = true;
+			*best = place;
+			res->pid = ptv_guest_pid(z->tid);
+			res->status = z->status;
+			res->cld_code = cld_code_of(z->status);
+			res->cld_status = cld_status_of(z->status);
+		}
+	}
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));) {
+		struct ptv_task *parent = NULL;
+		enum wait_event event = native_child_event(k, waiter, req, t,
+							   &parent);
+
+		if (event == WAIT_NONE)
+			continue;
+		place_at_thread(&place, waiter, parent);
+		place.list = 0;
+		place.nth = t->seq;
+		if ((have_best || found) && !place_before(&place, best))
+			continue;
+		found = true;
+		*best = place;
+		res->pid = ptv_guest_pid(t->tid);
+		if (event == WAIT_STOP) {
+			res->status = (t->group_stop_sig << 8) | 0x7f;
+			res->cld_code = PTV_CLD_STOPPED;
+			res->cld_status = t->group_stop_sig;
+		} else {
+			res->status = 0xffff;
+			res->cld_code = PTV_CLD_CONTINUED;
+			res->cld_status = PTV_SIGCONT;
+		}
+	}
+	return found;
+}
+
 int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res)
 {
@@ -961,6 +1171,14 @@ again:
 			best_place = place;
 		}
 	}
+	/*
+	 * Before any ready tracee, an event of a child the group does not
+	 * trace: a native wait reports it. (With no tracee in the wait, the
+	 * native wait alone is exact.)
+	 */
+	if (candidate && first_native_event(k, waiter, req, &best_place,
+					    best != NULL, res))
+		return 2;
 	if (best == NULL)
 		return candidate ? 0 : -ECHILD;
 	/* A stop a SIGKILL has ended is no longer reported; its exit will be. */
@@ -987,6 +1205,48 @@ again:
 	}
 	report(k, best, best_event, req, res);
 	return 1;
+}
+
+bool ptv_wait_mixes_native(struct ptv_kernel *k, struct ptv_task *waiter,
+			   const struct ptv_wait_req *req)
+{
+	struct ptv_task *t, *parent;
+	struct wait_place place;
+	bool tracee = false;
+	uint64_t nth = 0;
+
+	for (t = k->traced; t && !tracee; t = t->traced_next, nth++)
+		tracee = wait_place(k, waiter, req, t, nth, &place) &&
+			 wait_matches(k, req, t);
+	if (!tracee)
+		return false;
+	for (size_t i = 0; i < k->n_native_zombies; i++) {
+		parent = ptv_task_find(&k->tasks, k->native_zombies[i].parent_tid);
+		if (parent && native_zombie_matches(&k->native_zombies[i],
+						    parent, waiter, req))
+			return true;
+	}
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (native_child_matches(k, waiter, req, t, &parent))
+			return true;
+	return false;
+}
+
+void ptv_native_zombies_none_for(struct ptv_kernel *k,
+				 const struct ptv_task *waiter,
+				 const struct ptv_wait_req *req)
+{
+	size_t i = 0;
+
+	while (i < k->n_native_zombies) {
+		struct ptv_native_zombie *z = &k->native_zombies[i];
+		struct ptv_task *parent = ptv_task_find(&k->tasks, z->parent_tid);
+
+		if (parent && native_zombie_matches(z, parent, waiter, req))
+			drop_native_zombie(k, i);
+		else
+			i++;
+	}
 }
 
 void ptv_wait_native_reaped(struct ptv_kernel *k, struct ptv_task *t)

@@ -132,12 +132,31 @@ enum ptv_yama_scope {
 /* PR_SET_PTRACER's argument for "any process may trace me". */
 #define PTV_PTRACER_ANY (-1)
 
+/*
+ * The exit of an untraced child of a tracer's group, which the host keeps
+ * for the real parent's native wait: the model keeps its place in the
+ * parent's children, for the order of that group's waits.
+ */
+struct ptv_native_zombie {
+	ptv_tid_t tid;
+	ptv_tid_t parent_tid;	/* the real parent thread */
+	uint64_t seq;		/* its place in that thread's children */
+	int status;		/* wait4 status */
+	int pgid;
+	bool clone_child;	/* exit signal not SIGCHLD: __WCLONE's */
+};
+
+/* Native zombies remembered at most; more are not (their order is lost). */
+#define PTV_MAX_NATIVE_ZOMBIES 64
+
 struct ptv_kernel {
 	struct ptv_tasks tasks;
 	enum ptv_yama_scope yama;	/* the emulated Yama policy */
 	struct ptv_task *traced;	/* traced tasks, newest attach first */
 	const struct ptv_host_iface *host;
 	void *host_ctx;
+	struct ptv_native_zombie native_zombies[PTV_MAX_NATIVE_ZOMBIES];
+	size_t n_native_zombies;
 };
 
 void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,
@@ -263,8 +282,10 @@ struct ptv_wait_result {
  * A wait by @waiter: the virtual event it reports, the first in Linux's
  * order, consumed unless PTV_WNOWAIT. Returns 1 with *res filled; 2 if that
  * event is the exit, or the continue, of a tracee whose real parent is the
- * waiter's group, which a native wait must report (*res filled, nothing
- * consumed: then ptv_wait_native_reaped() and ptv_group_continued());
+ * waiter's group, or the exit of a native zombie of the group, which a
+ * native wait must report (*res filled, nothing consumed: then
+ * ptv_wait_native_reaped(), ptv_native_zombie_gone() and
+ * ptv_group_continued());
  * 0 if none is ready but a virtual tracee matches
  * (the wait may block for it); -ECHILD if no virtual tracee matches.
  */
@@ -279,6 +300,30 @@ void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued);
 
 /* @t, a zombie of its real parent's group, was reaped by a native wait. */
 void ptv_wait_native_reaped(struct ptv_kernel *k, struct ptv_task *t);
+
+/*
+ * Native zombie @tid is gone: reaped by a native wait, or its pid is
+ * another task's now. (A native wait reaps them unseen too; a wait that
+ * reports one that is gone finds nothing and forgets it.)
+ */
+void ptv_native_zombie_gone(struct ptv_kernel *k, ptv_tid_t tid);
+
+/*
+ * Does a wait by @waiter for @req weigh tracees against children its group
+ * does not trace? Their events reach the model a little after the host
+ * has them for a native wait, so such a wait is decided once pending host
+ * events are in.
+ */
+bool ptv_wait_mixes_native(struct ptv_kernel *k, struct ptv_task *waiter,
+			   const struct ptv_wait_req *req);
+
+/*
+ * A native wait by @waiter for @req failed with ECHILD: no native zombie
+ * it matches is left.
+ */
+void ptv_native_zombies_none_for(struct ptv_kernel *k,
+				 const struct ptv_task *waiter,
+				 const struct ptv_wait_req *req);
 
 /*
  * True if a live tracee that @req matches is also a real child of @waiter

@@ -116,6 +116,8 @@ struct ptv_task {
 				   too: a native wait reaps it */
 	bool held_at_exit;	/* host: held in PTRACE_EVENT_EXIT meanwhile */
 	bool group_stopped;	/* last host group-stop not yet ended by SIGCONT */
+	bool native_stop_taken;	/* (leader) its real parent's native wait has
+				   taken that group-stop's report */
 	bool vcontinued;	/* its group was continued since: a tracer's
 				   WCONTINUED wait has that to report */
 	int group_stop_sig;	/* the stop signal of that group-stop */

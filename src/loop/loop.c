@@ -121,8 +121,11 @@ void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 
 static struct ptv_task *add_task(struct ptv_loop *loop, pid_t tid, pid_t tgid)
 {
-	struct ptv_task *task = ptv_task_add(&loop->k.tasks, tid, tgid);
+	struct ptv_task *task;
 
+	/* The pid of a native zombie that is gone, if it was one. */
+	ptv_native_zombie_gone(&loop->k, tid);
+	task = ptv_task_add(&loop->k.tasks, tid, tgid);
 	if (task == NULL) {
 		/* Out of memory: the guest cannot be modelled; do not lose it. */
 		ptv_error("out of memory tracking task %d; killing it", tid);
@@ -654,6 +657,22 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * How long the loop spins collecting host events before deferred waits run
+ * natively. Two host stops of a native wait cost about 50 us on the
+ * development VM; a tracee's next stop mostly comes well within this.
+ */
+#define DEFER_SPIN_NS 50000u
+
+/*
+ * While any guest is virtually traced, the loop polls for the next host
+ * event this long before it blocks: a tracer and its tracee make one host
+ * stop after another, and a blocked supervisor's vCPU goes idle, which
+ * makes every wake-up a costly one on a VM (docs/design-notes.md, 17).
+ * Trees that trace nothing never poll.
+ */
+#define ACTIVE_SPIN_NS 50000u
+
 /* Applies @out to @call of @task, in its seccomp stop; true if held. */
 static bool apply_outcome(struct ptv_loop *loop, struct ptv_task *task,
 			  const struct ptv_syscall *call,
@@ -679,11 +698,15 @@ static bool apply_outcome(struct ptv_loop *loop, struct ptv_task *task,
 	case PTV_SYSCALL_HELD:
 		return true;
 	case PTV_SYSCALL_DEFER:
+	case PTV_SYSCALL_DEFER_BRIEF:
 		PTV_CHECK(loop->ndeferred < PTV_MAX_DEFERRED, "too many deferred");
 		ptv_log("[%d] %s -> deferred until pending host events are in",
 			call->tid, ptv_syscall_name(call->abi, call->nr));
+		/* Brief: decided at the first look that finds none pending. */
 		if (loop->ndeferred == 0)
-			loop->deferred_since_ns = now_ns();
+			loop->deferred_since_ns =
+				now_ns() - (out->action == PTV_SYSCALL_DEFER_BRIEF
+						    ? DEFER_SPIN_NS : 0);
 		loop->deferred[loop->ndeferred++] =
 			(struct ptv_deferred){ .task = task, .call = *call };
 		return true;
@@ -748,22 +771,6 @@ static void redecide_deferred(struct ptv_loop *loop, bool last)
 	}
 	loop->deferred_since_ns = since; /* the spin counts from the first */
 }
-
-/*
- * How long the loop spins collecting host events before deferred waits run
- * natively. Two host stops of a native wait cost about 50 us on the
- * development VM; a tracee's next stop mostly comes well within this.
- */
-#define DEFER_SPIN_NS 50000u
-
-/*
- * While any guest is virtually traced, the loop polls for the next host
- * event this long before it blocks: a tracer and its tracee make one host
- * stop after another, and a blocked supervisor's vCPU goes idle, which
- * makes every wake-up a costly one on a VM (docs/design-notes.md, 17).
- * Trees that trace nothing never poll.
- */
-#define ACTIVE_SPIN_NS 50000u
 
 /*
  * The supervisor's filter, run where the kernel does not run it, on the call

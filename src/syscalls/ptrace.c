@@ -95,8 +95,19 @@ static long regset(pid_t tracer, pid_t tracee, long request, uint64_t type,
 	if (request == PTRACE_SETREGSET &&
 	    from_tracer(tracer, (uintptr_t)tracer_iov.iov_base, local.iov_base,
 			local.iov_len) < 0) {
+		/*
+		 * The kernel checks the regset, the length and what the
+		 * regset's set() checks first (xfpregs_set(): EINVAL for a
+		 * partial write) before it copies: the host makes the same
+		 * checks on an iovec at NULL, where its copy faults before
+		 * anything is written.
+		 */
+		struct iovec probe = { .iov_base = NULL,
+				       .iov_len = tracer_iov.iov_len };
+
 		free(local.iov_base);
-		return -EFAULT;
+		r = ptv_host_request(request, tracee, type, (unsigned long)&probe);
+		return r < 0 ? r : -EFAULT;
 	}
 	r = ptv_host_request(request, tracee, type, (unsigned long)&local);
 	if (r == 0 && request == PTRACE_GETREGSET &&

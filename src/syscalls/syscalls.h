@@ -29,6 +29,8 @@ enum ptv_syscall_action {
 	PTV_SYSCALL_DEFER,	/* not yet: the task stays in its stop while the
 				   loop collects pending host events, then the
 				   call is decided again (a blocking wait) */
+	PTV_SYSCALL_DEFER_BRIEF,/* the same, but only for the host events
+				   already pending: no spin */
 };
 
 struct ptv_syscall_outcome {

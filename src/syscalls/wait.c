@@ -56,7 +56,8 @@ struct ptv_wait {
 	struct ptv_wait_req req;
 	uint64_t status_addr;		/* int * (wait4) or siginfo_t * (waitid) */
 	uint64_t rusage_addr;
-	pid_t reap_pid;			/* PTV_WAIT_REAP: the zombie */
+	pid_t reap_pid;			/* PTV_WAIT_REAP: the child */
+	int reap_status;		/* the event expected of it (wait4) */
 };
 
 /* The decoded call; false if the native call must judge its arguments. */
@@ -298,14 +299,18 @@ static void wait_args(struct user_regs_struct *regs, const struct ptv_wait *w,
 }
 
 /*
- * The first event is the exit, or the continue, of a tracee whose real
- * parent is the caller's group: the host has it for that group, and the
- * native wait, for it alone (__WALL: a tracee is eligible whatever its exit
- * signal), reports it (reaps it).
+ * The first event is one the host has for the caller's group: the exit, or
+ * the continue, of a tracee whose real parent is the caller's group, or an
+ * event of a child the group does not trace (ptv_wait_virtual()). The
+ * native wait, for it alone, reports it (reaps it): with __WALL, as a
+ * tracee is eligible whatever its exit signal, and WNOHANG, as the model
+ * may believe in an event a native wait has taken unseen.
  */
-static void reap_natively(struct ptv_task *caller, struct ptv_wait *w, pid_t pid,
+static void reap_natively(struct ptv_task *caller, struct ptv_wait *w,
+			  const struct ptv_wait_result *res,
 			  struct ptv_syscall_outcome *out)
 {
+	pid_t pid = res->pid;
 	struct user_regs_struct regs;
 	unsigned long long *which, *pidp, *options;
 
@@ -316,7 +321,7 @@ static void reap_natively(struct ptv_task *caller, struct ptv_wait *w, pid_t pid
 	if (which)
 		*which = PTV_P_PID;
 	*pidp = (unsigned long long)pid;
-	*options |= (unsigned int)PTV_WALL;
+	*options |= (unsigned int)(PTV_WALL | PTV_WNOHANG);
 	caller->wait = malloc(sizeof(*w));
 	if (caller->wait == NULL || ptv_host_setregs(caller->tid, &regs) < 0) {
 		ptv_wait_forget(caller);
@@ -324,6 +329,7 @@ static void reap_natively(struct ptv_task *caller, struct ptv_wait *w, pid_t pid
 	}
 	w->state = PTV_WAIT_REAP;
 	w->reap_pid = pid;
+	w->reap_status = res->status;
 	*caller->wait = *w;
 	caller->hide_vehicle = true;
 	out->action = PTV_SYSCALL_RUN_TO_EXIT;
@@ -355,9 +361,14 @@ static bool reaped_natively(struct ptv_syscall_env *env, struct ptv_task *t,
 	if (child && (missing || !(w->req.options & PTV_WNOWAIT))) {
 		ptv_tid_t tgid = child->tgid;
 
-		ptv_wait_native_reaped(env->k, child);
+		/* A group-stop taken now, or unseen before. */
+		if ((w->reap_status & 0xff) == 0x7f)
+			child->native_stop_taken = true;
+		ptv_wait_native_reaped(env->k, child); /* may free it */
 		ptv_group_continued(env->k, tgid, false);
 	}
+	if (missing || !(w->req.options & PTV_WNOWAIT))
+		ptv_native_zombie_gone(env->k, w->reap_pid);
 	if (missing) {
 		rerun_wait(t);
 		return true;
@@ -384,14 +395,24 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	 */
 	caller->in_native_wait = true;
 	caller->hide_vehicle = false;
-	/* Fast path: the caller's group traces nobody. */
+	/* Fast path: nobody is traced. */
 	if (env->k->traced == NULL || !decode(caller, call, &w))
 		return;
+	/*
+	 * It weighs tracees against children the group does not trace, whose
+	 * events may be pending for the loop: it is decided once they are in
+	 * (design notes, 18).
+	 */
+	if (env->may_defer && ptv_wait_mixes_native(env->k, caller, &w.req)) {
+		caller->in_native_wait = false;
+		out->action = PTV_SYSCALL_DEFER_BRIEF;
+		return;
+	}
 	r = wait_virtual(env->k, caller, &w, &res, &usage, &have_usage);
 	if (r < 0)
 		return; /* no virtual tracee matches: the native wait is exact */
 	if (r == 2) {
-		reap_natively(caller, &w, res.pid, out);
+		reap_natively(caller, &w, &res, out);
 		return;
 	}
 	if (r == 1) {
@@ -562,6 +583,8 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		/* It may have reaped a tracee, its real child, at its exit. */
 		if (child)
 			ptv_wait_native_reaped(env->k, child);
+		if (pid > 0)
+			ptv_native_zombie_gone(env->k, pid);
 	}
 	if ((long)regs.rax != -ECHILD) {
 		/*
@@ -575,6 +598,7 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		return woken && is_restart_code((long)regs.rax);
 	}
 	/* No real child: only virtual tracees can satisfy it. */
+	ptv_native_zombies_none_for(env->k, t, &w->req);
 	if (wait_virtual(env->k, t, w, &res, &usage, &have_usage) == 1) {
 		regs.rax = (unsigned long long)complete(t->tid, w, &res,
 				have_usage ? &usage : NULL);

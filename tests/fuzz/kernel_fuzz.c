@@ -260,6 +260,8 @@ static void op_add(struct run *r, struct input *in)
 		if (o->tgid == tid)
 			return;
 	leader = thread && parent ? parent : NULL;
+	/* A pid comes back only once its native zombie is gone (loop.c). */
+	ptv_native_zombie_gone(&r->k, tid);
 	t = ptv_task_add(&r->k.tasks, tid, leader ? leader->tgid : tid);
 	if (t == NULL)
 		abort();
@@ -342,6 +344,15 @@ static bool can_stop(const struct ptv_task *t)
 	       t->vstop == PTV_VSTOP_NONE;
 }
 
+
+static bool is_native_zombie(const struct ptv_kernel *k, ptv_tid_t tid)
+{
+	for (size_t i = 0; i < k->n_native_zombies; i++)
+		if (k->native_zombies[i].tid == tid)
+			return true;
+	return false;
+}
+
 static void op_wait(struct run *r, struct ptv_task *waiter, struct input *in)
 {
 	static const int opts[] = { PTV_WNOHANG, PTV_WSTOPPED, PTV_WEXITED,
@@ -361,17 +372,34 @@ static void op_wait(struct run *r, struct ptv_task *waiter, struct input *in)
 	memset(&res, 0, sizeof(res));
 	ret = ptv_wait_virtual(&r->k, waiter, &req, &res);
 	if (ret == 2) {
-		/* The loop's native wait reaps it: a zombie of its real parent. */
+		/*
+		 * The loop's native wait reports it: a zombie of its real
+		 * parent, a continue the host has for it, or an event of a
+		 * child the waiter's group does not trace.
+		 */
 		target = ptv_task_find(&r->k.tasks, res.pid);
-		if (target == NULL || target->tracer == NULL ||
-		    target->tracer->tgid != waiter->tgid ||
-		    !((target->vzombie && target->native_reap) ||
-		      (target->vcontinued &&
-		       ptv_wait_child_traced_by_group(&r->k, waiter, target))))
-			broken("native report of %d by %d", res.pid, waiter->tid);
+		if (target == NULL) {
+			if (!is_native_zombie(&r->k, res.pid))
+				broken("native report of %d by %d: unknown",
+				       res.pid, waiter->tid);
+			if (!(req.options & PTV_WNOWAIT))
+				ptv_native_zombie_gone(&r->k, res.pid);
+			return;
+		}
+		if (ptv_real_parent(&r->k, target) == NULL ||
+		    ptv_real_parent(&r->k, target)->tgid != waiter->tgid ||
+		    (target->tracer && target->tracer->tgid == waiter->tgid &&
+		     !((target->vzombie && target->native_reap) ||
+		       (target->vcontinued &&
+			ptv_wait_child_traced_by_group(&r->k, waiter, target)))))
+			broken("native report of %d by %d (status %#x, "
+			       "tracer %d)", res.pid, waiter->tid, res.status,
+			       target->tracer ? target->tracer->tid : 0);
 		if (!(req.options & PTV_WNOWAIT)) {
 			ptv_tid_t tgid = target->tgid;
 
+			if ((res.status & 0xff) == 0x7f)
+				target->native_stop_taken = true;
 			ptv_wait_native_reaped(&r->k, target);
 			ptv_group_continued(&r->k, tgid, false);
 		}

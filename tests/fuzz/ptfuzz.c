@@ -553,11 +553,39 @@ static bool avoid_seize_order, avoid_wait_order, avoid_setsiginfo_order,
 	avoid_thread_zombie, avoid_wclone, avoid_wcontinued, avoid_child_zombie,
 	avoid_eventmsg, avoid_thread_sigcont, avoid_traced_child_stop;
 
-/* Waits until every task of the family is settled, twice in a row. */
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Is an untraced member taken for stopped? Under ptvisor an untraced task's
+ * group-stop is a host stop, 't' as any host stop on the way elsewhere (a
+ * signal's delivery just after a detach): such a classification must last.
+ */
+static bool untraced_stopped(const enum cls *cls)
+{
+	for (int i = 0; i < NROLES; i++)
+		if (cls[i] == CLS_STOPPED && !fam[i].traced)
+			return true;
+	return false;
+}
+
+/* How long that classification must last, at least. */
+#define SETTLE_STOPPED_NS 2000000u
+
+/*
+ * Waits until every task of the family is settled, twice in a row (and for
+ * SETTLE_STOPPED_NS if an untraced task is taken for stopped).
+ */
 static void settle(void)
 {
 	enum cls prev[NROLES];
 	bool have_prev = false;
+	uint64_t streak_start = 0;
 
 	for (unsigned polls = 0;; polls++) {
 		bool all = true, same = have_prev;
@@ -573,7 +601,11 @@ static void settle(void)
 			fam[i].cls = c;
 		}
 		have_prev = all;
-		if (all && same)
+		if (all && !same)
+			streak_start = monotonic_ns();
+		if (all && same &&
+		    (!untraced_stopped(prev) ||
+		     monotonic_ns() - streak_start >= SETTLE_STOPPED_NS))
 			break;
 		if (polls == 40000)
 			out_flush();

@@ -265,6 +265,13 @@ static void case_regset(void)
 		   child, NT_PRFPREG, buf, 512);
 	pt_must(PTRACE_GETFPREGS, child, 0, (unsigned long)&fp);
 	scn_say("  GETFPREGS xmm0[0] %u", fp.xmm_space[0]);
+	/* xfpregs_set() refuses a partial write before it copies: EINVAL. */
+	regset_say("SETREGSET(NT_PRFPREG, 216 at NULL)", PTRACE_SETREGSET,
+		   child, NT_PRFPREG, NULL, 216);
+	regset_say("SETREGSET(NT_PRFPREG, 512 at NULL)", PTRACE_SETREGSET,
+		   child, NT_PRFPREG, NULL, 512);
+	regset_say("SETREGSET(NT_PRSTATUS, 216 at NULL)", PTRACE_SETREGSET,
+		   child, NT_PRSTATUS, NULL, 216);
 
 	scn_say("-- NT_X86_XSTATE");
 	memset(buf, 0, sizeof(buf));

@@ -471,6 +471,58 @@ static void case_order(void)
 	order(true);
 }
 
+/*
+ * kernel/exit.c:do_wait_thread(): a thread's children in fork order, traced
+ * or not, then its tracees. An older untraced child's exit, group-stop or
+ * continue, which only the host's native wait has, comes before a younger
+ * child's ptrace-stop.
+ */
+static void case_order_untraced(void)
+{
+	struct pt_child a, b;
+
+	pt_child_start(&a, false);
+	pt_child_start(&b, false);
+	scn_wait_syscall(a.pid, SYS_read);
+	scn_wait_syscall(b.pid, SYS_read);
+	pt_must(PTRACE_SEIZE, b.pid, 0, 0);
+	scn_say("-- the older, untraced, group-stopped; the younger interrupted");
+	kill(a.pid, SIGSTOP);
+	say_waitid(P_PID, a.pid, WSTOPPED | WNOWAIT, "waitid(older, WNOWAIT)");
+	pt_must(PTRACE_INTERRUPT, b.pid, 0, 0);
+	say_waitid(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
+	pt_wait_say(-1, WUNTRACED, "wait(-1, WUNTRACED)");
+	pt_wait_say(-1, WUNTRACED, "wait(-1, WUNTRACED)");
+	pt_wait_say(-1, WUNTRACED | WNOHANG, "wait(-1, WUNTRACED|WNOHANG)");
+	scn_say("-- the older continued; the younger interrupted again");
+	pt_must(PTRACE_CONT, b.pid, 0, 0);
+	kill(a.pid, SIGCONT);
+	say_waitid(P_PID, a.pid, WCONTINUED | WNOWAIT, "waitid(older, WNOWAIT)");
+	/*
+	 * Back in read: the supervisor has taken the continue's host trap
+	 * (until then it may not know of it: README, Limitations).
+	 */
+	scn_wait_syscall(a.pid, SYS_read);
+	pt_must(PTRACE_INTERRUPT, b.pid, 0, 0);
+	say_waitid(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
+	pt_wait_say(-1, WCONTINUED, "wait(-1, WCONTINUED)");
+	pt_wait_say(-1, WCONTINUED, "wait(-1, WCONTINUED)");
+	scn_say("-- the older exited; the younger interrupted again");
+	pt_must(PTRACE_CONT, b.pid, 0, 0);
+	pt_child_command(&a, 'x');
+	say_waitid(P_PID, a.pid, WEXITED | WNOWAIT, "waitid(older, WNOWAIT)");
+	pt_must(PTRACE_INTERRUPT, b.pid, 0, 0);
+	say_waitid(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
+	pt_wait_say(-1, 0, "wait(-1)");
+	pt_wait_say(-1, 0, "wait(-1)");
+	pt_must(PTRACE_DETACH, b.pid, 0, 0);
+	pt_child_ping(&b);
+	pt_child_command(&b, 'x');
+	pt_wait_say(b.pid, 0, "wait");
+	pt_child_close(&a);
+	pt_child_close(&b);
+}
+
 static void case_waitid(void)
 {
 	struct pt_child c;
@@ -877,6 +929,7 @@ int main(int argc, char **argv)
 		{ "tracer-first", case_tracer_first },
 		{ "wnohang", case_wnohang },
 		{ "order", case_order },
+		{ "order-untraced", case_order_untraced },
 		{ "waitid", case_waitid },
 		{ "threads", case_threads },
 		{ "sigchld", case_sigchld },

@@ -477,6 +477,49 @@ static void wait_reports_in_linux_order(void **state)
 	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 0);
 }
 
+/*
+ * An untraced child's exit, which the host keeps for its real parent, comes
+ * in fork order before a later child's ready stop: the model reports it as
+ * the native wait's (2), and forgets it once a native wait has reaped it.
+ */
+static void untraced_child_exit_keeps_its_place(void **state)
+{
+	struct ptv_task *p = proc(100, 1), *c1 = proc(200, 100);
+	struct ptv_task *c2 = proc(300, 100);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	c1->clone_flags = PTV_SIGCHLD;
+	assert_int_equal(ptv_ptrace_attach(&k, p, 300, true, 0, 0), 0);
+	ptv_vstop_signal(&k, c2, PTV_SIGSTOP);
+	ptv_task_exited(&k, c1, 30 << 8);
+	assert_null(ptv_task_find(&k.tasks, 200));
+	assert_int_equal(k.n_native_zombies, 1);
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 2);
+	assert_int_equal(res.pid, 200);
+	assert_int_equal(res.status, 30 << 8);
+	/* Not for a __WCLONE wait: it is not a clone child. */
+	req.options = PTV_WEXITED | PTV_WCLONE;
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 1);
+	assert_int_equal(res.pid, 300);
+	ptv_vstop_signal(&k, c2, PTV_SIGSTOP);
+	req = any_wait();
+	ptv_native_zombie_gone(&k, 200);
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 1);
+	assert_int_equal(res.pid, 300);
+	assert_int_equal(k.n_native_zombies, 0);
+	/* A native wait's ECHILD: none it matches is left. */
+	ptv_task_exited(&k, proc(400, 100), 0);
+	assert_int_equal(k.n_native_zombies, 1);
+	ptv_native_zombies_none_for(&k, p, &req);
+	assert_int_equal(k.n_native_zombies, 0);
+	/* With no tracee in the wait, the native wait alone is exact. */
+	ptv_task_exited(&k, proc(500, 100), 0);
+	assert_int_equal(ptv_ptrace_detach(&k, c2, 0), 0);
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), -ECHILD);
+}
+
 static void tracer_exit_detaches_and_exitkills(void **state)
 {
 	struct ptv_task *a = proc(100, 1), *b = proc(200, 1), *c = proc(300, 1);
@@ -570,6 +613,7 @@ int main(void)
 		T(clone_auto_attaches_with_options),
 		T(zombie_is_reported_to_tracer_then_released),
 		T(wait_reports_in_linux_order),
+		T(untraced_child_exit_keeps_its_place),
 		T(real_parent_tracer_gets_one_native_report),
 		T(tracer_exit_detaches_and_exitkills),
 		T(detach_validates_signal_and_resumes),
