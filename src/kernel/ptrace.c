@@ -1016,13 +1016,6 @@ static bool group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
 }
 
 /*
- * The event a native wait by @waiter for @req would report of @t, a live
- * child of the waiter's group that the group does not trace (so the
- * model's tracee rules do not apply): its group-stop, not yet taken by a
- * native wait, or its continue (kernel/exit.c: wait_task_stopped() with
- * ptrace 0, wait_task_continued()). Its exit is a native zombie's.
- */
-/*
  * Is @t a live child of @waiter's group, not traced by it, that @req
  * matches? *@parentp is its real parent thread then.
  */
@@ -1049,6 +1042,13 @@ static bool native_child_matches(struct ptv_kernel *k,
 	return true;
 }
 
+/*
+ * The event a native wait by @waiter for @req would report of @t, a live
+ * child of the waiter's group that the group does not trace (so the
+ * model's tracee rules do not apply): its group-stop, not yet taken by a
+ * native wait, or its continue (kernel/exit.c: wait_task_stopped() with
+ * ptrace 0, wait_task_continued()). Its exit is a native zombie's.
+ */
 static enum wait_event native_child_event(struct ptv_kernel *k,
 					  const struct ptv_task *waiter,
 					  const struct ptv_wait_req *req,

@@ -133,9 +133,9 @@ enum ptv_yama_scope {
 #define PTV_PTRACER_ANY (-1)
 
 /*
- * The exit of an untraced child of a tracer's group, which the host keeps
- * for the real parent's native wait: the model keeps its place in the
- * parent's children, for the order of that group's waits.
+ * The exit of an untraced child, which the host keeps for the real parent's
+ * native wait: the model keeps its place in the parent's children, for the
+ * order of that group's waits (it may trace a task later).
  */
 struct ptv_native_zombie {
 	ptv_tid_t tid;
@@ -146,7 +146,7 @@ struct ptv_native_zombie {
 	bool clone_child;	/* exit signal not SIGCHLD: __WCLONE's */
 };
 
-/* Native zombies remembered at most; more are not (their order is lost). */
+/* Native zombies remembered at most; the oldest go first (order lost). */
 #define PTV_MAX_NATIVE_ZOMBIES 64
 
 struct ptv_kernel {
@@ -282,10 +282,11 @@ struct ptv_wait_result {
  * A wait by @waiter: the virtual event it reports, the first in Linux's
  * order, consumed unless PTV_WNOWAIT. Returns 1 with *res filled; 2 if that
  * event is the exit, or the continue, of a tracee whose real parent is the
- * waiter's group, or the exit of a native zombie of the group, which a
+ * waiter's group, or an event of a child the group does not trace (a
+ * native zombie's exit, a group-stop not yet taken, a continue), which a
  * native wait must report (*res filled, nothing consumed: then
- * ptv_wait_native_reaped(), ptv_native_zombie_gone() and
- * ptv_group_continued());
+ * ptv_wait_native_reaped(), ptv_native_zombie_gone(), ->native_stop_taken
+ * and ptv_group_continued());
  * 0 if none is ready but a virtual tracee matches
  * (the wait may block for it); -ECHILD if no virtual tracee matches.
  */
