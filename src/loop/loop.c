@@ -1186,8 +1186,10 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 			break;
 		PTV_CHECK(r == 0, "waitpid failed: %s", ptv_errno_name(-r));
 		handle(&loop, &ev);
+		/* Not much longer than the spin, if host events keep coming. */
 		if (loop.ndeferred > 0)
-			redecide_deferred(&loop, false);
+			redecide_deferred(&loop, now_ns() - loop.deferred_since_ns >=
+							 2 * DEFER_SPIN_NS);
 		spin_until = loop.k.traced != NULL ? now_ns() + ACTIVE_SPIN_NS : 0;
 	}
 	ptv_log("no guest left; exiting with %d", loop.exit_status);
