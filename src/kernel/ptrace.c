@@ -864,7 +864,7 @@ void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued)
 			t->vcontinued = continued;
 			/* A new group-stop is the real parent's to take. */
 			if (continued)
-				t->native_stop_taken = false;
+				t->native_stop_taken = t->native_stop_owed = false;
 		}
 	if (!continued || was)
 		return;
@@ -999,14 +999,22 @@ static bool native_zombie_matches(const struct ptv_native_zombie *z,
 	       z->clone_child == ((req->options & PTV_WCLONE) != 0);
 }
 
-/* Is every thread of group @tgid in its group-stop (SIGNAL_STOP_STOPPED)? */
+/*
+ * Is every thread of group @tgid in its group-stop (SIGNAL_STOP_STOPPED)?
+ * Not once a thread was killed by a signal: that is the group's exit
+ * (SIGNAL_GROUP_EXIT replaces the stop).
+ */
 static bool group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
 {
 	struct ptv_task *t;
 	bool any = false;
 
 	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));) {
-		if (t->tgid != tgid || t->host_gone)
+		if (t->tgid != tgid)
+			continue;
+		if (t->vzombie && (t->zombie_status & 0x7f) != 0)
+			return false;
+		if (t->host_gone)
 			continue;
 		if (!t->group_stopped)
 			return false;
@@ -1076,13 +1084,15 @@ static bool first_native_event(struct ptv_kernel *k,
 			       const struct ptv_task *waiter,
 			       const struct ptv_wait_req *req,
 			       struct wait_place *best, bool have_best,
-			       struct ptv_wait_result *res)
+			       struct ptv_wait_result *res,
+			       struct ptv_task **owed)
 {
 	struct wait_place place;
 	struct ptv_task *t;
 	bool found = false;
 	size_t i = 0;
 
+	*owed = NULL;
 	while (i < k->n_native_zombies) {
 		if (ptv_task_find(&k->tasks, k->native_zombies[i].parent_tid))
 			i++;
@@ -1099,6 +1109,7 @@ static bool first_native_event(struct ptv_kernel *k,
 		place.list = 0;
 		place.nth = z->seq;
 		if ((!have_best && !found) || place_before(&place, best)) {
+			*owed = NULL;
 			found = true;
 			*best = place;
 			res->pid = ptv_guest_pid(z->tid);
@@ -1121,6 +1132,7 @@ static bool first_native_event(struct ptv_kernel *k,
 			continue;
 		found = true;
 		*best = place;
+		*owed = event == WAIT_STOP && t->native_stop_owed ? t : NULL;
 		res->pid = ptv_guest_pid(t->tid);
 		if (event == WAIT_STOP) {
 			res->status = (t->group_stop_sig << 8) | 0x7f;
@@ -1138,7 +1150,7 @@ static bool first_native_event(struct ptv_kernel *k,
 int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res)
 {
-	struct ptv_task *stale[MAX_STALE], *best;
+	struct ptv_task *stale[MAX_STALE], *best, *owed;
 	enum wait_event best_event = WAIT_NONE, event;
 	struct wait_place best_place = { 0 }, place;
 	size_t nstale = 0;
@@ -1173,12 +1185,22 @@ again:
 	}
 	/*
 	 * Before any ready tracee, an event of a child the group does not
-	 * trace: a native wait reports it. (With no tracee in the wait, the
-	 * native wait alone is exact.)
+	 * trace: a native wait reports it (with no tracee in the wait, the
+	 * native wait alone is exact), unless it is a group-stop report the
+	 * host no longer has, which the model owes.
 	 */
-	if (candidate && first_native_event(k, waiter, req, &best_place,
-					    best != NULL, res))
-		return 2;
+	if (first_native_event(k, waiter, req, &best_place, best != NULL, res,
+			       &owed)) {
+		if (owed) {
+			VLOG(k, "[%d] owed group-stop report for %d", owed->tid,
+			     waiter->tid);
+			if (!(req->options & PTV_WNOWAIT))
+				owed->native_stop_taken = true;
+			return 1;
+		}
+		if (candidate)
+			return 2;
+	}
 	if (best == NULL)
 		return candidate ? 0 : -ECHILD;
 	/* A stop a SIGKILL has ended is no longer reported; its exit will be. */

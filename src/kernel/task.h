@@ -118,6 +118,9 @@ struct ptv_task {
 	bool group_stopped;	/* last host group-stop not yet ended by SIGCONT */
 	bool native_stop_taken;	/* (leader) its real parent's native wait has
 				   taken that group-stop's report */
+	bool native_stop_owed;	/* (leader) a native wait took the host's
+				   report while its real parent's group traced
+				   it, which Linux keeps: the model gives it */
 	bool vcontinued;	/* its group was continued since: a tracer's
 				   WCONTINUED wait has that to report */
 	int group_stop_sig;	/* the stop signal of that group-stop */

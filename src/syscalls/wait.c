@@ -399,11 +399,14 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	if (env->k->traced == NULL || !decode(caller, call, &w))
 		return;
 	/*
-	 * It weighs tracees against children the group does not trace, whose
-	 * events may be pending for the loop: it is decided once they are in
-	 * (design notes, 18).
+	 * A WNOHANG wait, or one that weighs tracees against children the
+	 * group does not trace, is decided once the host events already
+	 * pending for the loop are in: the host may have made a child the
+	 * group's zombie, or stopped or continued one, that the model does
+	 * not know of yet (design notes, 18).
 	 */
-	if (env->may_defer && ptv_wait_mixes_native(env->k, caller, &w.req)) {
+	if (env->may_defer && ((w.req.options & PTV_WNOHANG) ||
+			       ptv_wait_mixes_native(env->k, caller, &w.req))) {
 		caller->in_native_wait = false;
 		out->action = PTV_SYSCALL_DEFER_BRIEF;
 		return;
@@ -571,10 +574,16 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 						 : NULL;
 
 		if (child && reports_traced_stop(env->k, t, w, child)) {
-			/* Consumed on the host: the wait starts again. */
+			/*
+			 * Consumed on the host: the wait starts again. Linux
+			 * keeps the report (group_exit_code) for after a
+			 * detach: the model owes it.
+			 */
 			ptv_log("[%d] native wait's report of %d's group-stop "
 				"dropped: a tracee of the group", t->tid,
 				child->tid);
+			if (child->tid == child->tgid)
+				child->native_stop_owed = true;
 			rerun_wait(t);
 			return true;
 		}
