@@ -201,6 +201,18 @@ class PtySession:
     def drain(self):
         self._read(0)
 
+    def drain_settled(self, quiet=0.05, limit=1.0):
+        """Reads until the master has been quiet for @quiet seconds (or
+        at its EOF), at most @limit seconds: a pty hands what the slave
+        wrote to the master asynchronously (the tty layer's flush work),
+        so output written just before an exit may still be on its way."""
+        deadline = time.monotonic() + limit
+        while not self.eof and time.monotonic() < deadline:
+            before = len(self.output)
+            self._read(quiet)
+            if len(self.output) == before:
+                return
+
     def text(self, start=0):
         return self.output[start:].decode('utf-8', 'replace')
 
@@ -350,7 +362,7 @@ class PtySession:
         shell reports it (code, or 128 + signal)."""
         self.wait_until(lambda: self._poll_exit() is not None,
                         f'{self.name} (pid {self.pid}) exits', timeout)
-        self.drain()
+        self.drain_settled()
         return exit_code(self.status)
 
     def expect_exit(self, code, timeout=DEFAULT_TIMEOUT):
