@@ -648,6 +648,12 @@ void ptv_ptrace_forget_task(struct ptv_kernel *k, struct ptv_task *t)
 		ptrace_unlink(k, t);
 }
 
+/* A "clone" child reports to its parent with a signal other than SIGCHLD. */
+static bool is_clone_child(const struct ptv_task *t)
+{
+	return (t->clone_flags & 0xff) != PTV_SIGCHLD;
+}
+
 /* Forgets native zombie @i; the others keep their order (oldest first). */
 static void drop_native_zombie(struct ptv_kernel *k, size_t i)
 {
@@ -680,7 +686,7 @@ static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 	z->seq = t->seq;
 	z->status = status;
 	z->pgid = k->host->pgid_of(k->host_ctx, t);
-	z->clone_child = (t->clone_flags & 0xff) != PTV_SIGCHLD;
+	z->clone_child = is_clone_child(t);
 	VLOG(k, "[%d] native zombie of %d, status %#x", t->tid, parent->tid,
 	     status);
 }
@@ -982,21 +988,34 @@ static bool is_stale(struct ptv_task *const *stale, size_t n,
 }
 
 /* Is native zombie @z, a child of @parent, eligible for @req? */
+/*
+ * Does @waiter's wait for @req consider a child of thread @parent (a clone
+ * child if @clone) as a child, not as a tracee? The parent must be the
+ * waiter, or of its group without __WNOTHREAD; then kernel/exit.c:
+ * eligible_child(): every child with __WALL, else clone children with
+ * __WCLONE and the others without.
+ */
+static bool eligible_as_child(const struct ptv_wait_req *req,
+			      const struct ptv_task *waiter,
+			      const struct ptv_task *parent, bool clone)
+{
+	if ((req->options & PTV_WNOTHREAD) ? parent != waiter
+					   : !same_thread_group(parent, waiter))
+		return false;
+	return (req->options & PTV_WALL) ||
+	       clone == ((req->options & PTV_WCLONE) != 0);
+}
+
 static bool native_zombie_matches(const struct ptv_native_zombie *z,
 				  const struct ptv_task *parent,
 				  const struct ptv_task *waiter,
 				  const struct ptv_wait_req *req)
 {
 	if (!(req->options & PTV_WEXITED) ||
-	    ((req->options & PTV_WNOTHREAD) ? parent != waiter
-					    : !same_thread_group(parent, waiter)))
-		return false;
-	if ((req->idtype == PTV_P_PID && z->tid != req->id) ||
+	    (req->idtype == PTV_P_PID && z->tid != req->id) ||
 	    (req->idtype == PTV_P_PGID && z->pgid != req->id))
 		return false;
-	/* kernel/exit.c:eligible_child() */
-	return (req->options & PTV_WALL) ||
-	       z->clone_child == ((req->options & PTV_WCLONE) != 0);
+	return eligible_as_child(req, waiter, parent, z->clone_child);
 }
 
 /*
@@ -1039,12 +1058,8 @@ static bool native_child_matches(struct ptv_kernel *k,
 		return false;
 	parent = ptv_real_parent(k, t);
 	if (parent == NULL ||
-	    ((req->options & PTV_WNOTHREAD) ? parent != waiter
-					    : !same_thread_group(parent, waiter)) ||
-	    !wait_matches(k, req, t) ||
-	    (!(req->options & PTV_WALL) &&
-	     ((t->clone_flags & 0xff) != PTV_SIGCHLD) !=
-		     ((req->options & PTV_WCLONE) != 0)))
+	    !eligible_as_child(req, waiter, parent, is_clone_child(t)) ||
+	    !wait_matches(k, req, t))
 		return false;
 	*parentp = parent;
 	return true;
