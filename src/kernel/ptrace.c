@@ -32,6 +32,7 @@ void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,
 	k->yama = PTV_YAMA_OFF;
 	k->traced = NULL;
 	k->n_native_zombies = 0;
+	k->stops_owed = false;
 	k->host = host;
 	k->host_ctx = host_ctx;
 }
@@ -648,10 +649,13 @@ void ptv_ptrace_forget_task(struct ptv_kernel *k, struct ptv_task *t)
 		ptrace_unlink(k, t);
 }
 
-/* A "clone" child reports to its parent with a signal other than SIGCHLD. */
+/*
+ * A "clone" child reports to its parent with a signal other than SIGCHLD
+ * (the first guest, forked, has no clone flags).
+ */
 static bool is_clone_child(const struct ptv_task *t)
 {
-	return (t->clone_flags & 0xff) != PTV_SIGCHLD;
+	return t->clone_flags != 0 && (t->clone_flags & 0xff) != PTV_SIGCHLD;
 }
 
 /* Forgets native zombie @i; the others keep their order (oldest first). */
@@ -689,6 +693,25 @@ static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 	z->clone_child = is_clone_child(t);
 	VLOG(k, "[%d] native zombie of %d, status %#x", t->tid, parent->tid,
 	     status);
+}
+
+void ptv_native_stop_owe(struct ptv_kernel *k, struct ptv_task *t)
+{
+	t->native_stop_owed = true;
+	k->stops_owed = true;
+}
+
+bool ptv_native_stops_owed(struct ptv_kernel *k)
+{
+	const struct ptv_task *t;
+
+	if (!k->stops_owed)
+		return false;
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->native_stop_owed)
+			return true;
+	k->stops_owed = false;
+	return false;
 }
 
 void ptv_native_zombie_gone(struct ptv_kernel *k, ptv_tid_t tid)
@@ -778,8 +801,7 @@ bool ptv_wait_real_child_matches(struct ptv_kernel *k,
 				 const struct ptv_wait_req *req)
 {
 	for (struct ptv_task *t = k->traced; t; t = t->traced_next) {
-		bool clone_child = (t->clone_flags & 0xff) != 17 /* SIGCHLD */ &&
-				   t->clone_flags != 0;
+		bool clone_child = is_clone_child(t);
 
 		/* kernel/exit.c:eligible_child(), for the native wait. */
 		if (t->tid != t->tgid || t->vzombie || t->host_gone ||
@@ -941,6 +963,24 @@ static void place_at_thread(struct wait_place *p, const struct ptv_task *waiter,
 	p->thread = thr->seq;
 }
 
+/*
+ * Does @waiter's wait for @req consider a child of thread @parent (a clone
+ * child if @clone) as a child, not as a tracee? The parent must be the
+ * waiter, or of its group without __WNOTHREAD; then kernel/exit.c:
+ * eligible_child(): every child with __WALL, else clone children with
+ * __WCLONE and the others without.
+ */
+static bool eligible_as_child(const struct ptv_wait_req *req,
+			      const struct ptv_task *waiter,
+			      const struct ptv_task *parent, bool clone)
+{
+	if ((req->options & PTV_WNOTHREAD) ? parent != waiter
+					   : !same_thread_group(parent, waiter))
+		return false;
+	return (req->options & PTV_WALL) ||
+	       clone == ((req->options & PTV_WCLONE) != 0);
+}
+
 /* False if a wait by @waiter never meets @t, the @nth of the traced list. */
 static bool wait_place(struct ptv_kernel *k, const struct ptv_task *waiter,
 		       const struct ptv_wait_req *req, struct ptv_task *t,
@@ -949,8 +989,13 @@ static bool wait_place(struct ptv_kernel *k, const struct ptv_task *waiter,
 	struct ptv_task *parent = t->tid == t->tgid ? ptv_real_parent(k, t) : NULL;
 	bool nothread = (req->options & PTV_WNOTHREAD) != 0;
 
+	/*
+	 * In the children walk if it is eligible there as a child
+	 * (eligible_child() with ptrace 0 first: a __WCLONE wait meets a
+	 * non-clone child only among the tracees).
+	 */
 	if (parent && same_thread_group(parent, t->tracer) &&
-	    (nothread ? parent == waiter : same_thread_group(parent, waiter))) {
+	    eligible_as_child(req, waiter, parent, is_clone_child(t))) {
 		place_at_thread(p, waiter, parent);
 		p->list = 0;
 		p->nth = t->seq;
@@ -988,24 +1033,6 @@ static bool is_stale(struct ptv_task *const *stale, size_t n,
 }
 
 /* Is native zombie @z, a child of @parent, eligible for @req? */
-/*
- * Does @waiter's wait for @req consider a child of thread @parent (a clone
- * child if @clone) as a child, not as a tracee? The parent must be the
- * waiter, or of its group without __WNOTHREAD; then kernel/exit.c:
- * eligible_child(): every child with __WALL, else clone children with
- * __WCLONE and the others without.
- */
-static bool eligible_as_child(const struct ptv_wait_req *req,
-			      const struct ptv_task *waiter,
-			      const struct ptv_task *parent, bool clone)
-{
-	if ((req->options & PTV_WNOTHREAD) ? parent != waiter
-					   : !same_thread_group(parent, waiter))
-		return false;
-	return (req->options & PTV_WALL) ||
-	       clone == ((req->options & PTV_WCLONE) != 0);
-}
-
 static bool native_zombie_matches(const struct ptv_native_zombie *z,
 				  const struct ptv_task *parent,
 				  const struct ptv_task *waiter,

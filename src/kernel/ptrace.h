@@ -157,6 +157,7 @@ struct ptv_kernel {
 	void *host_ctx;
 	struct ptv_native_zombie native_zombies[PTV_MAX_NATIVE_ZOMBIES];
 	size_t n_native_zombies;
+	bool stops_owed;	/* a task may have ->native_stop_owed */
 };
 
 void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,
@@ -301,6 +302,17 @@ void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued);
 
 /* @t, a zombie of its real parent's group, was reaped by a native wait. */
 void ptv_wait_native_reaped(struct ptv_kernel *k, struct ptv_task *t);
+
+/*
+ * A native wait took the host's report of the group-stop of @t (a leader)
+ * while its real parent's group traced it. Linux keeps it for that parent
+ * (group_exit_code) until a continue: the model gives it
+ * (ptv_wait_virtual()).
+ */
+void ptv_native_stop_owe(struct ptv_kernel *k, struct ptv_task *t);
+
+/* May the model owe a group-stop report, even with nothing traced? */
+bool ptv_native_stops_owed(struct ptv_kernel *k);
 
 /*
  * Native zombie @tid is gone: reaped by a native wait, or its pid is

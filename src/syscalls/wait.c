@@ -46,6 +46,8 @@ enum ptv_wait_state {
 	PTV_WAIT_NATIVE,	/* the native wait runs; its exit stop is ours */
 	PTV_WAIT_PAUSE,		/* asleep in pause(2) for a virtual event */
 	PTV_WAIT_REAP,		/* the native wait runs for one zombie only */
+	PTV_WAIT_CONSUME,	/* a native waitid takes a traced child's
+				   group-stop report, then the wait reruns */
 };
 
 struct ptv_wait {
@@ -58,6 +60,7 @@ struct ptv_wait {
 	uint64_t rusage_addr;
 	pid_t reap_pid;			/* PTV_WAIT_REAP: the child */
 	int reap_status;		/* the event expected of it (wait4) */
+	uint64_t consume_info;		/* PTV_WAIT_CONSUME: its siginfo_t */
 };
 
 /* The decoded call; false if the native call must judge its arguments. */
@@ -387,16 +390,22 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	struct ptv_wait w;
 	int r;
 
-	out->action = PTV_SYSCALL_RUN;
 	out->result = 0;
+	if (caller->wait && caller->wait->state == PTV_WAIT_CONSUME) {
+		/* The trap of the waitid consume_stop() made. */
+		out->action = PTV_SYSCALL_RUN_TO_EXIT;
+		return;
+	}
+	out->action = PTV_SYSCALL_RUN;
 	/*
 	 * Whatever runs natively may sleep; a tracee this group attaches to
 	 * meanwhile (PTRACE_TRACEME by its child) must be able to wake it.
 	 */
 	caller->in_native_wait = true;
 	caller->hide_vehicle = false;
-	/* Fast path: nobody is traced. */
-	if (env->k->traced == NULL || !decode(caller, call, &w))
+	/* Fast path: nobody is traced, and no stop report is owed. */
+	if ((env->k->traced == NULL && !ptv_native_stops_owed(env->k)) ||
+	    !decode(caller, call, &w))
 		return;
 	/*
 	 * A WNOHANG wait, or one that weighs tracees against children the
@@ -541,6 +550,60 @@ static bool complete_woken(struct ptv_syscall_env *env, struct ptv_task *t)
 	return true;
 }
 
+/*
+ * The native wait, a WNOWAIT waitid, reported the group-stop of @child, a
+ * child its group traces, which Linux shows that group only as the
+ * tracee's ptrace-stop. Run again, it would report it again: a native
+ * waitid(P_PID, child, WSTOPPED | WNOHANG | __WALL) takes the report from
+ * the host first, with its siginfo_t below the stack's red zone, where
+ * nothing of the caller's lives during a syscall; then the wait reruns.
+ */
+static void consume_stop(struct ptv_task *t, const struct ptv_task *child)
+{
+	struct ptv_wait *w = t->wait;
+	struct user_regs_struct regs = w->regs;
+	unsigned long long *which, *pid, *options;
+	bool i386 = w->abi == PTV_ABI_I386;
+
+	regs.rax = regs.orig_rax;
+	regs.rip -= 2;
+	wait_args(&regs, w, &which, &pid, &options);
+	*which = PTV_P_PID;
+	*pid = (unsigned long long)child->tid;
+	*options = PTV_WSTOPPED | PTV_WNOHANG | PTV_WALL;
+	w->consume_info = ((i386 ? (uint32_t)regs.rsp : regs.rsp) - 128 - 128) &
+			  ~15ULL;
+	regs.rdx = w->consume_info;
+	if (i386)
+		regs.rdi = 0;	/* rusage */
+	else
+		regs.r8 = 0;
+	w->state = PTV_WAIT_CONSUME;
+	w->reap_pid = child->tid;
+	ptv_host_setregs(t->tid, &regs);
+	ptv_log("[%d] native wait's report of %d's group-stop taken: a "
+		"tracee of the group", t->tid, child->tid);
+}
+
+/*
+ * At the exit of that waitid: if it took the report, the model owes it
+ * after a detach, as for a report dropped (ptv_wait_at_syscall_exit()).
+ */
+static void consumed_stop(struct ptv_syscall_env *env, struct ptv_task *t,
+			  const struct user_regs_struct *regs)
+{
+	struct ptv_wait *w = t->wait;
+	struct ptv_task *child = ptv_task_find(&env->k->tasks, w->reap_pid);
+	int32_t pid;
+
+	if (child && child->tid == child->tgid && (long)regs->rax == 0 &&
+	    ptv_mem_read(t->tid, w->consume_info +
+			 (w->abi == PTV_ABI_I386 ? 12 : 16), &pid,
+			 sizeof(pid)) == 0 && pid == child->tid)
+		ptv_native_stop_owe(env->k, child);
+	rerun_wait(t);
+}
+
 bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 			      bool woken)
 {
@@ -568,7 +631,20 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 	}
 	if (w->state == PTV_WAIT_REAP)
 		return reaped_natively(env, t, &regs);
-	if (!(w->req.options & PTV_WNOWAIT)) {
+	if (w->state == PTV_WAIT_CONSUME) {
+		consumed_stop(env, t, &regs);
+		return true;
+	}
+	if (w->req.options & PTV_WNOWAIT) {
+		pid_t pid = native_result_pid(t, w, (long)regs.rax);
+		struct ptv_task *child = pid > 0 ? ptv_task_find(&env->k->tasks, pid)
+						 : NULL;
+
+		if (child && reports_traced_stop(env->k, t, w, child)) {
+			consume_stop(t, child);
+			return true;
+		}
+	} else {
 		pid_t pid = native_result_pid(t, w, (long)regs.rax);
 		struct ptv_task *child = pid > 0 ? ptv_task_find(&env->k->tasks, pid)
 						 : NULL;
@@ -583,7 +659,7 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 				"dropped: a tracee of the group", t->tid,
 				child->tid);
 			if (child->tid == child->tgid)
-				child->native_stop_owed = true;
+				ptv_native_stop_owe(env->k, child);
 			rerun_wait(t);
 			return true;
 		}

@@ -31,12 +31,13 @@ static void end(struct pt_child *c)
 	pt_child_close(c);
 }
 
+/* waitid(P_PID, @pid, ...), or waitid(P_ALL, ...) for @pid 0. */
 static void say_waitid(pid_t pid, int flags, const char *what)
 {
 	siginfo_t si;
 
 	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, (id_t)pid, &si, flags) < 0) {
+	if (waitid(pid ? P_PID : P_ALL, (id_t)pid, &si, flags) < 0) {
 		scn_say("waitid(%s) = -1 %s", what, scn_errno(errno));
 		return;
 	}
@@ -272,6 +273,37 @@ static void case_detach_stopped(void)
 	end(&c);
 }
 
+/*
+ * The tracer is the real parent: the group-stop of its tracee is reported
+ * to it as the tracee's ptrace-stop alone, and a WNOWAIT waitid does not
+ * show it again; after a detach the group-stop is reported once
+ * (kernel/exit.c:wait_consider_task() hides it while the real parent's
+ * group traces the child).
+ */
+static void case_wnowait_group_stop(void)
+{
+	struct pt_child c;
+
+	seize_and_group_stop(&c);
+	say_waitid(c.pid, WSTOPPED | WNOHANG | WNOWAIT,
+		   "P_PID, WSTOPPED|WNOHANG|WNOWAIT");
+	say_waitid(0, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL,
+		   "P_ALL, WEXITED|WSTOPPED|WNOHANG|WNOWAIT|__WALL");
+	say_waitid(c.pid, WSTOPPED | WNOHANG, "P_PID, WSTOPPED|WNOHANG");
+	pt_say("PTRACE_DETACH", PTRACE_DETACH, c.pid, 0, 0);
+	scn_wait_state(c.pid, "Tt");
+	say_waitid(c.pid, WSTOPPED | WNOHANG | WNOWAIT,
+		   "P_PID, WSTOPPED|WNOHANG|WNOWAIT");
+	say_waitid(0, WSTOPPED | WNOHANG, "P_ALL, WSTOPPED|WNOHANG");
+	say_waitid(0, WSTOPPED | WNOHANG, "P_ALL, WSTOPPED|WNOHANG");
+	scn_say("-- SIGCONT continues it");
+	kill(c.pid, SIGCONT);
+	pt_relay_until(c.report, "  child handler: SIGCONT code SI_USER pid P0");
+	pt_wait_say(c.pid, WCONTINUED, "wait(WCONTINUED)");
+	pt_child_ping(&c);
+	end(&c);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct pt_case cases[] = {
@@ -283,6 +315,7 @@ int main(int argc, char **argv)
 		{ "sigcont-seized", case_sigcont_seized },
 		{ "detach-stopped", case_detach_stopped },
 		{ "ignored-before-attach", case_ignored_before_attach },
+		{ "wnowait-group-stop", case_wnowait_group_stop },
 	};
 
 	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);

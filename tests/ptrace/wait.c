@@ -9,6 +9,8 @@
  *  - order: two stopped tracees that are children, attached in fork order
  *    and in reverse order: waitpid(-1) reports them in the order Linux
  *    walks its lists; waitpid of a specific pid picks that one;
+ *  - order-wclone: a __WCLONE wait meets a non-clone child it traces
+ *    among its tracees, after a younger non-child tracee;
  *  - waitid: CLD_TRAPPED and si_status for signal, syscall and event
  *    stops, reported with WEXITED alone; WNOWAIT leaves them reportable;
  *    a zombie tracee with WSTOPPED only;
@@ -472,6 +474,48 @@ static void case_order(void)
 }
 
 /*
+ * A child the tracer traces and a tracee that is not its child, both in a
+ * ptrace-stop: a wait meets the child first, in the tracer's children
+ * (kernel/exit.c:do_wait_thread()); a __WCLONE wait does not take a
+ * non-clone child there (eligible_child() with ptrace 0), so it meets both
+ * among the tracees (ptrace_do_wait()), newest attach first.
+ */
+static void case_order_wclone(void)
+{
+	struct pt_child a;
+	struct family f;
+
+	pt_child_start(&a, false);
+	scn_wait_syscall(a.pid, SYS_read);
+	family_start(&f);
+	pt_must(PTRACE_SEIZE, a.pid, 0, 0);
+	pt_must(PTRACE_SEIZE, f.target, 0, 0);
+	scn_say("seized the child, then the target");
+	for (int round = 0; round < 2; round++) {
+		int flags = round == 0 ? __WCLONE : 0;
+
+		pt_must(PTRACE_INTERRUPT, a.pid, 0, 0);
+		pt_must(PTRACE_INTERRUPT, f.target, 0, 0);
+		say_waitid(P_PID, a.pid, WSTOPPED | WNOWAIT, "waitid(child, WNOWAIT)");
+		say_waitid(P_PID, f.target, WSTOPPED | WNOWAIT | __WALL,
+			   "waitid(target, WNOWAIT|__WALL)");
+		pt_wait_say(-1, flags, round == 0 ? "wait(-1, __WCLONE)" : "wait(-1)");
+		pt_wait_say(-1, flags, round == 0 ? "wait(-1, __WCLONE)" : "wait(-1)");
+		if (round == 0) {
+			pt_must(PTRACE_CONT, a.pid, 0, 0);
+			pt_must(PTRACE_CONT, f.target, 0, 0);
+		}
+	}
+	pt_must(PTRACE_DETACH, f.target, 0, 0);
+	pt_must(PTRACE_DETACH, a.pid, 0, 0);
+	family_end(&f);
+	pt_child_ping(&a);
+	pt_child_command(&a, 'x');
+	pt_wait_say(a.pid, 0, "wait");
+	pt_child_close(&a);
+}
+
+/*
  * kernel/exit.c:do_wait_thread(): a thread's children in fork order, traced
  * or not, then its tracees. An older untraced child's exit, group-stop or
  * continue, which only the host's native wait has, comes before a younger
@@ -930,6 +974,7 @@ int main(int argc, char **argv)
 		{ "wnohang", case_wnohang },
 		{ "order", case_order },
 		{ "order-untraced", case_order_untraced },
+		{ "order-wclone", case_order_wclone },
 		{ "waitid", case_waitid },
 		{ "threads", case_threads },
 		{ "sigchld", case_sigchld },
