@@ -1,6 +1,7 @@
 #include "procfs.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -26,13 +27,68 @@ static int read_file(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/*
+ * The /proc files read on hot paths (a tracer's SIGCHLD, each virtual
+ * stop) stay open: opening one costs two system calls and a path walk more
+ * than reading it again at offset 0, which makes seq_file generate it anew.
+ * An open file stays bound to its task: once that task is gone, reading
+ * fails (ESRCH) and the file is opened again, for whichever task has the
+ * pid now. Slots are reused round robin.
+ */
+#define PROC_CACHE_SLOTS 16
+
+static struct {
+	bool open;
+	pid_t tid;
+	const char *name;	/* a string literal */
+	int fd;
+} proc_cache[PROC_CACHE_SLOTS];
+static unsigned proc_cache_next;
+
+static int read_fd(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size - 1, 0);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
 /* Reads /proc/TID/NAME into @buf (NUL-terminated); 0 or -errno. */
 static int read_proc(pid_t tid, const char *name, char *buf, size_t size)
 {
 	char path[64];
+	unsigned slot;
+	int fd, r;
 
+	for (slot = 0; slot < PROC_CACHE_SLOTS; slot++) {
+		if (!proc_cache[slot].open || proc_cache[slot].tid != tid ||
+		    strcmp(proc_cache[slot].name, name) != 0)
+			continue;
+		if (read_fd(proc_cache[slot].fd, buf, size) == 0)
+			return 0;
+		close(proc_cache[slot].fd);
+		proc_cache[slot].open = false;
+		break;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/%s", tid, name);
-	return read_file(path, buf, size);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	r = read_fd(fd, buf, size);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	slot = proc_cache_next++ % PROC_CACHE_SLOTS;
+	if (proc_cache[slot].open)
+		close(proc_cache[slot].fd);
+	proc_cache[slot].open = true;
+	proc_cache[slot].tid = tid;
+	proc_cache[slot].name = name;
+	proc_cache[slot].fd = fd;
+	return 0;
 }
 
 static const char *field(const char *text, const char *name)
@@ -178,11 +234,25 @@ bool ptv_proc_signal_ignored(pid_t tgid, int sig)
 	uint64_t bit = 1ULL << (sig - 1), blocked, ignored, caught;
 	bool found = true;
 
-	if (read_proc(tgid, "status", buf, sizeof(buf)) < 0)
-		return false;
-	blocked = mask_field(buf, "\nSigBlk:", &found);
-	ignored = mask_field(buf, "\nSigIgn:", &found);
-	caught = mask_field(buf, "\nSigCgt:", &found);
+	if (sig < 32) {
+		/* stat is cheaper: its masks' 31 low bits are fields 32-34. */
+		const char *p;
+
+		if (read_proc(tgid, "stat", buf, sizeof(buf)) < 0)
+			return false;
+		p = strrchr(buf, ')');
+		found = p && sscanf(p + 1, " %*c" " %*d %*d %*d %*d %*d"
+				    " %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d"
+				    " %*d %*d %*u %*u %*d %*u %*u %*u %*u %*u %*u"
+				    " %*u %" SCNu64 " %" SCNu64 " %" SCNu64,
+				    &blocked, &ignored, &caught) == 3;
+	} else {
+		if (read_proc(tgid, "status", buf, sizeof(buf)) < 0)
+			return false;
+		blocked = mask_field(buf, "\nSigBlk:", &found);
+		ignored = mask_field(buf, "\nSigIgn:", &found);
+		caught = mask_field(buf, "\nSigCgt:", &found);
+	}
 	if (!found || ((blocked | caught) & bit))
 		return false;
 	if (!(ignored & bit) && sig != SIGCHLD && sig != SIGURG && sig != SIGWINCH)

@@ -1,0 +1,111 @@
+/*
+ * Unit tests of the /proc readers (src/platform/procfs.c) against the
+ * test's own process and a child: the signal masks read from stat (signals
+ * below 32) and from status (the others), and the cache of open /proc
+ * files, which must follow a pid to its new task.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "platform/procfs.h"
+
+static void set_action(int sig, void (*handler)(int))
+{
+	struct sigaction sa = { .sa_handler = handler };
+
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(sig, &sa, NULL), 0);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+static void block(int sig, int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	assert_int_equal(sigprocmask(how, &set, NULL), 0);
+}
+
+/* Ignored when sent: SIG_IGN, or SIG_DFL of a default-ignored signal. */
+static void signal_ignored(void **state)
+{
+	pid_t self = getpid();
+	int rt = SIGRTMIN + 1;
+
+	(void)state;
+	set_action(SIGCHLD, SIG_DFL);
+	assert_true(ptv_proc_signal_ignored(self, SIGCHLD));
+	set_action(SIGCHLD, on_signal);
+	assert_false(ptv_proc_signal_ignored(self, SIGCHLD));
+	set_action(SIGCHLD, SIG_IGN);
+	assert_true(ptv_proc_signal_ignored(self, SIGCHLD));
+	block(SIGCHLD, SIG_BLOCK);
+	assert_false(ptv_proc_signal_ignored(self, SIGCHLD));
+	block(SIGCHLD, SIG_UNBLOCK);
+	set_action(SIGCHLD, SIG_DFL);
+	/* SIGUSR1's default is to terminate. */
+	assert_false(ptv_proc_signal_ignored(self, SIGUSR1));
+	set_action(SIGUSR1, SIG_IGN);
+	assert_true(ptv_proc_signal_ignored(self, SIGUSR1));
+	set_action(SIGUSR1, SIG_DFL);
+	/* Above 31: from status. */
+	assert_false(ptv_proc_signal_ignored(self, rt));
+	set_action(rt, SIG_IGN);
+	assert_true(ptv_proc_signal_ignored(self, rt));
+	block(rt, SIG_BLOCK);
+	assert_false(ptv_proc_signal_ignored(self, rt));
+	block(rt, SIG_UNBLOCK);
+	set_action(rt, SIG_DFL);
+	/* Read again: the cached file shows the change. */
+	set_action(SIGWINCH, on_signal);
+	assert_false(ptv_proc_signal_ignored(self, SIGWINCH));
+	set_action(SIGWINCH, SIG_DFL);
+	assert_true(ptv_proc_signal_ignored(self, SIGWINCH));
+}
+
+/* A task's file stays cached; once it is gone, reading it fails. */
+static void cached_file_follows_the_task(void **state)
+{
+	int sync[2], status;
+	char c;
+	pid_t child;
+
+	(void)state;
+	assert_int_equal(pipe(sync), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		close(sync[1]);
+		(void)read(sync[0], &c, 1);
+		_exit(0);
+	}
+	close(sync[0]);
+	assert_int_equal(ptv_proc_ppid(child), getpid());
+	assert_true(ptv_proc_state(child) != 0);
+	close(sync[1]);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(ptv_proc_ppid(child) < 0);
+	assert_int_equal(ptv_proc_state(child), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(signal_ignored),
+		cmocka_unit_test(cached_file_follows_the_task),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
