@@ -387,7 +387,10 @@ int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 	tracee->vstop = PTV_VSTOP_NONE;
 	tracee->exit_code = 0;
 	tracee->host_state = PTV_HOST_RUNNING;
-	k->host->resume(k->host_ctx, tracee, how, (int)sig, signal_stop, sender);
+	/* A SIGKILL ended the host's stop: Linux fails the request. */
+	if (k->host->resume(k->host_ctx, tracee, how, (int)sig, signal_stop,
+			    sender) == -ESRCH)
+		return -ESRCH;
 	return 0;
 }
 

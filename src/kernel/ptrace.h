@@ -54,7 +54,8 @@ struct ptv_host_iface {
 	 * PTRACE_LISTEN, the others the resume requests of the same name.
 	 * @sig is delivered; if @t was in a signal-delivery-stop and @sig
 	 * differs from its siginfo's signal, the siginfo becomes SI_USER from
-	 * @sender, as kernel/signal.c:ptrace_signal() does.
+	 * @sender, as kernel/signal.c:ptrace_signal() does. Returns 0, or
+	 * -ESRCH if @t had left that stop (a SIGKILL ends it at once).
 	 */
 	int (*resume)(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 		      int sig, bool signal_stop, ptv_tid_t sender);

@@ -138,8 +138,7 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 			ptv_host_setsiginfo(t->tid, &si);
 		}
 	}
-	ptv_loop_resume(loop, t, sig);
-	return 0;
+	return ptv_loop_resume(loop, t, sig);
 }
 
 static int iface_interrupt(void *ctx, struct ptv_task *t)

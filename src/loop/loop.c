@@ -79,7 +79,7 @@ static void sync_host_suspend(struct ptv_task *t)
 		log_errno(t->tid, "PTRACE_SETOPTIONS(SUSPEND_SECCOMP)", r);
 }
 
-void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
+int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 {
 	enum ptv_vresume how = t->tracer ? t->resume : PTV_VRESUME_CONT;
 	long request;
@@ -117,6 +117,7 @@ void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	t->host_state = PTV_HOST_RUNNING;
 	r = ptv_host_resume_request(t->tid, request, sig);
 	log_errno(t->tid, ptv_request_name(request), r);
+	return r;
 }
 
 static struct ptv_task *add_task(struct ptv_loop *loop, pid_t tid, pid_t tgid)

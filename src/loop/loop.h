@@ -59,7 +59,7 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
  * supervisor's own needs (a wait vehicle's exit stop) want it.
  * Preconditions: @t is in a host stop; on the loop thread.
  */
-void ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig);
+int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig);
 
 /* The host iface the kernel model calls (loop/host_iface.c). */
 extern const struct ptv_host_iface ptv_loop_host_iface;

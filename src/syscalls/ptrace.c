@@ -462,6 +462,32 @@ static enum ptv_vresume resume_kind(long request)
 	return PTV_VRESUME_CONT;
 }
 
+/*
+ * A SIGKILL ends a ptrace-stop at once, and Linux then fails every request
+ * that needs one with ESRCH (kernel/ptrace.c:ptrace_check_attach()); the
+ * model keeps the stop until the host's report of the death reaches the
+ * loop. Requests answered without a host call, and errors found before
+ * one, are checked against the host: has @tracee left its host stop?
+ */
+static bool left_its_stop(const struct ptv_task *tracee)
+{
+	unsigned long msg;
+
+	return ptv_host_geteventmsg(tracee->tid, &msg) == -ESRCH;
+}
+
+/* Requests that a tracee's death may not fail on the host. */
+static bool answered_by_model(long request)
+{
+	return request == PTRACE_SETOPTIONS || request == PTRACE_GETEVENTMSG ||
+	       request == PTRACE_DETACH || request == PTRACE_LISTEN;
+}
+
+static long tracee_request_stopped(struct ptv_syscall_env *env,
+				   struct ptv_task *caller,
+				   struct ptv_task *tracee, long request,
+				   uint64_t addr, uint64_t data);
+
 static long tracee_request(struct ptv_syscall_env *env, struct ptv_task *caller,
 			   long request, pid_t pid, uint64_t addr, uint64_t data)
 {
@@ -471,6 +497,19 @@ static long tracee_request(struct ptv_syscall_env *env, struct ptv_task *caller,
 
 	if (r < 0)
 		return r;
+	if (!ignore_state && answered_by_model(request) && left_its_stop(tracee))
+		return -ESRCH;
+	r = tracee_request_stopped(env, caller, tracee, request, addr, data);
+	if (!ignore_state && r < 0 && r != -ESRCH && left_its_stop(tracee))
+		return -ESRCH;
+	return r;
+}
+
+static long tracee_request_stopped(struct ptv_syscall_env *env,
+				   struct ptv_task *caller,
+				   struct ptv_task *tracee, long request,
+				   uint64_t addr, uint64_t data)
+{
 	switch (request) {
 	case PTRACE_SETOPTIONS:
 		return ptv_ptrace_setoptions(env->k, tracee, data);

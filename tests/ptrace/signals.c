@@ -259,6 +259,19 @@ static void case_sigkill(void)
 	pt_wait_say(child, 0, "wait");
 	pt_say("PTRACE_CONT(reaped)", PTRACE_CONT, child, 0, 0);
 
+	/* The SIGKILL ends the stop at once: requests fail before the wait. */
+	scn_say("-- requests just after a SIGKILL ended the stop");
+	child = start_stopper();
+	pt_wait_say(child, 0, "wait");
+	kill(child, SIGKILL);
+	pt_say("PTRACE_SETOPTIONS", PTRACE_SETOPTIONS, child, 0,
+	       PTRACE_O_TRACESYSGOOD);
+	pt_say("PTRACE_SETOPTIONS(bad)", PTRACE_SETOPTIONS, child, 0, 1UL << 30);
+	pt_say("PTRACE_CONT(bad signal)", PTRACE_CONT, child, 0, 4096);
+	pt_say("PTRACE_CONT", PTRACE_CONT, child, 0, 0);
+	pt_say("PTRACE_DETACH", PTRACE_DETACH, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+
 	scn_say("-- PTRACE_KILL to a tracee held in a signal-delivery-stop");
 	child = start_stopper();
 	pt_wait_say(child, 0, "wait");
