@@ -458,12 +458,23 @@ static void wake_untraced(struct ptv_kernel *k, struct ptv_task *t,
 			was == PTV_VSTOP_SIGNAL, sender);
 }
 
-/* Lets go of a virtual zombie: its host exit may go on to the real parent. */
+static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
+			       int status, bool exiting);
+
+/*
+ * Lets go of a virtual zombie: its host exit may go on to the real parent.
+ * Linux made it the real parent's zombie at once; the host will once the
+ * exit is over: until then a wait that reports it blocks for it.
+ */
 static void release_zombie(struct ptv_kernel *k, struct ptv_task *t)
 {
+	bool was_zombie = t->vzombie;
+
 	t->vzombie = false;
 	if (t->held_at_exit) {
 		t->held_at_exit = false;
+		if (was_zombie && t->tracer == NULL)
+			note_native_zombie(k, t, t->zombie_status, true);
 		k->host->resume(k->host_ctx, t, PTV_VRESUME_CONT, 0, false, 0);
 	}
 }
@@ -678,13 +689,22 @@ static void drop_native_zombie(struct ptv_kernel *k, size_t i)
  * oldest is forgotten.
  */
 static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
-			       int status)
+			       int status, bool exiting)
 {
 	struct ptv_task *parent = t->tid == t->tgid ? ptv_real_parent(k, t) : NULL;
 	struct ptv_native_zombie *z;
 
 	if (parent == NULL)
 		return;
+	/* Noted when its held exit was let go: now the host has it. */
+	for (size_t i = 0; i < k->n_native_zombies; i++) {
+		z = &k->native_zombies[i];
+		if (z->tid == t->tid && z->exiting) {
+			z->exiting = exiting;
+			z->status = status;
+			return;
+		}
+	}
 	if (k->n_native_zombies == PTV_MAX_NATIVE_ZOMBIES)
 		drop_native_zombie(k, 0);
 	z = &k->native_zombies[k->n_native_zombies++];
@@ -694,8 +714,9 @@ static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 	z->status = status;
 	z->pgid = k->host->pgid_of(k->host_ctx, t);
 	z->clone_child = is_clone_child(t);
-	VLOG(k, "[%d] native zombie of %d, status %#x", t->tid, parent->tid,
-	     status);
+	z->exiting = exiting;
+	VLOG(k, "[%d] native zombie of %d, status %#x%s", t->tid, parent->tid,
+	     status, exiting ? " (still exiting on the host)" : "");
 }
 
 void ptv_native_stop_owe(struct ptv_kernel *k, struct ptv_task *t)
@@ -704,10 +725,13 @@ void ptv_native_stop_owe(struct ptv_kernel *k, struct ptv_task *t)
 	k->stops_owed = true;
 }
 
-bool ptv_native_stops_owed(struct ptv_kernel *k)
+bool ptv_wait_model_needed(struct ptv_kernel *k)
 {
 	const struct ptv_task *t;
 
+	for (size_t i = 0; i < k->n_native_zombies; i++)
+		if (k->native_zombies[i].exiting)
+			return true;
 	if (!k->stops_owed)
 		return false;
 	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
@@ -742,7 +766,7 @@ void ptv_task_exited(struct ptv_kernel *k, struct ptv_task *t, int status)
 	if (!t->held_at_exit)
 		t->host_gone = true;
 	if (tracer == NULL) {
-		note_native_zombie(k, t, status);
+		note_native_zombie(k, t, status, false);
 		release_if_unused(k, t);
 		return;
 	}
@@ -1161,6 +1185,7 @@ static bool first_native_event(struct ptv_kernel *k,
 			res->status = z->status;
 			res->cld_code = cld_code_of(z->status);
 			res->cld_status = cld_status_of(z->status);
+			res->exiting = z->exiting;
 		}
 	}
 	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));) {
@@ -1179,6 +1204,7 @@ static bool first_native_event(struct ptv_kernel *k,
 		*best = place;
 		*owed = event == WAIT_STOP && t->native_stop_owed ? t : NULL;
 		res->pid = ptv_guest_pid(t->tid);
+		res->exiting = false;
 		if (event == WAIT_STOP) {
 			res->status = (t->group_stop_sig << 8) | 0x7f;
 			res->cld_code = PTV_CLD_STOPPED;
@@ -1202,6 +1228,7 @@ int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 	uint64_t nth;
 	bool candidate;
 
+	res->exiting = false;
 again:
 	best = NULL;
 	nth = 0;
@@ -1243,7 +1270,8 @@ again:
 				owed->native_stop_taken = true;
 			return 1;
 		}
-		if (candidate)
+		/* An exit the host has not finished: the native wait blocks. */
+		if (candidate || res->exiting)
 			return 2;
 	}
 	if (best == NULL)

@@ -145,6 +145,8 @@ struct ptv_native_zombie {
 	int status;		/* wait4 status */
 	int pgid;
 	bool clone_child;	/* exit signal not SIGCHLD: __WCLONE's */
+	bool exiting;		/* its held exit was let go (a tracer reaped
+				   it), the host has not finished it yet */
 };
 
 /* Native zombies remembered at most; the oldest go first (order lost). */
@@ -278,6 +280,8 @@ struct ptv_wait_result {
 	int status;		/* wait4 status */
 	int cld_code;	/* waitid: CLD_* */
 	int cld_status;		/* waitid: exit code, signal or stop code */
+	bool exiting;		/* (2) the child is still exiting on the host:
+				   the native wait must block for it */
 };
 
 /*
@@ -312,8 +316,11 @@ void ptv_wait_native_reaped(struct ptv_kernel *k, struct ptv_task *t);
  */
 void ptv_native_stop_owe(struct ptv_kernel *k, struct ptv_task *t);
 
-/* May the model owe a group-stop report, even with nothing traced? */
-bool ptv_native_stops_owed(struct ptv_kernel *k);
+/*
+ * Must a wait consult the model even with nothing traced? It may owe a
+ * group-stop report, or know of a zombie the host has not finished yet.
+ */
+bool ptv_wait_model_needed(struct ptv_kernel *k);
 
 /*
  * Native zombie @tid is gone: reaped by a native wait, or its pid is

@@ -324,7 +324,15 @@ static void reap_natively(struct ptv_task *caller, struct ptv_wait *w,
 	if (which)
 		*which = PTV_P_PID;
 	*pidp = (unsigned long long)pid;
-	*options |= (unsigned int)(PTV_WALL | PTV_WNOHANG);
+	/*
+	 * A child still exiting on the host is a zombie in Linux already:
+	 * the wait blocks the moment until the host has made it one.
+	 */
+	*options |= (unsigned int)PTV_WALL;
+	if (res->exiting)
+		*options &= ~(unsigned long long)PTV_WNOHANG;
+	else
+		*options |= (unsigned int)PTV_WNOHANG;
 	caller->wait = malloc(sizeof(*w));
 	if (caller->wait == NULL || ptv_host_setregs(caller->tid, &regs) < 0) {
 		ptv_wait_forget(caller);
@@ -403,8 +411,8 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	 */
 	caller->in_native_wait = true;
 	caller->hide_vehicle = false;
-	/* Fast path: nobody is traced, and no stop report is owed. */
-	if ((env->k->traced == NULL && !ptv_native_stops_owed(env->k)) ||
+	/* Fast path: nobody is traced, and the model knows nothing more. */
+	if ((env->k->traced == NULL && !ptv_wait_model_needed(env->k)) ||
 	    !decode(caller, call, &w))
 		return;
 	/*

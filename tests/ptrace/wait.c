@@ -4,6 +4,8 @@
  *    sees it first (also by SIGCHLD), the real parent's WNOHANG wait gives
  *    0 and its blocking wait sleeps until the tracer has reaped it, then
  *    the real parent gets it and its SIGCHLD;
+ *  - tracer-first-wnohang: the real parent's WNOHANG wait just after the
+ *    tracer reaped the target finds its zombie;
  *  - wnohang: nothing ready (a running tracee, child or not) gives 0, no
  *    child and no tracee gives ECHILD;
  *  - order: two stopped tracees that are children, attached in fork order
@@ -289,6 +291,26 @@ static void case_tracer_first(void)
  * kernel/exit.c:wait_task_continued(): a tracer that is not the real parent
  * hears of its tracee's group being continued (WCONTINUED), once.
  */
+/*
+ * The real parent's WNOHANG wait made just after the tracer reaped the
+ * target finds the target's zombie (it is the real parent's at once).
+ */
+static void case_tracer_first_wnohang(void)
+{
+	struct family f;
+
+	family_start(&f);
+	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f.target, 0, 0);
+	pt_wait_say(f.target, 0, "wait(target)");
+	pt_must(PTRACE_CONT, f.target, 0, 0);
+	scn_say("-- the target exits");
+	scn_write_full(f.target_cmd, "x", 1);
+	pt_wait_say(f.target, 0, "tracer: wait(target)");
+	parent_command(&f, 'n');
+	relay_one(f.report);
+	family_end(&f);
+}
+
 static void case_continued(void)
 {
 	struct family f;
@@ -971,6 +993,7 @@ int main(int argc, char **argv)
 {
 	static const struct pt_case cases[] = {
 		{ "tracer-first", case_tracer_first },
+		{ "tracer-first-wnohang", case_tracer_first_wnohang },
 		{ "wnohang", case_wnohang },
 		{ "order", case_order },
 		{ "order-untraced", case_order_untraced },

@@ -384,7 +384,6 @@ static void zombie_is_reported_to_tracer_then_released(void **state)
 	struct ptv_wait_result res;
 
 	(void)state;
-	(void)p;
 	/* The grandparent traces the grandchild: tracer != real parent. */
 	assert_int_equal(ptv_ptrace_attach(&k, g, 300, true, 0, 0), 0);
 	c->held_at_exit = true;
@@ -401,6 +400,19 @@ static void zombie_is_reported_to_tracer_then_released(void **state)
 	assert_false(c->held_at_exit);
 	assert_null(c->tracer);
 	assert_int_equal(ptv_wait_virtual(&k, g, &req, &res), -ECHILD);
+	/*
+	 * The real parent's zombie at once in Linux; the host's once the
+	 * exit is over: meanwhile its wait blocks natively for it.
+	 */
+	assert_true(ptv_wait_model_needed(&k));
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 2);
+	assert_int_equal(res.pid, 300);
+	assert_int_equal(res.status, 7 << 8);
+	assert_true(res.exiting);
+	ptv_task_exited(&k, c, 7 << 8);
+	assert_false(ptv_wait_model_needed(&k));
+	assert_int_equal(k.n_native_zombies, 1);
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), -ECHILD);
 }
 
 static void real_parent_tracer_gets_one_native_report(void **state)
