@@ -476,6 +476,8 @@ static void release_zombie(struct ptv_kernel *k, struct ptv_task *t)
 		if (was_zombie && t->tracer == NULL)
 			note_native_zombie(k, t, t->zombie_status, true);
 		k->host->resume(k->host_ctx, t, PTV_VRESUME_CONT, 0, false, 0);
+		/* A zombie in Linux: no attaching to it (ESRCH, EPERM). */
+		t->host_state = PTV_HOST_EXITING;
 	}
 }
 

@@ -153,6 +153,17 @@ static int iface_send_signal(void *ctx, struct ptv_task *t, int sig)
 	return ptv_host_send_signal(t->tgid, t->tid, sig);
 }
 
+/*
+ * Is @leader known to be outside rt_sigtimedwait() now: held in a host
+ * stop (a deferred wait's seccomp stop, say), or asleep in a wait's
+ * vehicle (syscalls/wait.c)?
+ */
+static bool leader_not_in_sigwait(const struct ptv_task *leader)
+{
+	return leader && (leader->host_state == PTV_HOST_STOPPED ||
+			  leader->wait != NULL);
+}
+
 static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 				struct ptv_task *child, int why, int status)
 {
@@ -175,7 +186,8 @@ static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 	 */
 	leader = ptv_task_find(&loop->k.tasks, parent->tgid);
 	if ((leader == NULL || leader->tracer == NULL) &&
-	    ptv_proc_signal_ignored(parent->tgid, SIGCHLD))
+	    ptv_proc_signal_ignored(parent->tgid, SIGCHLD,
+				    !leader_not_in_sigwait(leader)))
 		return;
 	memset(&si, 0, sizeof(si));
 	si.si_signo = SIGCHLD;

@@ -228,7 +228,7 @@ static uint64_t mask_field(const char *status, const char *name, bool *found)
 	return p ? strtoull(p, NULL, 16) : 0;
 }
 
-bool ptv_proc_signal_ignored(pid_t tgid, int sig)
+bool ptv_proc_signal_ignored(pid_t tgid, int sig, bool maybe_sigwait)
 {
 	char buf[4096];
 	uint64_t bit = 1ULL << (sig - 1), blocked, ignored, caught;
@@ -262,6 +262,8 @@ bool ptv_proc_signal_ignored(pid_t tgid, int sig)
 	 * in ->real_blocked, which /proc does not show: such a leader counts
 	 * as blocking it.
 	 */
+	if (!maybe_sigwait)
+		return true;
 	if (read_proc(tgid, "syscall", buf, sizeof(buf)) < 0)
 		return false;
 	return atoi(buf) != SYS_rt_sigtimedwait;

@@ -43,8 +43,11 @@ int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *usage);
  * (kernel/signal.c:sig_ignored()): not blocked by its leader, and ignored by
  * its action (SIG_IGN, or SIG_DFL for a signal whose default is to ignore:
  * SIGCHLD, SIGURG, SIGWINCH). The caller checks that the task is not traced.
+ * A leader in rt_sigtimedwait() blocks the signals it waits for; unless
+ * @maybe_sigwait is false (the caller knows the leader is elsewhere), its
+ * syscall is read too.
  */
-bool ptv_proc_signal_ignored(pid_t tgid, int sig);
+bool ptv_proc_signal_ignored(pid_t tgid, int sig, bool maybe_sigwait);
 /* True if @tgid's action for @sig is SIG_IGN. */
 bool ptv_proc_signal_set_ignored(pid_t tgid, int sig);
 /*

@@ -471,16 +471,31 @@ static enum ptv_vresume resume_kind(long request)
  */
 static bool left_its_stop(const struct ptv_task *tracee)
 {
-	unsigned long msg;
-
-	return ptv_host_geteventmsg(tracee->tid, &msg) == -ESRCH;
+	return !ptv_host_still_in_stop(tracee->tid);
 }
 
-/* Requests that a tracee's death may not fail on the host. */
+/*
+ * Requests that a tracee's death may not fail on the host: those the
+ * model answers alone, and the resumes, which the host would carry out on
+ * the exit stop that the supervisor's own PTRACE_O_TRACEEXIT gives a
+ * SIGKILLed tracee, a stop Linux would not make for its tracer.
+ */
 static bool answered_by_model(long request)
 {
-	return request == PTRACE_SETOPTIONS || request == PTRACE_GETEVENTMSG ||
-	       request == PTRACE_DETACH || request == PTRACE_LISTEN;
+	switch (request) {
+	case PTRACE_SETOPTIONS:
+	case PTRACE_GETEVENTMSG:
+	case PTRACE_DETACH:
+	case PTRACE_LISTEN:
+	case PTRACE_CONT:
+	case PTRACE_SYSCALL:
+	case PTRACE_SINGLESTEP:
+	case PTRACE_SINGLEBLOCK:
+	case PTRACE_SYSEMU:
+	case PTRACE_SYSEMU_SINGLESTEP:
+		return true;
+	}
+	return false;
 }
 
 static long tracee_request_stopped(struct ptv_syscall_env *env,

@@ -295,6 +295,16 @@ static void op_add(struct run *r, struct input *in)
 	}
 }
 
+/*
+ * Can @t make a system call now? Not once it is exiting, held at its
+ * exit, a zombie or in a ptrace-stop.
+ */
+static bool can_call(const struct ptv_task *t)
+{
+	return !t->host_gone && t->host_state != PTV_HOST_EXITING &&
+	       !t->vzombie && !t->held_at_exit && t->vstop == PTV_VSTOP_NONE;
+}
+
 /* The host reports @t's death (loop.c:handle_exit). */
 static void op_died(struct run *r, struct ptv_task *t, int status)
 {
@@ -497,7 +507,10 @@ static void run_input(const uint8_t *data, size_t size)
 			op = 0;
 		switch (op) {
 		case 0: op_add(&r, &in); break;
-		case 1: ptv_ptrace_traceme(&r.k, t); break;
+		case 1:
+			if (can_call(t))
+				ptv_ptrace_traceme(&r.k, t);
+			break;
 		case 2: {
 			ptv_tid_t pid = pick_pid(&in);
 			bool seize = byte(&in) & 1;
@@ -506,12 +519,12 @@ static void run_input(const uint8_t *data, size_t size)
 
 			if (byte(&in) & 1)
 				opts &= PTV_O_MASK;
-			if (!t->host_gone)
+			if (can_call(t))
 				ptv_ptrace_attach(&r.k, t, pid, seize, addr, opts);
 			break;
 		}
 		case 3: case 4: case 5: case 6: case 7: case 8:
-			if (!t->host_gone)
+			if (can_call(t))
 				op_request(&r, t, op - 3, &in);
 			break;
 		case 9:
@@ -539,7 +552,7 @@ static void run_input(const uint8_t *data, size_t size)
 		case 14: op_died(&r, t, PTV_SIGKILL); break;
 		case 15: op_exit_event(&r, t, (int)(byte(&in) << 8)); break;
 		case 16: case 17:
-			if (!t->host_gone)
+			if (can_call(t))
 				op_wait(&r, t, &in);
 			break;
 		case 18: {
@@ -560,7 +573,7 @@ static void run_input(const uint8_t *data, size_t size)
 			break;
 		}
 		default:
-			if (!t->host_gone)
+			if (can_call(t))
 				ptv_yama_set_ptracer(&r.k, t, (int64_t)pick_pid(&in));
 			break;
 		}

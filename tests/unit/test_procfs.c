@@ -46,33 +46,33 @@ static void signal_ignored(void **state)
 
 	(void)state;
 	set_action(SIGCHLD, SIG_DFL);
-	assert_true(ptv_proc_signal_ignored(self, SIGCHLD));
+	assert_true(ptv_proc_signal_ignored(self, SIGCHLD, true));
 	set_action(SIGCHLD, on_signal);
-	assert_false(ptv_proc_signal_ignored(self, SIGCHLD));
+	assert_false(ptv_proc_signal_ignored(self, SIGCHLD, true));
 	set_action(SIGCHLD, SIG_IGN);
-	assert_true(ptv_proc_signal_ignored(self, SIGCHLD));
+	assert_true(ptv_proc_signal_ignored(self, SIGCHLD, true));
 	block(SIGCHLD, SIG_BLOCK);
-	assert_false(ptv_proc_signal_ignored(self, SIGCHLD));
+	assert_false(ptv_proc_signal_ignored(self, SIGCHLD, true));
 	block(SIGCHLD, SIG_UNBLOCK);
 	set_action(SIGCHLD, SIG_DFL);
 	/* SIGUSR1's default is to terminate. */
-	assert_false(ptv_proc_signal_ignored(self, SIGUSR1));
+	assert_false(ptv_proc_signal_ignored(self, SIGUSR1, true));
 	set_action(SIGUSR1, SIG_IGN);
-	assert_true(ptv_proc_signal_ignored(self, SIGUSR1));
+	assert_true(ptv_proc_signal_ignored(self, SIGUSR1, true));
 	set_action(SIGUSR1, SIG_DFL);
 	/* Above 31: from status. */
-	assert_false(ptv_proc_signal_ignored(self, rt));
+	assert_false(ptv_proc_signal_ignored(self, rt, true));
 	set_action(rt, SIG_IGN);
-	assert_true(ptv_proc_signal_ignored(self, rt));
+	assert_true(ptv_proc_signal_ignored(self, rt, true));
 	block(rt, SIG_BLOCK);
-	assert_false(ptv_proc_signal_ignored(self, rt));
+	assert_false(ptv_proc_signal_ignored(self, rt, true));
 	block(rt, SIG_UNBLOCK);
 	set_action(rt, SIG_DFL);
 	/* Read again: the cached file shows the change. */
 	set_action(SIGWINCH, on_signal);
-	assert_false(ptv_proc_signal_ignored(self, SIGWINCH));
+	assert_false(ptv_proc_signal_ignored(self, SIGWINCH, true));
 	set_action(SIGWINCH, SIG_DFL);
-	assert_true(ptv_proc_signal_ignored(self, SIGWINCH));
+	assert_true(ptv_proc_signal_ignored(self, SIGWINCH, true));
 }
 
 /* A task's file stays cached; once it is gone, reading it fails. */
