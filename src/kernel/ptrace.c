@@ -911,6 +911,21 @@ static enum wait_event wait_ready(const struct ptv_task *t,
 	return WAIT_NONE;
 }
 
+static bool group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid);
+
+void ptv_group_sigcont(struct ptv_kernel *k, ptv_tid_t tgid)
+{
+	struct ptv_task *t;
+
+	if (!group_fully_stopped(k, tgid))
+		return;
+	VLOG(k, "[%d] group continued by a SIGCONT, as it is sent", tgid);
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->tgid == tgid)
+			t->group_stopped = false;
+	ptv_group_continued(k, tgid, true);
+}
+
 void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued)
 {
 	struct ptv_task *t, *leader = ptv_task_find(&k->tasks, tgid);

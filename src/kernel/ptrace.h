@@ -300,6 +300,13 @@ int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res);
 
 /*
+ * A SIGCONT was sent to group @tgid: if the whole group is in its
+ * group-stop, it is continued now (kernel/signal.c:prepare_signal() sets
+ * SIGNAL_STOP_CONTINUED in the sender), before its threads' host traps.
+ */
+void ptv_group_sigcont(struct ptv_kernel *k, ptv_tid_t tgid);
+
+/*
  * Group @tgid was continued from a group-stop (SIGCONT), or stopped again:
  * a tracer's WCONTINUED wait reports it once (SIGNAL_STOP_CONTINUED).
  */

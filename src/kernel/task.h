@@ -83,6 +83,9 @@ struct ptv_task {
 	uint64_t sigwait_info;	/* in rt_sigtimedwait: its siginfo pointer
 				   (0: none); see loop/host_iface.c */
 	bool in_sigwait;	/* a trapped rt_sigtimedwait is in flight */
+	int sigcont_call;	/* a trapped call sending SIGCONT is in flight
+				   (syscalls/dispatch.c); its targets: */
+	int32_t sigcont_args[2];
 	enum ptv_exec_guard exec_guard; /* see syscalls/exec.c */
 	uint64_t saved_regs[27];/* its registers while the supervisor runs a
 				   call of its own in it (the exec guard, the

@@ -90,7 +90,8 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 		emulate_seccomp(loop, t);
 	t->seccomp_due = t->seccomp_recheck = false;
 	if (how == PTV_VRESUME_CONT &&
-	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait || t->host_suspended ||
+	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait || t->sigcont_call ||
+	     t->host_suspended ||
 	     t->exec_guard == PTV_EXEC_GUARD_PRCTL || t->clone3_fixup ||
 	     t->sighand_busy))
 		how = PTV_VRESUME_SYSCALL;
@@ -1050,6 +1051,8 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		task->hide_vehicle = false;
 	if (!entry && task->in_sigwait)
 		ptv_loop_fix_sigwait(loop, task, info.exit.rval);
+	if (!entry && task->sigcont_call)
+		ptv_sigcont_at_exit(&env, task, info.exit.rval);
 	if (!entry && (task->skipped_nr >= 0 || task->rewritten_nr >= 0)) {
 		struct user_regs_struct regs;
 		long nr = task->skipped_nr >= 0 ? task->skipped_nr

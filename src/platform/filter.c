@@ -60,8 +60,33 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 		.arg = 0, .op = SCMP_CMP_EQ,
 		.datum_a = PTV_PR_SET_PTRACER, .datum_b = 0,
 	};
+	/*
+	 * A SIGCONT continues a stopped group when it is sent: the model
+	 * must know at once (syscalls/dispatch.c, sigcont_sent()).
+	 */
+	static const struct {
+		const char *name;
+		unsigned arg;
+	} sigcont_senders[] = {
+		{ "kill", 1 }, { "tkill", 1 }, { "tgkill", 2 },
+		{ "rt_sigqueueinfo", 1 }, { "rt_tgsigqueueinfo", 2 },
+		{ "pidfd_send_signal", 1 },
+	};
 	int r;
 
+	for (size_t i = 0; i < sizeof(sigcont_senders) / sizeof(*sigcont_senders);
+	     i++) {
+		const struct scmp_arg_cmp sigcont = {
+			.arg = sigcont_senders[i].arg, .op = SCMP_CMP_MASKED_EQ,
+			.datum_a = 0xffffffffu, .datum_b = 18 /* SIGCONT */,
+		};
+
+		r = seccomp_rule_add(ctx, action,
+				     seccomp_syscall_resolve_name(sigcont_senders[i].name),
+				     1, sigcont);
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < sizeof(always_trapped) / sizeof(*always_trapped);
 	     i++) {
 		r = seccomp_rule_add(ctx, action,

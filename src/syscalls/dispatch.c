@@ -2,11 +2,13 @@
 
 #include <errno.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "../common/log.h"
 #include "../common/names.h"
 #include "../platform/filter.h"
 #include "../platform/mem.h"
+#include "../platform/procfs.h"
 #include "clone.h"
 #include "exec.h"
 
@@ -24,6 +26,12 @@ enum {
 	I386_NR_rt_sigaction = 174,
 	I386_NR_execve = 11,
 	I386_NR_execveat = 358,
+	I386_NR_kill = 37,
+	I386_NR_tkill = 238,
+	I386_NR_tgkill = 270,
+	I386_NR_rt_sigqueueinfo = 178,
+	I386_NR_rt_tgsigqueueinfo = 335,
+	I386_NR_pidfd_send_signal = 424,
 	X32_NR_execve = 520,
 	X32_NR_execveat = 545,
 };
@@ -44,6 +52,12 @@ enum ptv_trapped {
 	TRAPPED_SIGTIMEDWAIT,
 	TRAPPED_EXEC,
 	TRAPPED_IOCTL,	/* SECCOMP_IOCTL_NOTIF_SEND: loop/notif.c did its part */
+	/* Senders of SIGCONT (the filter traps no other signal): */
+	TRAPPED_KILL,		/* kill(pid, sig) */
+	TRAPPED_TKILL,		/* tkill(tid, sig) */
+	TRAPPED_TGKILL,		/* tgkill(tgid, tid, sig), rt_tgsigqueueinfo */
+	TRAPPED_SIGQUEUE,	/* rt_sigqueueinfo(tgid, sig, info) */
+	TRAPPED_PIDFD_SIGNAL,	/* pidfd_send_signal(fd, sig, info, flags) */
 };
 
 static enum ptv_trapped classify(const struct ptv_syscall *call)
@@ -71,6 +85,17 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 		case I386_NR_execve:
 		case I386_NR_execveat:
 			return TRAPPED_EXEC;
+		case I386_NR_kill:
+			return TRAPPED_KILL;
+		case I386_NR_tkill:
+			return TRAPPED_TKILL;
+		case I386_NR_tgkill:
+		case I386_NR_rt_tgsigqueueinfo:
+			return TRAPPED_TGKILL;
+		case I386_NR_rt_sigqueueinfo:
+			return TRAPPED_SIGQUEUE;
+		case I386_NR_pidfd_send_signal:
+			return TRAPPED_PIDFD_SIGNAL;
 		}
 		return TRAPPED_OTHER;
 	}
@@ -100,6 +125,17 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 		return TRAPPED_EXEC;
 	case SYS_ioctl:
 		return TRAPPED_IOCTL;
+	case SYS_kill:
+		return TRAPPED_KILL;
+	case SYS_tkill:
+		return TRAPPED_TKILL;
+	case SYS_tgkill:
+	case SYS_rt_tgsigqueueinfo:
+		return TRAPPED_TGKILL;
+	case SYS_rt_sigqueueinfo:
+		return TRAPPED_SIGQUEUE;
+	case SYS_pidfd_send_signal:
+		return TRAPPED_PIDFD_SIGNAL;
 	}
 	return TRAPPED_OTHER;
 }
@@ -157,6 +193,58 @@ static void note_sigchld_action(struct ptv_syscall_env *env, struct ptv_task *ta
 		}
 }
 
+/* SIGCONT reached the group of task @tid, if the model knows it. */
+static void sigcont_to_task(struct ptv_kernel *k, ptv_tid_t tid)
+{
+	struct ptv_task *t = tid > 0 ? ptv_task_find(&k->tasks, tid) : NULL;
+
+	if (t)
+		ptv_group_sigcont(k, t->tgid);
+}
+
+/* SIGCONT reached process group @pgid, less @skip_tgid's group. */
+static void sigcont_to_pgrp(struct ptv_kernel *k, pid_t pgid, ptv_tid_t skip_tgid)
+{
+	struct ptv_task *t;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->tid == t->tgid && !t->host_gone && t->tgid != skip_tgid &&
+		    (pgid == 0 || getpgid(t->tid) == pgid))
+			ptv_group_sigcont(k, t->tgid);
+}
+
+void ptv_sigcont_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
+			 long result)
+{
+	int32_t pid = task->sigcont_args[0], tid = task->sigcont_args[1];
+	int call = task->sigcont_call;
+
+	task->sigcont_call = 0;
+	if (result != 0)
+		return;
+	switch (call) {
+	case TRAPPED_KILL:
+		/* kernel/signal.c:kill_something_info() */
+		if (pid > 0)
+			sigcont_to_task(env->k, pid);
+		else if (pid == -1)
+			sigcont_to_pgrp(env->k, 0, task->tgid);
+		else
+			sigcont_to_pgrp(env->k, pid ? -pid : getpgid(task->tid), 0);
+		break;
+	case TRAPPED_TKILL:
+	case TRAPPED_SIGQUEUE:
+		sigcont_to_task(env->k, pid);
+		break;
+	case TRAPPED_TGKILL:
+		sigcont_to_task(env->k, tid);
+		break;
+	case TRAPPED_PIDFD_SIGNAL:
+		sigcont_to_task(env->k, ptv_proc_pidfd_pid(task->tid, pid));
+		break;
+	}
+}
+
 void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 			  const struct ptv_syscall *call,
 			  struct ptv_syscall_outcome *out)
@@ -203,6 +291,18 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		return;
 	case TRAPPED_IOCTL:
 		run(out);
+		return;
+	case TRAPPED_KILL:
+	case TRAPPED_TKILL:
+	case TRAPPED_TGKILL:
+	case TRAPPED_SIGQUEUE:
+	case TRAPPED_PIDFD_SIGNAL:
+		/* Its targets are known at its exit, if it succeeds. */
+		task->sigcont_call = classify(call);
+		task->sigcont_args[0] = (int32_t)call->args[0];
+		task->sigcont_args[1] = (int32_t)call->args[1];
+		out->action = PTV_SYSCALL_RUN_TO_EXIT;
+		out->result = 0;
 		return;
 	case TRAPPED_SIGTIMEDWAIT:
 		/*
