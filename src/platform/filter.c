@@ -36,6 +36,7 @@ static const char *const always_trapped[] = {
 };
 
 static bool trap_prctl_set_ptracer;
+static pid_t supervisor_pid;
 
 static int add_rules(scmp_filter_ctx ctx, int abi)
 {
@@ -62,15 +63,18 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	};
 	/*
 	 * A SIGCONT continues a stopped group when it is sent: the model
-	 * must know at once (syscalls/dispatch.c, sigcont_sent()).
+	 * must know at once (syscalls/dispatch.c, ptv_sigcont_at_exit()).
+	 * Not one aimed at the supervisor itself by pid: a guest that
+	 * stopped it must be able to continue it without its help.
 	 */
 	static const struct {
 		const char *name;
 		unsigned arg;
+		bool pid_first;		/* arg 0 is a pid */
 	} sigcont_senders[] = {
-		{ "kill", 1 }, { "tkill", 1 }, { "tgkill", 2 },
-		{ "rt_sigqueueinfo", 1 }, { "rt_tgsigqueueinfo", 2 },
-		{ "pidfd_send_signal", 1 },
+		{ "kill", 1, true }, { "tkill", 1, true }, { "tgkill", 2, true },
+		{ "rt_sigqueueinfo", 1, true }, { "rt_tgsigqueueinfo", 2, true },
+		{ "pidfd_send_signal", 1, false },
 	};
 	int r;
 
@@ -80,10 +84,17 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 			.arg = sigcont_senders[i].arg, .op = SCMP_CMP_MASKED_EQ,
 			.datum_a = 0xffffffffu, .datum_b = 18 /* SIGCONT */,
 		};
+		const struct scmp_arg_cmp not_supervisor = {
+			.arg = 0, .op = SCMP_CMP_NE,
+			.datum_a = (scmp_datum_t)supervisor_pid, .datum_b = 0,
+		};
+		int nr = seccomp_syscall_resolve_name(sigcont_senders[i].name);
 
-		r = seccomp_rule_add(ctx, action,
-				     seccomp_syscall_resolve_name(sigcont_senders[i].name),
-				     1, sigcont);
+		if (sigcont_senders[i].pid_first)
+			r = seccomp_rule_add(ctx, action, nr, 2, sigcont,
+					     not_supervisor);
+		else
+			r = seccomp_rule_add(ctx, action, nr, 1, sigcont);
 		if (r < 0)
 			return r;
 	}
@@ -188,6 +199,7 @@ int ptv_filter_prepare(bool trap_set_ptracer)
 	int err;
 
 	trap_prctl_set_ptracer = trap_set_ptracer;
+	supervisor_pid = getpid();
 	ctx = abi_ctx(SCMP_ARCH_NATIVE, PTV_ABI_X86_64, &err);
 	if (ctx == NULL)
 		return err;

@@ -26,8 +26,9 @@ static inline bool ptv_trace_data_is_ours(uint32_t data)
 
 /*
  * Builds the filter into a BPF program, before fork, so the child only has
- * to load it. @trap_set_ptracer: also trap prctl(PR_SET_PTRACER), for the
- * emulated Yama policy. Returns 0 or -errno.
+ * to load it, in the supervisor (whose pid the SIGCONT rules leave out).
+ * @trap_set_ptracer: also trap prctl(PR_SET_PTRACER), for the emulated Yama
+ * policy. Returns 0 or -errno.
  */
 int ptv_filter_prepare(bool trap_set_ptracer);
 
