@@ -474,19 +474,10 @@ static bool left_its_stop(const struct ptv_task *tracee)
 	return !ptv_host_still_in_stop(tracee->tid);
 }
 
-/*
- * Requests that a tracee's death may not fail on the host: those the
- * model answers alone, and the resumes, which the host would carry out on
- * the exit stop that the supervisor's own PTRACE_O_TRACEEXIT gives a
- * SIGKILLed tracee, a stop Linux would not make for its tracer.
- */
-static bool answered_by_model(long request)
+/* PTRACE_CONT and the other requests that resume a tracee. */
+static bool is_resume(long request)
 {
 	switch (request) {
-	case PTRACE_SETOPTIONS:
-	case PTRACE_GETEVENTMSG:
-	case PTRACE_DETACH:
-	case PTRACE_LISTEN:
 	case PTRACE_CONT:
 	case PTRACE_SYSCALL:
 	case PTRACE_SINGLESTEP:
@@ -498,10 +489,40 @@ static bool answered_by_model(long request)
 	return false;
 }
 
-static long tracee_request_stopped(struct ptv_syscall_env *env,
+/*
+ * Requests that a tracee's death may not fail on the host: those the
+ * model answers alone, and the resumes, which the host would carry out on
+ * the exit stop that the supervisor's own PTRACE_O_TRACEEXIT gives a
+ * SIGKILLed tracee, a stop Linux would not make for its tracer.
+ */
+static bool answered_by_model(long request)
+{
+	return request == PTRACE_SETOPTIONS || request == PTRACE_GETEVENTMSG ||
+	       request == PTRACE_DETACH || request == PTRACE_LISTEN ||
+	       is_resume(request);
+}
+
+static long carry_out_request(struct ptv_syscall_env *env,
 				   struct ptv_task *caller,
 				   struct ptv_task *tracee, long request,
-				   uint64_t addr, uint64_t data);
+				   uint64_t addr, uint64_t data)
+{
+	if (is_resume(request))
+		return ptv_ptrace_resume(env->k, tracee, resume_kind(request), data);
+	switch (request) {
+	case PTRACE_SETOPTIONS:
+		return ptv_ptrace_setoptions(env->k, tracee, data);
+	case PTRACE_DETACH:
+		return ptv_ptrace_detach(env->k, tracee, data);
+	case PTRACE_KILL:
+		return ptv_ptrace_kill(env->k, tracee);
+	case PTRACE_INTERRUPT:
+		return ptv_ptrace_interrupt(env->k, tracee);
+	case PTRACE_LISTEN:
+		return ptv_ptrace_listen(env->k, tracee);
+	}
+	return data_request(tracee, caller->tid, request, addr, data);
+}
 
 static long tracee_request(struct ptv_syscall_env *env, struct ptv_task *caller,
 			   long request, pid_t pid, uint64_t addr, uint64_t data)
@@ -514,37 +535,10 @@ static long tracee_request(struct ptv_syscall_env *env, struct ptv_task *caller,
 		return r;
 	if (!ignore_state && answered_by_model(request) && left_its_stop(tracee))
 		return -ESRCH;
-	r = tracee_request_stopped(env, caller, tracee, request, addr, data);
+	r = carry_out_request(env, caller, tracee, request, addr, data);
 	if (!ignore_state && r < 0 && r != -ESRCH && left_its_stop(tracee))
 		return -ESRCH;
 	return r;
-}
-
-static long tracee_request_stopped(struct ptv_syscall_env *env,
-				   struct ptv_task *caller,
-				   struct ptv_task *tracee, long request,
-				   uint64_t addr, uint64_t data)
-{
-	switch (request) {
-	case PTRACE_SETOPTIONS:
-		return ptv_ptrace_setoptions(env->k, tracee, data);
-	case PTRACE_CONT:
-	case PTRACE_SYSCALL:
-	case PTRACE_SINGLESTEP:
-	case PTRACE_SINGLEBLOCK:
-	case PTRACE_SYSEMU:
-	case PTRACE_SYSEMU_SINGLESTEP:
-		return ptv_ptrace_resume(env->k, tracee, resume_kind(request), data);
-	case PTRACE_DETACH:
-		return ptv_ptrace_detach(env->k, tracee, data);
-	case PTRACE_KILL:
-		return ptv_ptrace_kill(env->k, tracee);
-	case PTRACE_INTERRUPT:
-		return ptv_ptrace_interrupt(env->k, tracee);
-	case PTRACE_LISTEN:
-		return ptv_ptrace_listen(env->k, tracee);
-	}
-	return data_request(tracee, caller->tid, request, addr, data);
 }
 
 void ptv_sys_ptrace(struct ptv_syscall_env *env, struct ptv_task *caller,

@@ -256,6 +256,17 @@ static void case_sigcont_seized(void)
 	end(&c);
 }
 
+/* SIGCONT continues the detached, stopped child; its real parent sees it. */
+static void continue_and_end(struct pt_child *c)
+{
+	scn_say("-- SIGCONT continues it");
+	kill(c->pid, SIGCONT);
+	pt_relay_until(c->report, "  child handler: SIGCONT code SI_USER pid P0");
+	pt_wait_say(c->pid, WCONTINUED, "wait(WCONTINUED)");
+	pt_child_ping(c);
+	end(c);
+}
+
 static void case_detach_stopped(void)
 {
 	struct pt_child c;
@@ -265,12 +276,7 @@ static void case_detach_stopped(void)
 	scn_wait_state(c.pid, "Tt");
 	say_waitid(c.pid, WSTOPPED | WNOHANG | WNOWAIT, "waitid(WSTOPPED|WNOHANG)");
 	pt_wait_say(c.pid, WUNTRACED | WNOHANG, "wait(WUNTRACED|WNOHANG)");
-	scn_say("-- SIGCONT continues it");
-	kill(c.pid, SIGCONT);
-	pt_relay_until(c.report, "  child handler: SIGCONT code SI_USER pid P0");
-	pt_wait_say(c.pid, WCONTINUED, "wait(WCONTINUED)");
-	pt_child_ping(&c);
-	end(&c);
+	continue_and_end(&c);
 }
 
 /*
@@ -296,12 +302,7 @@ static void case_wnowait_group_stop(void)
 		   "P_PID, WSTOPPED|WNOHANG|WNOWAIT");
 	say_waitid(0, WSTOPPED | WNOHANG, "P_ALL, WSTOPPED|WNOHANG");
 	say_waitid(0, WSTOPPED | WNOHANG, "P_ALL, WSTOPPED|WNOHANG");
-	scn_say("-- SIGCONT continues it");
-	kill(c.pid, SIGCONT);
-	pt_relay_until(c.report, "  child handler: SIGCONT code SI_USER pid P0");
-	pt_wait_say(c.pid, WCONTINUED, "wait(WCONTINUED)");
-	pt_child_ping(&c);
-	end(&c);
+	continue_and_end(&c);
 }
 
 int main(int argc, char **argv)

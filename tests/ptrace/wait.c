@@ -264,16 +264,22 @@ static void relay_one(int fd)
 	scn_check(scn_relay_line(fd));
 }
 
+/* The tracer attaches to the target, which exits. */
+static void attach_then_exit(struct family *f)
+{
+	family_start(f);
+	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f->target, 0, 0);
+	pt_wait_say(f->target, 0, "wait(target)");
+	pt_must(PTRACE_CONT, f->target, 0, 0);
+	scn_say("-- the target exits");
+	scn_write_full(f->target_cmd, "x", 1);
+}
+
 static void case_tracer_first(void)
 {
 	struct family f;
 
-	family_start(&f);
-	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f.target, 0, 0);
-	pt_wait_say(f.target, 0, "wait(target)");
-	pt_must(PTRACE_CONT, f.target, 0, 0);
-	scn_say("-- the target exits");
-	scn_write_full(f.target_cmd, "x", 1);
+	attach_then_exit(&f);
 	say_waitid(P_PID, f.target, WEXITED | WNOWAIT, "tracer: waitid(WEXITED|WNOWAIT)");
 	parent_command(&f, 'n');
 	relay_one(f.report);
@@ -299,12 +305,7 @@ static void case_tracer_first_wnohang(void)
 {
 	struct family f;
 
-	family_start(&f);
-	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f.target, 0, 0);
-	pt_wait_say(f.target, 0, "wait(target)");
-	pt_must(PTRACE_CONT, f.target, 0, 0);
-	scn_say("-- the target exits");
-	scn_write_full(f.target_cmd, "x", 1);
+	attach_then_exit(&f);
 	pt_wait_say(f.target, 0, "tracer: wait(target)");
 	parent_command(&f, 'n');
 	relay_one(f.report);
