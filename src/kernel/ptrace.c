@@ -825,6 +825,24 @@ static bool wait_matches(struct ptv_kernel *k, const struct ptv_wait_req *req,
 	return true;
 }
 
+/*
+ * Does @waiter's wait for @req consider a child of thread @parent (a clone
+ * child if @clone) as a child, not as a tracee? The parent must be the
+ * waiter, or of its group without __WNOTHREAD; then kernel/exit.c:
+ * eligible_child(): every child with __WALL, else clone children with
+ * __WCLONE and the others without.
+ */
+static bool eligible_as_child(const struct ptv_wait_req *req,
+			      const struct ptv_task *waiter,
+			      const struct ptv_task *parent, bool clone)
+{
+	if ((req->options & PTV_WNOTHREAD) ? parent != waiter
+					   : !same_thread_group(parent, waiter))
+		return false;
+	return (req->options & PTV_WALL) ||
+	       clone == ((req->options & PTV_WCLONE) != 0);
+}
+
 bool ptv_wait_real_child_matches(struct ptv_kernel *k,
 				 const struct ptv_task *waiter,
 				 const struct ptv_wait_req *req)
@@ -862,12 +880,24 @@ bool ptv_wait_native_may_see_traced_stop(struct ptv_kernel *k,
 					 const struct ptv_task *waiter,
 					 const struct ptv_wait_req *req)
 {
-	if (!(req->options & PTV_WSTOPPED))
-		return false;
-	for (struct ptv_task *t = k->traced; t; t = t->traced_next)
-		if (ptv_wait_child_traced_by_group(k, waiter, t) &&
-		    wait_matches(k, req, t))
-			return true;
+	struct ptv_task *t;
+
+	if (req->options & PTV_WSTOPPED)
+		for (t = k->traced; t; t = t->traced_next)
+			if (ptv_wait_child_traced_by_group(k, waiter, t) &&
+			    wait_matches(k, req, t))
+				return true;
+	if (req->options & PTV_WCONTINUED)
+		for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));) {
+			struct ptv_task *parent;
+
+			if (!t->continue_taken || !wait_matches(k, req, t))
+				continue;
+			parent = ptv_real_parent(k, t);
+			if (parent && eligible_as_child(req, waiter, parent,
+							is_clone_child(t)))
+				return true;
+		}
 	return false;
 }
 
@@ -936,7 +966,8 @@ void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued)
 			t->vcontinued = continued;
 			/* A new group-stop is the real parent's to take. */
 			if (continued)
-				t->native_stop_taken = t->native_stop_owed = false;
+				t->native_stop_taken = t->native_stop_owed =
+					t->continue_taken = false;
 		}
 	if (!continued || was)
 		return;
@@ -958,9 +989,9 @@ void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued)
 			k->host->wake_waiters(k->host_ctx, t->tracer->tgid);
 }
 
-static void report(struct ptv_kernel *k, struct ptv_task *t,
-		   enum wait_event what, const struct ptv_wait_req *req,
-		   struct ptv_wait_result *res)
+static void report(struct ptv_kernel *k, const struct ptv_task *waiter,
+		   struct ptv_task *t, enum wait_event what,
+		   const struct ptv_wait_req *req, struct ptv_wait_result *res)
 {
 	if (what == WAIT_EXIT) {
 		report_zombie(k, t, req, res);
@@ -972,8 +1003,16 @@ static void report(struct ptv_kernel *k, struct ptv_task *t,
 		res->status = 0xffff;
 		res->cld_code = PTV_CLD_CONTINUED;
 		res->cld_status = PTV_SIGCONT;
-		if (!(req->options & PTV_WNOWAIT))
+		if (!(req->options & PTV_WNOWAIT)) {
+			struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+			struct ptv_task *parent = leader ? ptv_real_parent(k, leader)
+							 : NULL;
+
 			ptv_group_continued(k, t->tgid, false);
+			/* SIGNAL_STOP_CONTINUED is one flag: the host's too. */
+			if (parent && !same_thread_group(parent, waiter))
+				leader->continue_taken = true;
+		}
 		return;
 	}
 	res->pid = ptv_guest_pid(t->tid);
@@ -1005,24 +1044,6 @@ static void place_at_thread(struct wait_place *p, const struct ptv_task *waiter,
 {
 	p->ring = thr == waiter ? 0 : thr->seq > waiter->seq ? 1 : 2;
 	p->thread = thr->seq;
-}
-
-/*
- * Does @waiter's wait for @req consider a child of thread @parent (a clone
- * child if @clone) as a child, not as a tracee? The parent must be the
- * waiter, or of its group without __WNOTHREAD; then kernel/exit.c:
- * eligible_child(): every child with __WALL, else clone children with
- * __WCLONE and the others without.
- */
-static bool eligible_as_child(const struct ptv_wait_req *req,
-			      const struct ptv_task *waiter,
-			      const struct ptv_task *parent, bool clone)
-{
-	if ((req->options & PTV_WNOTHREAD) ? parent != waiter
-					   : !same_thread_group(parent, waiter))
-		return false;
-	return (req->options & PTV_WALL) ||
-	       clone == ((req->options & PTV_WCLONE) != 0);
 }
 
 /* False if a wait by @waiter never meets @t, the @nth of the traced list. */
@@ -1315,7 +1336,7 @@ again:
 				  cld_status_of(best->zombie_status) : PTV_SIGCONT;
 		return 2;
 	}
-	report(k, best, best_event, req, res);
+	report(k, waiter, best, best_event, req, res);
 	return 1;
 }
 

@@ -372,7 +372,10 @@ bool ptv_wait_real_child_matches(struct ptv_kernel *k,
 bool ptv_wait_child_traced_by_group(struct ptv_kernel *k,
 				    const struct ptv_task *waiter,
 				    const struct ptv_task *t);
-/* Could a native wait for @req report such a child's group-stop? */
+/*
+ * Could a native wait for @req report what Linux does not: such a child's
+ * group-stop, or a continue a tracer took (->continue_taken)?
+ */
 bool ptv_wait_native_may_see_traced_stop(struct ptv_kernel *k,
 					 const struct ptv_task *waiter,
 					 const struct ptv_wait_req *req);

@@ -124,6 +124,9 @@ struct ptv_task {
 	bool native_stop_owed;	/* (leader) a native wait took the host's
 				   report while its real parent's group traced
 				   it, which Linux keeps: the model gives it */
+	bool continue_taken;	/* (leader) a tracer outside the real parent's
+				   group took the group's one continue report;
+				   the host still has it for the real parent */
 	bool vcontinued;	/* its group was continued since: a tracer's
 				   WCONTINUED wait has that to report */
 	int group_stop_sig;	/* the stop signal of that group-stop */

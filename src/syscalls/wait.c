@@ -46,8 +46,8 @@ enum ptv_wait_state {
 	PTV_WAIT_NATIVE,	/* the native wait runs; its exit stop is ours */
 	PTV_WAIT_PAUSE,		/* asleep in pause(2) for a virtual event */
 	PTV_WAIT_REAP,		/* the native wait runs for one zombie only */
-	PTV_WAIT_CONSUME,	/* a native waitid takes a traced child's
-				   group-stop report, then the wait reruns */
+	PTV_WAIT_CONSUME,	/* a native waitid takes a report Linux does
+				   not give this wait, then the wait reruns */
 };
 
 struct ptv_wait {
@@ -61,6 +61,7 @@ struct ptv_wait {
 	pid_t reap_pid;			/* PTV_WAIT_REAP: the child */
 	int reap_status;		/* the event expected of it (wait4) */
 	uint64_t consume_info;		/* PTV_WAIT_CONSUME: its siginfo_t */
+	bool consume_continued;		/* ... of a continue, not a stop */
 };
 
 /* The decoded call; false if the native call must judge its arguments. */
@@ -400,7 +401,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 
 	out->result = 0;
 	if (caller->wait && caller->wait->state == PTV_WAIT_CONSUME) {
-		/* The trap of the waitid consume_stop() made. */
+		/* The trap of the waitid consume_report() made. */
 		out->action = PTV_SYSCALL_RUN_TO_EXIT;
 		return;
 	}
@@ -429,8 +430,15 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		return;
 	}
 	r = wait_virtual(env->k, caller, &w, &res, &usage, &have_usage);
-	if (r < 0)
-		return; /* no virtual tracee matches: the native wait is exact */
+	if (r < 0) {
+		/*
+		 * No virtual tracee matches: the native wait is exact, unless
+		 * it may report a continue a tracer took (its exit drops it).
+		 */
+		if (!ptv_wait_native_may_see_traced_stop(env->k, caller, &w.req))
+			return;
+		goto native;
+	}
 	if (r == 2) {
 		reap_natively(caller, &w, &res, out);
 		return;
@@ -464,6 +472,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	    ptv_wait_real_child_matches(env->k, caller, &w.req) &&
 	    !ptv_wait_native_may_see_traced_stop(env->k, caller, &w.req))
 		return;
+native:
 	/* Otherwise the native wait runs first. */
 	if (ptv_host_getregs(call->tid, &w.regs) < 0)
 		return;
@@ -559,14 +568,17 @@ static bool complete_woken(struct ptv_syscall_env *env, struct ptv_task *t)
 }
 
 /*
- * The native wait, a WNOWAIT waitid, reported the group-stop of @child, a
- * child its group traces, which Linux shows that group only as the
- * tracee's ptrace-stop. Run again, it would report it again: a native
- * waitid(P_PID, child, WSTOPPED | WNOHANG | __WALL) takes the report from
- * the host first, with its siginfo_t below the stack's red zone, where
- * nothing of the caller's lives during a syscall; then the wait reruns.
+ * The native wait, a WNOWAIT waitid, reported what Linux does not give
+ * this wait: the group-stop of @child, a child its group traces, which
+ * Linux shows that group only as the tracee's ptrace-stop; or the continue
+ * of @child's group that its tracer took (@continued). Run again, it would
+ * report it again: a native waitid(P_PID, child, WSTOPPED or WCONTINUED,
+ * WNOHANG | __WALL) takes the report from the host first, with its
+ * siginfo_t below the stack's red zone, where nothing of the caller's lives
+ * during a syscall; then the wait reruns.
  */
-static void consume_stop(struct ptv_task *t, const struct ptv_task *child)
+static void consume_report(struct ptv_task *t, const struct ptv_task *child,
+			   bool continued)
 {
 	struct ptv_wait *w = t->wait;
 	struct user_regs_struct regs = w->regs;
@@ -578,7 +590,8 @@ static void consume_stop(struct ptv_task *t, const struct ptv_task *child)
 	wait_args(&regs, w, &which, &pid, &options);
 	*which = PTV_P_PID;
 	*pid = (unsigned long long)child->tid;
-	*options = PTV_WSTOPPED | PTV_WNOHANG | PTV_WALL;
+	*options = (continued ? PTV_WCONTINUED : PTV_WSTOPPED) | PTV_WNOHANG |
+		   PTV_WALL;
 	w->consume_info = ((i386 ? (uint32_t)regs.rsp : regs.rsp) - 128 - 128) &
 			  ~15ULL;
 	regs.rdx = w->consume_info;
@@ -588,17 +601,20 @@ static void consume_stop(struct ptv_task *t, const struct ptv_task *child)
 		regs.r8 = 0;
 	w->state = PTV_WAIT_CONSUME;
 	w->reap_pid = child->tid;
+	w->consume_continued = continued;
 	ptv_host_setregs(t->tid, &regs);
-	ptv_log("[%d] native wait's report of %d's group-stop taken: a "
-		"tracee of the group", t->tid, child->tid);
+	ptv_log("[%d] native wait's report of %d's %s taken: %s", t->tid,
+		child->tid, continued ? "continue" : "group-stop",
+		continued ? "its tracer took it" : "a tracee of the group");
 }
 
 /*
- * At the exit of that waitid: if it took the report, the model owes it
- * after a detach, as for a report dropped (ptv_wait_at_syscall_exit()).
+ * At the exit of that waitid: if it took a group-stop report, the model
+ * owes it after a detach, as for a report dropped
+ * (ptv_wait_at_syscall_exit()); a continue is gone for good.
  */
-static void consumed_stop(struct ptv_syscall_env *env, struct ptv_task *t,
-			  const struct user_regs_struct *regs)
+static void consumed_report(struct ptv_syscall_env *env, struct ptv_task *t,
+			    const struct user_regs_struct *regs)
 {
 	struct ptv_wait *w = t->wait;
 	struct ptv_task *child = ptv_task_find(&env->k->tasks, w->reap_pid);
@@ -607,8 +623,12 @@ static void consumed_stop(struct ptv_syscall_env *env, struct ptv_task *t,
 	if (child && child->tid == child->tgid && (long)regs->rax == 0 &&
 	    ptv_mem_read(t->tid, w->consume_info +
 			 (w->abi == PTV_ABI_I386 ? 12 : 16), &pid,
-			 sizeof(pid)) == 0 && pid == child->tid)
-		ptv_native_stop_owe(env->k, child);
+			 sizeof(pid)) == 0 && pid == child->tid) {
+		if (w->consume_continued)
+			child->continue_taken = false;
+		else
+			ptv_native_stop_owe(env->k, child);
+	}
 	rerun_wait(t);
 }
 
@@ -620,6 +640,7 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 	struct ptv_wait_result res;
 	struct ptv_proc_usage usage;
 	bool have_usage;
+	int r;
 
 	if (w->state == PTV_WAIT_PAUSE) {
 		/*
@@ -640,7 +661,7 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 	if (w->state == PTV_WAIT_REAP)
 		return reaped_natively(env, t, &regs);
 	if (w->state == PTV_WAIT_CONSUME) {
-		consumed_stop(env, t, &regs);
+		consumed_report(env, t, &regs);
 		return true;
 	}
 	if (w->req.options & PTV_WNOWAIT) {
@@ -649,7 +670,11 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 						 : NULL;
 
 		if (child && reports_traced_stop(env->k, t, w, child)) {
-			consume_stop(t, child);
+			consume_report(t, child, false);
+			return true;
+		}
+		if (child && child->continue_taken && reports_continued(t, w)) {
+			consume_report(t, child, true);
 			return true;
 		}
 	} else {
@@ -668,6 +693,14 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 				child->tid);
 			if (child->tid == child->tgid)
 				ptv_native_stop_owe(env->k, child);
+			rerun_wait(t);
+			return true;
+		}
+		if (child && child->continue_taken && reports_continued(t, w)) {
+			/* Its tracer took it; this wait consumed the host's. */
+			ptv_log("[%d] native wait's report of %d's continue "
+				"dropped: its tracer took it", t->tid, child->tid);
+			child->continue_taken = false;
 			rerun_wait(t);
 			return true;
 		}
@@ -692,7 +725,12 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 	}
 	/* No real child: only virtual tracees can satisfy it. */
 	ptv_native_zombies_none_for(env->k, t, &w->req);
-	if (wait_virtual(env->k, t, w, &res, &usage, &have_usage) == 1) {
+	r = wait_virtual(env->k, t, w, &res, &usage, &have_usage);
+	if (r == -ECHILD) {
+		ptv_wait_forget(t);	/* no tracee either: ECHILD stands */
+		return false;
+	}
+	if (r == 1) {
 		regs.rax = (unsigned long long)complete(t->tid, w, &res,
 				have_usage ? &usage : NULL);
 	} else if (w->req.options & PTV_WNOHANG) {

@@ -160,6 +160,8 @@ static void target_loop(int cmd)
 
 static void parent_wait(int report, pid_t target, int flags)
 {
+	const char *how = flags == 0 ? "0" : flags == WNOHANG ? "WNOHANG"
+							   : "WNOHANG|WCONTINUED";
 	int status = 0;
 	pid_t r;
 
@@ -168,11 +170,10 @@ static void parent_wait(int report, pid_t target, int flags)
 	while (r < 0 && errno == EINTR);
 	if (r <= 0)
 		scn_report(report, "  real parent: waitpid(%s) = %d %s",
-			   flags ? "WNOHANG" : "0", (int)r,
-			   r < 0 ? scn_errno(errno) : "");
+			   how, (int)r, r < 0 ? scn_errno(errno) : "");
 	else
 		scn_report(report, "  real parent: waitpid(%s) = {pid %d} %s",
-			   flags ? "WNOHANG" : "0", (int)r, pt_status(status));
+			   how, (int)r, pt_status(status));
 }
 
 static void parent_sigchld(int report)
@@ -207,6 +208,9 @@ static void __attribute__((noreturn)) parent_loop(int cmd, int report, int tcmd)
 		switch (pt_next_command(cmd)) {
 		case 'n':
 			parent_wait(report, target, WNOHANG);
+			break;
+		case 'C':
+			parent_wait(report, target, WNOHANG | WCONTINUED);
 			break;
 		case 'w':
 			parent_wait(report, target, 0);
@@ -294,10 +298,6 @@ static void case_tracer_first(void)
 }
 
 /*
- * kernel/exit.c:wait_task_continued(): a tracer that is not the real parent
- * hears of its tracee's group being continued (WCONTINUED), once.
- */
-/*
  * The real parent's WNOHANG wait made just after the tracer reaped the
  * target finds the target's zombie (it is the real parent's at once).
  */
@@ -312,6 +312,11 @@ static void case_tracer_first_wnohang(void)
 	family_end(&f);
 }
 
+/*
+ * kernel/exit.c:wait_task_continued(): a tracer that is not the real parent
+ * hears of its tracee's group being continued (WCONTINUED), once; the
+ * report is one flag of the group, so the real parent then has none.
+ */
 static void case_continued(void)
 {
 	struct family f;
@@ -334,6 +339,8 @@ static void case_continued(void)
 	pt_wait_say(f.target, WCONTINUED | WNOHANG, "tracer: wait(WCONTINUED)");
 	pt_wait_say(f.target, WCONTINUED | WNOHANG,
 		    "tracer: wait(WCONTINUED) again");
+	parent_command(&f, 'C');
+	relay_one(f.report);
 	scn_say("-- the target exits");
 	scn_write_full(f.target_cmd, "x", 1);
 	pt_wait_say(f.target, 0, "tracer: wait(target)");
