@@ -989,9 +989,9 @@ void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued)
 			k->host->wake_waiters(k->host_ctx, t->tracer->tgid);
 }
 
-static void report(struct ptv_kernel *k, const struct ptv_task *waiter,
-		   struct ptv_task *t, enum wait_event what,
-		   const struct ptv_wait_req *req, struct ptv_wait_result *res)
+static void report(struct ptv_kernel *k, struct ptv_task *t,
+		   enum wait_event what, const struct ptv_wait_req *req,
+		   struct ptv_wait_result *res)
 {
 	if (what == WAIT_EXIT) {
 		report_zombie(k, t, req, res);
@@ -1009,8 +1009,12 @@ static void report(struct ptv_kernel *k, const struct ptv_task *waiter,
 							 : NULL;
 
 			ptv_group_continued(k, t->tgid, false);
-			/* SIGNAL_STOP_CONTINUED is one flag: the host's too. */
-			if (parent && !same_thread_group(parent, waiter))
+			/*
+			 * SIGNAL_STOP_CONTINUED is one flag of the group: the
+			 * host still has it for the real parent (one traced by
+			 * its real parent's group is reported natively).
+			 */
+			if (parent)
 				leader->continue_taken = true;
 		}
 		return;
@@ -1336,7 +1340,7 @@ again:
 				  cld_status_of(best->zombie_status) : PTV_SIGCONT;
 		return 2;
 	}
-	report(k, waiter, best, best_event, req, res);
+	report(k, best, best_event, req, res);
 	return 1;
 }
 
