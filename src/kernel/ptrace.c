@@ -1115,9 +1115,9 @@ static bool native_zombie_matches(const struct ptv_native_zombie *z,
 }
 
 /*
- * Is every thread of group @tgid in its group-stop (SIGNAL_STOP_STOPPED)?
- * Not once a thread was killed by a signal: that is the group's exit
- * (SIGNAL_GROUP_EXIT replaces the stop).
+ * Is every live thread of group @tgid in its group-stop
+ * (SIGNAL_STOP_STOPPED)? Not once a thread was killed by a signal: that is
+ * the group's exit (SIGNAL_GROUP_EXIT replaces the stop).
  */
 static bool group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
 {
@@ -1129,7 +1129,8 @@ static bool group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
 			continue;
 		if (t->vzombie && (t->zombie_status & 0x7f) != 0)
 			return false;
-		if (t->host_gone)
+		/* An exited leader waits for its threads, stopped or not. */
+		if (t->host_gone || t->exit_seen)
 			continue;
 		if (!t->group_stopped)
 			return false;

@@ -69,6 +69,8 @@ struct ptv_task {
 	bool first_guest;	/* the program ptvisor was asked to run */
 	bool attached;		/* its first host stop (or the seize) was seen */
 	bool host_gone;		/* the host has reported its death */
+	bool exit_seen;		/* its PTRACE_EVENT_EXIT stop was seen: it
+				   takes part in no group-stop any more */
 	uint64_t clone_flags;	/* flags of the clone that made it (0: first) */
 	bool execed;		/* it has exec'd since that clone */
 	bool own_filters;	/* it may have seccomp filters of its own */

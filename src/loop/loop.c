@@ -513,6 +513,8 @@ static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 	struct ptv_task *parent;
 	bool hold;
 
+	if (task)
+		task->exit_seen = true;
 	if (task == NULL || task->tracer == NULL ||
 	    ptv_host_geteventmsg(ev->tid, &status) < 0)
 		return false;
