@@ -71,6 +71,9 @@ struct ptv_task {
 	bool host_gone;		/* the host has reported its death */
 	bool exit_seen;		/* its PTRACE_EVENT_EXIT stop was seen: it
 				   takes part in no group-stop any more */
+	uint8_t pidns;		/* its pid namespace: 0 not known yet, 1 the
+				   supervisor's, 2 one below (syscalls/
+				   dispatch.c: no virtual ptrace there) */
 	uint64_t clone_flags;	/* flags of the clone that made it (0: first) */
 	bool execed;		/* it has exec'd since that clone */
 	bool own_filters;	/* it may have seccomp filters of its own */

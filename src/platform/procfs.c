@@ -188,6 +188,29 @@ int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6])
 	return strcmp(buf, "0") == 0 ? -1 : 0;
 }
 
+int ptv_proc_pidns_depth(pid_t tid)
+{
+	char buf[4096];
+	const char *p;
+	int n = 0;
+
+	if (read_proc(tid, "status", buf, sizeof(buf)) < 0)
+		return -ESRCH;
+	p = field(buf, "\nNSpid:");
+	if (p == NULL)
+		return 1;	/* a kernel without pid namespaces */
+	while (*p == '\t' || *p == ' ') {
+		while (*p == '\t' || *p == ' ')
+			p++;
+		if (*p < '0' || *p > '9')
+			break;
+		n++;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return n;
+}
+
 int ptv_proc_ppid(pid_t tid)
 {
 	char buf[512];

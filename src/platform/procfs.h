@@ -70,6 +70,12 @@ int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6]);
 /* The parent pid in /proc/TID/stat, or -errno. */
 int ptv_proc_ppid(pid_t tid);
 
+/*
+ * How many pid namespaces task @tid is in, its own and those above it (the
+ * fields of NSpid: in /proc/TID/status), or -errno.
+ */
+int ptv_proc_pidns_depth(pid_t tid);
+
 /* SigCgt of /proc/TID/status: the signals it has handlers for (0: gone). */
 uint64_t ptv_proc_sigcaught(pid_t tid);
 

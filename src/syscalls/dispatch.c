@@ -193,6 +193,27 @@ static void note_sigchld_action(struct ptv_syscall_env *env, struct ptv_task *ta
 		}
 }
 
+/*
+ * Is @task in a pid namespace below the supervisor's? Guests there see
+ * other pids than the supervisor's model, which does not translate them
+ * (README, Limitations). Known at its first trapped ptrace or wait: a
+ * task's own pid namespace never changes.
+ */
+static bool in_nested_pidns(struct ptv_task *task)
+{
+	static int own_depth;
+
+	if (task->pidns == 0) {
+		int depth = ptv_proc_pidns_depth(task->tid);
+
+		if (own_depth == 0)
+			own_depth = ptv_proc_pidns_depth(getpid());
+		task->pidns = depth > 0 && own_depth > 0 && depth > own_depth ? 2
+									      : 1;
+	}
+	return task->pidns == 2;
+}
+
 /* SIGCONT reached the group of task @tid, if the model knows it. */
 static void sigcont_to_task(struct ptv_kernel *k, ptv_tid_t tid)
 {
@@ -265,9 +286,21 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	}
 	switch (classify(call)) {
 	case TRAPPED_PTRACE:
+		if (in_nested_pidns(task)) {
+			/* Its pids are not the supervisor's: no translation. */
+			ptv_log("[%d] ptrace from a nested pid namespace: EPERM",
+				task->tid);
+			fail(out, EPERM);
+			return;
+		}
 		ptv_sys_ptrace(env, task, call, out);
 		return;
 	case TRAPPED_WAIT:
+		/* Nothing is virtually traced from there: the native wait. */
+		if (in_nested_pidns(task)) {
+			run(out);
+			return;
+		}
 		ptv_sys_wait(env, task, call, out);
 		return;
 	case TRAPPED_CLONE:
