@@ -19,8 +19,14 @@ learn_pids() {
 }
 
 # pid_script PIDS-FILE: a sed script replacing each of those pids by PID.
+# Not in the arguments of a memory-mapping call, whose sizes are as likely
+# to equal a pid as any number (mmap(ADDR, 24576, ...) with pid 24576 once
+# failed strace-f-pipeline): there only strace's "[pid N]" prefix.
 pid_script() {
-    sed -E 's/.*/s\/\\b&\\b\/PID\/g/' "$1"
+    awk '{
+        printf "s/^(\\[pid +)%s\\]/\\1PID]/\n", $0
+        printf "\\%%^(\\[pid +[^]]+\\] +)?([0-9:. ]+ )?(mmap|mprotect|munmap|mremap|madvise|brk)\\(%%!s/\\b%s\\b/PID/g\n", $0
+    }' "$1"
 }
 
 # gdb: addresses; table columns (`info threads`) are as wide as their
