@@ -270,6 +270,7 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 			  const struct ptv_syscall *call,
 			  struct ptv_syscall_outcome *out)
 {
+	task->sigcont_call = 0;	/* that call's exit is past */
 	if (call->guest_trap) {
 		/*
 		 * A guest filter's SECCOMP_RET_TRACE. With no (virtual)
@@ -330,6 +331,11 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	case TRAPPED_TGKILL:
 	case TRAPPED_SIGQUEUE:
 	case TRAPPED_PIDFD_SIGNAL:
+		/* Pids of a nested pid namespace are not the model's. */
+		if (in_nested_pidns(task)) {
+			run(out);
+			return;
+		}
 		/* Its targets are known at its exit, if it succeeds. */
 		task->sigcont_call = classify(call);
 		task->sigcont_args[0] = (int32_t)call->args[0];
