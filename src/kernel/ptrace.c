@@ -876,9 +876,9 @@ bool ptv_wait_child_traced_by_group(struct ptv_kernel *k,
 	return parent && same_thread_group(parent, waiter);
 }
 
-bool ptv_wait_native_may_see_traced_stop(struct ptv_kernel *k,
-					 const struct ptv_task *waiter,
-					 const struct ptv_wait_req *req)
+bool ptv_wait_native_may_see_hidden(struct ptv_kernel *k,
+				    const struct ptv_task *waiter,
+				    const struct ptv_wait_req *req)
 {
 	struct ptv_task *t;
 

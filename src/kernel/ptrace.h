@@ -376,8 +376,8 @@ bool ptv_wait_child_traced_by_group(struct ptv_kernel *k,
  * Could a native wait for @req report what Linux does not: such a child's
  * group-stop, or a continue a tracer took (->continue_taken)?
  */
-bool ptv_wait_native_may_see_traced_stop(struct ptv_kernel *k,
-					 const struct ptv_task *waiter,
-					 const struct ptv_wait_req *req);
+bool ptv_wait_native_may_see_hidden(struct ptv_kernel *k,
+				    const struct ptv_task *waiter,
+				    const struct ptv_wait_req *req);
 
 #endif

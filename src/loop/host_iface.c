@@ -154,14 +154,14 @@ static int iface_send_signal(void *ctx, struct ptv_task *t, int sig)
 }
 
 /*
- * Is @leader known to be outside rt_sigtimedwait() now: held in a host
- * stop (a deferred wait's seccomp stop, say), or asleep in a wait's
- * vehicle (syscalls/wait.c)?
+ * May @leader be in rt_sigtimedwait() now? Not if it is held in a host stop
+ * (a deferred wait's seccomp stop, say) or asleep in a wait's vehicle
+ * (syscalls/wait.c).
  */
-static bool leader_not_in_sigwait(const struct ptv_task *leader)
+static bool may_be_in_sigwait(const struct ptv_task *leader)
 {
-	return leader && (leader->host_state == PTV_HOST_STOPPED ||
-			  leader->wait != NULL);
+	return !leader || (leader->host_state != PTV_HOST_STOPPED &&
+			   leader->wait == NULL);
 }
 
 static void iface_notify_parent(void *ctx, struct ptv_task *parent,
@@ -187,7 +187,7 @@ static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 	leader = ptv_task_find(&loop->k.tasks, parent->tgid);
 	if ((leader == NULL || leader->tracer == NULL) &&
 	    ptv_proc_signal_ignored(parent->tgid, SIGCHLD,
-				    !leader_not_in_sigwait(leader)))
+				    may_be_in_sigwait(leader)))
 		return;
 	memset(&si, 0, sizeof(si));
 	si.si_signo = SIGCHLD;

@@ -531,12 +531,16 @@ static long tracee_request(struct ptv_syscall_env *env, struct ptv_task *caller,
 	bool ignore_state = request == PTRACE_KILL || request == PTRACE_INTERRUPT;
 	int r = ptv_ptrace_check_attach(env->k, caller, pid, ignore_state, &tracee);
 
+	bool checked = !ignore_state && answered_by_model(request);
+
 	if (r < 0)
 		return r;
-	if (!ignore_state && answered_by_model(request) && left_its_stop(tracee))
+	if (checked && left_its_stop(tracee))
 		return -ESRCH;
 	r = carry_out_request(env, caller, tracee, request, addr, data);
-	if (!ignore_state && r < 0 && r != -ESRCH && left_its_stop(tracee))
+	/* An error found before a host call: asked once, above or here. */
+	if (!ignore_state && !checked && r < 0 && r != -ESRCH &&
+	    left_its_stop(tracee))
 		return -ESRCH;
 	return r;
 }

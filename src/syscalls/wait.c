@@ -255,12 +255,19 @@ static long complete(pid_t tid, const struct ptv_wait *w,
  * its syscall instruction. (A restart code would do only with a signal
  * pending: arch_do_signal_or_restart() runs for signal work alone.)
  */
-static void rerun_wait(struct ptv_task *t)
+static struct user_regs_struct rerun_regs(const struct ptv_wait *w)
 {
-	struct user_regs_struct regs = t->wait->regs;
+	struct user_regs_struct regs = w->regs;
 
 	regs.rax = regs.orig_rax;
 	regs.rip -= 2;
+	return regs;
+}
+
+static void rerun_wait(struct ptv_task *t)
+{
+	struct user_regs_struct regs = rerun_regs(t->wait);
+
 	ptv_host_setregs(t->tid, &regs);
 	ptv_wait_forget(t);
 }
@@ -435,7 +442,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		 * No virtual tracee matches: the native wait is exact, unless
 		 * it may report a continue a tracer took (its exit drops it).
 		 */
-		if (!ptv_wait_native_may_see_traced_stop(env->k, caller, &w.req))
+		if (!ptv_wait_native_may_see_hidden(env->k, caller, &w.req))
 			return;
 		goto native;
 	}
@@ -466,11 +473,12 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	/*
 	 * A WNOHANG wait that matches a real child cannot fail with ECHILD: it
 	 * runs natively, with no exit stop (strace makes one per stop of its
-	 * tracee), unless it could see the host's group-stop of a tracee.
+	 * tracee), unless it could see what Linux does not give it (the
+	 * host's group-stop of a tracee, a continue a tracer took).
 	 */
 	if ((w.req.options & PTV_WNOHANG) &&
 	    ptv_wait_real_child_matches(env->k, caller, &w.req) &&
-	    !ptv_wait_native_may_see_traced_stop(env->k, caller, &w.req))
+	    !ptv_wait_native_may_see_hidden(env->k, caller, &w.req))
 		return;
 native:
 	/* Otherwise the native wait runs first. */
@@ -581,12 +589,10 @@ static void consume_report(struct ptv_task *t, const struct ptv_task *child,
 			   bool continued)
 {
 	struct ptv_wait *w = t->wait;
-	struct user_regs_struct regs = w->regs;
+	struct user_regs_struct regs = rerun_regs(w);
 	unsigned long long *which, *pid, *options;
 	bool i386 = w->abi == PTV_ABI_I386;
 
-	regs.rax = regs.orig_rax;
-	regs.rip -= 2;
 	wait_args(&regs, w, &which, &pid, &options);
 	*which = PTV_P_PID;
 	*pid = (unsigned long long)child->tid;
@@ -609,10 +615,20 @@ static void consume_report(struct ptv_task *t, const struct ptv_task *child,
 }
 
 /*
- * At the exit of that waitid: if it took a group-stop report, the model
- * owes it after a detach, as for a report dropped
- * (ptv_wait_at_syscall_exit()); a continue is gone for good.
+ * A native wait took such a report of @child (a leader) from the host: a
+ * group-stop's Linux keeps (group_exit_code) for after a detach, so the
+ * model owes it; a continue is gone for good.
  */
+static void report_taken(struct ptv_kernel *k, struct ptv_task *child,
+			 bool continued)
+{
+	if (continued)
+		child->continue_taken = false;
+	else
+		ptv_native_stop_owe(k, child);
+}
+
+/* At the exit of that waitid: did it take the report? */
 static void consumed_report(struct ptv_syscall_env *env, struct ptv_task *t,
 			    const struct user_regs_struct *regs)
 {
@@ -623,13 +639,25 @@ static void consumed_report(struct ptv_syscall_env *env, struct ptv_task *t,
 	if (child && child->tid == child->tgid && (long)regs->rax == 0 &&
 	    ptv_mem_read(t->tid, w->consume_info +
 			 (w->abi == PTV_ABI_I386 ? 12 : 16), &pid,
-			 sizeof(pid)) == 0 && pid == child->tid) {
-		if (w->consume_continued)
-			child->continue_taken = false;
-		else
-			ptv_native_stop_owe(env->k, child);
-	}
+			 sizeof(pid)) == 0 && pid == child->tid)
+		report_taken(env->k, child, w->consume_continued);
 	rerun_wait(t);
+}
+
+/*
+ * Did the native wait report what Linux does not give it: the group-stop
+ * of @child, a child its group traces, or the continue of @child's group
+ * that a tracer took (*continued)?
+ */
+static bool reports_hidden(struct ptv_kernel *k, struct ptv_task *t,
+			   const struct ptv_wait *w, struct ptv_task *child,
+			   bool *continued)
+{
+	*continued = false;
+	if (reports_traced_stop(k, t, w, child))
+		return true;
+	*continued = child->continue_taken && reports_continued(t, w);
+	return *continued;
 }
 
 bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
@@ -639,7 +667,9 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 	struct user_regs_struct regs;
 	struct ptv_wait_result res;
 	struct ptv_proc_usage usage;
-	bool have_usage;
+	struct ptv_task *child;
+	bool have_usage, continued;
+	pid_t pid;
 	int r;
 
 	if (w->state == PTV_WAIT_PAUSE) {
@@ -664,46 +694,24 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		consumed_report(env, t, &regs);
 		return true;
 	}
-	if (w->req.options & PTV_WNOWAIT) {
-		pid_t pid = native_result_pid(t, w, (long)regs.rax);
-		struct ptv_task *child = pid > 0 ? ptv_task_find(&env->k->tasks, pid)
-						 : NULL;
-
-		if (child && reports_traced_stop(env->k, t, w, child)) {
-			consume_report(t, child, false);
+	pid = native_result_pid(t, w, (long)regs.rax);
+	child = pid > 0 ? ptv_task_find(&env->k->tasks, pid) : NULL;
+	if (child && reports_hidden(env->k, t, w, child, &continued)) {
+		/* A WNOWAIT report would come back each time: taken first. */
+		if (w->req.options & PTV_WNOWAIT) {
+			consume_report(t, child, continued);
 			return true;
 		}
-		if (child && child->continue_taken && reports_continued(t, w)) {
-			consume_report(t, child, true);
-			return true;
-		}
-	} else {
-		pid_t pid = native_result_pid(t, w, (long)regs.rax);
-		struct ptv_task *child = pid > 0 ? ptv_task_find(&env->k->tasks, pid)
-						 : NULL;
-
-		if (child && reports_traced_stop(env->k, t, w, child)) {
-			/*
-			 * Consumed on the host: the wait starts again. Linux
-			 * keeps the report (group_exit_code) for after a
-			 * detach: the model owes it.
-			 */
-			ptv_log("[%d] native wait's report of %d's group-stop "
-				"dropped: a tracee of the group", t->tid,
-				child->tid);
-			if (child->tid == child->tgid)
-				ptv_native_stop_owe(env->k, child);
-			rerun_wait(t);
-			return true;
-		}
-		if (child && child->continue_taken && reports_continued(t, w)) {
-			/* Its tracer took it; this wait consumed the host's. */
-			ptv_log("[%d] native wait's report of %d's continue "
-				"dropped: its tracer took it", t->tid, child->tid);
-			child->continue_taken = false;
-			rerun_wait(t);
-			return true;
-		}
+		/* Consumed on the host: the wait starts again. */
+		ptv_log("[%d] native wait's report of %d's %s dropped: %s",
+			t->tid, child->tid, continued ? "continue" : "group-stop",
+			continued ? "its tracer took it" : "a tracee of the group");
+		if (child->tid == child->tgid)
+			report_taken(env->k, child, continued);
+		rerun_wait(t);
+		return true;
+	}
+	if (!(w->req.options & PTV_WNOWAIT)) {
 		if (child && child->vcontinued && reports_continued(t, w))
 			ptv_group_continued(env->k, child->tgid, false);
 		/* It may have reaped a tracee, its real child, at its exit. */
