@@ -13,6 +13,8 @@
 #   STRACE_SUITE_TIMEOUT  limit of one test, s (default 300)
 #   STRACE_SUITE_KNOWN  the known differences (default: known-differences
 #             beside this script)
+#   STRACE_SUITE_REUSE_NATIVE=1  keep the native results of an earlier run
+#             in WORKDIR (same tests) and run only the inside side
 #
 # Sources: `apt-get source --download-only strace=VERSION` for the installed
 # version (a deb-src entry for the suite that ships it, with the same
@@ -57,7 +59,7 @@
 # dependencies could not be obtained, 2 usage error.
 set -u
 
-case "${1:-}" in -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 ptvisor=$(realpath -e "${1:-build/ptvisor}") || { echo "run.sh: no ptvisor at ${1:-build/ptvisor}" >&2; exit 2; }
 work=${2:-$(dirname "$ptvisor")/tests/strace-suite/work}
 mkdir -p "$work" && work=$(realpath "$work")
@@ -219,7 +221,11 @@ run() {
 		-exec cp {} "$res/$side/" \;)
 	echo "  $side: make check exit $rc, $((SECONDS - start)) s" | tee "$res/$side/time"
 }
-run native
+if [ "${STRACE_SUITE_REUSE_NATIVE:-}" = 1 ] && [ -f "$res/native/time" ]; then
+	echo "native: the results of an earlier run are kept ($(cat "$res/native/time"))"
+else
+	run native
+fi
 run inside "$ptvisor" --
 
 # --- 6. Comparison --------------------------------------------------------------------
