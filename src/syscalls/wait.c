@@ -57,6 +57,8 @@ struct ptv_wait {
 	bool is_waitid;
 	struct ptv_wait_req req;
 	uint64_t status_addr;		/* int * (wait4) or siginfo_t * (waitid) */
+	uint64_t report_buf;		/* a native wait's, when status_addr is
+					   0: lend_report_buf() */
 	uint64_t rusage_addr;
 	pid_t reap_pid;			/* PTV_WAIT_REAP: the child */
 	int reap_status;		/* the event expected of it (wait4) */
@@ -251,6 +253,56 @@ static long complete(pid_t tid, const struct ptv_wait *w,
 }
 
 /*
+ * A siginfo_t's room below the stack's red zone of the task whose
+ * registers are @regs: nothing of the caller's lives there during a
+ * syscall (a signal frame is written there only after the syscall's exit
+ * stop).
+ */
+static uint64_t below_red_zone(const struct user_regs_struct *regs, int abi)
+{
+	uint64_t sp = abi == PTV_ABI_I386 ? (uint32_t)regs->rsp : regs->rsp;
+
+	return (sp - 128 - 128) & ~15ULL;
+}
+
+/* The register that holds the wait's status (wait4) or siginfo_t pointer. */
+static unsigned long long *report_reg(struct user_regs_struct *regs,
+				      const struct ptv_wait *w)
+{
+	if (w->is_waitid)
+		return &regs->rdx;
+	return w->abi == PTV_ABI_I386 ? &regs->rcx : &regs->rsi;
+}
+
+/* Where the native wait writes what it reports, or 0. */
+static uint64_t report_addr(const struct ptv_wait *w)
+{
+	return w->status_addr ? w->status_addr : w->report_buf;
+}
+
+/*
+ * A native wait whose caller passed no status or siginfo_t pointer is
+ * given one below the red zone in @regs, so that its exit tells which
+ * child it reported and what (a waitid with a NULL infop returns 0 whether
+ * it found one or not). return_report_buf() puts the caller's NULL back.
+ */
+static void lend_report_buf(struct ptv_wait *w, struct user_regs_struct *regs)
+{
+	if (w->status_addr != 0)
+		return;
+	w->report_buf = below_red_zone(regs, w->abi);
+	*report_reg(regs, w) = w->report_buf;
+}
+
+/* Precondition: @regs are the lent wait's, at its syscall exit. */
+static void return_report_buf(const struct ptv_wait *w,
+			      struct user_regs_struct *regs)
+{
+	if (w->report_buf != 0)
+		*report_reg(regs, w) = 0;
+}
+
+/*
  * At the wait's syscall exit: it runs again, with its own registers, from
  * its syscall instruction. (A restart code would do only with a signal
  * pending: arch_do_signal_or_restart() runs for signal work alone.)
@@ -281,8 +333,8 @@ static pid_t native_result_pid(struct ptv_task *t, const struct ptv_wait *w,
 	if (!w->is_waitid)
 		return rax > 0 ? (pid_t)rax : 0;
 	/* waitid returns 0; si_pid is at the union (16, or 12 for i386). */
-	if (rax != 0 || w->status_addr == 0 ||
-	    ptv_mem_read(t->tid, w->status_addr +
+	if (rax != 0 || report_addr(w) == 0 ||
+	    ptv_mem_read(t->tid, report_addr(w) +
 			 (w->abi == PTV_ABI_I386 ? 12 : 16), &pid, sizeof(pid)) < 0)
 		return 0;
 	return pid;
@@ -341,6 +393,7 @@ static void reap_natively(struct ptv_task *caller, struct ptv_wait *w,
 		*options &= ~(unsigned long long)PTV_WNOHANG;
 	else
 		*options |= (unsigned int)PTV_WNOHANG;
+	lend_report_buf(w, &regs);
 	caller->wait = malloc(sizeof(*w));
 	if (caller->wait == NULL || ptv_host_setregs(caller->tid, &regs) < 0) {
 		ptv_wait_forget(caller);
@@ -377,6 +430,7 @@ static bool reaped_natively(struct ptv_syscall_env *env, struct ptv_task *t,
 		*which = *own_which;
 	*pid = *own_pid;
 	*options = *own_options;
+	return_report_buf(w, regs);
 	if (child && (missing || !(w->req.options & PTV_WNOWAIT))) {
 		ptv_tid_t tgid = child->tgid;
 
@@ -484,6 +538,13 @@ native:
 	/* Otherwise the native wait runs first. */
 	if (ptv_host_getregs(call->tid, &w.regs) < 0)
 		return;
+	if (w.status_addr == 0) {
+		struct user_regs_struct lent = w.regs;
+
+		lend_report_buf(&w, &lent);
+		if (ptv_host_setregs(call->tid, &lent) < 0)
+			return;
+	}
 	caller->wait = malloc(sizeof(w));
 	if (caller->wait == NULL)
 		return;
@@ -514,22 +575,22 @@ static bool is_restart_code(long rax)
 static void restore_wait(struct ptv_task *t, long code);
 
 /*
- * Did the native wait of @t report the group-stop of @child, a child its
- * group traces (ptv_wait_child_traced_by_group())? Its status tells; without
- * one, its host group-stop does, unless WCONTINUED may have reported it.
- */
-/*
  * What the native wait of @t wrote: wait4's status, or waitid's si_code
  * (after si_signo and si_errno); false if it wrote none.
  */
 static bool native_report(struct ptv_task *t, const struct ptv_wait *w,
 			  int32_t *v)
 {
-	return w->status_addr != 0 &&
-	       ptv_mem_read(t->tid, w->status_addr + (w->is_waitid ? 8 : 0), v,
+	return report_addr(w) != 0 &&
+	       ptv_mem_read(t->tid, report_addr(w) + (w->is_waitid ? 8 : 0), v,
 			    sizeof(*v)) == 0;
 }
 
+/*
+ * Did the native wait of @t report the group-stop of @child, a child its
+ * group traces (ptv_wait_child_traced_by_group())? Its status tells (a
+ * caller that passed none was lent a buffer).
+ */
 static bool reports_traced_stop(struct ptv_kernel *k, struct ptv_task *t,
 				const struct ptv_wait *w, struct ptv_task *child)
 {
@@ -537,8 +598,6 @@ static bool reports_traced_stop(struct ptv_kernel *k, struct ptv_task *t,
 
 	if (!ptv_wait_child_traced_by_group(k, t, child))
 		return false;
-	if (w->status_addr == 0)
-		return child->group_stopped && !(w->req.options & PTV_WCONTINUED);
 	if (!native_report(t, w, &v))
 		return false;
 	return w->is_waitid ? v == PTV_CLD_STOPPED : (v & 0xff) == 0x7f;
@@ -598,8 +657,7 @@ static void consume_report(struct ptv_task *t, const struct ptv_task *child,
 	*pid = (unsigned long long)child->tid;
 	*options = (continued ? PTV_WCONTINUED : PTV_WSTOPPED) | PTV_WNOHANG |
 		   PTV_WALL;
-	w->consume_info = ((i386 ? (uint32_t)regs.rsp : regs.rsp) - 128 - 128) &
-			  ~15ULL;
+	w->consume_info = below_red_zone(&regs, w->abi);
 	regs.rdx = w->consume_info;
 	if (i386)
 		regs.rdi = 0;	/* rusage */
@@ -695,6 +753,11 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		return true;
 	}
 	pid = native_result_pid(t, w, (long)regs.rax);
+	if (w->report_buf != 0) {
+		/* Read what it reported; the caller's NULL goes back now. */
+		return_report_buf(w, &regs);
+		ptv_host_setregs(t->tid, &regs);
+	}
 	child = pid > 0 ? ptv_task_find(&env->k->tasks, pid) : NULL;
 	if (child && reports_hidden(env->k, t, w, child, &continued)) {
 		/* A WNOWAIT report would come back each time: taken first. */

@@ -19,6 +19,8 @@
  *  - threads: another thread of the tracer waits for its tracees, not
  *    with __WNOTHREAD; waitpid(-1) of a traced clone thread without __WALL;
  *  - sigchld: the tracer's SIGCHLD (CLD_TRAPPED, si_status) for stops;
+ *  - continued-null-infop: a WNOWAIT waitid with no infop leaves a
+ *    continue reportable;
  *  - eintr, eintr-grandchild: a tracer blocked in wait4 gets EINTR from a
  *    handled signal without SA_RESTART, continues through one with
  *    SA_RESTART, and does not notice an ignored one; with a tracee that is
@@ -995,6 +997,61 @@ static void case_before_traceme(void)
 	scn_block(SIGCHLD, false);
 }
 
+/*
+ * A waitid with a NULL infop, WNOWAIT and WCONTINUED, for a child that
+ * called PTRACE_TRACEME after its group was continued: it returns 0 whether
+ * it found the continue or not, and leaves it reportable (WNOWAIT). A wait
+ * for any child then reports that continue before the ptrace-stop of a
+ * younger child (ptfuzz seed 26 step 2920).
+ */
+static void case_continued_null_infop(void)
+{
+	int go[2], done[2];
+	pid_t child, other;
+	siginfo_t si;
+	char c;
+
+	scn_pipe(go, O_CLOEXEC);
+	scn_pipe(done, O_CLOEXEC);
+	child = scn_fork();
+	if (child == 0) {
+		raise(SIGSTOP);
+		if (pt_next_command(go[0]) != 't' ||
+		    pt_raw(PTRACE_TRACEME, 0, 0, 0) != 0)
+			_exit(4);
+		scn_write_full(done[1], "t", 1);
+		pt_next_command(go[0]);
+		_exit(3);
+	}
+	other = scn_fork();
+	if (other == 0)
+		for (;;)
+			pause();
+	scn_say("child is %s, other is %s", scn_pid(child), scn_pid(other));
+	pt_wait_say(child, WUNTRACED, "wait(child, WUNTRACED)");
+	pt_say("PTRACE_ATTACH(other)", PTRACE_ATTACH, other, 0, 0);
+	scn_check(waitid(P_PID, (id_t)other, &si, WSTOPPED | WNOWAIT) == 0);
+	scn_say("-- SIGCONT to the child, which calls PTRACE_TRACEME");
+	kill(child, SIGCONT);
+	scn_write_full(go[1], "t", 1);
+	scn_check(scn_read_full(done[0], &c, 1));
+	scn_say("waitid(P_PID, child, NULL, WCONTINUED|WNOHANG|WNOWAIT) = %d",
+		(int)syscall(SYS_waitid, P_PID, child, NULL,
+			     WCONTINUED | WNOHANG | WNOWAIT, NULL));
+	pt_wait_say(-1, WNOHANG | WUNTRACED | WCONTINUED,
+		    "wait(-1, WNOHANG|WUNTRACED|WCONTINUED)");
+	pt_wait_say(-1, WNOHANG | WUNTRACED | WCONTINUED,
+		    "wait(-1, WNOHANG|WUNTRACED|WCONTINUED) again");
+	kill(other, SIGKILL);
+	pt_wait_say(other, 0, "wait(other)");
+	scn_write_full(go[1], "x", 1);
+	pt_wait_say(child, 0, "wait(child)");
+	close(go[0]);
+	close(go[1]);
+	close(done[0]);
+	close(done[1]);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct pt_case cases[] = {
@@ -1014,6 +1071,7 @@ int main(int argc, char **argv)
 		{ "eintr-grandchild", case_eintr_grandchild },
 		{ "before-traceme", case_before_traceme },
 		{ "continued", case_continued },
+		{ "continued-null-infop", case_continued_null_infop },
 	};
 
 	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
