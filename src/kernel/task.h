@@ -88,9 +88,14 @@ struct ptv_task {
 	uint64_t sigwait_info;	/* in rt_sigtimedwait: its siginfo pointer
 				   (0: none); see loop/host_iface.c */
 	bool in_sigwait;	/* a trapped rt_sigtimedwait is in flight */
-	int sigcont_call;	/* a trapped call sending SIGCONT is in flight
-				   (syscalls/dispatch.c); its targets: */
-	int32_t sigcont_args[2];
+	int signal_call;	/* a trapped call sending a signal is in flight
+				   (syscalls/signal.c); its targets: */
+	int32_t signal_args[2];
+	int signal_sig;		/* ... its signal */
+	ptv_tid_t discard_marks[4]; /* ... groups it marked discard_sent */
+	uint64_t discard_sent;	/* (a leader) signals sent to its group that
+				   Linux discarded at once, ignored by the
+				   untraced task named; the host kept them */
 	enum ptv_exec_guard exec_guard; /* see syscalls/exec.c */
 	uint64_t saved_regs[27];/* its registers while the supervisor runs a
 				   call of its own in it (the exec guard, the

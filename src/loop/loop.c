@@ -28,6 +28,7 @@
 #include "../platform/signals.h"
 #include "../syscalls/clone.h"
 #include "../syscalls/exec.h"
+#include "../syscalls/signal.h"
 #include "../syscalls/syscalls.h"
 
 #define X32_SYSCALL_BIT 0x40000000L
@@ -90,7 +91,7 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 		emulate_seccomp(loop, t);
 	t->seccomp_due = t->seccomp_recheck = false;
 	if (how == PTV_VRESUME_CONT &&
-	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait || t->sigcont_call ||
+	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait || t->signal_call ||
 	     t->host_suspended ||
 	     t->exec_guard == PTV_EXEC_GUARD_PRCTL || t->clone3_fixup ||
 	     t->sighand_busy))
@@ -924,6 +925,12 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
+	if (ptv_signal_discarded_when_sent(&loop->k, task, ev->sig)) {
+		if (ev->sig == SIGCONT)
+			task->group_stopped = false;
+		ptv_loop_resume(loop, task, 0);
+		return;
+	}
 	if (task->wait)
 		ptv_wait_at_signal(&env, task);
 	if (ev->sig == SIGCHLD)
@@ -1053,8 +1060,8 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		task->hide_vehicle = false;
 	if (!entry && task->in_sigwait)
 		ptv_loop_fix_sigwait(loop, task, info.exit.rval);
-	if (!entry && task->sigcont_call)
-		ptv_sigcont_at_exit(&env, task, info.exit.rval);
+	if (!entry && task->signal_call)
+		ptv_signal_sent_at_exit(&env, task, info.exit.rval);
 	if (!entry && (task->skipped_nr >= 0 || task->rewritten_nr >= 0)) {
 		struct user_regs_struct regs;
 		long nr = task->skipped_nr >= 0 ? task->skipped_nr

@@ -4,6 +4,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -62,41 +63,50 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 		.datum_a = PTV_PR_SET_PTRACER, .datum_b = 0,
 	};
 	/*
-	 * A SIGCONT continues a stopped group when it is sent: the model
-	 * must know at once (syscalls/dispatch.c, ptv_sigcont_at_exit()).
-	 * Not one aimed at the supervisor itself by pid: a guest that
-	 * stopped it must be able to continue it without its help.
+	 * A SIGCONT continues a stopped group when it is sent, and an ignored
+	 * signal sent to an untraced task is discarded then: the model must
+	 * know at once (syscalls/signal.c). Not one aimed at the supervisor
+	 * itself by pid: a guest that stopped it must be able to continue it
+	 * without its help.
 	 */
 	static const struct {
 		const char *name;
 		unsigned arg;
 		bool pid_first;		/* arg 0 is a pid */
-	} sigcont_senders[] = {
-		{ "kill", 1, true }, { "tkill", 1, true }, { "tgkill", 2, true },
-		{ "rt_sigqueueinfo", 1, true }, { "rt_tgsigqueueinfo", 2, true },
-		{ "pidfd_send_signal", 1, false },
+		bool to_group;		/* all of PTV_SENT_SIGNALS_MASK, not
+					   only SIGCONT */
+	} senders[] = {
+		{ "kill", 1, true, true }, { "tkill", 1, true, false },
+		{ "tgkill", 2, true, false },
+		{ "rt_sigqueueinfo", 1, true, true },
+		{ "rt_tgsigqueueinfo", 2, true, false },
+		{ "pidfd_send_signal", 1, false, true },
 	};
 	int r;
 
-	for (size_t i = 0; i < sizeof(sigcont_senders) / sizeof(*sigcont_senders);
-	     i++) {
-		const struct scmp_arg_cmp sigcont = {
-			.arg = sigcont_senders[i].arg, .op = SCMP_CMP_MASKED_EQ,
-			.datum_a = 0xffffffffu, .datum_b = 18 /* SIGCONT */,
-		};
-		const struct scmp_arg_cmp not_supervisor = {
-			.arg = 0, .op = SCMP_CMP_NE,
-			.datum_a = (scmp_datum_t)supervisor_pid, .datum_b = 0,
-		};
-		int nr = seccomp_syscall_resolve_name(sigcont_senders[i].name);
+	for (size_t i = 0; i < sizeof(senders) / sizeof(*senders); i++) {
+		for (int sig = 1; sig <= 64; sig++) {
+			const struct scmp_arg_cmp sent = {
+				.arg = senders[i].arg, .op = SCMP_CMP_MASKED_EQ,
+				.datum_a = 0xffffffffu, .datum_b = (scmp_datum_t)sig,
+			};
+			const struct scmp_arg_cmp not_supervisor = {
+				.arg = 0, .op = SCMP_CMP_NE,
+				.datum_a = (scmp_datum_t)supervisor_pid, .datum_b = 0,
+			};
+			int nr = seccomp_syscall_resolve_name(senders[i].name);
 
-		if (sigcont_senders[i].pid_first)
-			r = seccomp_rule_add(ctx, action, nr, 2, sigcont,
-					     not_supervisor);
-		else
-			r = seccomp_rule_add(ctx, action, nr, 1, sigcont);
-		if (r < 0)
-			return r;
+			if (!(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1))) ||
+			    (!senders[i].to_group && sig != SIGCONT))
+				continue;
+			if (senders[i].pid_first)
+				r = seccomp_rule_add(ctx, action, nr, 2, sent,
+						     not_supervisor);
+			else
+				r = seccomp_rule_add(ctx, action, nr, 1, sent);
+			if (r < 0)
+				return r;
+		}
 	}
 	for (size_t i = 0; i < sizeof(always_trapped) / sizeof(*always_trapped);
 	     i++) {

@@ -251,6 +251,15 @@ static uint64_t mask_field(const char *status, const char *name, bool *found)
 	return p ? strtoull(p, NULL, 16) : 0;
 }
 
+uint64_t ptv_proc_shared_pending(pid_t tid)
+{
+	char buf[4096];
+
+	if (read_proc(tid, "status", buf, sizeof(buf)) < 0)
+		return 0;
+	return mask_field(buf, "\nShdPnd:", NULL);
+}
+
 bool ptv_proc_signal_ignored(pid_t tgid, int sig, bool maybe_sigwait)
 {
 	char buf[4096];
@@ -278,7 +287,8 @@ bool ptv_proc_signal_ignored(pid_t tgid, int sig, bool maybe_sigwait)
 	}
 	if (!found || ((blocked | caught) & bit))
 		return false;
-	if (!(ignored & bit) && sig != SIGCHLD && sig != SIGURG && sig != SIGWINCH)
+	if (!(ignored & bit) && sig != SIGCHLD && sig != SIGURG &&
+	    sig != SIGWINCH && sig != SIGCONT)
 		return false;
 	/*
 	 * In rt_sigtimedwait() the awaited signals are out of ->blocked and

@@ -40,9 +40,9 @@ int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *usage);
 
 /*
  * True if signal @sig sent to @tgid now would be discarded at once
- * (kernel/signal.c:sig_ignored()): not blocked by its leader, and ignored by
- * its action (SIG_IGN, or SIG_DFL for a signal whose default is to ignore:
- * SIGCHLD, SIGURG, SIGWINCH). The caller checks that the task is not traced.
+ * (kernel/signal.c:sig_ignored()): not blocked by its leader (or by the
+ * thread @tgid names), and ignored by its action (SIG_IGN, or SIG_DFL for a
+ * signal whose default is to ignore: SIGCHLD, SIGURG, SIGWINCH, SIGCONT). The caller checks that the task is not traced.
  * A leader in rt_sigtimedwait() blocks the signals it waits for; unless
  * @maybe_sigwait is false (the caller knows the leader is elsewhere), its
  * syscall is read too.
@@ -75,6 +75,9 @@ int ptv_proc_ppid(pid_t tid);
  * fields of NSpid: in /proc/TID/status), or -errno.
  */
 int ptv_proc_pidns_depth(pid_t tid);
+
+/* ShdPnd of /proc/TID/status: the signals pending for its group (0: gone). */
+uint64_t ptv_proc_shared_pending(pid_t tid);
 
 /* SigCgt of /proc/TID/status: the signals it has handlers for (0: gone). */
 uint64_t ptv_proc_sigcaught(pid_t tid);

@@ -11,6 +11,7 @@
 #include "../platform/procfs.h"
 #include "clone.h"
 #include "exec.h"
+#include "signal.h"
 
 /* i386 syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
 enum {
@@ -52,7 +53,7 @@ enum ptv_trapped {
 	TRAPPED_SIGTIMEDWAIT,
 	TRAPPED_EXEC,
 	TRAPPED_IOCTL,	/* SECCOMP_IOCTL_NOTIF_SEND: loop/notif.c did its part */
-	/* Senders of SIGCONT (the filter traps no other signal): */
+	/* Senders of PTV_SENT_SIGNALS_MASK (the filter traps no other): */
 	TRAPPED_KILL,		/* kill(pid, sig) */
 	TRAPPED_TKILL,		/* tkill(tid, sig) */
 	TRAPPED_TGKILL,		/* tgkill(tgid, tid, sig), rt_tgsigqueueinfo */
@@ -214,63 +215,41 @@ static bool in_nested_pidns(struct ptv_task *task)
 	return task->pidns == 2;
 }
 
-/* SIGCONT reached the group of task @tid, if the model knows it. */
-static void sigcont_to_task(struct ptv_kernel *k, ptv_tid_t tid)
+/* kill(2) and its kin, for the signals the filter traps them for. */
+static void send_signal(struct ptv_syscall_env *env, struct ptv_task *task,
+			const struct ptv_syscall *call,
+			struct ptv_syscall_outcome *out)
 {
-	struct ptv_task *t = tid > 0 ? ptv_task_find(&k->tasks, tid) : NULL;
+	static const enum ptv_send_call kinds[] = {
+		[TRAPPED_KILL] = PTV_SEND_KILL,
+		[TRAPPED_TKILL] = PTV_SEND_TKILL,
+		[TRAPPED_TGKILL] = PTV_SEND_TGKILL,
+		[TRAPPED_SIGQUEUE] = PTV_SEND_SIGQUEUE,
+		[TRAPPED_PIDFD_SIGNAL] = PTV_SEND_PIDFD,
+	};
+	enum ptv_trapped kind = classify(call);
+	bool to_thread = kind == TRAPPED_TGKILL;
+	int sig = (int)call->args[to_thread ? 2 : 1];
 
-	if (t)
-		ptv_group_sigcont(k, t->tgid);
-}
-
-/* SIGCONT reached process group @pgid, less @skip_tgid's group. */
-static void sigcont_to_pgrp(struct ptv_kernel *k, pid_t pgid, ptv_tid_t skip_tgid)
-{
-	struct ptv_task *t;
-
-	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
-		if (t->tid == t->tgid && !t->host_gone && t->tgid != skip_tgid &&
-		    (pgid == 0 || getpgid(t->tid) == pgid))
-			ptv_group_sigcont(k, t->tgid);
-}
-
-void ptv_sigcont_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
-			 long result)
-{
-	int32_t pid = task->sigcont_args[0], tid = task->sigcont_args[1];
-	int call = task->sigcont_call;
-
-	task->sigcont_call = 0;
-	if (result != 0)
+	/*
+	 * Pids of a nested pid namespace are not the model's; a signal the
+	 * filter does not trap comes here when the supervisor runs the
+	 * filter itself (a suspended task's call).
+	 */
+	if (in_nested_pidns(task) || sig <= 0 || sig > 64 ||
+	    !(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1)))) {
+		run(out);
 		return;
-	switch (call) {
-	case TRAPPED_KILL:
-		/* kernel/signal.c:kill_something_info() */
-		if (pid > 0)
-			sigcont_to_task(env->k, pid);
-		else if (pid == -1)
-			sigcont_to_pgrp(env->k, 0, task->tgid);
-		else
-			sigcont_to_pgrp(env->k, pid ? -pid : getpgid(task->tid), 0);
-		break;
-	case TRAPPED_TKILL:
-	case TRAPPED_SIGQUEUE:
-		sigcont_to_task(env->k, pid);
-		break;
-	case TRAPPED_TGKILL:
-		sigcont_to_task(env->k, tid);
-		break;
-	case TRAPPED_PIDFD_SIGNAL:
-		sigcont_to_task(env->k, ptv_proc_pidfd_pid(task->tid, pid));
-		break;
 	}
+	ptv_sys_signal_send(env, task, kinds[kind], (int32_t)call->args[0],
+			    to_thread ? (int32_t)call->args[1] : 0, sig, out);
 }
 
 void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 			  const struct ptv_syscall *call,
 			  struct ptv_syscall_outcome *out)
 {
-	task->sigcont_call = 0;	/* that call's exit is past */
+	task->signal_call = 0;	/* that call's exit is past */
 	if (call->guest_trap) {
 		/*
 		 * A guest filter's SECCOMP_RET_TRACE. With no (virtual)
@@ -331,17 +310,7 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	case TRAPPED_TGKILL:
 	case TRAPPED_SIGQUEUE:
 	case TRAPPED_PIDFD_SIGNAL:
-		/* Pids of a nested pid namespace are not the model's. */
-		if (in_nested_pidns(task)) {
-			run(out);
-			return;
-		}
-		/* Its targets are known at its exit, if it succeeds. */
-		task->sigcont_call = classify(call);
-		task->sigcont_args[0] = (int32_t)call->args[0];
-		task->sigcont_args[1] = (int32_t)call->args[1];
-		out->action = PTV_SYSCALL_RUN_TO_EXIT;
-		out->result = 0;
+		send_signal(env, task, call, out);
 		return;
 	case TRAPPED_SIGTIMEDWAIT:
 		/*

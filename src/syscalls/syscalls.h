@@ -52,14 +52,6 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 			  const struct ptv_syscall *call,
 			  struct ptv_syscall_outcome *out);
 
-/*
- * At the syscall exit of a trapped call that sent SIGCONT
- * (task->sigcont_call): a group it continued is continued in the model
- * now, as Linux does when the signal is sent, not when the group's threads
- * trap on the host.
- */
-void ptv_sigcont_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
-			 long result);
 
 /* ptrace(2) for guests (syscalls/ptrace.c). */
 void ptv_sys_ptrace(struct ptv_syscall_env *env, struct ptv_task *caller,

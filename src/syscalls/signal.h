@@ -1,0 +1,41 @@
+/* Signals whose sending the model must see (syscalls/signal.c). */
+#ifndef PTV_SYSCALLS_SIGNAL_H
+#define PTV_SYSCALLS_SIGNAL_H
+
+#include "syscalls.h"
+
+enum ptv_send_call {
+	PTV_SEND_KILL = 1,	/* kill(pid, sig) */
+	PTV_SEND_TKILL,		/* tkill(tid, sig) */
+	PTV_SEND_TGKILL,	/* tgkill(tgid, tid, sig), rt_tgsigqueueinfo */
+	PTV_SEND_SIGQUEUE,	/* rt_sigqueueinfo(tgid, sig, info) */
+	PTV_SEND_PIDFD,		/* pidfd_send_signal(fd, sig, info, flags) */
+};
+
+/*
+ * At the trap of a call that sends @sig (@pid, and @tid for tgkill, its
+ * first arguments): it runs to its exit stop, where
+ * ptv_signal_sent_at_exit() takes over. Preconditions: @task is in a host
+ * seccomp stop, on the loop thread; its pids are the supervisor's.
+ */
+void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
+			 enum ptv_send_call call, int32_t pid, int32_t tid,
+			 int sig, struct ptv_syscall_outcome *out);
+
+/*
+ * At the syscall exit of that call (task->signal_call), which returned
+ * @result: a group that SIGCONT continued is continued in the model now, as
+ * Linux does when the signal is sent, not when the group's threads trap on
+ * the host.
+ */
+void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
+			     long result);
+
+/*
+ * At @t's host signal-delivery-stop for @sig: true if Linux discarded that
+ * signal when it was sent (it is then not taken; the record is cleared).
+ */
+bool ptv_signal_discarded_when_sent(struct ptv_kernel *k, struct ptv_task *t,
+				    int sig);
+
+#endif

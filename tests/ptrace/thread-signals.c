@@ -1,0 +1,151 @@
+/*
+ * Signals sent to a process whose threads are not all traced (issue #3,
+ * stops). A child process has two threads: its leader N, untraced, and T,
+ * which the printer seizes. The group is stopped (SIGSTOP), then a signal
+ * is sent to the process, then T is resumed; a private SIGUSR1 sent to T
+ * afterwards shows what T met first.
+ *
+ * kernel/signal.c:prepare_signal() discards a signal at once when the task
+ * it is sent to ignores it (sig_ignored(): not blocked, not traced, its
+ * action SIG_IGN or a SIG_DFL whose default is to ignore); kill(2) of a
+ * process names its leader:
+ *  - ignored-by-leader: SIGURG to the process is discarded (N ignores it):
+ *    T, resumed, meets only the SIGUSR1;
+ *  - named-traced-thread: SIGURG to T's tid is kept (T is traced): T,
+ *    resumed, stops for it first;
+ *  - sigcont-ignored-by-leader: SIGCONT to the process continues the group
+ *    (T, seized and held in its group-stop, traps in PTRACE_EVENT_STOP
+ *    once resumed), and is then discarded.
+ * Under ptvisor every thread is traced on the host, which keeps such a
+ * signal; a traced thread that dequeues it must not see it.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pt.h"
+
+static int tid_pipe[2];
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static void *thread_main(void *arg)
+{
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+
+	(void)arg;
+	scn_write_full(tid_pipe[1], &tid, sizeof(tid));
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* The child: N sleeps, T sleeps; SIGUSR1 has a handler, the rest SIG_DFL. */
+static int child_main(void *arg)
+{
+	pthread_t th;
+
+	(void)arg;
+	signal(SIGUSR1, on_usr1);
+	if (pthread_create(&th, NULL, thread_main, NULL) != 0)
+		return 4;
+	for (;;)
+		pause();
+	return 0;
+}
+
+struct family {
+	pid_t child, thread;
+};
+
+/* Starts the child, seizes T and stops the group; T's group-stop waited. */
+static void start(struct family *f)
+{
+	scn_pipe(tid_pipe, O_CLOEXEC);
+	f->child = scn_fork();
+	if (f->child == 0)
+		_exit(child_main(NULL));
+	scn_check(scn_read_full(tid_pipe[0], &f->thread, sizeof(f->thread)));
+	scn_track_child(f->thread);
+	/*
+	 * Both asleep: a thread still in its clone's syscall exit does not
+	 * take a signal sent to its group inside (the supervisor holds it).
+	 */
+	scn_wait_syscall(f->child, SYS_pause);
+	scn_wait_syscall(f->thread, SYS_pause);
+	scn_say("child (leader N) is %s, its thread T is %s", scn_pid(f->child),
+		scn_pid(f->thread));
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f->thread, 0, 0);
+	scn_say("-- SIGSTOP to the process");
+	kill(f->child, SIGSTOP);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	/* (Under ptvisor, the host's tracer holds it: 't'.) */
+	scn_wait_state(f->child, "Tt");
+}
+
+/* T resumed, then SIGUSR1 to T alone: its next stop, then the end. */
+static void resume_and_end(struct family *f)
+{
+	pt_must(PTRACE_CONT, f->thread, 0, 0);
+	scn_say("-- T resumed; tgkill(T, SIGUSR1)");
+	syscall(SYS_tgkill, f->child, f->thread, SIGUSR1);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	kill(f->child, SIGKILL);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	pt_wait_say(f->child, 0, "wait(child)");
+	close(tid_pipe[0]);
+	close(tid_pipe[1]);
+}
+
+static void case_ignored_by_leader(void)
+{
+	struct family f;
+
+	start(&f);
+	scn_say("-- SIGURG to the process: N ignores it");
+	kill(f.child, SIGURG);
+	resume_and_end(&f);
+}
+
+static void case_named_traced_thread(void)
+{
+	struct family f;
+
+	start(&f);
+	scn_say("-- SIGURG to T's tid: T is traced");
+	kill(f.thread, SIGURG);
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	resume_and_end(&f);
+}
+
+static void case_sigcont_ignored_by_leader(void)
+{
+	struct family f;
+
+	start(&f);
+	scn_say("-- SIGCONT to the process: N ignores it");
+	kill(f.child, SIGCONT);
+	scn_wait_state(f.child, "S");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	resume_and_end(&f);
+}
+
+static const struct pt_case cases[] = {
+	{ "ignored-by-leader", case_ignored_by_leader },
+	{ "named-traced-thread", case_named_traced_thread },
+	{ "sigcont-ignored-by-leader", case_sigcont_ignored_by_leader },
+};
+
+int main(int argc, char **argv)
+{
+	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
+}
