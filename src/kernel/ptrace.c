@@ -283,6 +283,26 @@ int ptv_ptrace_seize_check(struct ptv_kernel *k, struct ptv_task *caller,
 	return check_options(k, caller, options);
 }
 
+/*
+ * Of the signals pending at an attach that the target ignores
+ * (discard_sigs, taken for ones Linux discarded when they were sent), one
+ * of its group's or its own that was sent while Linux kept it (kept_sent,
+ * kept_own: the supervisor sees kill(2) and tgkill(2) of the signals whose
+ * default is to ignore) is not: it stays.
+ */
+static void forget_kept_sends(struct ptv_kernel *k, struct ptv_task *target)
+{
+	struct ptv_task *leader = ptv_task_find(&k->tasks, target->tgid);
+	uint64_t shared = leader ? leader->kept_sent : 0;
+	uint64_t own = target->kept_own;
+	uint64_t both = shared & own & target->discard_sigs;
+	uint64_t one = (shared ^ own) & target->discard_sigs;
+
+	/* Two pending and one kept: one is discarded; else none is. */
+	target->discard_sigs &= ~(both | (one & ~target->discard_twice));
+	target->discard_twice &= ~(both | one);
+}
+
 int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
 		      ptv_tid_t pid, bool seize, uint64_t addr, uint64_t options)
 {
@@ -314,6 +334,7 @@ int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
 	ptrace_link(k, target, caller);
 	target->discard_sigs = k->host->pending_ignored(k->host_ctx, target,
 							&target->discard_twice);
+	forget_kept_sends(k, target);
 	target->seized = seize;
 	target->options = seize ? (uint32_t)options : 0;
 	if (!seize) {

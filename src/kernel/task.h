@@ -96,6 +96,16 @@ struct ptv_task {
 	uint64_t discard_sent;	/* (a leader) signals sent to its group that
 				   Linux discarded at once, ignored by the
 				   untraced task named; the host kept them */
+	uint64_t kept_sent;	/* (a leader) ... and those sent to it that
+				   Linux kept, not yet dequeued: a pending one
+				   is no discarded one (kernel/ptrace.c) */
+	uint64_t kept_own;	/* the same, sent to it alone (tgkill) */
+	ptv_tid_t sigcont_named;/* (a leader) the traced thread of its group
+				   that Linux gives the SIGCONT just sent to
+				   the group (it wanted it); 0: none */
+	int reroute_sig;	/* a signal the supervisor sent it for another
+				   thread that took it on the host ... */
+	uint8_t reroute_info[128]; /* ... whose siginfo_t it gets back */
 	enum ptv_exec_guard exec_guard; /* see syscalls/exec.c */
 	uint64_t saved_regs[27];/* its registers while the supervisor runs a
 				   call of its own in it (the exec guard, the

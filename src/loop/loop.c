@@ -321,7 +321,7 @@ static bool reset_sighand_start(struct ptv_loop *loop, struct ptv_task *child)
 	if (!child->clone3_clear_sighand)
 		return false;
 	child->clone3_clear_sighand = false;
-	caught = ptv_proc_sigcaught(child->tid) &
+	caught = ptv_proc_status_mask(child->tid, "SigCgt") &
 		 ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
 	if (caught == 0 || ptv_host_getregs(child->tid, &regs) < 0 ||
 	    ptv_mem_write(child->tid, (regs.rsp - 512) & ~15ULL, zeros,
@@ -925,7 +925,8 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
-	if (ptv_signal_discarded_when_sent(&loop->k, task, ev->sig)) {
+	if (ptv_signal_discarded_when_sent(&loop->k, task, ev->sig) ||
+	    ptv_signal_reroute(&loop->k, task, ev->sig)) {
 		if (ev->sig == SIGCONT)
 			task->group_stopped = false;
 		ptv_loop_resume(loop, task, 0);
@@ -936,6 +937,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	if (ev->sig == SIGCHLD)
 		ptv_loop_fix_sigchld(loop, task);
 	fix_siginfo(loop, task, ev->sig);
+	ptv_signal_rerouted_info(task, ev->sig, loop->self);
 	if (ev->sig == SIGCONT)
 		task->group_stopped = false;
 	if (task->tracer) {

@@ -4,7 +4,6 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -73,14 +72,10 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 		const char *name;
 		unsigned arg;
 		bool pid_first;		/* arg 0 is a pid */
-		bool to_group;		/* all of PTV_SENT_SIGNALS_MASK, not
-					   only SIGCONT */
 	} senders[] = {
-		{ "kill", 1, true, true }, { "tkill", 1, true, false },
-		{ "tgkill", 2, true, false },
-		{ "rt_sigqueueinfo", 1, true, true },
-		{ "rt_tgsigqueueinfo", 2, true, false },
-		{ "pidfd_send_signal", 1, false, true },
+		{ "kill", 1, true }, { "tkill", 1, true }, { "tgkill", 2, true },
+		{ "rt_sigqueueinfo", 1, true }, { "rt_tgsigqueueinfo", 2, true },
+		{ "pidfd_send_signal", 1, false },
 	};
 	int r;
 
@@ -96,8 +91,7 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 			};
 			int nr = seccomp_syscall_resolve_name(senders[i].name);
 
-			if (!(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1))) ||
-			    (!senders[i].to_group && sig != SIGCONT))
+			if (!(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1))))
 				continue;
 			if (senders[i].pid_first)
 				r = seccomp_rule_add(ctx, action, nr, 2, sent,

@@ -33,11 +33,10 @@ static inline bool ptv_trace_data_is_ours(uint32_t data)
 int ptv_filter_prepare(bool trap_set_ptracer);
 
 /*
- * The signals whose sending by kill(2), rt_sigqueueinfo(2) and
- * pidfd_send_signal(2) is trapped (syscalls/signal.c): those whose default
- * action is to ignore them (kernel/signal.c: SIG_KERNEL_IGNORE_MASK).
- * tkill, tgkill and rt_tgsigqueueinfo, to one thread, are trapped for
- * SIGCONT only.
+ * The signals whose sending by kill(2) and its kin (tkill, tgkill,
+ * rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal) is trapped
+ * (syscalls/signal.c): those whose default action is to ignore them
+ * (kernel/signal.c: SIG_KERNEL_IGNORE_MASK).
  */
 #define PTV_SENT_SIGNALS_MASK \
 	((1ULL << (17 - 1)) | (1ULL << (18 - 1)) | (1ULL << (23 - 1)) | \

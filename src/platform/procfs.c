@@ -227,17 +227,6 @@ int ptv_proc_ppid(pid_t tid)
 	return ppid;
 }
 
-uint64_t ptv_proc_sigcaught(pid_t tid)
-{
-	char buf[4096];
-	const char *c;
-
-	if (read_proc(tid, "status", buf, sizeof(buf)) < 0)
-		return 0;
-	c = field(buf, "\nSigCgt:");
-	return c ? strtoull(c, NULL, 16) : 0;
-}
-
 /*
  * A signal mask line of /proc/PID/status ("\nSigIgn:"), 0 if absent (then
  * *@found, if given, becomes false).
@@ -251,13 +240,14 @@ static uint64_t mask_field(const char *status, const char *name, bool *found)
 	return p ? strtoull(p, NULL, 16) : 0;
 }
 
-uint64_t ptv_proc_shared_pending(pid_t tid)
+uint64_t ptv_proc_status_mask(pid_t tid, const char *name)
 {
-	char buf[4096];
+	char buf[4096], key[16];
 
 	if (read_proc(tid, "status", buf, sizeof(buf)) < 0)
 		return 0;
-	return mask_field(buf, "\nShdPnd:", NULL);
+	snprintf(key, sizeof(key), "\n%s:", name);
+	return mask_field(buf, key, NULL);
 }
 
 bool ptv_proc_signal_ignored(pid_t tgid, int sig, bool maybe_sigwait)

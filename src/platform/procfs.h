@@ -76,11 +76,11 @@ int ptv_proc_ppid(pid_t tid);
  */
 int ptv_proc_pidns_depth(pid_t tid);
 
-/* ShdPnd of /proc/TID/status: the signals pending for its group (0: gone). */
-uint64_t ptv_proc_shared_pending(pid_t tid);
-
-/* SigCgt of /proc/TID/status: the signals it has handlers for (0: gone). */
-uint64_t ptv_proc_sigcaught(pid_t tid);
+/*
+ * A signal mask of /proc/TID/status, by its name: "SigPnd" (the thread's
+ * own pending signals), "ShdPnd" (its group's), "SigBlk"; 0 if it is gone.
+ */
+uint64_t ptv_proc_status_mask(pid_t tid, const char *name);
 
 /*
  * True if the task is dumpable: its /proc/TID files are owned by its euid

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../common/log.h"
@@ -61,11 +62,53 @@ static bool group_traced(struct ptv_kernel *k, ptv_tid_t tgid)
 }
 
 /*
+ * Does Linux discard @sig sent to @n at once (kernel/signal.c:sig_ignored():
+ * not blocked, not traced, its action SIG_IGN or a SIG_DFL that ignores)?
+ */
+static bool linux_discards(const struct ptv_task *n, int sig)
+{
+	return n->tracer == NULL && !n->host_gone && !n->exit_seen &&
+	       ptv_proc_signal_ignored(n->tid, sig, true);
+}
+
+/*
+ * A send of @sig to @n's group that Linux keeps, while the host has one
+ * pending for the group already: the host drops it (legacy_queue()), and
+ * the one pending stands for it. If that one was recorded as one Linux had
+ * discarded (discard_sent, or a thread's discard_sigs from its attach), it
+ * is not any more.
+ */
+static void pending_one_kept(struct ptv_kernel *k, const struct ptv_task *n,
+			     struct ptv_task *leader, int sig)
+{
+	uint64_t bit = 1ULL << (sig - 1);
+	bool marked = leader->discard_sent & bit;
+	struct ptv_task *t;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->tgid == n->tgid && (t->discard_sigs & bit))
+			marked = true;
+	if (!marked || !(ptv_proc_status_mask(n->tid, "ShdPnd") & bit))
+		return;
+	leader->discard_sent &= ~bit;
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));) {
+		if (t->tgid != n->tgid || !(t->discard_sigs & bit))
+			continue;
+		if (t->discard_twice & bit)
+			t->discard_twice &= ~bit;
+		else if (!(ptv_proc_status_mask(t->tid, "SigPnd") & bit))
+			t->discard_sigs &= ~bit;	/* it was the shared one */
+	}
+	ptv_log("[%d] %s pending for the group stands for the one sent now",
+		n->tid, ptv_signal_name(sig));
+}
+
+/*
  * @sender sends @sig to task @named (the group's leader for a process
- * group or kill(-1)): if Linux discards it at once (sig_ignored(@named))
- * and a thread of the group is traced, which could dequeue it, the group's
- * leader records it. Not if it is pending for the group already: the host
- * drops the new one (kernel/signal.c:legacy_queue()).
+ * group or kill(-1)). If Linux discards it at once and a thread of the
+ * group is traced, which could dequeue it, the group's leader records it.
+ * Not if it is pending for the group already: the host drops the new one
+ * (kernel/signal.c:legacy_queue()).
  */
 static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 			 ptv_tid_t named, int sig)
@@ -75,10 +118,15 @@ static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 	uint64_t bit = 1ULL << (sig - 1);
 	size_t i;
 
-	if (leader == NULL || n->tracer || n->host_gone || n->exit_seen ||
-	    !group_traced(k, n->tgid) ||
-	    !ptv_proc_signal_ignored(n->tid, sig, true) ||
-	    (ptv_proc_shared_pending(n->tid) & bit))
+	if (leader == NULL)
+		return;
+	if (!linux_discards(n, sig)) {
+		pending_one_kept(k, n, leader, sig);
+		leader->kept_sent |= bit;
+		return;
+	}
+	if (!group_traced(k, n->tgid) ||
+	    (ptv_proc_status_mask(n->tid, "ShdPnd") & bit))
 		return;
 	for (i = 0; i < N_MARKS && sender->discard_marks[i]; i++)
 		;
@@ -90,16 +138,63 @@ static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 		sender->tid, ptv_signal_name(sig), named);
 }
 
+/*
+ * SIGCONT sent to task @named: Linux's complete_signal() gives it to @named
+ * if it "wants" it (kernel/signal.c:wants_signal(): not blocked, not
+ * exiting, not stopped or traced-stopped). The host seizes every thread, so
+ * every thread traps (ptrace_trap_notify()) and whichever the supervisor
+ * resumes first dequeues it. If @named is traced, its group's leader
+ * records it, so that another thread that dequeues it hands it on
+ * (ptv_signal_reroute()).
+ */
+static void name_sigcont_taker(struct ptv_kernel *k, ptv_tid_t named)
+{
+	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
+	struct ptv_task *leader = n ? ptv_task_find(&k->tasks, n->tgid) : NULL;
+
+	if (leader == NULL)
+		return;
+	leader->sigcont_named = 0;
+	if (n->tracer == NULL || n->vstop != PTV_VSTOP_NONE || n->host_gone ||
+	    n->exit_seen ||
+	    (ptv_proc_status_mask(n->tid, "SigBlk") & (1ULL << (SIGCONT - 1))))
+		return;
+	leader->sigcont_named = n->tid;
+}
+
+/* What SIGCONT or an ignorable @sig to @named sets up, as above. */
+static void sent_to(struct ptv_kernel *k, struct ptv_task *sender,
+		    ptv_tid_t named, int sig)
+{
+	if (sig == SIGCONT)
+		name_sigcont_taker(k, named);
+	mark_discard(k, sender, named, sig);
+}
+
 /* The same for every group of process group @pgid (0: all), less @skip. */
-static void mark_discard_pgrp(struct ptv_kernel *k, struct ptv_task *sender,
-			      pid_t pgid, ptv_tid_t skip_tgid, int sig)
+static void sent_to_pgrp(struct ptv_kernel *k, struct ptv_task *sender,
+			 pid_t pgid, ptv_tid_t skip_tgid, int sig)
 {
 	struct ptv_task *t;
 
 	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
 		if (t->tid == t->tgid && !t->host_gone && t->tgid != skip_tgid &&
 		    (pgid == 0 || getpgid(t->tid) == pgid))
-			mark_discard(k, sender, t->tid, sig);
+			sent_to(k, sender, t->tid, sig);
+}
+
+/*
+ * tkill(2) or tgkill(2) of @sig to @tid: a signal Linux keeps is pending
+ * for @tid (kept_own; an attach then does not take it for one Linux had
+ * discarded). A failed call may leave a stale mark: it only keeps an
+ * ignored signal pending at an attach from being discarded.
+ */
+static void kept_by_thread(struct ptv_kernel *k, ptv_tid_t tid, int sig)
+{
+	struct ptv_task *n = tid > 0 ? ptv_task_find(&k->tasks, tid) : NULL;
+
+	if (n && !linux_discards(n, sig))
+		n->kept_own |= 1ULL << (sig - 1);
 }
 
 void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
@@ -116,23 +211,30 @@ void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
 	switch (call) {
 	case PTV_SEND_KILL:
 		if (pid > 0)
-			mark_discard(env->k, task, pid, sig);
+			sent_to(env->k, task, pid, sig);
 		else if (pid == -1)
-			mark_discard_pgrp(env->k, task, 0, task->tgid, sig);
+			sent_to_pgrp(env->k, task, 0, task->tgid, sig);
 		else
-			mark_discard_pgrp(env->k, task,
-					  pid ? -pid : getpgid(task->tid), 0, sig);
+			sent_to_pgrp(env->k, task,
+				     pid ? -pid : getpgid(task->tid), 0, sig);
 		break;
 	case PTV_SEND_SIGQUEUE:
-		mark_discard(env->k, task, pid, sig);
+		sent_to(env->k, task, pid, sig);
 		break;
 	case PTV_SEND_PIDFD:
-		mark_discard(env->k, task, ptv_proc_pidfd_pid(task->tid, pid),
-			     sig);
+		sent_to(env->k, task, ptv_proc_pidfd_pid(task->tid, pid), sig);
 		break;
 	case PTV_SEND_TKILL:
 	case PTV_SEND_TGKILL:
-		break;	/* to a thread: that thread takes it, as natively */
+		/* To a thread: it takes it itself, as natively. */
+		kept_by_thread(env->k, call == PTV_SEND_TKILL ? pid : tid, sig);
+		if (sig != SIGCONT) {
+			task->signal_call = 0;	/* no exit stop needed */
+			out->action = PTV_SYSCALL_RUN;
+			out->result = 0;
+			return;
+		}
+		break;
 	}
 	/* Its targets are known at its exit, if it succeeds. */
 	out->action = PTV_SYSCALL_RUN_TO_EXIT;
@@ -197,13 +299,80 @@ bool ptv_signal_discarded_when_sent(struct ptv_kernel *k, struct ptv_task *t,
 	uint64_t bit = sig > 0 && sig <= 64 ? 1ULL << (sig - 1) : 0;
 	siginfo_t si;
 
-	if (leader == NULL || !(leader->discard_sent & bit))
+	if (leader == NULL ||
+	    !((leader->discard_sent | leader->kept_sent | t->kept_own) & bit) ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0)
 		return false;
 	/* A thread's own (tkill, tgkill) was not sent to the group. */
-	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL)
+	if (si.si_code == SI_TKILL) {
+		t->kept_own &= ~bit;
+		return false;
+	}
+	leader->kept_sent &= ~bit;
+	if (!(leader->discard_sent & bit))
 		return false;
 	leader->discard_sent &= ~bit;
 	ptv_log("[%d] %s discarded: Linux discarded it when it was sent",
 		t->tid, ptv_signal_name(sig));
 	return true;
+}
+
+/*
+ * Can the SIGCONT that @t dequeued go to @n, the thread Linux gives it to?
+ * The supervisor sends it again, to @n alone; but a SIGCONT makes every
+ * thread the host seizes trap (ptrace_trap_notify()), which a thread a
+ * guest seized would see as its own PTRACE_EVENT_STOP; and it would
+ * continue a group stopped again since: neither may be.
+ */
+static bool may_reroute(struct ptv_kernel *k, const struct ptv_task *t,
+			const struct ptv_task *n)
+{
+	struct ptv_task *u;
+
+	if (n == NULL || n == t || n->tracer == NULL ||
+	    n->vstop != PTV_VSTOP_NONE || n->host_gone || n->exit_seen)
+		return false;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == t->tgid &&
+		    ((u->tracer && u->seized) || u->group_stopped ||
+		     u->listening))
+			return false;
+	return true;
+}
+
+bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
+{
+	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+	struct ptv_task *n;
+	siginfo_t si;
+
+	if (sig != SIGCONT || leader == NULL || leader->sigcont_named == 0)
+		return false;
+	n = ptv_task_find(&k->tasks, leader->sigcont_named);
+	leader->sigcont_named = 0;
+	if (!may_reroute(k, t, n) || ptv_host_getsiginfo(t->tid, &si) < 0 ||
+	    si.si_code == SI_TKILL)
+		return false;
+	_Static_assert(sizeof(si) == sizeof(n->reroute_info), "siginfo_t");
+	memcpy(n->reroute_info, &si, sizeof(si));
+	n->reroute_sig = sig;
+	if (ptv_host_send_signal(n->tgid, n->tid, sig) < 0) {
+		n->reroute_sig = 0;	/* it is gone: @t keeps it */
+		return false;
+	}
+	ptv_log("[%d] %s sent to the group goes to %d, its traced thread",
+		t->tid, ptv_signal_name(sig), n->tid);
+	return true;
+}
+
+bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self)
+{
+	siginfo_t si;
+
+	if (t->reroute_sig != sig || ptv_host_getsiginfo(t->tid, &si) < 0 ||
+	    si.si_code != SI_TKILL || si.si_pid != self)
+		return false;
+	t->reroute_sig = 0;
+	memcpy(&si, t->reroute_info, sizeof(si));
+	return ptv_host_setsiginfo(t->tid, &si) == 0;
 }

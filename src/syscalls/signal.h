@@ -2,6 +2,8 @@
 #ifndef PTV_SYSCALLS_SIGNAL_H
 #define PTV_SYSCALLS_SIGNAL_H
 
+#include <sys/types.h>
+
 #include "syscalls.h"
 
 enum ptv_send_call {
@@ -37,5 +39,20 @@ void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
  */
 bool ptv_signal_discarded_when_sent(struct ptv_kernel *k, struct ptv_task *t,
 				    int sig);
+
+/*
+ * At @t's host signal-delivery-stop for @sig, a signal sent to its group
+ * that Linux gives another thread, a traced one (task->sigcont_named):
+ * true if it was sent on to that thread (@t, resumed with 0 by the caller,
+ * does not take it). SIGCONT only.
+ */
+bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig);
+
+/*
+ * At @t's host signal-delivery-stop for @sig: if it is the one
+ * ptv_signal_reroute() sent it (from the supervisor, pid @self), it gets
+ * the siginfo_t of the original. True if so.
+ */
+bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self);
 
 #endif

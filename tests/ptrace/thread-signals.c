@@ -18,6 +18,12 @@
  *    once resumed), and is then discarded.
  * Under ptvisor every thread is traced on the host, which keeps such a
  * signal; a traced thread that dequeues it must not see it.
+ *
+ * kernel/signal.c:complete_signal() gives a signal sent to the process to
+ * the task named if it wants it:
+ *  - sigcont-to-traced-leader: N, traced, takes SIGCONT sent to the
+ *    process (a SIGCONT makes every thread the host seizes trap, so inside
+ *    T may dequeue it first: it must go to N).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -139,10 +145,44 @@ static void case_sigcont_ignored_by_leader(void)
 	resume_and_end(&f);
 }
 
+/*
+ * The leader, traced (PTRACE_ATTACH), wants SIGCONT sent to the process:
+ * it takes it, in a signal-delivery-stop, however the thread T (untraced)
+ * runs.
+ */
+static void case_sigcont_to_traced_leader(void)
+{
+	struct family f;
+
+	scn_pipe(tid_pipe, O_CLOEXEC);
+	f.child = scn_fork();
+	if (f.child == 0)
+		_exit(child_main(NULL));
+	scn_check(scn_read_full(tid_pipe[0], &f.thread, sizeof(f.thread)));
+	scn_track_child(f.thread);
+	scn_say("child (leader N) is %s, its thread T is %s", scn_pid(f.child),
+		scn_pid(f.thread));
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	scn_wait_syscall(f.child, SYS_pause);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- SIGCONT to the process");
+	kill(f.child, SIGCONT);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_say_siginfo(f.child, "N");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	kill(f.child, SIGKILL);
+	pt_wait_say(f.child, 0, "wait(N)");
+	close(tid_pipe[0]);
+	close(tid_pipe[1]);
+}
+
 static const struct pt_case cases[] = {
 	{ "ignored-by-leader", case_ignored_by_leader },
 	{ "named-traced-thread", case_named_traced_thread },
 	{ "sigcont-ignored-by-leader", case_sigcont_ignored_by_leader },
+	{ "sigcont-to-traced-leader", case_sigcont_to_traced_leader },
 };
 
 int main(int argc, char **argv)
