@@ -286,14 +286,15 @@ int ptv_ptrace_seize_check(struct ptv_kernel *k, struct ptv_task *caller,
 /*
  * Of the signals pending at an attach that the target ignores
  * (discard_sigs, taken for ones Linux discarded when they were sent), one
- * of its group's or its own that was sent while Linux kept it (kept_sent,
- * kept_own: the supervisor sees kill(2) and tgkill(2) of the signals whose
- * default is to ignore) is not: it stays.
+ * of its group's or its own whose sending the supervisor saw (kept_sent,
+ * discard_sent, kept_own: it traps kill(2) and tgkill(2) of the signals
+ * whose default is to ignore) is accounted for already: it is told apart
+ * when dequeued (syscalls/signal.c, ptv_signal_discarded()).
  */
 static void forget_kept_sends(struct ptv_kernel *k, struct ptv_task *target)
 {
 	struct ptv_task *leader = ptv_task_find(&k->tasks, target->tgid);
-	uint64_t shared = leader ? leader->kept_sent : 0;
+	uint64_t shared = leader ? leader->kept_sent | leader->discard_sent : 0;
 	uint64_t own = target->kept_own;
 	uint64_t both = shared & own & target->discard_sigs;
 	uint64_t one = (shared ^ own) & target->discard_sigs;

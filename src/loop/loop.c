@@ -907,25 +907,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
-	if (task->discard_sigs & (1ULL << (ev->sig - 1))) {
-		/*
-		 * Discarded by Linux when sent (ptv_proc_pending_ignored()):
-		 * as many instances as were pending, unless the task passes a
-		 * syscall or event stop first (then another thread took them:
-		 * handle()).
-		 */
-		uint64_t bit = 1ULL << (ev->sig - 1);
-
-		if (task->discard_twice & bit)
-			task->discard_twice &= ~bit;
-		else
-			task->discard_sigs &= ~bit;
-		ptv_log("[%d] %s discarded: it was ignored when sent, untraced",
-			task->tid, ptv_signal_name(ev->sig));
-		ptv_loop_resume(loop, task, 0);
-		return;
-	}
-	if (ptv_signal_discarded_when_sent(&loop->k, task, ev->sig) ||
+	if (ptv_signal_discarded(&loop->k, task, ev->sig) ||
 	    ptv_signal_reroute(&loop->k, task, ev->sig)) {
 		if (ev->sig == SIGCONT)
 			task->group_stopped = false;

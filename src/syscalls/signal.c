@@ -292,27 +292,69 @@ void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 	}
 }
 
-bool ptv_signal_discarded_when_sent(struct ptv_kernel *k, struct ptv_task *t,
-				    int sig)
+/*
+ * The instance of @sig that @t dequeued, told by its siginfo_t (@si_code
+ * SI_TKILL: its own, sent by tkill or tgkill; else its group's), if the
+ * supervisor saw it sent: Linux kept it (kept_own, kept_sent) or discarded
+ * it (discard_sent). *@discard says which; false if it was not seen.
+ */
+static bool seen_sent(struct ptv_task *t, struct ptv_task *leader, int sig,
+		      bool *discard)
 {
-	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
-	uint64_t bit = sig > 0 && sig <= 64 ? 1ULL << (sig - 1) : 0;
+	uint64_t bit = 1ULL << (sig - 1);
 	siginfo_t si;
 
-	if (leader == NULL ||
-	    !((leader->discard_sent | leader->kept_sent | t->kept_own) & bit) ||
+	if (!((t->kept_own | (leader ? leader->discard_sent | leader->kept_sent
+				      : 0)) & bit) ||
 	    ptv_host_getsiginfo(t->tid, &si) < 0)
 		return false;
-	/* A thread's own (tkill, tgkill) was not sent to the group. */
+	*discard = false;
 	if (si.si_code == SI_TKILL) {
+		if (!(t->kept_own & bit))
+			return false;
 		t->kept_own &= ~bit;
-		return false;
+		return true;
 	}
-	leader->kept_sent &= ~bit;
+	if (leader == NULL)
+		return false;
+	if (leader->kept_sent & bit) {
+		leader->kept_sent &= ~bit;
+		return true;
+	}
 	if (!(leader->discard_sent & bit))
 		return false;
 	leader->discard_sent &= ~bit;
-	ptv_log("[%d] %s discarded: Linux discarded it when it was sent",
+	*discard = true;
+	return true;
+}
+
+bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig)
+{
+	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+	uint64_t bit = sig > 0 && sig <= 64 ? 1ULL << (sig - 1) : 0;
+	bool discard;
+
+	if (bit == 0)
+		return false;
+	if (seen_sent(t, leader, sig, &discard)) {
+		if (discard)
+			ptv_log("[%d] %s discarded: Linux discarded it when it "
+				"was sent", t->tid, ptv_signal_name(sig));
+		return discard;
+	}
+	if (!(t->discard_sigs & bit))
+		return false;
+	/*
+	 * Pending at its attach, ignored: Linux discarded it when it was
+	 * sent (ptv_proc_pending_ignored()), as many instances as were
+	 * pending, unless the task passes a syscall or event stop first
+	 * (then another thread took them: loop.c, handle()).
+	 */
+	if (t->discard_twice & bit)
+		t->discard_twice &= ~bit;
+	else
+		t->discard_sigs &= ~bit;
+	ptv_log("[%d] %s discarded: it was ignored when sent, untraced",
 		t->tid, ptv_signal_name(sig));
 	return true;
 }

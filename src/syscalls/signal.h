@@ -35,10 +35,11 @@ void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 
 /*
  * At @t's host signal-delivery-stop for @sig: true if Linux discarded that
- * signal when it was sent (it is then not taken; the record is cleared).
+ * signal when it was sent, or never queued it (then it is not taken).
+ * Either the supervisor saw it sent (a trapped kill(2) or tgkill(2)), or
+ * it was pending, ignored, when @t was attached (task->discard_sigs).
  */
-bool ptv_signal_discarded_when_sent(struct ptv_kernel *k, struct ptv_task *t,
-				    int sig);
+bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
  * At @t's host signal-delivery-stop for @sig, a signal sent to its group

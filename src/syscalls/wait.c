@@ -57,8 +57,10 @@ struct ptv_wait {
 	bool is_waitid;
 	struct ptv_wait_req req;
 	uint64_t status_addr;		/* int * (wait4) or siginfo_t * (waitid) */
-	uint64_t report_buf;		/* a native wait's, when status_addr is
-					   0: lend_report_buf() */
+	uint64_t report_buf;		/* a native wait's status or siginfo_t,
+					   lent: lend_report_buf() */
+	bool copy_report;		/* ... in place of the caller's, whose
+					   own gets a copy at the exit */
 	uint64_t rusage_addr;
 	pid_t reap_pid;			/* PTV_WAIT_REAP: the child */
 	int reap_status;		/* the event expected of it (wait4) */
@@ -277,20 +279,26 @@ static unsigned long long *report_reg(struct user_regs_struct *regs,
 /* Where the native wait writes what it reports, or 0. */
 static uint64_t report_addr(const struct ptv_wait *w)
 {
-	return w->status_addr ? w->status_addr : w->report_buf;
+	return w->report_buf ? w->report_buf : w->status_addr;
 }
 
 /*
  * A native wait whose caller passed no status or siginfo_t pointer is
  * given one below the red zone in @regs, so that its exit tells which
  * child it reported and what (a waitid with a NULL infop returns 0 whether
- * it found one or not). return_report_buf() puts the caller's NULL back.
+ * it found one or not). So is one that may report what Linux does not give
+ * it (@hidden: ptv_wait_native_may_see_hidden()), whose caller's pointer
+ * may be bad: its exit must still tell what it found, and the caller's
+ * buffer gets only what Linux gives (copy_report()).
+ * return_report_buf() puts the caller's pointer back.
  */
-static void lend_report_buf(struct ptv_wait *w, struct user_regs_struct *regs)
+static void lend_report_buf(struct ptv_wait *w, struct user_regs_struct *regs,
+			    bool hidden)
 {
-	if (w->status_addr != 0)
+	if (w->status_addr != 0 && !hidden)
 		return;
 	w->report_buf = below_red_zone(regs, w->abi);
+	w->copy_report = w->status_addr != 0;
 	*report_reg(regs, w) = w->report_buf;
 }
 
@@ -299,7 +307,33 @@ static void return_report_buf(const struct ptv_wait *w,
 			      struct user_regs_struct *regs)
 {
 	if (w->report_buf != 0)
-		*report_reg(regs, w) = 0;
+		*report_reg(regs, w) = w->status_addr;
+}
+
+/*
+ * The lent buffer's report goes to the caller's, as the native wait would
+ * have written it there (kernel/exit.c): waitid's siginfo_t fields always,
+ * wait4's status for a child found; -EFAULT in @regs if it cannot be.
+ */
+static void copy_report(struct ptv_task *t, const struct ptv_wait *w,
+			struct user_regs_struct *regs)
+{
+	/*
+	 * What is written: wait4's int; waitid's si_signo, si_errno and
+	 * si_code, then (at 16, or 12 for i386, after padding) si_pid, si_uid
+	 * and si_status.
+	 */
+	size_t head = !w->is_waitid ? 4 : w->abi == PTV_ABI_I386 ? 24 : 12;
+	size_t tail = w->is_waitid && w->abi != PTV_ABI_I386 ? 12 : 0;
+	uint8_t buf[28];
+
+	if (!w->copy_report || (!w->is_waitid && (long)regs->rax <= 0))
+		return;
+	if (ptv_mem_read(t->tid, w->report_buf, buf, tail ? 28 : head) < 0 ||
+	    ptv_mem_write(t->tid, w->status_addr, buf, head) < 0 ||
+	    (tail && ptv_mem_write(t->tid, w->status_addr + 16, buf + 16,
+				   tail) < 0))
+		regs->rax = (unsigned long long)-EFAULT;
 }
 
 /*
@@ -393,7 +427,7 @@ static void reap_natively(struct ptv_task *caller, struct ptv_wait *w,
 		*options &= ~(unsigned long long)PTV_WNOHANG;
 	else
 		*options |= (unsigned int)PTV_WNOHANG;
-	lend_report_buf(w, &regs);
+	lend_report_buf(w, &regs, false);
 	caller->wait = malloc(sizeof(*w));
 	if (caller->wait == NULL || ptv_host_setregs(caller->tid, &regs) < 0) {
 		ptv_wait_forget(caller);
@@ -456,6 +490,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 {
 	struct ptv_wait_result res;
 	struct ptv_proc_usage usage;
+	struct user_regs_struct lent;
 	bool have_usage;
 	struct ptv_wait w;
 	int r;
@@ -538,13 +573,11 @@ native:
 	/* Otherwise the native wait runs first. */
 	if (ptv_host_getregs(call->tid, &w.regs) < 0)
 		return;
-	if (w.status_addr == 0) {
-		struct user_regs_struct lent = w.regs;
-
-		lend_report_buf(&w, &lent);
-		if (ptv_host_setregs(call->tid, &lent) < 0)
-			return;
-	}
+	lent = w.regs;
+	lend_report_buf(&w, &lent,
+			ptv_wait_native_may_see_hidden(env->k, caller, &w.req));
+	if (w.report_buf != 0 && ptv_host_setregs(call->tid, &lent) < 0)
+		return;
 	caller->wait = malloc(sizeof(w));
 	if (caller->wait == NULL)
 		return;
@@ -754,7 +787,7 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 	}
 	pid = native_result_pid(t, w, (long)regs.rax);
 	if (w->report_buf != 0) {
-		/* Read what it reported; the caller's NULL goes back now. */
+		/* Read what it reported; the caller's pointer goes back now. */
 		return_report_buf(w, &regs);
 		ptv_host_setregs(t->tid, &regs);
 	}
@@ -773,6 +806,10 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 			report_taken(env->k, child, continued);
 		rerun_wait(t);
 		return true;
+	}
+	if (w->copy_report) {
+		copy_report(t, w, &regs);
+		ptv_host_setregs(t->tid, &regs);
 	}
 	if (!(w->req.options & PTV_WNOWAIT)) {
 		if (child && child->vcontinued && reports_continued(t, w))

@@ -305,6 +305,33 @@ static void case_wnowait_group_stop(void)
 	continue_and_end(&c);
 }
 
+/*
+ * The same hidden group-stop, waited for with a bad status pointer: Linux
+ * finds nothing (0), where a report would have given EFAULT (ptfuzz seed
+ * 13 step 1651).
+ */
+static void case_bad_status_group_stop(void)
+{
+	struct pt_child c;
+	long r;
+
+	seize_and_group_stop(&c);
+	r = syscall(SYS_wait4, c.pid, (void *)8, WUNTRACED | WNOHANG, NULL);
+	scn_say("wait4(child, bad status, WUNTRACED|WNOHANG) = %ld %s", r,
+		r < 0 ? scn_errno(errno) : "");
+	r = syscall(SYS_waitid, P_PID, c.pid, (void *)8, WSTOPPED | WNOHANG,
+		    NULL);
+	scn_say("waitid(P_PID, child, bad infop, WSTOPPED|WNOHANG) = %ld %s", r,
+		r < 0 ? scn_errno(errno) : "");
+	pt_say("PTRACE_DETACH", PTRACE_DETACH, c.pid, 0, 0);
+	scn_wait_state(c.pid, "Tt");
+	r = syscall(SYS_wait4, c.pid, (void *)8, WUNTRACED | WNOHANG, NULL);
+	scn_say("wait4(child, bad status, WUNTRACED|WNOHANG) = %ld %s",
+		r > 0 ? 1L : r, r < 0 ? scn_errno(errno) : "");
+	say_waitid(c.pid, WSTOPPED | WNOHANG, "P_PID, WSTOPPED|WNOHANG");
+	continue_and_end(&c);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct pt_case cases[] = {
@@ -317,6 +344,7 @@ int main(int argc, char **argv)
 		{ "detach-stopped", case_detach_stopped },
 		{ "ignored-before-attach", case_ignored_before_attach },
 		{ "wnowait-group-stop", case_wnowait_group_stop },
+		{ "bad-status-group-stop", case_bad_status_group_stop },
 	};
 
 	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
