@@ -63,12 +63,14 @@ static bool group_traced(struct ptv_kernel *k, ptv_tid_t tgid)
 
 /*
  * Does Linux discard @sig sent to @n at once (kernel/signal.c:sig_ignored():
- * not blocked, not traced, its action SIG_IGN or a SIG_DFL that ignores)?
+ * not blocked, not traced, its action SIG_IGN or a SIG_DFL that ignores;
+ * whether @n is exiting or not)?
  */
 static bool linux_discards(const struct ptv_task *n, int sig)
 {
-	return n->tracer == NULL && !n->host_gone && !n->exit_seen &&
-	       ptv_proc_signal_ignored(n->tid, sig, true);
+	/* A leader that has exited alone is asked too (not in a syscall). */
+	return n->tracer == NULL && !n->host_gone &&
+	       ptv_proc_signal_ignored(n->tid, sig, !n->exit_seen);
 }
 
 /*
