@@ -30,26 +30,6 @@
 #define N_MARKS (sizeof(((struct ptv_task *)0)->discard_marks) / \
 		 sizeof(((struct ptv_task *)0)->discard_marks[0]))
 
-/* SIGCONT reached the group of task @tid, if the model knows it. */
-static void sigcont_to_task(struct ptv_kernel *k, ptv_tid_t tid)
-{
-	struct ptv_task *t = tid > 0 ? ptv_task_find(&k->tasks, tid) : NULL;
-
-	if (t)
-		ptv_group_sigcont(k, t->tgid);
-}
-
-/* SIGCONT reached process group @pgid, less @skip_tgid's group. */
-static void sigcont_to_pgrp(struct ptv_kernel *k, pid_t pgid, ptv_tid_t skip_tgid)
-{
-	struct ptv_task *t;
-
-	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
-		if (t->tid == t->tgid && !t->host_gone && t->tgid != skip_tgid &&
-		    (pgid == 0 || getpgid(t->tid) == pgid))
-			ptv_group_sigcont(k, t->tgid);
-}
-
 /* Does a thread of @tgid have a virtual tracer? */
 static bool group_traced(struct ptv_kernel *k, ptv_tid_t tgid)
 {
@@ -173,30 +153,73 @@ static void sent_to(struct ptv_kernel *k, struct ptv_task *sender,
 	mark_discard(k, sender, named, sig);
 }
 
-/* The same for every group of process group @pgid (0: all), less @skip. */
-static void sent_to_pgrp(struct ptv_kernel *k, struct ptv_task *sender,
-			 pid_t pgid, ptv_tid_t skip_tgid, int sig)
-{
-	struct ptv_task *t;
-
-	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
-		if (t->tid == t->tgid && !t->host_gone && t->tgid != skip_tgid &&
-		    (pgid == 0 || getpgid(t->tid) == pgid))
-			sent_to(k, sender, t->tid, sig);
-}
-
 /*
  * tkill(2) or tgkill(2) of @sig to @tid: a signal Linux keeps is pending
  * for @tid (kept_own; an attach then does not take it for one Linux had
  * discarded). A failed call may leave a stale mark: it only keeps an
  * ignored signal pending at an attach from being discarded.
  */
-static void kept_by_thread(struct ptv_kernel *k, ptv_tid_t tid, int sig)
+static void kept_by_thread(struct ptv_kernel *k, struct ptv_task *sender,
+			   ptv_tid_t tid, int sig)
 {
 	struct ptv_task *n = tid > 0 ? ptv_task_find(&k->tasks, tid) : NULL;
 
+	(void)sender;
 	if (n && !linux_discards(n, sig))
 		n->kept_own |= 1ULL << (sig - 1);
+}
+
+/* SIGCONT reached the group of task @named, if the model knows it. */
+static void sigcont_to(struct ptv_kernel *k, struct ptv_task *sender,
+		       ptv_tid_t named, int sig)
+{
+	struct ptv_task *t = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
+
+	(void)sender;
+	(void)sig;
+	if (t)
+		ptv_group_sigcont(k, t->tgid);
+}
+
+/*
+ * @fn for each task the call names (kernel/signal.c:kill_something_info()):
+ * the pid or tid it gives, or the leader of every group of a process group
+ * (kill(0) or kill(-pgid)) or of every group but the sender's (kill(-1)).
+ */
+static void for_each_named(struct ptv_kernel *k, struct ptv_task *sender,
+			   int32_t pid, int32_t tid,
+			   void (*fn)(struct ptv_kernel *, struct ptv_task *,
+				      ptv_tid_t, int))
+{
+	struct ptv_task *t;
+	pid_t pgid = 0;
+	int sig = sender->signal_sig;
+
+	switch (sender->signal_call) {
+	case PTV_SEND_KILL:
+		if (pid > 0) {
+			fn(k, sender, pid, sig);
+			return;
+		}
+		if (pid != -1)
+			pgid = pid ? -pid : getpgid(sender->tid);
+		for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+			if (t->tid == t->tgid && !t->host_gone &&
+			    (pid != -1 || t->tgid != sender->tgid) &&
+			    (pgid == 0 || getpgid(t->tid) == pgid))
+				fn(k, sender, t->tid, sig);
+		return;
+	case PTV_SEND_TKILL:
+	case PTV_SEND_SIGQUEUE:
+		fn(k, sender, pid, sig);
+		return;
+	case PTV_SEND_TGKILL:
+		fn(k, sender, tid, sig);
+		return;
+	case PTV_SEND_PIDFD:
+		fn(k, sender, ptv_proc_pidfd_pid(sender->tid, pid), sig);
+		return;
+	}
 }
 
 void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
@@ -209,34 +232,17 @@ void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
 	task->signal_args[0] = pid;
 	task->signal_args[1] = tid;
 	task->signal_sig = sig;
-	/* Sent to a group: kernel/signal.c:kill_something_info(). */
-	switch (call) {
-	case PTV_SEND_KILL:
-		if (pid > 0)
-			sent_to(env->k, task, pid, sig);
-		else if (pid == -1)
-			sent_to_pgrp(env->k, task, 0, task->tgid, sig);
-		else
-			sent_to_pgrp(env->k, task,
-				     pid ? -pid : getpgid(task->tid), 0, sig);
-		break;
-	case PTV_SEND_SIGQUEUE:
-		sent_to(env->k, task, pid, sig);
-		break;
-	case PTV_SEND_PIDFD:
-		sent_to(env->k, task, ptv_proc_pidfd_pid(task->tid, pid), sig);
-		break;
-	case PTV_SEND_TKILL:
-	case PTV_SEND_TGKILL:
+	if (call == PTV_SEND_TKILL || call == PTV_SEND_TGKILL) {
 		/* To a thread: it takes it itself, as natively. */
-		kept_by_thread(env->k, call == PTV_SEND_TKILL ? pid : tid, sig);
+		for_each_named(env->k, task, pid, tid, kept_by_thread);
 		if (sig != SIGCONT) {
 			task->signal_call = 0;	/* no exit stop needed */
 			out->action = PTV_SYSCALL_RUN;
 			out->result = 0;
 			return;
 		}
-		break;
+	} else {
+		for_each_named(env->k, task, pid, tid, sent_to);
 	}
 	/* Its targets are known at its exit, if it succeeds. */
 	out->action = PTV_SYSCALL_RUN_TO_EXIT;
@@ -261,37 +267,15 @@ static void unmark_discards(struct ptv_kernel *k, struct ptv_task *task)
 void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 			     long result)
 {
-	int32_t pid = task->signal_args[0], tid = task->signal_args[1];
-	int call = task->signal_call;
-
-	task->signal_call = 0;
 	if (result != 0) {
 		unmark_discards(env->k, task);
+		task->signal_call = 0;
 		return;
 	}
-	if (task->signal_sig != SIGCONT)
-		return;
-	switch (call) {
-	case PTV_SEND_KILL:
-		/* kernel/signal.c:kill_something_info() */
-		if (pid > 0)
-			sigcont_to_task(env->k, pid);
-		else if (pid == -1)
-			sigcont_to_pgrp(env->k, 0, task->tgid);
-		else
-			sigcont_to_pgrp(env->k, pid ? -pid : getpgid(task->tid), 0);
-		break;
-	case PTV_SEND_TKILL:
-	case PTV_SEND_SIGQUEUE:
-		sigcont_to_task(env->k, pid);
-		break;
-	case PTV_SEND_TGKILL:
-		sigcont_to_task(env->k, tid);
-		break;
-	case PTV_SEND_PIDFD:
-		sigcont_to_task(env->k, ptv_proc_pidfd_pid(task->tid, pid));
-		break;
-	}
+	if (task->signal_sig == SIGCONT)
+		for_each_named(env->k, task, task->signal_args[0],
+			       task->signal_args[1], sigcont_to);
+	task->signal_call = 0;
 }
 
 /*

@@ -23,6 +23,7 @@ struct fake {
 	int deny_attach;
 	bool autoreap;
 	bool capable;
+	uint64_t pending_ignored, pending_twice; /* at an attach */
 };
 
 static struct fake fake;
@@ -101,6 +102,14 @@ static bool f_autoreaped(void *ctx, struct ptv_task *parent)
 	return fake.autoreap;
 }
 
+static uint64_t f_pending_ignored(void *ctx, struct ptv_task *t,
+				  uint64_t *twice)
+{
+	(void)ctx; (void)t;
+	*twice = fake.pending_twice;
+	return fake.pending_ignored;
+}
+
 static const struct ptv_host_iface fake_iface = {
 	.resume = f_resume, .interrupt = f_interrupt,
 	.send_signal = f_send_signal, .notify_parent = f_notify,
@@ -108,7 +117,7 @@ static const struct ptv_host_iface fake_iface = {
 	.may_attach = f_may_attach, .may_traceme = f_may_traceme,
 	.capable = f_capable, .is_zombie = f_is_zombie, .has_own_seccomp = f_own_seccomp,
 	.autoreaped = f_autoreaped, .still_stopped = fake_host_still_stopped,
-	.pending_ignored = fake_host_pending_ignored, .log = fake_host_log,
+	.pending_ignored = f_pending_ignored, .log = fake_host_log,
 };
 
 static struct ptv_kernel k;
@@ -607,6 +616,36 @@ static void no_yama_means_set_ptracer_is_einval(void **state)
 	assert_int_equal(ptv_yama_set_ptracer(&k, c, PTV_PTRACER_ANY), -EINVAL);
 }
 
+/*
+ * Ignored signals pending at an attach are taken for ones Linux discarded
+ * when they were sent, less those whose sending the supervisor saw
+ * (kept_sent, discard_sent: the group's; kept_own: the thread's), which
+ * are told apart when dequeued.
+ */
+static void attach_discards_only_unseen_ignored_signals(void **state)
+{
+	/* SIGURG 23, SIGWINCH 28 */
+	const uint64_t urg = 1ULL << (23 - 1), winch = 1ULL << (28 - 1);
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 1), *c = proc(300, 1);
+
+	(void)state;
+	fake.pending_ignored = urg | winch;
+	fake.pending_twice = urg;
+	b->kept_sent = urg;
+	assert_int_equal(ptv_ptrace_attach(&k, a, 200, true, 0, 0), 0);
+	/* Two SIGURG pending, one seen kept: one is still to discard. */
+	assert_int_equal(b->discard_sigs, urg | winch);
+	assert_int_equal(b->discard_twice, 0);
+
+	c->kept_own = urg;
+	c->kept_sent = urg;
+	c->discard_sent = winch;
+	assert_int_equal(ptv_ptrace_attach(&k, a, 300, true, 0, 0), 0);
+	/* Both SIGURG seen kept; the SIGWINCH is the group's, seen. */
+	assert_int_equal(c->discard_sigs, 0);
+	assert_int_equal(c->discard_twice, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -631,6 +670,7 @@ int main(void)
 		T(detach_validates_signal_and_resumes),
 		T(yama_relational_needs_ancestry_or_exception),
 		T(no_yama_means_set_ptracer_is_einval),
+		T(attach_discards_only_unseen_ignored_signals),
 	};
 
 	return cmocka_run_group_tests_name("virtual ptrace", tests, NULL, NULL);
