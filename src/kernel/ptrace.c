@@ -965,20 +965,58 @@ static enum wait_event wait_ready(const struct ptv_task *t,
 
 static bool group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid);
 
-void ptv_group_sigcont(struct ptv_kernel *k, ptv_tid_t tgid)
+static void group_continued(struct ptv_kernel *k, ptv_tid_t tgid,
+			    bool continued, int why, int why_status);
+
+/* Is a live thread of group @tgid in its group-stop (one is in effect)? */
+static bool group_stopping(struct ptv_kernel *k, ptv_tid_t tgid)
 {
 	struct ptv_task *t;
 
-	if (!group_fully_stopped(k, tgid))
-		return;
-	VLOG(k, "[%d] group continued by a SIGCONT, as it is sent", tgid);
 	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
-		if (t->tgid == tgid)
+		if (t->tgid == tgid && !t->host_gone && !t->exit_seen &&
+		    t->group_stopped)
+			return true;
+	return false;
+}
+
+/*
+ * kernel/signal.c:prepare_signal(), SIGCONT: "if (signal->flags &
+ * SIGNAL_STOP_STOPPED) why = SIGNAL_CLD_CONTINUED; else if
+ * (signal->group_stop_count) why = SIGNAL_CLD_STOPPED;" and either way
+ * SIGNAL_STOP_CONTINUED, which a WCONTINUED wait reports. A group-stop
+ * still in progress (some of its threads stopped) is continued too; the
+ * leader's tracer then hears CLD_STOPPED.
+ */
+void ptv_group_sigcont(struct ptv_kernel *k, ptv_tid_t tgid)
+{
+	struct ptv_task *t;
+	bool stopped = group_fully_stopped(k, tgid);
+	int why_status = 0;
+
+	if (!stopped && !group_stopping(k, tgid))
+		return;
+	VLOG(k, "[%d] group continued by a SIGCONT, as it is sent%s", tgid,
+	     stopped ? "" : " (its group-stop was in progress)");
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->tgid == tgid) {
+			if (t->group_stopped && why_status == 0)
+				why_status = t->group_stop_sig;
 			t->group_stopped = false;
-	ptv_group_continued(k, tgid, true);
+		}
+	if (stopped)
+		group_continued(k, tgid, true, PTV_CLD_CONTINUED, PTV_SIGCONT);
+	else
+		group_continued(k, tgid, true, PTV_CLD_STOPPED, why_status);
 }
 
 void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued)
+{
+	group_continued(k, tgid, continued, PTV_CLD_CONTINUED, PTV_SIGCONT);
+}
+
+static void group_continued(struct ptv_kernel *k, ptv_tid_t tgid,
+			    bool continued, int why, int why_status)
 {
 	struct ptv_task *t, *leader = ptv_task_find(&k->tasks, tgid);
 	bool was = leader && leader->vcontinued;
@@ -1004,7 +1042,7 @@ void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued)
 
 		if (!parent || !same_thread_group(parent, leader->tracer))
 			k->host->notify_parent(k->host_ctx, leader->tracer, leader,
-					       PTV_CLD_CONTINUED, PTV_SIGCONT);
+					       why, why_status);
 	}
 	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
 		if (t->tgid == tgid && t->tracer)
@@ -1283,6 +1321,28 @@ static bool first_native_event(struct ptv_kernel *k,
 	return found;
 }
 
+/*
+ * A traced thread, not a leader, that its tracer reaps is gone at once in
+ * Linux (release_task(), in the wait). One the host still has (held at its
+ * exit, or exiting) would be seen a moment after the wait returned (kill()
+ * of its tid succeeds): its exit goes on now, and the wait is decided
+ * again once the host has it gone. True if so.
+ */
+static bool finish_thread_exit(struct ptv_kernel *k, struct ptv_task *t,
+			       const struct ptv_wait_req *req)
+{
+	if (!req->may_defer || (req->options & PTV_WNOWAIT) ||
+	    t->tid == t->tgid || t->host_gone)
+		return false;
+	if (t->held_at_exit) {
+		t->held_at_exit = false;
+		k->host->resume(k->host_ctx, t, PTV_VRESUME_CONT, 0, false, 0);
+		t->host_state = PTV_HOST_EXITING;
+		VLOG(k, "[%d] exit goes on before its tracer reaps it", t->tid);
+	}
+	return true;
+}
+
 int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res)
 {
@@ -1363,6 +1423,8 @@ again:
 				  cld_status_of(best->zombie_status) : PTV_SIGCONT;
 		return 2;
 	}
+	if (best_event == WAIT_EXIT && finish_thread_exit(k, best, req))
+		return 3;
 	report(k, best, best_event, req, res);
 	return 1;
 }

@@ -273,6 +273,7 @@ struct ptv_wait_req {
 	int idtype;		/* PTV_P_ALL, PTV_P_PID, PTV_P_PGID */
 	ptv_tid_t id;
 	int options;		/* PTV_W* */
+	bool may_defer;		/* the wait can be decided again later (3) */
 };
 
 struct ptv_wait_result {
@@ -294,7 +295,10 @@ struct ptv_wait_result {
  * ptv_wait_native_reaped(), ptv_native_zombie_gone(), ->native_stop_taken
  * and ptv_group_continued());
  * 0 if none is ready but a virtual tracee matches
- * (the wait may block for it); -ECHILD if no virtual tracee matches.
+ * (the wait may block for it); -ECHILD if no virtual tracee matches;
+ * 3 (only with req->may_defer) if the event is the exit of a traced thread,
+ * not a leader, that the host has not finished yet: its exit goes on, and
+ * the wait is to be decided again once it is gone (nothing consumed).
  */
 int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res);

@@ -224,8 +224,13 @@ static void iface_wake_waiters(void *ctx, ptv_tid_t tgid)
 
 static int iface_pgid_of(void *ctx, struct ptv_task *t)
 {
+	int pgid = getpgid(t->tid);
+
 	(void)ctx;
-	return getpgid(t->tid);
+	/* A thread the host has let go of is its group's (task_pgrp()). */
+	if (pgid < 0 && t->tid != t->tgid)
+		pgid = getpgid(t->tgid);
+	return pgid;
 }
 
 /*

@@ -678,6 +678,13 @@ static uint64_t now_ns(void)
  */
 #define ACTIVE_SPIN_NS 50000u
 
+/*
+ * How long a wait that reaps a traced thread waits for the host to finish
+ * that thread's exit (kernel/ptrace.c, finish_thread_exit()): it is past
+ * PTRACE_EVENT_EXIT and exits at once, so this bound is only a guard.
+ */
+#define DEFER_EXIT_NS 2000000u
+
 /* Applies @out to @call of @task, in its seccomp stop; true if held. */
 static bool apply_outcome(struct ptv_loop *loop, struct ptv_task *task,
 			  const struct ptv_syscall *call,
@@ -737,6 +744,7 @@ static bool run_trap(struct ptv_loop *loop, struct ptv_task *task,
 		return true; /* resumed by loop/notif.c */
 	env.may_defer = in_seccomp_stop && loop->ndeferred < PTV_MAX_DEFERRED &&
 			!loop->killing;
+	env.may_defer_exit = env.may_defer;
 	ptv_syscall_dispatch(&env, task, call, &out);
 	return apply_outcome(loop, task, call, &out);
 }
@@ -770,6 +778,8 @@ static void redecide_deferred(struct ptv_loop *loop, bool last)
 		struct ptv_syscall_outcome out;
 
 		env.may_defer = !last;
+		env.may_defer_exit = !loop->killing &&
+				     now_ns() - since < DEFER_EXIT_NS;
 		ptv_sys_wait(&env, taken[i].task, &taken[i].call, &out);
 		if (!apply_outcome(loop, taken[i].task, &taken[i].call, &out))
 			ptv_loop_resume(loop, taken[i].task, 0);

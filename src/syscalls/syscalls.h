@@ -42,6 +42,9 @@ struct ptv_syscall_env {
 	struct ptv_kernel *k;
 	bool host_has_x32;
 	bool may_defer;		/* PTV_SYSCALL_DEFER is allowed */
+	bool may_defer_exit;	/* ... for a traced thread's exit the host is
+				   finishing (a wait decided again until it
+				   is gone, a little longer than a spin) */
 };
 
 /*

@@ -217,16 +217,18 @@ static int wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 			const struct ptv_wait *w, struct ptv_wait_result *res,
 			struct ptv_proc_usage *usage, bool *have)
 {
-	struct ptv_wait_req peek = w->req;
+	struct ptv_wait_req peek = w->req, req = w->req;
 	int r;
 
 	peek.options |= PTV_WNOWAIT;
+	peek.may_defer = req.may_defer = false;
 	r = ptv_wait_virtual(k, waiter, &peek, res);
 	*have = r == 1 && w->rusage_addr != 0 &&
 		ptv_proc_usage(res->pid, usage) == 0;
 	if (r != 1 || (w->req.options & PTV_WNOWAIT))
 		return r; /* 2: a native wait must reap it */
-	return ptv_wait_virtual(k, waiter, &w->req, res);
+	req.may_defer = w->req.may_defer;
+	return ptv_wait_virtual(k, waiter, &req, res);
 }
 
 /*
@@ -525,7 +527,15 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		out->action = PTV_SYSCALL_DEFER_BRIEF;
 		return;
 	}
+	w.req.may_defer = env->may_defer_exit;
 	r = wait_virtual(env->k, caller, &w, &res, &usage, &have_usage);
+	w.req.may_defer = false;
+	if (r == 3) {
+		/* A thread's exit the host is finishing: decided again. */
+		caller->in_native_wait = false;
+		out->action = PTV_SYSCALL_DEFER;
+		return;
+	}
 	if (r < 0) {
 		/*
 		 * No virtual tracee matches: the native wait is exact, unless

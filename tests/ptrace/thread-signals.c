@@ -24,6 +24,10 @@
  *  - sigcont-to-traced-leader: N, traced, takes SIGCONT sent to the
  *    process (a SIGCONT makes every thread the host seizes trap, so inside
  *    T may dequeue it first: it must go to N).
+ *
+ * And traced-thread-reaped: T, traced, exits alone; once its tracer's wait
+ * (for the process group) has reaped it, it is gone. sigcont-stop-in-progress:
+ * SIGCONT while T has not stopped for its group's stop yet.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -40,6 +44,13 @@ static int tid_pipe[2];
 static void on_usr1(int sig)
 {
 	(void)sig;
+}
+
+/* SIGUSR2 ends the thread that takes it (T, in traced-thread-reaped). */
+static void on_usr2(int sig)
+{
+	(void)sig;
+	syscall(SYS_exit, 5);
 }
 
 static void *thread_main(void *arg)
@@ -60,6 +71,7 @@ static int child_main(void *arg)
 
 	(void)arg;
 	signal(SIGUSR1, on_usr1);
+	signal(SIGUSR2, on_usr2);
 	if (pthread_create(&th, NULL, thread_main, NULL) != 0)
 		return 4;
 	for (;;)
@@ -178,11 +190,90 @@ static void case_sigcont_to_traced_leader(void)
 	close(tid_pipe[1]);
 }
 
+/*
+ * T, traced, exits alone; its tracer's wait for the process group reaps it
+ * (a traced thread is its tracer's zombie), and then it is gone at once:
+ * kernel/exit.c:release_task() runs in that wait.
+ */
+static void case_traced_thread_reaped(void)
+{
+	struct family f;
+	long r;
+
+	scn_pipe(tid_pipe, O_CLOEXEC);
+	f.child = scn_fork();
+	if (f.child == 0)
+		_exit(child_main(NULL));
+	scn_check(scn_read_full(tid_pipe[0], &f.thread, sizeof(f.thread)));
+	scn_track_child(f.thread);
+	scn_say("child (leader N) is %s, its thread T is %s", scn_pid(f.child),
+		scn_pid(f.thread));
+	scn_wait_syscall(f.child, SYS_pause);
+	scn_wait_syscall(f.thread, SYS_pause);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	scn_say("-- tgkill(T, SIGUSR2): its handler ends T");
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGUSR2);
+	pt_wait_say(0, __WALL, "wait(0, __WALL)");
+	r = syscall(SYS_tgkill, f.child, f.thread, 0);
+	scn_say("tgkill(child, T, 0) = %ld %s", r, r < 0 ? scn_errno(errno) : "");
+	kill(f.child, SIGKILL);
+	pt_wait_say(f.child, 0, "wait(child)");
+	close(tid_pipe[0]);
+	close(tid_pipe[1]);
+}
+
+/*
+ * kernel/signal.c:prepare_signal(): a SIGCONT while a group-stop is still
+ * in progress (T, held in a signal-delivery-stop, has not stopped for it)
+ * continues the group too: SIGNAL_STOP_CONTINUED, which T's tracer's
+ * WCONTINUED wait reports (ptfuzz seed 198 step 205).
+ */
+static void case_sigcont_stop_in_progress(void)
+{
+	struct family f;
+
+	scn_pipe(tid_pipe, O_CLOEXEC);
+	f.child = scn_fork();
+	if (f.child == 0)
+		_exit(child_main(NULL));
+	scn_check(scn_read_full(tid_pipe[0], &f.thread, sizeof(f.thread)));
+	scn_track_child(f.thread);
+	scn_say("child (leader N) is %s, its thread T is %s", scn_pid(f.child),
+		scn_pid(f.thread));
+	scn_wait_syscall(f.child, SYS_pause);
+	scn_wait_syscall(f.thread, SYS_pause);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	scn_say("-- tgkill(T, SIGUSR1): T stops; SIGSTOP to the process");
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR1);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	kill(f.child, SIGSTOP);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, SIGSTOP);
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_say("-- SIGCONT to the process, T not stopped for the group yet");
+	kill(f.child, SIGCONT);
+	/* At once: Linux marks the group continued when SIGCONT is sent. */
+	pt_wait_say(f.thread, WCONTINUED | WNOHANG | __WALL,
+		    "wait(T, WCONTINUED|WNOHANG)");
+	pt_wait_say(f.child, WCONTINUED | WNOHANG,
+		    "wait(N, WCONTINUED|WNOHANG)");
+	kill(f.child, SIGKILL);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_wait_say(f.child, 0, "wait(child)");
+	close(tid_pipe[0]);
+	close(tid_pipe[1]);
+}
+
 static const struct pt_case cases[] = {
 	{ "ignored-by-leader", case_ignored_by_leader },
 	{ "named-traced-thread", case_named_traced_thread },
 	{ "sigcont-ignored-by-leader", case_sigcont_ignored_by_leader },
 	{ "sigcont-to-traced-leader", case_sigcont_to_traced_leader },
+	{ "traced-thread-reaped", case_traced_thread_reaped },
+	{ "sigcont-stop-in-progress", case_sigcont_stop_in_progress },
 };
 
 int main(int argc, char **argv)
