@@ -84,7 +84,8 @@ struct family {
 };
 
 /* Starts the child, seizes T and stops the group; T's group-stop waited. */
-static void start(struct family *f)
+/* Starts the child; returns when N and T are both asleep. */
+static void spawn(struct family *f)
 {
 	scn_pipe(tid_pipe, O_CLOEXEC);
 	f->child = scn_fork();
@@ -100,6 +101,20 @@ static void start(struct family *f)
 	scn_wait_syscall(f->thread, SYS_pause);
 	scn_say("child (leader N) is %s, its thread T is %s", scn_pid(f->child),
 		scn_pid(f->thread));
+}
+
+/* The child killed (again) and reaped by its parent, the printer. */
+static void end(struct family *f)
+{
+	kill(f->child, SIGKILL);
+	pt_wait_say(f->child, 0, "wait(child)");
+	close(tid_pipe[0]);
+	close(tid_pipe[1]);
+}
+
+static void start(struct family *f)
+{
+	spawn(f);
 	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f->thread, 0, 0);
 	scn_say("-- SIGSTOP to the process");
 	kill(f->child, SIGSTOP);
@@ -117,9 +132,7 @@ static void resume_and_end(struct family *f)
 	pt_wait_say(f->thread, __WALL, "wait(T)");
 	kill(f->child, SIGKILL);
 	pt_wait_say(f->thread, __WALL, "wait(T)");
-	pt_wait_say(f->child, 0, "wait(child)");
-	close(tid_pipe[0]);
-	close(tid_pipe[1]);
+	end(f);
 }
 
 static void case_ignored_by_leader(void)
@@ -166,28 +179,17 @@ static void case_sigcont_to_traced_leader(void)
 {
 	struct family f;
 
-	scn_pipe(tid_pipe, O_CLOEXEC);
-	f.child = scn_fork();
-	if (f.child == 0)
-		_exit(child_main(NULL));
-	scn_check(scn_read_full(tid_pipe[0], &f.thread, sizeof(f.thread)));
-	scn_track_child(f.thread);
-	scn_say("child (leader N) is %s, its thread T is %s", scn_pid(f.child),
-		scn_pid(f.thread));
+	spawn(&f);
 	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
 	pt_wait_say(f.child, 0, "wait(N)");
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	scn_wait_syscall(f.child, SYS_pause);
-	scn_wait_syscall(f.thread, SYS_pause);
 	scn_say("-- SIGCONT to the process");
 	kill(f.child, SIGCONT);
 	pt_wait_say(f.child, 0, "wait(N)");
 	pt_say_siginfo(f.child, "N");
 	pt_must(PTRACE_CONT, f.child, 0, 0);
-	kill(f.child, SIGKILL);
-	pt_wait_say(f.child, 0, "wait(N)");
-	close(tid_pipe[0]);
-	close(tid_pipe[1]);
+	end(&f);
 }
 
 /*
@@ -200,16 +202,7 @@ static void case_traced_thread_reaped(void)
 	struct family f;
 	long r;
 
-	scn_pipe(tid_pipe, O_CLOEXEC);
-	f.child = scn_fork();
-	if (f.child == 0)
-		_exit(child_main(NULL));
-	scn_check(scn_read_full(tid_pipe[0], &f.thread, sizeof(f.thread)));
-	scn_track_child(f.thread);
-	scn_say("child (leader N) is %s, its thread T is %s", scn_pid(f.child),
-		scn_pid(f.thread));
-	scn_wait_syscall(f.child, SYS_pause);
-	scn_wait_syscall(f.thread, SYS_pause);
+	spawn(&f);
 	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
 	scn_say("-- tgkill(T, SIGUSR2): its handler ends T");
 	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
@@ -218,10 +211,7 @@ static void case_traced_thread_reaped(void)
 	pt_wait_say(0, __WALL, "wait(0, __WALL)");
 	r = syscall(SYS_tgkill, f.child, f.thread, 0);
 	scn_say("tgkill(child, T, 0) = %ld %s", r, r < 0 ? scn_errno(errno) : "");
-	kill(f.child, SIGKILL);
-	pt_wait_say(f.child, 0, "wait(child)");
-	close(tid_pipe[0]);
-	close(tid_pipe[1]);
+	end(&f);
 }
 
 /*
@@ -234,16 +224,7 @@ static void case_sigcont_stop_in_progress(void)
 {
 	struct family f;
 
-	scn_pipe(tid_pipe, O_CLOEXEC);
-	f.child = scn_fork();
-	if (f.child == 0)
-		_exit(child_main(NULL));
-	scn_check(scn_read_full(tid_pipe[0], &f.thread, sizeof(f.thread)));
-	scn_track_child(f.thread);
-	scn_say("child (leader N) is %s, its thread T is %s", scn_pid(f.child),
-		scn_pid(f.thread));
-	scn_wait_syscall(f.child, SYS_pause);
-	scn_wait_syscall(f.thread, SYS_pause);
+	spawn(&f);
 	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
 	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
 	scn_say("-- tgkill(T, SIGUSR1): T stops; SIGSTOP to the process");
@@ -262,9 +243,7 @@ static void case_sigcont_stop_in_progress(void)
 		    "wait(N, WCONTINUED|WNOHANG)");
 	kill(f.child, SIGKILL);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
-	pt_wait_say(f.child, 0, "wait(child)");
-	close(tid_pipe[0]);
-	close(tid_pipe[1]);
+	end(&f);
 }
 
 static const struct pt_case cases[] = {
