@@ -103,6 +103,8 @@ struct ptv_task {
 	ptv_tid_t sigcont_named;/* (a leader) the traced thread of its group
 				   that Linux gives the SIGCONT just sent to
 				   the group (it wanted it); 0: none */
+	uint64_t exit_wait_since; /* (loop.c) its wait has been deferred
+				   since then (ns) for a thread's exit */
 	int reroute_sig;	/* a signal the supervisor sent it for another
 				   thread that took it on the host ... */
 	uint8_t reroute_info[128]; /* ... whose siginfo_t it gets back */

@@ -681,9 +681,45 @@ static uint64_t now_ns(void)
 /*
  * How long a wait that reaps a traced thread waits for the host to finish
  * that thread's exit (kernel/ptrace.c, finish_thread_exit()): it is past
- * PTRACE_EVENT_EXIT and exits at once, so this bound is only a guard.
+ * PTRACE_EVENT_EXIT, but its exit work takes up to several milliseconds
+ * here (measured: 20 us to 7 ms); the bound is only a guard.
  */
-#define DEFER_EXIT_NS 2000000u
+#define DEFER_EXIT_NS 100000000u
+
+/*
+ * Must the loop poll for host events (a deferred wait is decided again
+ * when none is pending)? Not for waits deferred until a reaped thread is
+ * gone: its exit is a host event, which may take milliseconds (its exit
+ * work, RCU grace periods): the loop sleeps until it comes.
+ */
+static bool must_poll(const struct ptv_loop *loop)
+{
+	for (int i = 0; i < loop->ndeferred; i++)
+		if (!loop->deferred[i].for_exit)
+			return true;
+	return false;
+}
+
+/*
+ * May @task's wait be deferred (again) for a reaped thread's exit? For
+ * DEFER_EXIT_NS from the first time.
+ */
+static bool may_wait_exit(const struct ptv_loop *loop,
+			  const struct ptv_task *task)
+{
+	return !loop->killing && (task->exit_wait_since == 0 ||
+				  now_ns() - task->exit_wait_since < DEFER_EXIT_NS);
+}
+
+/* Keeps the time of the first such deferral, until another outcome. */
+static void note_exit_wait(struct ptv_task *task,
+			   const struct ptv_syscall_outcome *out)
+{
+	if (out->action != PTV_SYSCALL_DEFER || !out->for_thread_exit)
+		task->exit_wait_since = 0;
+	else if (task->exit_wait_since == 0)
+		task->exit_wait_since = now_ns();
+}
 
 /* Applies @out to @call of @task, in its seccomp stop; true if held. */
 static bool apply_outcome(struct ptv_loop *loop, struct ptv_task *task,
@@ -720,7 +756,8 @@ static bool apply_outcome(struct ptv_loop *loop, struct ptv_task *task,
 				now_ns() - (out->action == PTV_SYSCALL_DEFER_BRIEF
 						    ? DEFER_SPIN_NS : 0);
 		loop->deferred[loop->ndeferred++] =
-			(struct ptv_deferred){ .task = task, .call = *call };
+			(struct ptv_deferred){ .task = task, .call = *call,
+					       .for_exit = out->for_thread_exit };
 		return true;
 	}
 	return false;
@@ -737,7 +774,7 @@ static bool run_trap(struct ptv_loop *loop, struct ptv_task *task,
 		     const struct ptv_syscall *call, bool in_seccomp_stop)
 {
 	struct ptv_syscall_env env = env_of(loop);
-	struct ptv_syscall_outcome out;
+	struct ptv_syscall_outcome out = { 0 };
 
 	task->rewritten_nr = -1;
 	if (is_notif_send(call) && ptv_loop_notif_send(loop, task))
@@ -745,7 +782,9 @@ static bool run_trap(struct ptv_loop *loop, struct ptv_task *task,
 	env.may_defer = in_seccomp_stop && loop->ndeferred < PTV_MAX_DEFERRED &&
 			!loop->killing;
 	env.may_defer_exit = env.may_defer;
+	task->exit_wait_since = 0;
 	ptv_syscall_dispatch(&env, task, call, &out);
+	note_exit_wait(task, &out);
 	return apply_outcome(loop, task, call, &out);
 }
 
@@ -775,12 +814,12 @@ static void redecide_deferred(struct ptv_loop *loop, bool last)
 	loop->ndeferred = 0;
 	for (int i = 0; i < n; i++) {
 		struct ptv_syscall_env env = env_of(loop);
-		struct ptv_syscall_outcome out;
+		struct ptv_syscall_outcome out = { 0 };
 
 		env.may_defer = !last;
-		env.may_defer_exit = !loop->killing &&
-				     now_ns() - since < DEFER_EXIT_NS;
+		env.may_defer_exit = may_wait_exit(loop, taken[i].task);
 		ptv_sys_wait(&env, taken[i].task, &taken[i].call, &out);
+		note_exit_wait(taken[i].task, &out);
 		if (!apply_outcome(loop, taken[i].task, &taken[i].call, &out))
 			ptv_loop_resume(loop, taken[i].task, 0);
 	}
@@ -1175,7 +1214,7 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 	first->parent_tid = loop.self;
 	ptv_signals_forward_to(first_pid);
 	for (;;) {
-		int r = ptv_host_wait(&ev, loop.ndeferred > 0 || spin_until != 0);
+		int r = ptv_host_wait(&ev, spin_until != 0 || must_poll(&loop));
 
 		if (r == -EAGAIN) {
 			uint64_t now = now_ns();

@@ -34,6 +34,8 @@ struct ptv_loop {
 	struct ptv_deferred {
 		struct ptv_task *task;
 		struct ptv_syscall call;
+		bool for_exit;	/* until a reaped thread is gone: the loop
+				   need not poll for it */
 	} deferred[PTV_MAX_DEFERRED];
 	int ndeferred;
 	uint64_t deferred_since_ns;	/* when the first of them came */

@@ -113,7 +113,7 @@ static void release_listener(struct ptv_loop *loop, struct ptv_task *t)
 void ptv_loop_notif_fix(struct ptv_loop *loop, struct ptv_task *t)
 {
 	struct user_regs_struct regs;
-	struct ptv_syscall_outcome out;
+	struct ptv_syscall_outcome out = { 0 };
 	struct ptv_syscall call;
 
 	if (!t->notif_fix)

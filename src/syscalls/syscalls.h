@@ -36,6 +36,8 @@ enum ptv_syscall_action {
 struct ptv_syscall_outcome {
 	enum ptv_syscall_action action;
 	long result;		/* a value or -errno, for PTV_SYSCALL_RETURN */
+	bool for_thread_exit;	/* PTV_SYSCALL_DEFER until a reaped traced
+				   thread is gone on the host */
 };
 
 struct ptv_syscall_env {
@@ -44,7 +46,7 @@ struct ptv_syscall_env {
 	bool may_defer;		/* PTV_SYSCALL_DEFER is allowed */
 	bool may_defer_exit;	/* ... for a traced thread's exit the host is
 				   finishing (a wait decided again until it
-				   is gone, a little longer than a spin) */
+				   is gone, for a bounded time: loop.c) */
 };
 
 /*

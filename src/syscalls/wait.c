@@ -534,6 +534,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		/* A thread's exit the host is finishing: decided again. */
 		caller->in_native_wait = false;
 		out->action = PTV_SYSCALL_DEFER;
+		out->for_thread_exit = true;
 		return;
 	}
 	if (r < 0) {
@@ -664,12 +665,14 @@ static bool reports_continued(struct ptv_task *t, const struct ptv_wait *w)
  */
 static bool complete_woken(struct ptv_syscall_env *env, struct ptv_task *t)
 {
-	struct ptv_wait *w = t->wait;
+	struct ptv_wait *w = t->wait, again = *t->wait;
 	struct ptv_wait_result res;
 	struct ptv_proc_usage usage;
 	bool have_usage;
 
-	if (wait_virtual(env->k, t, w, &res, &usage, &have_usage) != 1)
+	/* A reaped thread still exiting (3): the wait runs again, deferred. */
+	again.req.may_defer = true;
+	if (wait_virtual(env->k, t, &again, &res, &usage, &have_usage) != 1)
 		return false;
 	restore_wait(t, complete(t->tid, w, &res, have_usage ? &usage : NULL));
 	ptv_log("[%d] woken wait returns the virtual event of %d", t->tid,
@@ -843,7 +846,14 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 	}
 	/* No real child: only virtual tracees can satisfy it. */
 	ptv_native_zombies_none_for(env->k, t, &w->req);
+	w->req.may_defer = true;
 	r = wait_virtual(env->k, t, w, &res, &usage, &have_usage);
+	w->req.may_defer = false;
+	if (r == 3) {
+		/* A reaped thread still exiting: the wait runs again. */
+		rerun_wait(t);
+		return true;
+	}
 	if (r == -ECHILD) {
 		ptv_wait_forget(t);	/* no tracee either: ECHILD stands */
 		return false;
