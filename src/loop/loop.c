@@ -189,6 +189,7 @@ static void start_orphans(struct ptv_loop *loop)
 static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 			 const struct ptv_host_event *ev)
 {
+	ptv_proc_forget(ev->tid);
 	if (ev->tid == loop->first_pid && !loop->first_done) {
 		loop->first_done = true;
 		loop->exit_status = ev->kind == PTV_HEV_EXITED ? ev->value

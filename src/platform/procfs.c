@@ -91,6 +91,16 @@ static int read_proc(pid_t tid, const char *name, char *buf, size_t size)
 	return 0;
 }
 
+void ptv_proc_forget(pid_t tid)
+{
+	for (unsigned slot = 0; slot < PROC_CACHE_SLOTS; slot++) {
+		if (!proc_cache[slot].open || proc_cache[slot].tid != tid)
+			continue;
+		close(proc_cache[slot].fd);
+		proc_cache[slot].open = false;
+	}
+}
+
 static const char *field(const char *text, const char *name)
 {
 	const char *p = strstr(text, name);

@@ -15,6 +15,12 @@ struct ptv_proc_creds {
 	bool no_new_privs;	/* NoNewPrivs */
 };
 
+/*
+ * The /proc files read most often stay open (design note 19); those of
+ * task @tid, gone, are closed now, so that only live tasks hold any.
+ */
+void ptv_proc_forget(pid_t tid);
+
 /* Reads /proc/TID/status; returns 0 or -errno (-ESRCH when it is gone). */
 int ptv_proc_creds(pid_t tid, struct ptv_proc_creds *creds);
 
