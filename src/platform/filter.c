@@ -77,19 +77,20 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 		{ "rt_sigqueueinfo", 1, true }, { "rt_tgsigqueueinfo", 2, true },
 		{ "pidfd_send_signal", 1, false },
 	};
+	const struct scmp_arg_cmp not_supervisor = {
+		.arg = 0, .op = SCMP_CMP_NE,
+		.datum_a = (scmp_datum_t)supervisor_pid, .datum_b = 0,
+	};
 	int r;
 
 	for (size_t i = 0; i < sizeof(senders) / sizeof(*senders); i++) {
+		int nr = seccomp_syscall_resolve_name(senders[i].name);
+
 		for (int sig = 1; sig <= 64; sig++) {
 			const struct scmp_arg_cmp sent = {
 				.arg = senders[i].arg, .op = SCMP_CMP_MASKED_EQ,
 				.datum_a = 0xffffffffu, .datum_b = (scmp_datum_t)sig,
 			};
-			const struct scmp_arg_cmp not_supervisor = {
-				.arg = 0, .op = SCMP_CMP_NE,
-				.datum_a = (scmp_datum_t)supervisor_pid, .datum_b = 0,
-			};
-			int nr = seccomp_syscall_resolve_name(senders[i].name);
 
 			if (!(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1))))
 				continue;

@@ -237,6 +237,10 @@ int ptv_proc_ppid(pid_t tid)
 	return ppid;
 }
 
+/* Signals whose default action is to ignore them (SIG_KERNEL_IGNORE_MASK). */
+#define DFL_IGNORED (1ULL << (SIGCONT - 1) | 1ULL << (SIGCHLD - 1) | \
+		     1ULL << (SIGWINCH - 1) | 1ULL << (SIGURG - 1))
+
 /*
  * A signal mask line of /proc/PID/status ("\nSigIgn:"), 0 if absent (then
  * *@found, if given, becomes false).
@@ -287,8 +291,7 @@ bool ptv_proc_signal_ignored(pid_t tgid, int sig, bool maybe_sigwait)
 	}
 	if (!found || ((blocked | caught) & bit))
 		return false;
-	if (!(ignored & bit) && sig != SIGCHLD && sig != SIGURG &&
-	    sig != SIGWINCH && sig != SIGCONT)
+	if (!((ignored | DFL_IGNORED) & bit))
 		return false;
 	/*
 	 * In rt_sigtimedwait() the awaited signals are out of ->blocked and
@@ -314,9 +317,6 @@ bool ptv_proc_signal_set_ignored(pid_t tgid, int sig)
 uint64_t ptv_proc_pending_ignored(pid_t tid, uint64_t dequeued,
 				  uint64_t *twice)
 {
-	/* SIG_KERNEL_IGNORE_MASK: SIGCONT, SIGCHLD, SIGWINCH, SIGURG. */
-	const uint64_t dfl_ignored = 1ULL << (SIGCONT - 1) | 1ULL << (SIGCHLD - 1) |
-				     1ULL << (SIGWINCH - 1) | 1ULL << (SIGURG - 1);
 	uint64_t own, shared, ignored, blocked;
 	char buf[4096];
 
@@ -327,7 +327,7 @@ uint64_t ptv_proc_pending_ignored(pid_t tid, uint64_t dequeued,
 	own = mask_field(buf, "\nSigPnd:", NULL) & ~blocked;
 	shared = mask_field(buf, "\nShdPnd:", NULL) & ~blocked;
 	ignored = mask_field(buf, "\nSigIgn:", NULL) |
-		  (dfl_ignored & ~mask_field(buf, "\nSigCgt:", NULL));
+		  (DFL_IGNORED & ~mask_field(buf, "\nSigCgt:", NULL));
 	/* A signal can be pending once in each queue, and one dequeued. */
 	*twice = ((own & shared) | (dequeued & (own | shared))) & ignored;
 	return (own | shared | dequeued) & ignored;

@@ -48,7 +48,8 @@ int ptv_proc_usage(pid_t tid, struct ptv_proc_usage *usage);
  * True if signal @sig sent to @tgid now would be discarded at once
  * (kernel/signal.c:sig_ignored()): not blocked by its leader (or by the
  * thread @tgid names), and ignored by its action (SIG_IGN, or SIG_DFL for a
- * signal whose default is to ignore: SIGCHLD, SIGURG, SIGWINCH, SIGCONT). The caller checks that the task is not traced.
+ * signal whose default is to ignore: SIGCHLD, SIGURG, SIGWINCH, SIGCONT).
+ * The caller checks that the task is not traced.
  * A leader in rt_sigtimedwait() blocks the signals it waits for; unless
  * @maybe_sigwait is false (the caller knows the leader is elsewhere), its
  * syscall is read too.

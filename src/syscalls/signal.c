@@ -10,10 +10,15 @@
  *    guest, keeps it instead; then any thread of the group may dequeue it,
  *    a traced one too. So the group's leader records it (discard_sent) and
  *    the thread that dequeues it does not take it (loop.c).
+ *  - A signal Linux keeps is recorded too (kept_sent, kept_own), so that an
+ *    attach does not take it for one Linux discarded, and a dequeued one
+ *    is told apart by its siginfo (ptv_signal_discarded()).
+ *  - A SIGCONT goes to the task named if it wants it (complete_signal());
+ *    if another thread dequeued it, it is sent on (ptv_signal_reroute()).
  *
  * Only the signals whose default action is to ignore them are trapped
- * (SIGCONT, SIGCHLD, SIGURG, SIGWINCH); one a handler set to SIG_IGN is
- * a limitation (README).
+ * (SIGCONT, SIGCHLD, SIGURG, SIGWINCH; design note 21); any other signal
+ * is a limitation (README).
  */
 #include "signal.h"
 

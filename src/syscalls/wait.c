@@ -207,27 +207,28 @@ static int write_rusage(pid_t tid, const struct ptv_wait *w,
 }
 
 /*
- * A virtual event for @waiter's wait @w (ptv_wait_virtual()), with the
+ * A virtual event for @waiter's wait @w (ptv_wait_virtual(); @may_defer: a
+ * reaped thread the host is still finishing gives 3), with the
  * reported task's resource usage in *usage if the wait asked for it (false
  * in *have if not, or if it could not be read). The usage is read before
  * the event is consumed: reaping a zombie held at its exit stop lets it go
  * on exiting, and its memory with it.
  */
 static int wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
-			const struct ptv_wait *w, struct ptv_wait_result *res,
+			const struct ptv_wait *w, bool may_defer,
+			struct ptv_wait_result *res,
 			struct ptv_proc_usage *usage, bool *have)
 {
 	struct ptv_wait_req peek = w->req, req = w->req;
 	int r;
 
 	peek.options |= PTV_WNOWAIT;
-	peek.may_defer = req.may_defer = false;
 	r = ptv_wait_virtual(k, waiter, &peek, res);
 	*have = r == 1 && w->rusage_addr != 0 &&
 		ptv_proc_usage(res->pid, usage) == 0;
 	if (r != 1 || (w->req.options & PTV_WNOWAIT))
 		return r; /* 2: a native wait must reap it */
-	req.may_defer = w->req.may_defer;
+	req.may_defer = may_defer;
 	return ptv_wait_virtual(k, waiter, &req, res);
 }
 
@@ -527,9 +528,8 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		out->action = PTV_SYSCALL_DEFER_BRIEF;
 		return;
 	}
-	w.req.may_defer = env->may_defer_exit;
-	r = wait_virtual(env->k, caller, &w, &res, &usage, &have_usage);
-	w.req.may_defer = false;
+	r = wait_virtual(env->k, caller, &w, env->may_defer_exit, &res, &usage,
+			 &have_usage);
 	if (r == 3) {
 		/* A thread's exit the host is finishing: decided again. */
 		caller->in_native_wait = false;
@@ -665,14 +665,13 @@ static bool reports_continued(struct ptv_task *t, const struct ptv_wait *w)
  */
 static bool complete_woken(struct ptv_syscall_env *env, struct ptv_task *t)
 {
-	struct ptv_wait *w = t->wait, again = *t->wait;
+	struct ptv_wait *w = t->wait;
 	struct ptv_wait_result res;
 	struct ptv_proc_usage usage;
 	bool have_usage;
 
 	/* A reaped thread still exiting (3): the wait runs again, deferred. */
-	again.req.may_defer = true;
-	if (wait_virtual(env->k, t, &again, &res, &usage, &have_usage) != 1)
+	if (wait_virtual(env->k, t, w, true, &res, &usage, &have_usage) != 1)
 		return false;
 	restore_wait(t, complete(t->tid, w, &res, have_usage ? &usage : NULL));
 	ptv_log("[%d] woken wait returns the virtual event of %d", t->tid,
@@ -846,9 +845,7 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 	}
 	/* No real child: only virtual tracees can satisfy it. */
 	ptv_native_zombies_none_for(env->k, t, &w->req);
-	w->req.may_defer = true;
-	r = wait_virtual(env->k, t, w, &res, &usage, &have_usage);
-	w->req.may_defer = false;
+	r = wait_virtual(env->k, t, w, true, &res, &usage, &have_usage);
 	if (r == 3) {
 		/* A reaped thread still exiting: the wait runs again. */
 		rerun_wait(t);
