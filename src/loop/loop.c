@@ -972,7 +972,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	ptv_signal_rerouted_info(task, ev->sig, loop->self);
 	if (ev->sig == SIGCONT)
 		task->group_stopped = false;
-	if (task->tracer) {
+	if (task->tracer && !ptv_signal_kills_group(&loop->k, task, ev->sig)) {
 		ptv_vstop_signal(&loop->k, task, ev->sig);
 		return;
 	}

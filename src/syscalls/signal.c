@@ -409,3 +409,57 @@ bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self)
 	memcpy(&si, t->reroute_info, sizeof(si));
 	return ptv_host_setsiginfo(t->tid, &si) == 0;
 }
+
+/* The signals whose default action kills without a core dump: sig_fatal()
+   (kernel/signal.c) but not sig_kernel_coredump() nor SIGKILL. */
+#define SIGBIT(sig) (1ULL << ((sig) - 1))
+#define DFL_KILLS_NO_CORE                                                    \
+	(~0ULL & ~(SIGBIT(SIGKILL) | SIGBIT(SIGQUIT) | SIGBIT(SIGILL) |      \
+		   SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) | SIGBIT(SIGFPE) |      \
+		   SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGSYS) |       \
+		   SIGBIT(SIGXCPU) | SIGBIT(SIGXFSZ) | SIGBIT(SIGCONT) |     \
+		   SIGBIT(SIGCHLD) | SIGBIT(SIGWINCH) | SIGBIT(SIGURG) |     \
+		   SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) |     \
+		   SIGBIT(SIGTTOU)))
+
+/*
+ * Was the instance @t dequeued (@si) sent to its whole group? kill(2),
+ * sigqueue(3) and the kernel's group signals (a terminal's, an itimer's:
+ * SEND_SIG_PRIV) are; tkill(2) and tgkill(2) are not (SI_TKILL), nor a
+ * SIGPIPE the kernel sent @t itself (send_sig(): SI_USER from @t's own
+ * process, which a kill() of itself cannot be told from). Other codes
+ * (SI_TIMER, SI_SIGIO...) may be either: counted as not.
+ */
+static bool sent_to_group(const struct ptv_task *t, const siginfo_t *si)
+{
+	if (si->si_code == SI_USER)
+		return !(si->si_signo == SIGPIPE && si->si_pid == t->tgid);
+	return si->si_code == SI_QUEUE || si->si_code == SI_KERNEL;
+}
+
+bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
+{
+	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+	siginfo_t si;
+
+	/*
+	 * kernel/signal.c:complete_signal(): "This signal will be fatal to
+	 * the whole group" when sig_fatal(p, sig), the group is not exiting
+	 * and "(sig == SIGKILL || !p->ptrace)", p the task the signal was
+	 * sent to; unless sig_kernel_coredump(sig). Such a group signal
+	 * names its leader (kill(2) of a thread's tid, which names that
+	 * thread, is not told apart). The host, which traces every thread,
+	 * never takes this path.
+	 */
+	if (t->tracer == NULL || sig <= 0 || sig > 64 ||
+	    !(DFL_KILLS_NO_CORE & SIGBIT(sig)) ||
+	    (leader != NULL && leader->tracer != NULL) ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0 || !sent_to_group(t, &si) ||
+	    ((ptv_proc_status_mask(t->tid, "SigCgt") |
+	      ptv_proc_status_mask(t->tid, "SigIgn")) & SIGBIT(sig)))
+		return false;
+	ptv_log("[%d] %s sent to its group, whose leader is untraced, kills "
+		"the group (no signal-delivery-stop)", t->tid,
+		ptv_signal_name(sig));
+	return true;
+}

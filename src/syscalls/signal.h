@@ -56,4 +56,11 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig);
  */
 bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self);
 
+/*
+ * At @t's host signal-delivery-stop for @sig, @t traced by a guest: true
+ * if Linux killed the group when @sig was sent, so that @t never stops for
+ * it (the caller delivers it: the group dies by it).
+ */
+bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig);
+
 #endif

@@ -40,6 +40,8 @@
 #include "pt.h"
 
 static int tid_pipe[2];
+/* A signal the child's leader N blocks once T is started (0: none). */
+static int leader_blocks;
 
 static void on_usr1(int sig)
 {
@@ -74,6 +76,13 @@ static int child_main(void *arg)
 	signal(SIGUSR2, on_usr2);
 	if (pthread_create(&th, NULL, thread_main, NULL) != 0)
 		return 4;
+	if (leader_blocks) {
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, leader_blocks);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+	}
 	for (;;)
 		pause();
 	return 0;
@@ -246,6 +255,55 @@ static void case_sigcont_stop_in_progress(void)
 	end(&f);
 }
 
+/*
+ * kernel/signal.c:complete_signal(): a fatal signal (SIG_DFL, whose
+ * default kills without a core dump) sent to a process whose named task
+ * (here N, which blocks it, so T takes it) is untraced kills the whole
+ * group at once, T traced or not: T's tracer sees T die, never a
+ * signal-delivery-stop (only its PTRACE_EVENT_EXIT). Under ptvisor the host traces N too and lets T
+ * dequeue it.
+ */
+static void case_fatal_to_group(void)
+{
+	struct family f;
+
+	leader_blocks = SIGTERM;
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T, TRACEEXIT)", PTRACE_SEIZE, f.thread, 0,
+	       PTRACE_O_TRACEEXIT);
+	scn_say("-- SIGTERM to the process: N blocks it, T does not");
+	kill(f.child, SIGTERM);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("exit status (event message): %s",
+		pt_status((int)pt_eventmsg(f.thread)));
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_wait_say(f.child, 0, "wait(child)");
+	close(tid_pipe[0]);
+	close(tid_pipe[1]);
+}
+
+/*
+ * The same with SIGQUIT, whose default dumps core: complete_signal() does
+ * not kill the group at once, and T stops for it (its tracer then
+ * suppresses it).
+ */
+static void case_core_to_group(void)
+{
+	struct family f;
+
+	leader_blocks = SIGQUIT;
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	scn_say("-- SIGQUIT to the process: N blocks it, T does not");
+	kill(f.child, SIGQUIT);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	kill(f.child, SIGKILL);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	end(&f);
+}
+
 static const struct pt_case cases[] = {
 	{ "ignored-by-leader", case_ignored_by_leader },
 	{ "named-traced-thread", case_named_traced_thread },
@@ -253,6 +311,8 @@ static const struct pt_case cases[] = {
 	{ "sigcont-to-traced-leader", case_sigcont_to_traced_leader },
 	{ "traced-thread-reaped", case_traced_thread_reaped },
 	{ "sigcont-stop-in-progress", case_sigcont_stop_in_progress },
+	{ "fatal-to-group", case_fatal_to_group },
+	{ "core-to-group", case_core_to_group },
 };
 
 int main(int argc, char **argv)
