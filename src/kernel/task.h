@@ -92,6 +92,9 @@ struct ptv_task {
 				   (syscalls/signal.c); its targets: */
 	int32_t signal_args[2];
 	int signal_sig;		/* ... its signal */
+	int signal_zeroed;	/* ... 1 + the offset in the register set of
+				   its signal argument, which the supervisor
+				   made 0 (the call sends nothing); 0: none */
 	ptv_tid_t discard_marks[4]; /* ... groups it marked discard_sent */
 	uint64_t discard_sent;	/* (a leader) signals sent to its group that
 				   Linux discarded at once, ignored by the

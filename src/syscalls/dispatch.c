@@ -241,7 +241,7 @@ static void send_signal(struct ptv_syscall_env *env, struct ptv_task *task,
 		run(out);
 		return;
 	}
-	ptv_sys_signal_send(env, task, kinds[kind], (int32_t)call->args[0],
+	ptv_sys_signal_send(env, task, call, kinds[kind], (int32_t)call->args[0],
 			    to_thread ? (int32_t)call->args[1] : 0, sig, out);
 }
 

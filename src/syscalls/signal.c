@@ -24,7 +24,9 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/user.h>
 #include <unistd.h>
 
 #include "../common/log.h"
@@ -227,7 +229,81 @@ static void for_each_named(struct ptv_kernel *k, struct ptv_task *sender,
 	}
 }
 
+/*
+ * The one task a kill(2) of a pid > 0, a tkill(2) or a tgkill(2) names,
+ * if the model knows it.
+ */
+static struct ptv_task *single_named(struct ptv_kernel *k,
+				     enum ptv_send_call call, int32_t pid,
+				     int32_t tid)
+{
+	switch (call) {
+	case PTV_SEND_KILL:
+		return pid > 0 ? ptv_task_find(&k->tasks, pid) : NULL;
+	case PTV_SEND_TKILL:
+		return pid > 0 ? ptv_task_find(&k->tasks, pid) : NULL;
+	case PTV_SEND_TGKILL:
+		return tid > 0 && pid > 0 ? ptv_task_find(&k->tasks, tid)
+					  : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * A send of @sig that Linux discards at once (the one task named ignores
+ * it, untraced), to a group with a traced thread: on the host it would
+ * still be queued and wake a thread of the group, whose interrupted call
+ * a single-stepped thread reports as a step (ptfuzz seed 44); so the call
+ * runs with signal 0, which makes the same checks (kernel/signal.c:
+ * check_kill_permission(), then "if (!ret && sig)") and sends nothing. Not
+ * SIGCONT, which continues the group before it is discarded
+ * (prepare_signal()). The argument is put back at the call's exit.
+ */
+static bool send_nothing(struct ptv_kernel *k, struct ptv_task *task,
+			 const struct ptv_syscall *syscall,
+			 enum ptv_send_call call, int32_t pid, int32_t tid,
+			 int sig)
+{
+	struct ptv_task *n = single_named(k, call, pid, tid);
+	bool i386 = syscall->abi == PTV_ABI_I386;
+	struct user_regs_struct regs;
+	size_t off;
+
+	if (sig == SIGCONT || n == NULL || !linux_discards(n, sig) ||
+	    !group_traced(k, n->tgid) || ptv_host_getregs(task->tid, &regs) < 0)
+		return false;
+	/* The signal is the 2nd argument (rsi, ecx), tgkill's the 3rd (rdx). */
+	if (call == PTV_SEND_TGKILL)
+		off = offsetof(struct user_regs_struct, rdx);
+	else
+		off = i386 ? offsetof(struct user_regs_struct, rcx)
+			   : offsetof(struct user_regs_struct, rsi);
+	*(unsigned long long *)((char *)&regs + off) = 0;
+	if (ptv_host_setregs(task->tid, &regs) < 0)
+		return false;
+	task->signal_zeroed = (int)off + 1;
+	ptv_log("[%d] %s to %d: Linux discards it at once (ignored, untraced): "
+		"sent as signal 0", task->tid, ptv_signal_name(sig), n->tid);
+	return true;
+}
+
+/* At the exit of a call send_nothing() changed: its argument is back. */
+static void unzero_signal(struct ptv_task *task)
+{
+	struct user_regs_struct regs;
+	size_t off = (size_t)task->signal_zeroed - 1;
+
+	task->signal_zeroed = 0;
+	if (ptv_host_getregs(task->tid, &regs) < 0)
+		return;	/* ESRCH: it was killed; its exit comes through wait */
+	*(unsigned long long *)((char *)&regs + off) =
+		(unsigned long long)task->signal_sig;
+	ptv_host_setregs(task->tid, &regs);
+}
+
 void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
+			 const struct ptv_syscall *syscall,
 			 enum ptv_send_call call, int32_t pid, int32_t tid,
 			 int sig, struct ptv_syscall_outcome *out)
 {
@@ -237,6 +313,12 @@ void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
 	task->signal_args[0] = pid;
 	task->signal_args[1] = tid;
 	task->signal_sig = sig;
+	task->signal_zeroed = 0;
+	if (send_nothing(env->k, task, syscall, call, pid, tid, sig)) {
+		out->action = PTV_SYSCALL_RUN_TO_EXIT;
+		out->result = 0;
+		return;
+	}
 	if (call == PTV_SEND_TKILL || call == PTV_SEND_TGKILL) {
 		/* To a thread: it takes it itself, as natively. */
 		for_each_named(env->k, task, pid, tid, kept_by_thread);
@@ -272,6 +354,8 @@ static void unmark_discards(struct ptv_kernel *k, struct ptv_task *task)
 void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 			     long result)
 {
+	if (task->signal_zeroed)
+		unzero_signal(task);
 	if (result != 0) {
 		unmark_discards(env->k, task);
 		task->signal_call = 0;

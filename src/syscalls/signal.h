@@ -21,12 +21,13 @@ enum ptv_send_call {
  * seccomp stop, on the loop thread; its pids are the supervisor's.
  */
 void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
+			 const struct ptv_syscall *syscall,
 			 enum ptv_send_call call, int32_t pid, int32_t tid,
 			 int sig, struct ptv_syscall_outcome *out);
 
 /*
  * At the syscall exit of that call (task->signal_call), which returned
- * @result: a group that SIGCONT continued is continued in the model now, as
+ * @result: its signal argument is put back if it was made 0; a group that SIGCONT continued is continued in the model now, as
  * Linux does when the signal is sent, not when the group's threads trap on
  * the host.
  */

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pt.h"
@@ -42,6 +43,8 @@
 static int tid_pipe[2];
 /* A signal the child's leader N blocks once T is started (0: none). */
 static int leader_blocks;
+/* N exits alone once T is started. */
+static bool leader_exits;
 
 static void on_usr1(int sig)
 {
@@ -83,6 +86,8 @@ static int child_main(void *arg)
 		sigaddset(&set, leader_blocks);
 		sigprocmask(SIG_BLOCK, &set, NULL);
 	}
+	if (leader_exits)
+		syscall(SYS_exit, 0);
 	for (;;)
 		pause();
 	return 0;
@@ -106,7 +111,10 @@ static void spawn(struct family *f)
 	 * Both asleep: a thread still in its clone's syscall exit does not
 	 * take a signal sent to its group inside (the supervisor holds it).
 	 */
-	scn_wait_syscall(f->child, SYS_pause);
+	if (leader_exits)
+		scn_wait_state(f->child, "Z");
+	else
+		scn_wait_syscall(f->child, SYS_pause);
 	scn_wait_syscall(f->thread, SYS_pause);
 	scn_say("child (leader N) is %s, its thread T is %s", scn_pid(f->child),
 		scn_pid(f->thread));
@@ -304,6 +312,51 @@ static void case_core_to_group(void)
 	end(&f);
 }
 
+/*
+ * A signal Linux discards at once is never queued, so it wakes no thread:
+ * T, single-stepped into pause(), sleeps on through a SIGURG sent to the
+ * process (N, which has exited alone, ignores it) and then stops for its
+ * own SIGUSR1. (Inside, N is traced on the host, which queues the signal;
+ * it would end T's pause, and T would report the call's exit as a step
+ * first; ptfuzz seeds 44 and 45.)
+ */
+static void case_discarded_wakes_nothing(void)
+{
+	struct timespec ms = { 0, 1000000 };
+	struct family f;
+	int status, i;
+	pid_t r = 0;
+
+	leader_exits = true;
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	pt_must(PTRACE_INTERRUPT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- N has exited; T single-stepped into pause(); SIGURG to "
+		"the process");
+	kill(f.child, SIGURG);
+	/*
+	 * Nothing may happen: T's wake-up would be at once, so 100 ms of
+	 * nothing is enough (a pass does not depend on the time).
+	 */
+	for (i = 0; i < 100 && r == 0; i++) {
+		r = waitpid(f.thread, &status, WNOHANG | __WALL);
+		nanosleep(&ms, NULL);
+	}
+	scn_say("wait(T, WNOHANG) for 100 ms: %s",
+		r == 0 ? "nothing" : pt_status(status));
+	scn_say("-- tgkill(T, SIGUSR1): its pause() ends, a step");
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR1);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	kill(f.child, SIGKILL);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	end(&f);
+}
+
 static const struct pt_case cases[] = {
 	{ "ignored-by-leader", case_ignored_by_leader },
 	{ "named-traced-thread", case_named_traced_thread },
@@ -313,6 +366,7 @@ static const struct pt_case cases[] = {
 	{ "sigcont-stop-in-progress", case_sigcont_stop_in_progress },
 	{ "fatal-to-group", case_fatal_to_group },
 	{ "core-to-group", case_core_to_group },
+	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
 };
 
 int main(int argc, char **argv)
