@@ -865,6 +865,26 @@ static bool eligible_as_child(const struct ptv_wait_req *req,
 	       clone == ((req->options & PTV_WCLONE) != 0);
 }
 
+/*
+ * Is @t a leader that has died while a thread of its group, held at its
+ * exit for its tracer (note 2), is not reaped? The host then reports its
+ * death to nobody yet (kernel/exit.c: "we don't reap group leaders with
+ * subthreads"), but Linux has made it a zombie (exit_state), which a wait
+ * weighs as one. Only such a group's leader is looked up on the host.
+ */
+static bool delayed_dead_leader(struct ptv_kernel *k, struct ptv_task *t)
+{
+	struct ptv_task *u;
+	bool held = false;
+
+	if (t->tid != t->tgid || t->vzombie || t->host_gone)
+		return false;
+	for (size_t cursor = 0; !held && (u = ptv_tasks_next(&k->tasks, &cursor));)
+		held = u != t && u->tgid == t->tgid &&
+		       (u->held_at_exit || u->vzombie);
+	return held && k->host->is_zombie(k->host_ctx, t);
+}
+
 bool ptv_wait_real_child_matches(struct ptv_kernel *k,
 				 const struct ptv_task *waiter,
 				 const struct ptv_wait_req *req)
@@ -921,6 +941,34 @@ bool ptv_wait_native_may_see_hidden(struct ptv_kernel *k,
 				return true;
 		}
 	return false;
+}
+
+bool ptv_wait_native_counts_dead_leader(struct ptv_kernel *k,
+					const struct ptv_task *waiter,
+					const struct ptv_wait_req *req)
+{
+	struct ptv_task *t;
+	bool dead = false;
+
+	if (req->options & (PTV_WEXITED | PTV_WCONTINUED))
+		return false;
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));) {
+		struct ptv_task *parent;
+
+		/* A zombie the host reported is no candidate without WEXITED. */
+		if (t->tid != t->tgid || t->host_gone || t->vzombie ||
+		    !wait_matches(k, req, t))
+			continue;
+		parent = ptv_real_parent(k, t);
+		if (parent == NULL ||
+		    !eligible_as_child(req, waiter, parent, is_clone_child(t)))
+			continue;
+		if (!ptv_wait_child_traced_by_group(k, waiter, t) ||
+		    !delayed_dead_leader(k, t))
+			return false;	/* a candidate, as in Linux */
+		dead = true;
+	}
+	return dead;
 }
 
 static void report_zombie(struct ptv_kernel *k, struct ptv_task *t,
@@ -1370,6 +1418,18 @@ again:
 		 */
 		if (t->vzombie && !(req->options & PTV_WEXITED))
 			continue;
+		/*
+		 * A zombie leader with threads to be reaped is a candidate
+		 * with WEXITED or WCONTINUED, not ready ("Allow access to
+		 * stopped/continued state via zombie by falling through",
+		 * with ptrace: "Clear notask_error if WCONTINUED | WEXITED";
+		 * its stop is over).
+		 */
+		if (delayed_dead_leader(k, t)) {
+			if (req->options & (PTV_WEXITED | PTV_WCONTINUED))
+				candidate = true;
+			continue;
+		}
 		candidate = true;
 		event = wait_ready(t, req);
 		if (event == WAIT_NONE || is_stale(stale, nstale, t))

@@ -367,6 +367,17 @@ bool ptv_wait_real_child_matches(struct ptv_kernel *k,
 				 const struct ptv_wait_req *req);
 
 /*
+ * A wait without WEXITED or WCONTINUED whose only candidates on the host
+ * are children its group traces that died as leaders while a thread of
+ * theirs is held at its exit: the host, whose tracer is not the parent's
+ * group, counts them (kernel/exit.c:wait_consider_task() clears
+ * ->notask_error for a zombie "!ptrace"); Linux does not (ECHILD).
+ */
+bool ptv_wait_native_counts_dead_leader(struct ptv_kernel *k,
+					const struct ptv_task *waiter,
+					const struct ptv_wait_req *req);
+
+/*
  * Is @t a live child of @waiter's group that this group traces? Its
  * group-stop is the host's too, where its real parent's native wait sees
  * it with WUNTRACED (the host tracer is another); Linux reports it only as

@@ -537,6 +537,11 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		out->for_thread_exit = true;
 		return;
 	}
+	if (r < 0 && ptv_wait_native_counts_dead_leader(env->k, caller, &w.req)) {
+		out->action = PTV_SYSCALL_RETURN;
+		out->result = r;
+		return;
+	}
 	if (r < 0) {
 		/*
 		 * No virtual tracee matches: the native wait is exact, unless

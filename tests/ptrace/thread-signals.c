@@ -357,6 +357,41 @@ static void case_discarded_wakes_nothing(void)
 	end(&f);
 }
 
+/* waitid(P_PID, child, WSTOPPED|WNOHANG|WNOWAIT), printed. */
+static void say_waitid_stopped(pid_t child, const char *when)
+{
+	siginfo_t si;
+	int r;
+
+	memset(&si, 0, sizeof(si));
+	r = waitid(P_PID, (id_t)child, &si, WSTOPPED | WNOHANG | WNOWAIT);
+	scn_say("%s: waitid(child, WSTOPPED|WNOHANG|WNOWAIT) = %d %s%s", when,
+		r, r < 0 ? scn_errno(errno) : "",
+		r == 0 && si.si_pid == 0 ? "(none)" : "");
+}
+
+/*
+ * kernel/exit.c:wait_consider_task(): the zombie of a child its real
+ * parent traces is no candidate for a wait without WEXITED (ECHILD),
+ * whether its thread T is reaped yet or not (ptfuzz seed 19 step 2555).
+ */
+static void case_traced_zombie_leader(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	kill(f.child, SIGKILL);
+	scn_wait_state(f.child, "Z");
+	say_waitid_stopped(f.child, "T unreaped");
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	say_waitid_stopped(f.child, "T reaped");
+	pt_wait_say(f.child, 0, "wait(child)");
+	close(tid_pipe[0]);
+	close(tid_pipe[1]);
+}
+
 static const struct pt_case cases[] = {
 	{ "ignored-by-leader", case_ignored_by_leader },
 	{ "named-traced-thread", case_named_traced_thread },
@@ -367,6 +402,7 @@ static const struct pt_case cases[] = {
 	{ "fatal-to-group", case_fatal_to_group },
 	{ "core-to-group", case_core_to_group },
 	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
+	{ "traced-zombie-leader", case_traced_zombie_leader },
 };
 
 int main(int argc, char **argv)
