@@ -245,8 +245,9 @@ static long get_siginfo(struct ptv_task *tracee, pid_t tracer, uint64_t data)
  * PTRACE_GET_SYSCALL_INFO reports the virtual stop. The kernel decides from
  * last_siginfo->si_code (kernel/ptrace.c:ptrace_get_syscall_info): a syscall
  * stop is entry or exit only when it is SIGTRAP | 0x80, so without the
- * tracer's TRACESYSGOOD it is PTRACE_SYSCALL_INFO_NONE and only the 24-byte
- * header (op, arch, instruction and stack pointers) is filled.
+ * tracer's TRACESYSGOOD when it stopped (setting it later changes nothing)
+ * it is PTRACE_SYSCALL_INFO_NONE and only the 24-byte header (op, arch,
+ * instruction and stack pointers) is filled.
  */
 static long get_syscall_info(struct ptv_task *tracee, pid_t tracer,
 			     uint64_t size, uint64_t data)
@@ -259,7 +260,7 @@ static long get_syscall_info(struct ptv_task *tracee, pid_t tracer,
 		return n;
 	if ((tracee->vstop == PTV_VSTOP_SYSCALL_ENTER ||
 	     tracee->vstop == PTV_VSTOP_SYSCALL_EXIT) &&
-	    !(tracee->options & PTV_O_TRACESYSGOOD)) {
+	    !(tracee->event_msg_code & 0x80)) {
 		info.op = PTRACE_SYSCALL_INFO_NONE;
 		n = offsetof(struct ptrace_syscall_info, entry);
 	}
@@ -282,7 +283,7 @@ static long get_syscall_info(struct ptv_task *tracee, pid_t tracer,
  * PTRACE_SET_SYSCALL_INFO (Linux 6.16, kernel/ptrace.c:
  * ptrace_set_syscall_info()): the host stop is of the virtual stop's kind,
  * so the host request applies it, except where the virtual op is NONE (a
- * syscall stop without PTRACE_O_TRACESYSGOOD): "Changing the type of the
+ * syscall stop made without PTRACE_O_TRACESYSGOOD): "Changing the type of the
  * system call stop is not supported yet", EINVAL.
  */
 static long set_syscall_info(struct ptv_task *tracee, pid_t tracer,
@@ -297,7 +298,7 @@ static long set_syscall_info(struct ptv_task *tracee, pid_t tracer,
 		return -EFAULT;
 	if ((tracee->vstop == PTV_VSTOP_SYSCALL_ENTER ||
 	     tracee->vstop == PTV_VSTOP_SYSCALL_EXIT) &&
-	    !(tracee->options & PTV_O_TRACESYSGOOD))
+	    !(tracee->event_msg_code & 0x80))
 		return -EINVAL;
 	return ptv_host_request(PTRACE_SET_SYSCALL_INFO_REQ, tracee->tid,
 				sizeof(info), (unsigned long)info);

@@ -3,6 +3,9 @@
  *  - entry-exit / no-sysgood: PTRACE_GET_SYSCALL_INFO at syscall-enter and
  *    -exit stops of plain calls and of calls the supervisor traps itself
  *    (wait4, ptrace), with and without PTRACE_O_TRACESYSGOOD;
+ *  - sysgood-changed: the op is decided by the stop's code, so
+ *    PTRACE_O_TRACESYSGOOD set or cleared during a syscall stop changes
+ *    nothing until the next stop (ptfuzz seed 80 step 519);
  *  - sizes: the size argument smaller than the structure, 0, NULL buffers;
  *  - other-stops: op NONE at a signal-delivery-stop and a PTRACE_EVENT_EXIT
  *    stop;
@@ -306,6 +309,40 @@ static void case_no_sysgood(void)
 	pid_t child = spawn_calls(plain_calls, 0);
 
 	run_pairs(child, 4);
+	finish(child);
+}
+
+/* GET_SYSCALL_INFO's size and op, and GETSIGINFO's si_code, printed. */
+static void say_stop_info(pid_t child)
+{
+	struct syscall_info info;
+	siginfo_t si;
+	long n;
+
+	memset(&info, 0, sizeof(info));
+	n = pt_raw(PTRACE_GET_SYSCALL_INFO, child, sizeof(info),
+		   (unsigned long)&info);
+	pt_must(PTRACE_GETSIGINFO, child, 0, (unsigned long)&si);
+	scn_say("GET_SYSCALL_INFO = %ld, op %d; si_code %#x", n, info.op,
+		si.si_code);
+}
+
+static void case_sysgood_changed(void)
+{
+	pid_t child = spawn_calls(plain_calls, 0);
+
+	pt_must(PTRACE_SYSCALL, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	pt_say("SETOPTIONS(TRACESYSGOOD)", PTRACE_SETOPTIONS, child, 0,
+	       PTRACE_O_TRACESYSGOOD);
+	say_stop_info(child);
+	pt_must(PTRACE_SYSCALL, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	pt_say("SETOPTIONS(0)", PTRACE_SETOPTIONS, child, 0, 0);
+	say_stop_info(child);
+	pt_must(PTRACE_SYSCALL, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	say_stop_info(child);
 	finish(child);
 }
 
@@ -713,6 +750,7 @@ int main(int argc, char **argv)
 	static const struct pt_case cases[] = {
 		{ "entry-exit", case_entry_exit },
 		{ "no-sysgood", case_no_sysgood },
+		{ "sysgood-changed", case_sysgood_changed },
 		{ "sizes", case_sizes },
 		{ "other-stops", case_other_stops },
 		{ "seccomp", case_seccomp },
