@@ -958,7 +958,8 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		return;
 	}
 	if (ptv_signal_discarded(&loop->k, task, ev->sig) ||
-	    ptv_signal_reroute(&loop->k, task, ev->sig)) {
+	    ptv_signal_reroute(&loop->k, task, ev->sig) ||
+	    ptv_signal_spurious_step(&loop->k, task, ev->sig)) {
 		if (ev->sig == SIGCONT)
 			task->group_stopped = false;
 		ptv_loop_resume(loop, task, 0);

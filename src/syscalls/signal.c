@@ -547,3 +547,44 @@ bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
 		ptv_signal_name(sig));
 	return true;
 }
+
+static bool is_restart(long long rax)
+{
+	/* include/linux/errno.h: ERESTARTSYS .. ERESTART_RESTARTBLOCK */
+	return rax == -512 || rax == -513 || rax == -514 || rax == -516;
+}
+
+bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
+			      int sig)
+{
+	uint64_t pending;
+	struct user_regs_struct regs;
+	siginfo_t si;
+
+	(void)k;
+	/*
+	 * arch/x86/kernel/ptrace.c:user_single_step_report() reports a
+	 * stepped syscall's exit (TRAP_BRKPT), also when the call was only
+	 * interrupted, to be restarted. Only a signal interrupts it in Linux,
+	 * and a tracee attached (not seized) has no other cause; on the host,
+	 * which seizes every thread, a SIGCONT to its group does
+	 * (ptrace_trap_notify()). With no signal pending for it, that is the
+	 * cause: no step is reported, the call restarts as in Linux.
+	 */
+	if (sig != SIGTRAP || t->tracer == NULL || t->seized ||
+	    (t->resume != PTV_VRESUME_SINGLESTEP &&
+	     t->resume != PTV_VRESUME_SINGLEBLOCK &&
+	     t->resume != PTV_VRESUME_SYSEMU_SINGLESTEP) ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code != TRAP_BRKPT ||
+	    ptv_host_getregs(t->tid, &regs) < 0 ||
+	    (long long)regs.orig_rax < 0 || !is_restart((long long)regs.rax))
+		return false;
+	pending = (ptv_proc_status_mask(t->tid, "SigPnd") |
+		   ptv_proc_status_mask(t->tid, "ShdPnd")) &
+		  ~ptv_proc_status_mask(t->tid, "SigBlk");
+	if (pending & ~SIGBIT(SIGTRAP))
+		return false;
+	ptv_log("[%d] step trap of an interrupted call not reported: no "
+		"signal interrupted it (the host's SIGCONT trap)", t->tid);
+	return true;
+}

@@ -64,4 +64,12 @@ bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self);
  */
 bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
+/*
+ * At @t's host signal-delivery-stop for @sig: true if it is the SIGTRAP of
+ * a single step that reports a syscall the host interrupted for no signal
+ * (the caller resumes @t with 0, the call restarts).
+ */
+bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
+			      int sig);
+
 #endif

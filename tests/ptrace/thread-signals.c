@@ -313,48 +313,73 @@ static void case_core_to_group(void)
 }
 
 /*
- * A signal Linux discards at once is never queued, so it wakes no thread:
- * T, single-stepped into pause(), sleeps on through a SIGURG sent to the
- * process (N, which has exited alone, ignores it) and then stops for its
- * own SIGUSR1. (Inside, N is traced on the host, which queues the signal;
- * it would end T's pause, and T would report the call's exit as a step
- * first; ptfuzz seeds 44 and 45.)
+ * T, traced (@seize, or PTRACE_ATTACH), single-stepped into pause(); then
+ * @sig to the process, which must not wake T: 100 ms of nothing is enough
+ * (a wake-up would be at once; a pass does not depend on the time). Then
+ * T's own SIGUSR1 ends its pause, a step, and the end.
  */
-static void case_discarded_wakes_nothing(void)
+static void step_into_pause_then(struct family *f, bool seize, int sig)
 {
 	struct timespec ms = { 0, 1000000 };
-	struct family f;
 	int status, i;
 	pid_t r = 0;
 
-	leader_exits = true;
-	spawn(&f);
-	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
-	pt_must(PTRACE_INTERRUPT, f.thread, 0, 0);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
-	scn_wait_syscall(f.thread, SYS_pause);
-	scn_say("-- N has exited; T single-stepped into pause(); SIGURG to "
-		"the process");
-	kill(f.child, SIGURG);
-	/*
-	 * Nothing may happen: T's wake-up would be at once, so 100 ms of
-	 * nothing is enough (a pass does not depend on the time).
-	 */
+	if (seize) {
+		pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f->thread, 0, 0);
+		pt_must(PTRACE_INTERRUPT, f->thread, 0, 0);
+	} else {
+		pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f->thread, 0, 0);
+	}
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SINGLESTEP, f->thread, 0, 0);
+	scn_wait_syscall(f->thread, SYS_pause);
+	scn_say("-- T single-stepped into pause(); SIG%s to the process",
+		sigabbrev_np(sig));
+	kill(f->child, sig);
 	for (i = 0; i < 100 && r == 0; i++) {
-		r = waitpid(f.thread, &status, WNOHANG | __WALL);
+		r = waitpid(f->thread, &status, WNOHANG | __WALL);
 		nanosleep(&ms, NULL);
 	}
 	scn_say("wait(T, WNOHANG) for 100 ms: %s",
 		r == 0 ? "nothing" : pt_status(status));
 	scn_say("-- tgkill(T, SIGUSR1): its pause() ends, a step");
-	syscall(SYS_tgkill, f.child, f.thread, SIGUSR1);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	pt_must(PTRACE_CONT, f.thread, 0, 0);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	kill(f.child, SIGKILL);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	end(&f);
+	syscall(SYS_tgkill, f->child, f->thread, SIGUSR1);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f->thread, 0, 0);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	kill(f->child, SIGKILL);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	end(f);
+}
+
+/*
+ * A signal Linux discards at once is never queued, so it wakes no thread:
+ * T sleeps on through a SIGURG sent to the process (N, which has exited
+ * alone, ignores it). (Inside, N is traced on the host, which queues the
+ * signal; it would end T's pause, and T would report the call's exit as a
+ * step first; ptfuzz seeds 44 and 45.)
+ */
+static void case_discarded_wakes_nothing(void)
+{
+	struct family f;
+
+	leader_exits = true;
+	spawn(&f);
+	scn_say("-- N has exited");
+	step_into_pause_then(&f, true, SIGURG);
+}
+
+/*
+ * SIGCONT makes the threads a tracer seized trap (kernel/signal.c:
+ * prepare_signal(), ptrace_trap_notify()); T, attached, is not woken. (The
+ * host seizes every thread, so inside T's pause ends; ptfuzz seed 87.)
+ */
+static void case_sigcont_wakes_no_attached(void)
+{
+	struct family f;
+
+	spawn(&f);
+	step_into_pause_then(&f, false, SIGCONT);
 }
 
 /* waitid(P_PID, child, WSTOPPED|WNOHANG|WNOWAIT), printed. */
@@ -402,6 +427,7 @@ static const struct pt_case cases[] = {
 	{ "fatal-to-group", case_fatal_to_group },
 	{ "core-to-group", case_core_to_group },
 	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
+	{ "sigcont-wakes-no-attached", case_sigcont_wakes_no_attached },
 	{ "traced-zombie-leader", case_traced_zombie_leader },
 };
 
