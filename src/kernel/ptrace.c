@@ -866,23 +866,24 @@ static bool eligible_as_child(const struct ptv_wait_req *req,
 }
 
 /*
- * Is @t a leader that has died while a thread of its group, held at its
- * exit for its tracer (note 2), is not reaped? The host then reports its
- * death to nobody yet (kernel/exit.c: "we don't reap group leaders with
- * subthreads"), but Linux has made it a zombie (exit_state), which a wait
- * weighs as one. Only such a group's leader is looked up on the host.
+ * Is @t a leader that has died while its group lives on: it exited alone,
+ * or a thread of its group, held at its exit for its tracer (note 2), is
+ * not reaped? The host then reports its death to nobody yet (kernel/
+ * exit.c: "we don't reap group leaders with subthreads"), but Linux has
+ * made it a zombie (exit_state), which a wait weighs as one. Only such a
+ * leader is looked up on the host.
  */
 static bool delayed_dead_leader(struct ptv_kernel *k, struct ptv_task *t)
 {
 	struct ptv_task *u;
-	bool held = false;
+	bool dying = t->exit_seen;
 
 	if (t->tid != t->tgid || t->vzombie || t->host_gone)
 		return false;
-	for (size_t cursor = 0; !held && (u = ptv_tasks_next(&k->tasks, &cursor));)
-		held = u != t && u->tgid == t->tgid &&
-		       (u->held_at_exit || u->vzombie);
-	return held && k->host->is_zombie(k->host_ctx, t);
+	for (size_t cursor = 0; !dying && (u = ptv_tasks_next(&k->tasks, &cursor));)
+		dying = u != t && u->tgid == t->tgid &&
+			(u->held_at_exit || u->vzombie);
+	return dying && k->host->is_zombie(k->host_ctx, t);
 }
 
 bool ptv_wait_real_child_matches(struct ptv_kernel *k,
@@ -1420,18 +1421,21 @@ again:
 			continue;
 		/*
 		 * A zombie leader with threads to be reaped is a candidate
-		 * with WEXITED or WCONTINUED, not ready ("Allow access to
-		 * stopped/continued state via zombie by falling through",
-		 * with ptrace: "Clear notask_error if WCONTINUED | WEXITED";
-		 * its stop is over).
+		 * with WEXITED or WCONTINUED, ready with its group's continue
+		 * only ("Allow access to stopped/continued state via zombie by
+		 * falling through", with ptrace: "Clear notask_error if
+		 * WCONTINUED | WEXITED"; "Stopped state is per-task and thus
+		 * can't change once the target task dies").
 		 */
 		if (delayed_dead_leader(k, t)) {
-			if (req->options & (PTV_WEXITED | PTV_WCONTINUED))
-				candidate = true;
-			continue;
+			if (!(req->options & (PTV_WEXITED | PTV_WCONTINUED)))
+				continue;
+			event = (req->options & PTV_WCONTINUED) && t->vcontinued
+					? WAIT_CONTINUED : WAIT_NONE;
+		} else {
+			event = wait_ready(t, req);
 		}
 		candidate = true;
-		event = wait_ready(t, req);
 		if (event == WAIT_NONE || is_stale(stale, nstale, t))
 			continue;
 		if (best == NULL || place_before(&place, &best_place)) {
@@ -1474,7 +1478,8 @@ again:
 	 */
 	if ((best_event == WAIT_EXIT && best->native_reap) ||
 	    (best_event == WAIT_CONTINUED &&
-	     ptv_wait_child_traced_by_group(k, waiter, best))) {
+	     ptv_wait_child_traced_by_group(k, waiter, best) &&
+	     !delayed_dead_leader(k, best))) {
 		res->pid = ptv_guest_pid(best->tid);
 		res->status = best_event == WAIT_EXIT ? best->zombie_status : 0xffff;
 		res->cld_code = best_event == WAIT_EXIT ?

@@ -417,6 +417,52 @@ static void case_traced_zombie_leader(void)
 	close(tid_pipe[1]);
 }
 
+/* waitid(P_PID, child, WCONTINUED|WNOHANG), printed. */
+static void say_waitid_continued(pid_t child)
+{
+	siginfo_t si;
+	int r;
+
+	memset(&si, 0, sizeof(si));
+	r = waitid(P_PID, (id_t)child, &si, WCONTINUED | WNOHANG);
+	scn_say("waitid(child, WCONTINUED|WNOHANG) = %d %s", r,
+		r < 0 ? scn_errno(errno)
+		      : si.si_pid == 0 ? "(none)"
+				       : si.si_code == CLD_CONTINUED
+						 ? "continued" : "other");
+}
+
+/*
+ * N, traced by its real parent, exits alone (its SIGUSR2 handler) while T
+ * lives on: a zombie for Linux, which its parent's wait without WEXITED or
+ * WCONTINUED does not count (ECHILD), and whose group's continue it
+ * reports ("Allow access to stopped/continued state via zombie by falling
+ * through"). The host reports N's death to nobody while T lives (ptfuzz
+ * seed 54).
+ */
+static void case_traced_leader_exits_alone(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	scn_say("-- tgkill(N, SIGUSR2): its handler ends N alone");
+	syscall(SYS_tgkill, f.child, f.child, SIGUSR2);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, SIGUSR2);
+	scn_wait_state(f.child, "Z");
+	say_waitid_stopped(f.child, "N exited");
+	scn_say("-- SIGSTOP to the process; T stops; SIGCONT");
+	kill(f.child, SIGSTOP);
+	scn_wait_state(f.thread, "Tt");
+	kill(f.child, SIGCONT);
+	scn_wait_state(f.thread, "S");
+	say_waitid_continued(f.child);
+	say_waitid_continued(f.child);
+	say_waitid_stopped(f.child, "continued");
+	end(&f);
+}
+
 static const struct pt_case cases[] = {
 	{ "ignored-by-leader", case_ignored_by_leader },
 	{ "named-traced-thread", case_named_traced_thread },
@@ -429,6 +475,7 @@ static const struct pt_case cases[] = {
 	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
 	{ "sigcont-wakes-no-attached", case_sigcont_wakes_no_attached },
 	{ "traced-zombie-leader", case_traced_zombie_leader },
+	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 };
 
 int main(int argc, char **argv)
