@@ -1059,6 +1059,11 @@ void ptv_group_sigcont(struct ptv_kernel *k, ptv_tid_t tgid)
 		group_continued(k, tgid, true, PTV_CLD_STOPPED, why_status);
 }
 
+bool ptv_group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
+{
+	return group_fully_stopped(k, tgid);
+}
+
 void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued)
 {
 	group_continued(k, tgid, continued, PTV_CLD_CONTINUED, PTV_SIGCONT);

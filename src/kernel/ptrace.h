@@ -315,6 +315,8 @@ void ptv_group_sigcont(struct ptv_kernel *k, ptv_tid_t tgid);
  * a tracer's WCONTINUED wait reports it once (SIGNAL_STOP_CONTINUED).
  */
 void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued);
+/* Is every live thread of group @tgid in its group-stop? */
+bool ptv_group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid);
 
 /* @t, a zombie of its real parent's group, was reaped by a native wait. */
 void ptv_wait_native_reaped(struct ptv_kernel *k, struct ptv_task *t);

@@ -983,10 +983,17 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 static void on_group_stop(struct ptv_loop *loop, struct ptv_task *task,
 			  const struct ptv_host_event *ev)
 {
-	if (!task->group_stopped)
-		ptv_group_continued(&loop->k, task->tgid, false);
+	bool was_stopped = task->group_stopped;
+
 	task->group_stopped = true;
 	task->group_stop_sig = ev->sig;
+	/*
+	 * kernel/signal.c:do_signal_stop(): the group's SIGNAL_STOP_STOPPED,
+	 * which replaces SIGNAL_STOP_CONTINUED, is set when its last thread
+	 * stops; until then a continue is still reported.
+	 */
+	if (!was_stopped && ptv_group_fully_stopped(&loop->k, task->tgid))
+		ptv_group_continued(&loop->k, task->tgid, false);
 	if (task->tracer && !task->listening) {
 		ptv_vstop_group(&loop->k, task, ev->sig);
 		return;

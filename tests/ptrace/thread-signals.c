@@ -463,6 +463,35 @@ static void case_traced_leader_exits_alone(void)
 	end(&f);
 }
 
+/*
+ * kernel/signal.c: a SIGCONT sets the group's SIGNAL_STOP_CONTINUED, which
+ * only a completed group-stop replaces (do_signal_stop(): SIGNAL_STOP_STOPPED
+ * once the last thread stops). T, attached and held in its attach stop,
+ * does not take part: N stopping again leaves the continue reportable to
+ * the real parent (ptfuzz seeds 56 and 64).
+ */
+static void case_continue_survives_partial_stop(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	scn_wait_state(f.thread, "t");
+	scn_say("-- SIGSTOP to the process: N stops; SIGCONT; SIGSTOP again");
+	kill(f.child, SIGSTOP);
+	scn_wait_state(f.child, "Tt");
+	kill(f.child, SIGCONT);
+	scn_wait_state(f.child, "S");
+	kill(f.child, SIGSTOP);
+	scn_wait_state(f.child, "Tt");
+	/* The real child's continue comes before the tracee's stop. */
+	pt_wait_say(0, WCONTINUED | WNOHANG, "wait(0, WCONTINUED|WNOHANG)");
+	pt_wait_say(0, WCONTINUED | WNOHANG, "wait(0, WCONTINUED|WNOHANG)");
+	kill(f.child, SIGKILL);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	end(&f);
+}
+
 static const struct pt_case cases[] = {
 	{ "ignored-by-leader", case_ignored_by_leader },
 	{ "named-traced-thread", case_named_traced_thread },
@@ -476,6 +505,8 @@ static const struct pt_case cases[] = {
 	{ "sigcont-wakes-no-attached", case_sigcont_wakes_no_attached },
 	{ "traced-zombie-leader", case_traced_zombie_leader },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
+	{ "continue-survives-partial-stop",
+	  case_continue_survives_partial_stop },
 };
 
 int main(int argc, char **argv)
