@@ -557,11 +557,11 @@ static bool is_restart(long long rax)
 bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 			      int sig)
 {
-	uint64_t pending;
 	struct user_regs_struct regs;
+	struct ptv_task *leader;
+	uint64_t pending;
 	siginfo_t si;
 
-	(void)k;
 	/*
 	 * arch/x86/kernel/ptrace.c:user_single_step_report() reports a
 	 * stepped syscall's exit (TRAP_BRKPT), also when the call was only
@@ -579,10 +579,18 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 	    ptv_host_getregs(t->tid, &regs) < 0 ||
 	    (long long)regs.orig_rax < 0 || !is_restart((long long)regs.rax))
 		return false;
+	/*
+	 * Pending signals that could have woken it, but not the SIGCONT
+	 * that made the host trap it (the group's task named takes it, or
+	 * Linux discarded it), nor one Linux discarded.
+	 */
+	leader = ptv_task_find(&k->tasks, t->tgid);
 	pending = (ptv_proc_status_mask(t->tid, "SigPnd") |
 		   ptv_proc_status_mask(t->tid, "ShdPnd")) &
-		  ~ptv_proc_status_mask(t->tid, "SigBlk");
-	if (pending & ~SIGBIT(SIGTRAP))
+		  ~ptv_proc_status_mask(t->tid, "SigBlk") &
+		  ~(SIGBIT(SIGTRAP) | SIGBIT(SIGCONT) | t->discard_sigs |
+		    (leader ? leader->discard_sent : 0));
+	if (pending)
 		return false;
 	ptv_log("[%d] step trap of an interrupted call not reported: no "
 		"signal interrupted it (the host's SIGCONT trap)", t->tid);
