@@ -950,6 +950,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 			   const struct ptv_host_event *ev)
 {
 	struct ptv_syscall_env env = env_of(loop);
+	bool kills_group;
 
 	if (task->sighand_busy) {
 		/* Before the new task runs: sent again once it is set up. */
@@ -973,7 +974,8 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	ptv_signal_rerouted_info(task, ev->sig, loop->self);
 	if (ev->sig == SIGCONT)
 		task->group_stopped = false;
-	if (task->tracer && !ptv_signal_kills_group(&loop->k, task, ev->sig)) {
+	kills_group = ptv_signal_kills_group(&loop->k, task, ev->sig);
+	if (task->tracer && !kills_group) {
 		ptv_vstop_signal(&loop->k, task, ev->sig);
 		return;
 	}

@@ -62,9 +62,10 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 		.datum_a = PTV_PR_SET_PTRACER, .datum_b = 0,
 	};
 	/*
-	 * A SIGCONT continues a stopped group when it is sent, and an ignored
-	 * signal sent to an untraced task is discarded then: the model must
-	 * know at once (syscalls/signal.c). Not one aimed at the supervisor
+	 * A SIGCONT continues a stopped group when it is sent, an ignored
+	 * signal sent to an untraced task is discarded then, and a fatal one
+	 * kills the group then: the model must know at once (syscalls/
+	 * signal.c). Not one aimed at the supervisor
 	 * itself by pid: a guest that stopped it must be able to continue it
 	 * without its help.
 	 */
@@ -72,10 +73,14 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 		const char *name;
 		unsigned arg;
 		bool pid_first;		/* arg 0 is a pid */
+		bool fatal;		/* PTV_SENT_FATAL_MASK too: it may name a
+					   thread for its whole group */
 	} senders[] = {
-		{ "kill", 1, true }, { "tkill", 1, true }, { "tgkill", 2, true },
-		{ "rt_sigqueueinfo", 1, true }, { "rt_tgsigqueueinfo", 2, true },
-		{ "pidfd_send_signal", 1, false },
+		{ "kill", 1, true, true }, { "tkill", 1, true, false },
+		{ "tgkill", 2, true, false },
+		{ "rt_sigqueueinfo", 1, true, true },
+		{ "rt_tgsigqueueinfo", 2, true, false },
+		{ "pidfd_send_signal", 1, false, true },
 	};
 	const struct scmp_arg_cmp not_supervisor = {
 		.arg = 0, .op = SCMP_CMP_NE,
@@ -92,7 +97,9 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 				.datum_a = 0xffffffffu, .datum_b = (scmp_datum_t)sig,
 			};
 
-			if (!(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1))))
+			if (!((PTV_SENT_SIGNALS_MASK |
+			       (senders[i].fatal ? PTV_SENT_FATAL_MASK : 0)) &
+			      (1ULL << (sig - 1))))
 				continue;
 			if (senders[i].pid_first)
 				r = seccomp_rule_add(ctx, action, nr, 2, sent,

@@ -42,6 +42,26 @@ int ptv_filter_prepare(bool trap_set_ptracer);
 	((1ULL << (17 - 1)) | (1ULL << (18 - 1)) | (1ULL << (23 - 1)) | \
 	 (1ULL << (28 - 1)))	/* SIGCHLD, SIGCONT, SIGURG, SIGWINCH */
 
+/*
+ * The signals whose sending by kill(2), rt_sigqueueinfo(2) and
+ * pidfd_send_signal(2), which may name a thread of a group, is trapped too:
+ * those whose default action kills without a core dump (not SIGKILL), for
+ * which Linux kills the group at once when the task named is untraced
+ * (syscalls/signal.c, ptv_signal_kills_group()).
+ */
+#define PTV_SENT_FATAL_MASK                                                   \
+	(~0ULL &                                                              \
+	 ~((1ULL << (3 - 1)) | (1ULL << (4 - 1)) | (1ULL << (5 - 1)) |        \
+	   (1ULL << (6 - 1)) | (1ULL << (7 - 1)) | (1ULL << (8 - 1)) |        \
+	   (1ULL << (9 - 1)) | (1ULL << (11 - 1)) | (1ULL << (17 - 1)) |      \
+	   (1ULL << (18 - 1)) | (1ULL << (19 - 1)) | (1ULL << (20 - 1)) |     \
+	   (1ULL << (21 - 1)) | (1ULL << (22 - 1)) | (1ULL << (23 - 1)) |     \
+	   (1ULL << (24 - 1)) | (1ULL << (25 - 1)) | (1ULL << (28 - 1)) |     \
+	   (1ULL << (31 - 1))))
+/* (Not: SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGKILL, SIGSEGV,
+   SIGSYS, SIGXCPU, SIGXFSZ, which dump core or cannot be caught; SIGCHLD,
+   SIGCONT, SIGURG, SIGWINCH, ignored; SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU.) */
+
 /* prctl(2) options (linux/prctl.h): Yama's, and seccomp's. */
 #define PTV_PR_SET_PTRACER 0x59616d61
 #define PTV_PR_SET_SECCOMP 22

@@ -53,7 +53,7 @@ enum ptv_trapped {
 	TRAPPED_SIGTIMEDWAIT,
 	TRAPPED_EXEC,
 	TRAPPED_IOCTL,	/* SECCOMP_IOCTL_NOTIF_SEND: loop/notif.c did its part */
-	/* Senders of PTV_SENT_SIGNALS_MASK (the filter traps no other): */
+	/* Senders of PTV_SENT_SIGNALS_MASK, and of PTV_SENT_FATAL_MASK: */
 	TRAPPED_KILL,		/* kill(pid, sig) */
 	TRAPPED_TKILL,		/* tkill(tid, sig) */
 	TRAPPED_TGKILL,		/* tgkill(tgid, tid, sig), rt_tgsigqueueinfo */
@@ -236,8 +236,16 @@ static void send_signal(struct ptv_syscall_env *env, struct ptv_task *task,
 	 * filter does not trap comes here when the supervisor runs the
 	 * filter itself (a suspended task's call).
 	 */
-	if (in_nested_pidns(task) || sig <= 0 || sig > 64 ||
-	    !(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1)))) {
+	if (in_nested_pidns(task) || sig <= 0 || sig > 64) {
+		run(out);
+		return;
+	}
+	if (!(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1)))) {
+		if ((PTV_SENT_FATAL_MASK & (1ULL << (sig - 1))) &&
+		    kind != TRAPPED_TKILL && kind != TRAPPED_TGKILL)
+			ptv_signal_fatal_sent(env->k, kinds[kind],
+					      (int32_t)call->args[0], task->tid,
+					      sig);
 		run(out);
 		return;
 	}

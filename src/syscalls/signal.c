@@ -31,6 +31,7 @@
 
 #include "../common/log.h"
 #include "../common/names.h"
+#include "../platform/filter.h"
 #include "../platform/host.h"
 #include "../platform/procfs.h"
 
@@ -494,17 +495,7 @@ bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self)
 	return ptv_host_setsiginfo(t->tid, &si) == 0;
 }
 
-/* The signals whose default action kills without a core dump: sig_fatal()
-   (kernel/signal.c) but not sig_kernel_coredump() nor SIGKILL. */
 #define SIGBIT(sig) (1ULL << ((sig) - 1))
-#define DFL_KILLS_NO_CORE                                                    \
-	(~0ULL & ~(SIGBIT(SIGKILL) | SIGBIT(SIGQUIT) | SIGBIT(SIGILL) |      \
-		   SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) | SIGBIT(SIGFPE) |      \
-		   SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGSYS) |       \
-		   SIGBIT(SIGXCPU) | SIGBIT(SIGXFSZ) | SIGBIT(SIGCONT) |     \
-		   SIGBIT(SIGCHLD) | SIGBIT(SIGWINCH) | SIGBIT(SIGURG) |     \
-		   SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) |     \
-		   SIGBIT(SIGTTOU)))
 
 /*
  * Was the instance @t dequeued (@si) sent to its whole group? kill(2),
@@ -521,6 +512,48 @@ static bool sent_to_group(const struct ptv_task *t, const siginfo_t *si)
 	return si->si_code == SI_QUEUE || si->si_code == SI_KERNEL;
 }
 
+void ptv_signal_fatal_sent(struct ptv_kernel *k, enum ptv_send_call call,
+			   int32_t pid, ptv_tid_t sender, int sig)
+{
+	struct ptv_task *n = NULL, *leader;
+	uint64_t bit = SIGBIT(sig);
+
+	if (call == PTV_SEND_PIDFD)
+		pid = ptv_proc_pidfd_pid(sender, pid);
+	if (pid > 0 && (call == PTV_SEND_KILL || call == PTV_SEND_SIGQUEUE ||
+			call == PTV_SEND_PIDFD))
+		n = ptv_task_find(&k->tasks, pid);
+	if (n == NULL || n->tid == n->tgid ||
+	    (leader = ptv_task_find(&k->tasks, n->tgid)) == NULL)
+		return;
+	leader->fatal_to_traced &= ~bit;
+	leader->fatal_to_untraced &= ~bit;
+	if (n->tracer)
+		leader->fatal_to_traced |= bit;
+	else
+		leader->fatal_to_untraced |= bit;
+}
+
+/*
+ * Is the task that @sig, sent to @leader's group, named traced: a thread
+ * named by a send the supervisor saw (ptv_signal_fatal_sent()), else the
+ * leader, which kill() of a process, a terminal and an itimer name?
+ */
+static bool named_traced(struct ptv_task *leader, int sig)
+{
+	uint64_t bit = SIGBIT(sig);
+	bool traced;
+
+	if (leader == NULL)
+		return false;
+	if (!((leader->fatal_to_traced | leader->fatal_to_untraced) & bit))
+		return leader->tracer != NULL;
+	traced = leader->fatal_to_traced & bit;
+	leader->fatal_to_traced &= ~bit;
+	leader->fatal_to_untraced &= ~bit;
+	return traced;
+}
+
 bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
 	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
@@ -530,15 +563,19 @@ bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	 * kernel/signal.c:complete_signal(): "This signal will be fatal to
 	 * the whole group" when sig_fatal(p, sig), the group is not exiting
 	 * and "(sig == SIGKILL || !p->ptrace)", p the task the signal was
-	 * sent to; unless sig_kernel_coredump(sig). Such a group signal
-	 * names its leader (kill(2) of a thread's tid, which names that
-	 * thread, is not told apart). The host, which traces every thread,
-	 * never takes this path.
+	 * sent to; unless sig_kernel_coredump(sig) (PTV_SENT_FATAL_MASK is
+	 * the others). The host, which traces every thread, never takes
+	 * this path.
 	 */
-	if (t->tracer == NULL || sig <= 0 || sig > 64 ||
-	    !(DFL_KILLS_NO_CORE & SIGBIT(sig)) ||
-	    (leader != NULL && leader->tracer != NULL) ||
-	    ptv_host_getsiginfo(t->tid, &si) < 0 || !sent_to_group(t, &si) ||
+	if (sig <= 0 || sig > 64 || !(PTV_SENT_FATAL_MASK & SIGBIT(sig)))
+		return false;
+	/* An untraced thread only drops the record of the thread named. */
+	if (t->tracer == NULL &&
+	    !(leader && ((leader->fatal_to_traced | leader->fatal_to_untraced) &
+			 SIGBIT(sig))))
+		return false;
+	if (ptv_host_getsiginfo(t->tid, &si) < 0 || !sent_to_group(t, &si) ||
+	    named_traced(leader, sig) || t->tracer == NULL ||
 	    ((ptv_proc_status_mask(t->tid, "SigCgt") |
 	      ptv_proc_status_mask(t->tid, "SigIgn")) & SIGBIT(sig)))
 		return false;

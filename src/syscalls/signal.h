@@ -58,8 +58,18 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig);
 bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self);
 
 /*
- * At @t's host signal-delivery-stop for @sig, @t traced by a guest: true
- * if Linux killed the group when @sig was sent, so that @t never stops for
+ * A trapped kill(2), rt_sigqueueinfo(2) or pidfd_send_signal(2) (@pid its
+ * first argument) of @sig, whose default kills without a core dump, by
+ * @sender: if it names a thread that is not its group's leader, whether
+ * that thread is traced is recorded for ptv_signal_kills_group(). The call
+ * runs as it is.
+ */
+void ptv_signal_fatal_sent(struct ptv_kernel *k, enum ptv_send_call call,
+			   int32_t pid, ptv_tid_t sender, int sig);
+
+/*
+ * At @t's host signal-delivery-stop for @sig: true if Linux killed the
+ * group when @sig was sent, so that @t, traced by a guest, never stops for
  * it (the caller delivers it: the group dies by it).
  */
 bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig);

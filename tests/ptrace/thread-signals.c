@@ -292,6 +292,25 @@ static void case_fatal_to_group(void)
 }
 
 /*
+ * kill(2) of T's tid names T, traced: no fast path; T stops for SIGTERM
+ * (ptfuzz seed 70 step 266).
+ */
+static void case_fatal_to_traced_tid(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	scn_say("-- kill(T, SIGTERM): T is named");
+	kill(f.thread, SIGTERM);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	kill(f.child, SIGKILL);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	end(&f);
+}
+
+/*
  * The same with SIGQUIT, whose default dumps core: complete_signal() does
  * not kill the group at once, and T stops for it (its tracer then
  * suppresses it).
@@ -500,6 +519,7 @@ static const struct pt_case cases[] = {
 	{ "traced-thread-reaped", case_traced_thread_reaped },
 	{ "sigcont-stop-in-progress", case_sigcont_stop_in_progress },
 	{ "fatal-to-group", case_fatal_to_group },
+	{ "fatal-to-traced-tid", case_fatal_to_traced_tid },
 	{ "core-to-group", case_core_to_group },
 	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
 	{ "sigcont-wakes-no-attached", case_sigcont_wakes_no_attached },
