@@ -78,6 +78,9 @@ static long set_block(pid_t tracer, pid_t tracee, long request, uint64_t addr,
 	return ptv_host_request(request, tracee, addr, (unsigned long)buf);
 }
 
+/* The end of x86_64's user half with 4-level page tables. */
+#define PTV_USER_HALF_END 0x7ffffffff000ULL
+
 /* GETREGSET/SETREGSET: an iovec in the tracer; iov_len is updated. */
 static long regset(pid_t tracer, pid_t tracee, long request, uint64_t type,
 		   uint64_t data)
@@ -96,14 +99,22 @@ static long regset(pid_t tracer, pid_t tracee, long request, uint64_t type,
 	    from_tracer(tracer, (uintptr_t)tracer_iov.iov_base, local.iov_base,
 			local.iov_len) < 0) {
 		/*
-		 * The kernel checks the regset, the length and what the
-		 * regset's set() checks first (xfpregs_set(): EINVAL for a
-		 * partial write) before it copies: the host makes the same
-		 * checks on an iovec at NULL, where its copy faults before
-		 * anything is written.
+		 * The kernel checks the regset and the length, then
+		 * access_ok() (copy_regset_from_user()), then what the
+		 * regset's set() checks (xfpregs_set(): EINVAL for a partial
+		 * write) before it copies: the host makes the same checks on
+		 * an iovec at NULL, where its copy faults before anything is
+		 * written, or at the tracer's address if no user mapping can
+		 * be there (above the 47-bit user half, where the supervisor
+		 * maps nothing either), which access_ok() fails.
 		 */
-		struct iovec probe = { .iov_base = NULL,
-				       .iov_len = tracer_iov.iov_len };
+		uintptr_t base = (uintptr_t)tracer_iov.iov_base;
+		bool beyond = base >= PTV_USER_HALF_END ||
+			      base + tracer_iov.iov_len < base;
+		struct iovec probe = {
+			.iov_base = beyond ? tracer_iov.iov_base : NULL,
+			.iov_len = tracer_iov.iov_len,
+		};
 
 		free(local.iov_base);
 		r = ptv_host_request(request, tracee, type, (unsigned long)&probe);

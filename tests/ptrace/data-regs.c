@@ -272,6 +272,13 @@ static void case_regset(void)
 		   child, NT_PRFPREG, NULL, 512);
 	regset_say("SETREGSET(NT_PRSTATUS, 216 at NULL)", PTRACE_SETREGSET,
 		   child, NT_PRSTATUS, NULL, 216);
+	/* copy_regset_from_user() checks access_ok() before set(): EFAULT. */
+	regset_say("SETREGSET(NT_PRFPREG, 8 at a kernel address)",
+		   PTRACE_SETREGSET, child, NT_PRFPREG,
+		   (void *)0xffff880000000000UL, 8);
+	regset_say("SETREGSET(NT_PRFPREG, 8 past the user half)",
+		   PTRACE_SETREGSET, child, NT_PRFPREG,
+		   (void *)0x7ffffffff000UL, 8);
 
 	scn_say("-- NT_X86_XSTATE");
 	memset(buf, 0, sizeof(buf));
