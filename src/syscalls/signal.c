@@ -253,10 +253,11 @@ static struct ptv_task *single_named(struct ptv_kernel *k,
 
 /*
  * A send of @sig that Linux discards at once (the one task named ignores
- * it, untraced), to a group with a traced thread: on the host it would
- * still be queued and wake a thread of the group, whose interrupted call
- * a single-stepped thread reports as a step (ptfuzz seed 44); so the call
- * runs with signal 0, which makes the same checks (kernel/signal.c:
+ * it, untraced): on the host it would still be queued, seen by a tracer
+ * that attaches later (PTRACE_PEEKSIGINFO; ptfuzz seed 111), and wake a
+ * thread of the group, whose interrupted call a single-stepped thread
+ * reports as a step (ptfuzz seed 44); so the call runs with signal 0,
+ * which makes the same checks (kernel/signal.c:
  * check_kill_permission(), then "if (!ret && sig)") and sends nothing. Not
  * SIGCONT, which continues the group before it is discarded
  * (prepare_signal()). The argument is put back at the call's exit.
@@ -272,7 +273,7 @@ static bool send_nothing(struct ptv_kernel *k, struct ptv_task *task,
 	size_t off;
 
 	if (sig == SIGCONT || n == NULL || !linux_discards(n, sig) ||
-	    !group_traced(k, n->tgid) || ptv_host_getregs(task->tid, &regs) < 0)
+	    ptv_host_getregs(task->tid, &regs) < 0)
 		return false;
 	/* The signal is the 2nd argument (rsi, ecx), tgkill's the 3rd (rdx). */
 	if (call == PTV_SEND_TGKILL)

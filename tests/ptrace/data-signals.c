@@ -7,7 +7,9 @@
  *  - peeksiginfo: PTRACE_PEEKSIGINFO over several queued signals, the
  *    thread's and the process's (PTRACE_PEEKSIGINFO_SHARED) queues,
  *    offsets, counts (0, more than queued); peeksiginfo-errors: bad flags
- *    and counts (EINVAL), bad buffers (EFAULT);
+ *    and counts (EINVAL), bad buffers (EFAULT); peeksiginfo-discarded:
+ *    signals an untraced task ignores are discarded when sent, so a tracer
+ *    that attaches later finds none pending (ptfuzz seed 111);
  *  - sigmask: GETSIGMASK/SETSIGMASK (size 8 only: EINVAL otherwise;
  *    SIGKILL and SIGSTOP cannot be blocked), the new mask seen by the
  *    tracee and unblocking a pending signal.
@@ -227,6 +229,27 @@ static void case_peeksiginfo(void)
 	run_to_end(child);
 }
 
+static void case_peeksiginfo_discarded(void)
+{
+	pid_t child = scn_fork();
+
+	if (child == 0)
+		for (;;)
+			pause();
+	kill(child, SIGSTOP);
+	pt_wait_say(child, WUNTRACED, "wait(WUNTRACED)");
+	scn_say("-- SIGWINCH (tgkill) and SIGURG (kill): ignored, untraced");
+	syscall(SYS_tgkill, child, child, SIGWINCH);
+	kill(child, SIGURG);
+	pt_say("PTRACE_SEIZE", PTRACE_SEIZE, child, 0, 0);
+	pt_must(PTRACE_INTERRUPT, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+	peek_say(child, 0, 0, 16);
+	peek_say(child, 0, PTRACE_PEEKSIGINFO_SHARED, 16);
+	kill(child, SIGKILL);
+	pt_wait_say(child, 0, "wait");
+}
+
 /* The same tracee, and PEEKSIGINFO's errors. */
 static void case_peeksiginfo_errors(void)
 {
@@ -312,6 +335,7 @@ int main(int argc, char **argv)
 	static const struct pt_case cases[] = {
 		{ "setsiginfo", case_setsiginfo },
 		{ "peeksiginfo", case_peeksiginfo },
+		{ "peeksiginfo-discarded", case_peeksiginfo_discarded },
 		{ "peeksiginfo-errors", case_peeksiginfo_errors },
 		{ "sigmask", case_sigmask },
 	};
