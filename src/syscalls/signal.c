@@ -597,7 +597,7 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 {
 	struct user_regs_struct regs;
 	struct ptv_task *leader;
-	uint64_t pending;
+	uint64_t pending, own;
 	siginfo_t si;
 
 	/*
@@ -618,16 +618,20 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 	    (long long)regs.orig_rax < 0 || !is_restart((long long)regs.rax))
 		return false;
 	/*
-	 * Pending signals that could have woken it, but not the SIGCONT
-	 * that made the host trap it (the group's task named takes it, or
-	 * Linux discarded it), nor one Linux discarded.
+	 * Pending signals that could have woken it, but not one Linux
+	 * discarded, nor a SIGCONT sent to its group that made the host trap
+	 * it (the task named takes it, or Linux discarded it), unless it was
+	 * named itself.
 	 */
 	leader = ptv_task_find(&k->tasks, t->tgid);
-	pending = (ptv_proc_status_mask(t->tid, "SigPnd") |
-		   ptv_proc_status_mask(t->tid, "ShdPnd")) &
+	own = ptv_proc_status_mask(t->tid, "SigPnd");
+	pending = (own | ptv_proc_status_mask(t->tid, "ShdPnd")) &
 		  ~ptv_proc_status_mask(t->tid, "SigBlk") &
-		  ~(SIGBIT(SIGTRAP) | SIGBIT(SIGCONT) | t->discard_sigs |
+		  ~(SIGBIT(SIGTRAP) | t->discard_sigs |
 		    (leader ? leader->discard_sent : 0));
+	if (!(own & SIGBIT(SIGCONT)) &&
+	    !(leader && leader->sigcont_named == t->tid))
+		pending &= ~SIGBIT(SIGCONT);
 	if (pending)
 		return false;
 	ptv_log("[%d] step trap of an interrupted call not reported: no "

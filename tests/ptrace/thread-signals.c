@@ -511,6 +511,30 @@ static void case_continue_survives_partial_stop(void)
 	end(&f);
 }
 
+/*
+ * A SIGCONT sent to T itself does end its pause (signal_wake_up()): T,
+ * attached and single-stepped, reports the call's exit as a step, then
+ * stops for the SIGCONT (ptfuzz seed 110 step 887).
+ */
+static void case_sigcont_wakes_attached_named(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- T single-stepped into pause(); tgkill(T, SIGCONT)");
+	syscall(SYS_tgkill, f.child, f.thread, SIGCONT);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	kill(f.child, SIGKILL);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	end(&f);
+}
+
 static const struct pt_case cases[] = {
 	{ "ignored-by-leader", case_ignored_by_leader },
 	{ "named-traced-thread", case_named_traced_thread },
@@ -523,6 +547,7 @@ static const struct pt_case cases[] = {
 	{ "core-to-group", case_core_to_group },
 	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
 	{ "sigcont-wakes-no-attached", case_sigcont_wakes_no_attached },
+	{ "sigcont-wakes-attached-named", case_sigcont_wakes_attached_named },
 	{ "traced-zombie-leader", case_traced_zombie_leader },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 	{ "continue-survives-partial-stop",
