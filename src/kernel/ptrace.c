@@ -33,6 +33,7 @@ void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,
 	k->traced = NULL;
 	k->n_native_zombies = 0;
 	k->stops_owed = false;
+	k->continues_held = false;
 	k->host = host;
 	k->host_ctx = host_ctx;
 }
@@ -756,6 +757,17 @@ bool ptv_wait_model_needed(struct ptv_kernel *k)
 	for (size_t i = 0; i < k->n_native_zombies; i++)
 		if (k->native_zombies[i].exiting)
 			return true;
+	/*
+	 * A continue the model holds is reported by a native wait, which
+	 * the model must see take it: a tracer attached later would report
+	 * it again otherwise (ptv_wait_native_may_see_hidden()).
+	 */
+	if (k->continues_held) {
+		for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+			if (t->vcontinued)
+				return true;
+		k->continues_held = false;
+	}
 	if (!k->stops_owed)
 		return false;
 	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
@@ -934,7 +946,8 @@ bool ptv_wait_native_may_see_hidden(struct ptv_kernel *k,
 		for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));) {
 			struct ptv_task *parent;
 
-			if (!t->continue_taken || !wait_matches(k, req, t))
+			if (!(t->continue_taken || t->vcontinued) ||
+			    !wait_matches(k, req, t))
 				continue;
 			parent = ptv_real_parent(k, t);
 			if (parent && eligible_as_child(req, waiter, parent,
@@ -1075,6 +1088,8 @@ static void group_continued(struct ptv_kernel *k, ptv_tid_t tgid,
 	struct ptv_task *t, *leader = ptv_task_find(&k->tasks, tgid);
 	bool was = leader && leader->vcontinued;
 
+	if (continued)
+		k->continues_held = true;
 	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
 		if (t->tgid == tgid) {
 			t->vcontinued = continued;

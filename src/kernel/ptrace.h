@@ -161,6 +161,7 @@ struct ptv_kernel {
 	struct ptv_native_zombie native_zombies[PTV_MAX_NATIVE_ZOMBIES];
 	size_t n_native_zombies;
 	bool stops_owed;	/* a task may have ->native_stop_owed */
+	bool continues_held;	/* a task may have ->vcontinued */
 };
 
 void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,
@@ -391,7 +392,9 @@ bool ptv_wait_child_traced_by_group(struct ptv_kernel *k,
 				    const struct ptv_task *t);
 /*
  * Could a native wait for @req report what Linux does not: such a child's
- * group-stop, or a continue a tracer took (->continue_taken)?
+ * group-stop, or a continue a tracer took (->continue_taken)? Or a
+ * continue the model holds too (->vcontinued), which it must see taken?
+ * Then the native wait runs with its exit stop.
  */
 bool ptv_wait_native_may_see_hidden(struct ptv_kernel *k,
 				    const struct ptv_task *waiter,

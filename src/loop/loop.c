@@ -508,6 +508,18 @@ static bool has_live_threads(struct ptv_loop *loop, const struct ptv_task *t)
  * so a tracer that is also the real parent (gdb) sees the threads' exits
  * before the process's. Returns true if it is held.
  */
+/*
+ * A thread killed by a signal dies with its group, whose flags Linux
+ * replaces then (kernel/signal.c:complete_signal() or do_group_exit():
+ * "signal->flags = SIGNAL_GROUP_EXIT"): a continue is no longer reported.
+ */
+static void group_exit_seen(struct ptv_loop *loop, struct ptv_task *task,
+			    int status)
+{
+	if ((status & 0x7f) != 0 && task->vcontinued)
+		ptv_group_continued(&loop->k, task->tgid, false);
+}
+
 static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 			  const struct ptv_host_event *ev)
 {
@@ -517,8 +529,11 @@ static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 
 	if (task)
 		task->exit_seen = true;
-	if (task == NULL || task->tracer == NULL ||
+	if (task == NULL || (task->tracer == NULL && !task->vcontinued) ||
 	    ptv_host_geteventmsg(ev->tid, &status) < 0)
+		return false;
+	group_exit_seen(loop, task, (int)status);
+	if (task->tracer == NULL)
 		return false;
 	parent = ptv_real_parent(&loop->k, task);
 	/*

@@ -535,6 +535,83 @@ static void case_sigcont_wakes_attached_named(void)
 	end(&f);
 }
 
+/*
+ * A group's continue is not reported once the group dies: its flags become
+ * SIGNAL_GROUP_EXIT (kernel/signal.c:do_group_exit()). N, attached, and T,
+ * seized, in their group-stop; SIGCONT; SIGTERM, which T takes: T is its
+ * tracer's zombie, N a zombie waiting for it, whose continue is no longer
+ * reported (ptfuzz seed 127).
+ */
+static void case_continue_dropped_by_group_exit(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	scn_wait_syscall(f.child, SYS_pause);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	scn_say("-- SIGSTOP to the process: N takes it");
+	kill(f.child, SIGSTOP);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, SIGSTOP);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- SIGCONT to the process; T resumed");
+	kill(f.child, SIGCONT);
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- SIGTERM to the process: T takes it");
+	kill(f.child, SIGTERM);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGTERM);
+	scn_wait_state(f.child, "Z");
+	pt_wait_say(0, WUNTRACED | WCONTINUED | WNOHANG | __WALL,
+		    "wait(0, WUNTRACED|WCONTINUED|WNOHANG|__WALL)");
+	pt_wait_say(0, WUNTRACED | WCONTINUED | WNOHANG | __WALL,
+		    "wait(0, WUNTRACED|WCONTINUED|WNOHANG|__WALL)");
+	close(tid_pipe[0]);
+	close(tid_pipe[1]);
+}
+
+/*
+ * A continue the real parent's wait has taken is not reported again to it
+ * as the tracer of the leader, exited alone, attached after (ptfuzz seed
+ * 127 step 244).
+ */
+static void case_continue_taken_before_attach(void)
+{
+	struct family f;
+
+	spawn(&f);
+	scn_say("-- SIGSTOP, SIGCONT to the process, untraced");
+	kill(f.child, SIGSTOP);
+	pt_wait_say(f.child, WUNTRACED, "wait(child, WUNTRACED)");
+	kill(f.child, SIGCONT);
+	pt_wait_say(f.child, WCONTINUED | WNOHANG,
+		    "wait(child, WCONTINUED|WNOHANG)");
+	/*
+	 * Back in pause(): inside, past the trap the SIGCONT made the host
+	 * take (ptrace_trap_notify()), which a seize before it would take
+	 * for its own PTRACE_EVENT_STOP.
+	 */
+	scn_wait_syscall(f.child, SYS_pause);
+	scn_wait_state(f.child, "S");
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	scn_say("-- tgkill(N, SIGUSR2): its handler ends N alone");
+	syscall(SYS_tgkill, f.child, f.child, SIGUSR2);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, SIGUSR2);
+	scn_wait_state(f.child, "Z");
+	say_waitid_continued(f.child);
+	end(&f);
+}
+
 static const struct pt_case cases[] = {
 	{ "ignored-by-leader", case_ignored_by_leader },
 	{ "named-traced-thread", case_named_traced_thread },
@@ -552,6 +629,9 @@ static const struct pt_case cases[] = {
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 	{ "continue-survives-partial-stop",
 	  case_continue_survives_partial_stop },
+	{ "continue-dropped-by-group-exit",
+	  case_continue_dropped_by_group_exit },
+	{ "continue-taken-before-attach", case_continue_taken_before_attach },
 };
 
 int main(int argc, char **argv)
