@@ -513,19 +513,14 @@ static bool sent_to_group(const struct ptv_task *t, const siginfo_t *si)
 	return si->si_code == SI_QUEUE || si->si_code == SI_KERNEL;
 }
 
-void ptv_signal_fatal_sent(struct ptv_kernel *k, enum ptv_send_call call,
-			   int32_t pid, ptv_tid_t sender, int sig)
+/* @sig sent to @n's group names @n: its leader records whether @n is traced. */
+static void record_fatal(struct ptv_kernel *k, const struct ptv_task *n,
+			 int sig)
 {
-	struct ptv_task *n = NULL, *leader;
+	struct ptv_task *leader = ptv_task_find(&k->tasks, n->tgid);
 	uint64_t bit = SIGBIT(sig);
 
-	if (call == PTV_SEND_PIDFD)
-		pid = ptv_proc_pidfd_pid(sender, pid);
-	if (pid > 0 && (call == PTV_SEND_KILL || call == PTV_SEND_SIGQUEUE ||
-			call == PTV_SEND_PIDFD))
-		n = ptv_task_find(&k->tasks, pid);
-	if (n == NULL || n->tid == n->tgid ||
-	    (leader = ptv_task_find(&k->tasks, n->tgid)) == NULL)
+	if (leader == NULL)
 		return;
 	leader->fatal_to_traced &= ~bit;
 	leader->fatal_to_untraced &= ~bit;
@@ -535,20 +530,47 @@ void ptv_signal_fatal_sent(struct ptv_kernel *k, enum ptv_send_call call,
 		leader->fatal_to_untraced |= bit;
 }
 
-/*
- * Is the task that @sig, sent to @leader's group, named traced: a thread
- * named by a send the supervisor saw (ptv_signal_fatal_sent()), else the
- * leader, which kill() of a process, a terminal and an itimer name?
- */
-static bool named_traced(struct ptv_task *leader, int sig)
+void ptv_signal_fatal_sent(struct ptv_kernel *k, enum ptv_send_call call,
+			   int32_t pid, ptv_tid_t sender, int sig)
 {
-	uint64_t bit = SIGBIT(sig);
+	struct ptv_task *n, *s = ptv_task_find(&k->tasks, sender);
+	pid_t pgid = 0;
+
+	if (call == PTV_SEND_PIDFD)
+		pid = ptv_proc_pidfd_pid(sender, pid);
+	if (call != PTV_SEND_KILL || pid > 0) {
+		n = pid > 0 ? ptv_task_find(&k->tasks, pid) : NULL;
+		if (n)
+			record_fatal(k, n, sig);
+		return;
+	}
+	/* kill(0), kill(-pgid), kill(-1): each group's leader is named. */
+	if (pid != -1)
+		pgid = pid ? -pid : getpgid(sender);
+	for (size_t cursor = 0; (n = ptv_tasks_next(&k->tasks, &cursor));)
+		if (n->tid == n->tgid && !n->host_gone &&
+		    (pid != -1 || s == NULL || n->tgid != s->tgid) &&
+		    (pgid == 0 || getpgid(n->tid) == pgid))
+			record_fatal(k, n, sig);
+}
+
+/*
+ * Is the task that @sig, sent to @leader's group (@si), named traced? The
+ * trapped send recorded it (ptv_signal_fatal_sent(); the record goes);
+ * the kernel's own group signals (SI_KERNEL: a terminal's, an itimer's)
+ * name the leader; any other (a signal a tracer injected that the kernel
+ * queued again, blocked: SI_USER from the tracer, naming the thread) is
+ * counted as naming a traced task, which keeps the usual stop.
+ */
+static bool named_traced(struct ptv_task *leader, const siginfo_t *si)
+{
+	uint64_t bit = SIGBIT(si->si_signo);
 	bool traced;
 
 	if (leader == NULL)
-		return false;
+		return si->si_code != SI_KERNEL;
 	if (!((leader->fatal_to_traced | leader->fatal_to_untraced) & bit))
-		return leader->tracer != NULL;
+		return si->si_code != SI_KERNEL || leader->tracer != NULL;
 	traced = leader->fatal_to_traced & bit;
 	leader->fatal_to_traced &= ~bit;
 	leader->fatal_to_untraced &= ~bit;
@@ -576,7 +598,7 @@ bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
 			 SIGBIT(sig))))
 		return false;
 	if (ptv_host_getsiginfo(t->tid, &si) < 0 || !sent_to_group(t, &si) ||
-	    named_traced(leader, sig) || t->tracer == NULL ||
+	    named_traced(leader, &si) || t->tracer == NULL ||
 	    ((ptv_proc_status_mask(t->tid, "SigCgt") |
 	      ptv_proc_status_mask(t->tid, "SigIgn")) & SIGBIT(sig)))
 		return false;

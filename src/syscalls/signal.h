@@ -60,9 +60,9 @@ bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self);
 /*
  * A trapped kill(2), rt_sigqueueinfo(2) or pidfd_send_signal(2) (@pid its
  * first argument) of @sig, whose default kills without a core dump, by
- * @sender: if it names a thread that is not its group's leader, whether
- * that thread is traced is recorded for ptv_signal_kills_group(). The call
- * runs as it is.
+ * @sender: whether each task it names (one, or every leader of a process
+ * group) is traced is recorded for ptv_signal_kills_group(). The call runs
+ * as it is.
  */
 void ptv_signal_fatal_sent(struct ptv_kernel *k, enum ptv_send_call call,
 			   int32_t pid, ptv_tid_t sender, int sig);

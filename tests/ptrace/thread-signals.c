@@ -31,6 +31,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -303,6 +304,37 @@ static void case_fatal_to_traced_tid(void)
 	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
 	scn_say("-- kill(T, SIGTERM): T is named");
 	kill(f.thread, SIGTERM);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	kill(f.child, SIGKILL);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	end(&f);
+}
+
+/*
+ * A SIGTERM T's tracer injects while T blocks it is queued again for T
+ * (kernel/signal.c:ptrace_signal(): send_signal_locked(), naming T):
+ * unblocked, T stops for it, traced.
+ */
+static void case_fatal_injected_blocked(void)
+{
+	uint64_t mask = 1ULL << (SIGTERM - 1);
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR1);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_say("SETSIGMASK(T, SIGTERM)", PTRACE_SETSIGMASK, f.thread, 8,
+	       (unsigned long)&mask);
+	scn_say("-- T resumed with SIGTERM, blocked; interrupted, unblocked");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGTERM);
+	pt_must(PTRACE_INTERRUPT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	mask = 0;
+	pt_say("SETSIGMASK(T, none)", PTRACE_SETSIGMASK, f.thread, 8,
+	       (unsigned long)&mask);
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	kill(f.child, SIGKILL);
@@ -624,6 +656,7 @@ static const struct pt_case cases[] = {
 	{ "sigcont-stop-in-progress", case_sigcont_stop_in_progress },
 	{ "fatal-to-group", case_fatal_to_group },
 	{ "fatal-to-traced-tid", case_fatal_to_traced_tid },
+	{ "fatal-injected-blocked", case_fatal_injected_blocked },
 	{ "core-to-group", case_core_to_group },
 	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
 	{ "sigcont-wakes-no-attached", case_sigcont_wakes_no_attached },
