@@ -243,9 +243,8 @@ static void send_signal(struct ptv_syscall_env *env, struct ptv_task *task,
 	if (!(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1)))) {
 		if ((PTV_SENT_FATAL_MASK & (1ULL << (sig - 1))) &&
 		    kind != TRAPPED_TKILL && kind != TRAPPED_TGKILL)
-			ptv_signal_fatal_sent(env->k, kinds[kind],
-					      (int32_t)call->args[0], task->tid,
-					      sig);
+			ptv_signal_fatal_sent(env->k, task, kinds[kind],
+					      (int32_t)call->args[0], sig);
 		run(out);
 		return;
 	}

@@ -189,21 +189,22 @@ static void sigcont_to(struct ptv_kernel *k, struct ptv_task *sender,
 		ptv_group_sigcont(k, t->tgid);
 }
 
+typedef void named_fn(struct ptv_kernel *, struct ptv_task *, ptv_tid_t, int);
+
 /*
- * @fn for each task the call names (kernel/signal.c:kill_something_info()):
- * the pid or tid it gives, or the leader of every group of a process group
- * (kill(0) or kill(-pgid)) or of every group but the sender's (kill(-1)).
+ * @fn for each task @call of @sig by @sender names (kernel/signal.c:
+ * kill_something_info()): the pid or tid it gives, or the leader of every
+ * group of a process group (kill(0) or kill(-pgid)) or of every group but
+ * the sender's (kill(-1)).
  */
-static void for_each_named(struct ptv_kernel *k, struct ptv_task *sender,
-			   int32_t pid, int32_t tid,
-			   void (*fn)(struct ptv_kernel *, struct ptv_task *,
-				      ptv_tid_t, int))
+static void for_each_named_by(struct ptv_kernel *k, struct ptv_task *sender,
+			      enum ptv_send_call call, int32_t pid,
+			      int32_t tid, int sig, named_fn *fn)
 {
 	struct ptv_task *t;
 	pid_t pgid = 0;
-	int sig = sender->signal_sig;
 
-	switch (sender->signal_call) {
+	switch (call) {
 	case PTV_SEND_KILL:
 		if (pid > 0) {
 			fn(k, sender, pid, sig);
@@ -230,6 +231,14 @@ static void for_each_named(struct ptv_kernel *k, struct ptv_task *sender,
 	}
 }
 
+/* The same for the call in flight (task->signal_call). */
+static void for_each_named(struct ptv_kernel *k, struct ptv_task *sender,
+			   int32_t pid, int32_t tid, named_fn *fn)
+{
+	for_each_named_by(k, sender, (enum ptv_send_call)sender->signal_call,
+			  pid, tid, sender->signal_sig, fn);
+}
+
 /*
  * The one task a kill(2) of a pid > 0, a tkill(2) or a tgkill(2) names,
  * if the model knows it.
@@ -240,7 +249,6 @@ static struct ptv_task *single_named(struct ptv_kernel *k,
 {
 	switch (call) {
 	case PTV_SEND_KILL:
-		return pid > 0 ? ptv_task_find(&k->tasks, pid) : NULL;
 	case PTV_SEND_TKILL:
 		return pid > 0 ? ptv_task_find(&k->tasks, pid) : NULL;
 	case PTV_SEND_TGKILL:
@@ -513,13 +521,16 @@ static bool sent_to_group(const struct ptv_task *t, const siginfo_t *si)
 	return si->si_code == SI_QUEUE || si->si_code == SI_KERNEL;
 }
 
-/* @sig sent to @n's group names @n: its leader records whether @n is traced. */
-static void record_fatal(struct ptv_kernel *k, const struct ptv_task *n,
-			 int sig)
+/* @sig sent to the group of task @named names it: its leader records
+   whether it is traced. */
+static void record_fatal(struct ptv_kernel *k, struct ptv_task *sender,
+			 ptv_tid_t named, int sig)
 {
-	struct ptv_task *leader = ptv_task_find(&k->tasks, n->tgid);
+	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
+	struct ptv_task *leader = n ? ptv_task_find(&k->tasks, n->tgid) : NULL;
 	uint64_t bit = SIGBIT(sig);
 
+	(void)sender;
 	if (leader == NULL)
 		return;
 	leader->fatal_to_traced &= ~bit;
@@ -530,28 +541,10 @@ static void record_fatal(struct ptv_kernel *k, const struct ptv_task *n,
 		leader->fatal_to_untraced |= bit;
 }
 
-void ptv_signal_fatal_sent(struct ptv_kernel *k, enum ptv_send_call call,
-			   int32_t pid, ptv_tid_t sender, int sig)
+void ptv_signal_fatal_sent(struct ptv_kernel *k, struct ptv_task *sender,
+			   enum ptv_send_call call, int32_t pid, int sig)
 {
-	struct ptv_task *n, *s = ptv_task_find(&k->tasks, sender);
-	pid_t pgid = 0;
-
-	if (call == PTV_SEND_PIDFD)
-		pid = ptv_proc_pidfd_pid(sender, pid);
-	if (call != PTV_SEND_KILL || pid > 0) {
-		n = pid > 0 ? ptv_task_find(&k->tasks, pid) : NULL;
-		if (n)
-			record_fatal(k, n, sig);
-		return;
-	}
-	/* kill(0), kill(-pgid), kill(-1): each group's leader is named. */
-	if (pid != -1)
-		pgid = pid ? -pid : getpgid(sender);
-	for (size_t cursor = 0; (n = ptv_tasks_next(&k->tasks, &cursor));)
-		if (n->tid == n->tgid && !n->host_gone &&
-		    (pid != -1 || s == NULL || n->tgid != s->tgid) &&
-		    (pgid == 0 || getpgid(n->tid) == pgid))
-			record_fatal(k, n, sig);
+	for_each_named_by(k, sender, call, pid, 0, sig, record_fatal);
 }
 
 /*

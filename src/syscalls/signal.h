@@ -64,8 +64,8 @@ bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self);
  * group) is traced is recorded for ptv_signal_kills_group(). The call runs
  * as it is.
  */
-void ptv_signal_fatal_sent(struct ptv_kernel *k, enum ptv_send_call call,
-			   int32_t pid, ptv_tid_t sender, int sig);
+void ptv_signal_fatal_sent(struct ptv_kernel *k, struct ptv_task *sender,
+			   enum ptv_send_call call, int32_t pid, int sig);
 
 /*
  * At @t's host signal-delivery-stop for @sig: true if Linux killed the
