@@ -130,6 +130,23 @@ static void end(struct family *f)
 	close(tid_pipe[1]);
 }
 
+/* N attached (PTRACE_ATTACH), its attach stop reported, back in pause(). */
+static void attach_leader(struct family *f)
+{
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f->child, 0, 0);
+	pt_wait_say(f->child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f->child, 0, 0);
+	scn_wait_syscall(f->child, SYS_pause);
+}
+
+/* The child killed; its traced thread T reaped by its tracer, then it. */
+static void kill_and_end(struct family *f)
+{
+	kill(f->child, SIGKILL);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	end(f);
+}
+
 static void start(struct family *f)
 {
 	spawn(f);
@@ -148,9 +165,7 @@ static void resume_and_end(struct family *f)
 	scn_say("-- T resumed; tgkill(T, SIGUSR1)");
 	syscall(SYS_tgkill, f->child, f->thread, SIGUSR1);
 	pt_wait_say(f->thread, __WALL, "wait(T)");
-	kill(f->child, SIGKILL);
-	pt_wait_say(f->thread, __WALL, "wait(T)");
-	end(f);
+	kill_and_end(f);
 }
 
 static void case_ignored_by_leader(void)
@@ -198,10 +213,7 @@ static void case_sigcont_to_traced_leader(void)
 	struct family f;
 
 	spawn(&f);
-	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
-	pt_wait_say(f.child, 0, "wait(N)");
-	pt_must(PTRACE_CONT, f.child, 0, 0);
-	scn_wait_syscall(f.child, SYS_pause);
+	attach_leader(&f);
 	scn_say("-- SIGCONT to the process");
 	kill(f.child, SIGCONT);
 	pt_wait_say(f.child, 0, "wait(N)");
@@ -259,9 +271,7 @@ static void case_sigcont_stop_in_progress(void)
 		    "wait(T, WCONTINUED|WNOHANG)");
 	pt_wait_say(f.child, WCONTINUED | WNOHANG,
 		    "wait(N, WCONTINUED|WNOHANG)");
-	kill(f.child, SIGKILL);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	end(&f);
+	kill_and_end(&f);
 }
 
 /*
@@ -306,9 +316,7 @@ static void case_fatal_to_traced_tid(void)
 	kill(f.thread, SIGTERM);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
-	kill(f.child, SIGKILL);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	end(&f);
+	kill_and_end(&f);
 }
 
 /*
@@ -337,9 +345,7 @@ static void case_fatal_injected_blocked(void)
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
-	kill(f.child, SIGKILL);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	end(&f);
+	kill_and_end(&f);
 }
 
 /*
@@ -358,9 +364,7 @@ static void case_core_to_group(void)
 	kill(f.child, SIGQUIT);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
-	kill(f.child, SIGKILL);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	end(&f);
+	kill_and_end(&f);
 }
 
 /*
@@ -398,9 +402,7 @@ static void step_into_pause_then(struct family *f, bool seize, int sig)
 	pt_wait_say(f->thread, __WALL, "wait(T)");
 	pt_must(PTRACE_CONT, f->thread, 0, 0);
 	pt_wait_say(f->thread, __WALL, "wait(T)");
-	kill(f->child, SIGKILL);
-	pt_wait_say(f->thread, __WALL, "wait(T)");
-	end(f);
+	kill_and_end(f);
 }
 
 /*
@@ -541,9 +543,7 @@ static void case_continue_survives_partial_stop(void)
 		    "wait(0, WCONTINUED|WNOHANG|__WALL)");
 	pt_wait_say(0, WCONTINUED | WNOHANG | __WALL,
 		    "wait(0, WCONTINUED|WNOHANG|__WALL)");
-	kill(f.child, SIGKILL);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	end(&f);
+	kill_and_end(&f);
 }
 
 /*
@@ -565,9 +565,7 @@ static void case_sigcont_wakes_attached_named(void)
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
-	kill(f.child, SIGKILL);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	end(&f);
+	kill_and_end(&f);
 }
 
 /*
@@ -582,10 +580,7 @@ static void case_continue_dropped_by_group_exit(void)
 	struct family f;
 
 	spawn(&f);
-	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
-	pt_wait_say(f.child, 0, "wait(N)");
-	pt_must(PTRACE_CONT, f.child, 0, 0);
-	scn_wait_syscall(f.child, SYS_pause);
+	attach_leader(&f);
 	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
 	scn_say("-- SIGSTOP to the process: N takes it");
 	kill(f.child, SIGSTOP);
