@@ -508,16 +508,29 @@ static bool has_live_threads(struct ptv_loop *loop, const struct ptv_task *t)
  * so a tracer that is also the real parent (gdb) sees the threads' exits
  * before the process's. Returns true if it is held.
  */
+/* exit_group(2) on x86_64 and on i386 (exit(2) ends one thread only). */
+#define NR_EXIT_GROUP_X86_64 231
+#define NR_EXIT_GROUP_I386 252
+
 /*
- * A thread killed by a signal dies with its group, whose flags Linux
- * replaces then (kernel/signal.c:complete_signal() or do_group_exit():
- * "signal->flags = SIGNAL_GROUP_EXIT"): a continue is no longer reported.
+ * A thread killed by a signal, or that called exit_group(2), dies with its
+ * group, whose flags Linux replaces then (kernel/signal.c:complete_signal()
+ * or kernel/exit.c:do_group_exit(): "signal->flags = SIGNAL_GROUP_EXIT"):
+ * a continue is no longer reported. At its PTRACE_EVENT_EXIT stop.
  */
 static void group_exit_seen(struct ptv_loop *loop, struct ptv_task *task,
 			    int status)
 {
-	if ((status & 0x7f) != 0 && task->vcontinued)
-		ptv_group_continued(&loop->k, task->tgid, false);
+	struct user_regs_struct regs;
+
+	if (!task->vcontinued)
+		return;
+	if ((status & 0x7f) == 0 &&
+	    (ptv_host_getregs(task->tid, &regs) < 0 ||
+	     (regs.orig_rax != NR_EXIT_GROUP_X86_64 &&
+	      regs.orig_rax != NR_EXIT_GROUP_I386)))
+		return;
+	ptv_group_continued(&loop->k, task->tgid, false);
 }
 
 static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,

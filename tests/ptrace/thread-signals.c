@@ -53,10 +53,13 @@ static void on_usr1(int sig)
 }
 
 /* SIGUSR2 ends the thread that takes it (T, in traced-thread-reaped). */
+/* SIGUSR2's handler ends its group instead (exit_group(2)). */
+static bool usr2_ends_group;
+
 static void on_usr2(int sig)
 {
 	(void)sig;
-	syscall(SYS_exit, 5);
+	syscall(usr2_ends_group ? SYS_exit_group : SYS_exit, 5);
 }
 
 static void *thread_main(void *arg)
@@ -573,11 +576,14 @@ static void case_sigcont_wakes_attached_named(void)
  * SIGNAL_GROUP_EXIT (kernel/signal.c:do_group_exit()). N, attached, and T,
  * seized, in their group-stop; SIGCONT; SIGTERM, which T takes: T is its
  * tracer's zombie, N a zombie waiting for it, whose continue is no longer
- * reported (ptfuzz seed 127).
+ * reported (ptfuzz seed 127). The same when T calls exit_group(2) (seed
+ * 187).
  */
-static void case_continue_dropped_by_group_exit(void)
+static void continue_then_group_exit(bool by_exit_group)
 {
 	struct family f;
+
+	usr2_ends_group = by_exit_group;
 
 	spawn(&f);
 	attach_leader(&f);
@@ -596,10 +602,15 @@ static void case_continue_dropped_by_group_exit(void)
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	scn_wait_syscall(f.thread, SYS_pause);
-	scn_say("-- SIGTERM to the process: T takes it");
-	kill(f.child, SIGTERM);
+	if (by_exit_group) {
+		scn_say("-- tgkill(T, SIGUSR2): its handler ends the group");
+		syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
+	} else {
+		scn_say("-- SIGTERM to the process: T takes it");
+		kill(f.child, SIGTERM);
+	}
 	pt_wait_say(f.thread, __WALL, "wait(T)");
-	pt_must(PTRACE_CONT, f.thread, 0, SIGTERM);
+	pt_must(PTRACE_CONT, f.thread, 0, by_exit_group ? SIGUSR2 : SIGTERM);
 	scn_wait_state(f.child, "Z");
 	pt_wait_say(0, WUNTRACED | WCONTINUED | WNOHANG | __WALL,
 		    "wait(0, WUNTRACED|WCONTINUED|WNOHANG|__WALL)");
@@ -607,6 +618,16 @@ static void case_continue_dropped_by_group_exit(void)
 		    "wait(0, WUNTRACED|WCONTINUED|WNOHANG|__WALL)");
 	close(tid_pipe[0]);
 	close(tid_pipe[1]);
+}
+
+static void case_continue_dropped_by_group_exit(void)
+{
+	continue_then_group_exit(false);
+}
+
+static void case_continue_dropped_by_exit_group(void)
+{
+	continue_then_group_exit(true);
 }
 
 /*
@@ -662,6 +683,8 @@ static const struct pt_case cases[] = {
 	  case_continue_survives_partial_stop },
 	{ "continue-dropped-by-group-exit",
 	  case_continue_dropped_by_group_exit },
+	{ "continue-dropped-by-exit-group",
+	  case_continue_dropped_by_exit_group },
 	{ "continue-taken-before-attach", case_continue_taken_before_attach },
 };
 
