@@ -497,17 +497,6 @@ static bool has_live_threads(struct ptv_loop *loop, const struct ptv_task *t)
 	return false;
 }
 
-/*
- * PTRACE_EVENT_EXIT: "the tracer sees a tracee's exit before its real
- * parent, whose wait blocks until the tracer has reaped it". A single-
- * threaded tracee whose tracer is not in its real parent's group is held
- * here, before it becomes a zombie the supervisor would reap; its tracer
- * sees it as a zombie. So is a traced thread that is not its group's
- * leader: it stays a zombie until its tracer reaps it, and until then its
- * leader's exit cannot be reported (kernel/exit.c:delay_group_leader()),
- * so a tracer that is also the real parent (gdb) sees the threads' exits
- * before the process's. Returns true if it is held.
- */
 /* exit_group(2) on x86_64 and on i386 (exit(2) ends one thread only). */
 #define NR_EXIT_GROUP_X86_64 231
 #define NR_EXIT_GROUP_I386 252
@@ -533,6 +522,17 @@ static void group_exit_seen(struct ptv_loop *loop, struct ptv_task *task,
 	ptv_group_continued(&loop->k, task->tgid, false);
 }
 
+/*
+ * PTRACE_EVENT_EXIT: "the tracer sees a tracee's exit before its real
+ * parent, whose wait blocks until the tracer has reaped it". A single-
+ * threaded tracee whose tracer is not in its real parent's group is held
+ * here, before it becomes a zombie the supervisor would reap; its tracer
+ * sees it as a zombie. So is a traced thread that is not its group's
+ * leader: it stays a zombie until its tracer reaps it, and until then its
+ * leader's exit cannot be reported (kernel/exit.c:delay_group_leader()),
+ * so a tracer that is also the real parent (gdb) sees the threads' exits
+ * before the process's. Returns true if it is held.
+ */
 static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 			  const struct ptv_host_event *ev)
 {
