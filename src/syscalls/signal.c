@@ -1,6 +1,7 @@
 /*
  * Signals a guest sends that the model must know of when they are sent
- * (the filter traps kill(2) and its kin for these signals only):
+ * (the filter traps kill(2) and its kin for these signals only), and what
+ * the host makes of signals that Linux would not:
  *
  *  - SIGCONT continues a stopped group at once (kernel/signal.c:
  *    prepare_signal()), before any thread of it runs: the model continues
@@ -15,10 +16,17 @@
  *    is told apart by its siginfo (ptv_signal_discarded()).
  *  - A SIGCONT goes to the task named if it wants it (complete_signal());
  *    if another thread dequeued it, it is sent on (ptv_signal_reroute()).
+ *  - A send Linux discards runs with signal 0 (send_nothing()).
+ *  - A fatal signal kills the group at once if the task named is untraced
+ *    (ptv_signal_kills_group(); kill(2) and kin are trapped for these
+ *    signals too, to know the task named: ptv_signal_fatal_sent()).
+ *  - A single-stepped thread's step of a call the host interrupted for no
+ *    signal is not reported (ptv_signal_spurious_step()).
  *
- * Only the signals whose default action is to ignore them are trapped
- * (SIGCONT, SIGCHLD, SIGURG, SIGWINCH; design note 21); any other signal
- * is a limitation (README).
+ * Trapped: the signals whose default action is to ignore them (SIGCONT,
+ * SIGCHLD, SIGURG, SIGWINCH), and for kill, rt_sigqueueinfo and
+ * pidfd_send_signal the fatal ones without a core dump (design note 21);
+ * any other signal is a limitation (README).
  */
 #include "signal.h"
 
