@@ -400,10 +400,19 @@ int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 		      enum ptv_vresume how, uint64_t sig)
 {
 	bool signal_stop = tracee->vstop == PTV_VSTOP_SIGNAL;
+	bool syscall_stop = tracee->vstop == PTV_VSTOP_SYSCALL_ENTER ||
+			    tracee->vstop == PTV_VSTOP_SYSCALL_EXIT;
 	ptv_tid_t sender = tracee->tracer->tid;
 
 	if (!valid_signal(sig))
 		return -EIO;
+	/*
+	 * kernel/ptrace.c:ptrace_report_syscall(): a signal given at a
+	 * syscall stop is sent ("if (signr) send_sig(signr, current, 1)"),
+	 * and a SIGCONT sent continues the group (prepare_signal()).
+	 */
+	if (syscall_stop && sig == PTV_SIGCONT)
+		ptv_group_sigcont(k, tracee->tgid);
 	tracee->resume = how;
 	if (exit_stop_becomes_zombie(k, tracee))
 		return 0;

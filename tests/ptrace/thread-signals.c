@@ -663,6 +663,37 @@ static void case_continue_taken_before_attach(void)
 	end(&f);
 }
 
+/*
+ * A SIGCONT a tracer gives at a syscall stop is sent (kernel/ptrace.c:
+ * ptrace_report_syscall(): send_sig()), and continues the group: T's
+ * tracer hears of it (ptfuzz seed 205 step 634).
+ */
+static void case_sigcont_given_at_syscall_stop(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_SYSCALL, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- SIGSTOP to the process: T takes it, N is in its syscall stop");
+	kill(f.child, SIGSTOP);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGSTOP);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- N resumed with SIGCONT from its syscall stop");
+	pt_must(PTRACE_CONT, f.child, 0, SIGCONT);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_wait_say(f.thread, WCONTINUED | WNOHANG | __WALL,
+		    "wait(T, WCONTINUED|WNOHANG)");
+	kill_and_end(&f);
+}
+
 static const struct pt_case cases[] = {
 	{ "ignored-by-leader", case_ignored_by_leader },
 	{ "named-traced-thread", case_named_traced_thread },
@@ -686,6 +717,7 @@ static const struct pt_case cases[] = {
 	{ "continue-dropped-by-exit-group",
 	  case_continue_dropped_by_exit_group },
 	{ "continue-taken-before-attach", case_continue_taken_before_attach },
+	{ "sigcont-given-at-syscall-stop", case_sigcont_given_at_syscall_stop },
 };
 
 int main(int argc, char **argv)
