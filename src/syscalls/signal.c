@@ -609,12 +609,6 @@ bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	return true;
 }
 
-static bool is_restart(long long rax)
-{
-	/* include/linux/errno.h: ERESTARTSYS .. ERESTART_RESTARTBLOCK */
-	return rax == -512 || rax == -513 || rax == -514 || rax == -516;
-}
-
 bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 			      int sig)
 {
@@ -638,7 +632,7 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 	     t->resume != PTV_VRESUME_SYSEMU_SINGLESTEP) ||
 	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code != TRAP_BRKPT ||
 	    ptv_host_getregs(t->tid, &regs) < 0 ||
-	    (long long)regs.orig_rax < 0 || !is_restart((long long)regs.rax))
+	    (long long)regs.orig_rax < 0 || !ptv_is_restart_code((long)regs.rax))
 		return false;
 	/*
 	 * Pending signals that could have woken it, but not one Linux

@@ -49,6 +49,19 @@ struct ptv_syscall_env {
 				   is gone, for a bounded time: loop.c) */
 };
 
+/* include/linux/errno.h: the kernel's internal restart codes. */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+
+/* Is @rax the return of a call interrupted to be restarted? */
+static inline bool ptv_is_restart_code(long rax)
+{
+	return rax == -ERESTARTSYS || rax == -ERESTARTNOINTR ||
+	       rax == -ERESTARTNOHAND || rax == -ERESTART_RESTARTBLOCK;
+}
+
 /*
  * Decides what a trapped syscall does. Preconditions: @task is in a host
  * PTRACE_EVENT_SECCOMP stop for @call, on the loop thread.

@@ -30,12 +30,6 @@
 #include "../platform/procfs.h"
 #include "syscalls.h"
 
-/* include/linux/errno.h: the kernel's internal restart codes. */
-#define ERESTARTSYS 512
-#define ERESTARTNOINTR 513
-#define ERESTARTNOHAND 514
-#define ERESTART_RESTARTBLOCK 516
-
 #define I386_NR_waitpid 7
 #define I386_NR_wait4 114
 #define I386_NR_waitid 284
@@ -614,12 +608,6 @@ void ptv_wait_forget(struct ptv_task *t)
 	t->wait = NULL;
 }
 
-static bool is_restart_code(long rax)
-{
-	return rax == -ERESTARTSYS || rax == -ERESTARTNOINTR ||
-	       rax == -ERESTARTNOHAND || rax == -ERESTART_RESTARTBLOCK;
-}
-
 /* Puts the wait's own registers back with @code as its return value. */
 static void restore_wait(struct ptv_task *t, long code);
 
@@ -842,11 +830,11 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		 * A real result; or interrupted: by us, for a virtual event
 		 * it now returns (else it restarts, hidden), or by a signal.
 		 */
-		if (woken && is_restart_code((long)regs.rax) &&
+		if (woken && ptv_is_restart_code((long)regs.rax) &&
 		    complete_woken(env, t))
 			return false;
 		ptv_wait_forget(t);
-		return woken && is_restart_code((long)regs.rax);
+		return woken && ptv_is_restart_code((long)regs.rax);
 	}
 	/* No real child: only virtual tracees can satisfy it. */
 	ptv_native_zombies_none_for(env->k, t, &w->req);
@@ -916,7 +904,8 @@ void ptv_wait_at_signal(struct ptv_syscall_env *env, struct ptv_task *t)
 	 * a restart with it, and a restart for an ignored signal, as for the
 	 * native wait (kernel/exit.c:do_wait).
 	 */
-	if (ptv_host_getregs(t->tid, &regs) == 0 && !is_restart_code((long)regs.rax) &&
+	if (ptv_host_getregs(t->tid, &regs) == 0 &&
+	    !ptv_is_restart_code((long)regs.rax) &&
 	    (long)regs.rip != (long)t->wait->regs.rip - 2) {
 		ptv_wait_forget(t);
 		return;
