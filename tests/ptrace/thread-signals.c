@@ -124,13 +124,19 @@ static void spawn(struct family *f)
 		scn_pid(f->thread));
 }
 
+/* The pipe the child's thread told its tid on, closed. */
+static void close_tid_pipe(void)
+{
+	close(tid_pipe[0]);
+	close(tid_pipe[1]);
+}
+
 /* The child killed (again) and reaped by its parent, the printer. */
 static void end(struct family *f)
 {
 	kill(f->child, SIGKILL);
 	pt_wait_say(f->child, 0, "wait(child)");
-	close(tid_pipe[0]);
-	close(tid_pipe[1]);
+	close_tid_pipe();
 }
 
 /* N attached (PTRACE_ATTACH), its attach stop reported, back in pause(). */
@@ -300,9 +306,7 @@ static void case_fatal_to_group(void)
 		pt_status((int)pt_eventmsg(f.thread)));
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
-	pt_wait_say(f.child, 0, "wait(child)");
-	close(tid_pipe[0]);
-	close(tid_pipe[1]);
+	end(&f);	/* (its SIGKILL finds a zombie) */
 }
 
 /*
@@ -468,9 +472,7 @@ static void case_traced_zombie_leader(void)
 	say_waitid_stopped(f.child, "T unreaped");
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	say_waitid_stopped(f.child, "T reaped");
-	pt_wait_say(f.child, 0, "wait(child)");
-	close(tid_pipe[0]);
-	close(tid_pipe[1]);
+	end(&f);	/* (its SIGKILL finds a zombie) */
 }
 
 /* waitid(P_PID, child, WCONTINUED|WNOHANG), printed. */
@@ -616,8 +618,7 @@ static void continue_then_group_exit(bool by_exit_group)
 		    "wait(0, WUNTRACED|WCONTINUED|WNOHANG|__WALL)");
 	pt_wait_say(0, WUNTRACED | WCONTINUED | WNOHANG | __WALL,
 		    "wait(0, WUNTRACED|WCONTINUED|WNOHANG|__WALL)");
-	close(tid_pipe[0]);
-	close(tid_pipe[1]);
+	close_tid_pipe();
 }
 
 static void case_continue_dropped_by_group_exit(void)
