@@ -159,6 +159,8 @@ struct ptv_task {
 	bool vcontinued;	/* its group was continued since: a tracer's
 				   WCONTINUED wait has that to report */
 	int group_stop_sig;	/* the stop signal of that group-stop */
+	bool stop_in_flight;	/* resumed with a stop signal to deliver: its
+				   group-stop is still to come (loop.c) */
 
 	/* --- Yama, per process (kept in the group leader's task) --- */
 	ptv_tid_t yama_ptracer;	/* PR_SET_PTRACER: 0 none, -1 any, else tgid */

@@ -35,10 +35,87 @@
 #define I386_NR_CLONE 120
 #define I386_NR_CLONE3 435
 
+static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev);
+static uint64_t now_ns(void);
+
+/*
+ * How long a SIGCONT's send waits for the group-stops of threads the
+ * supervisor resumed with a stop signal (below): natively they stop at
+ * once, with no host stop between; the bound is only a guard.
+ */
+#define STOP_FLIGHT_NS 100000000u
+
+/*
+ * The host events already pending, handled ahead of @caller's trapped call
+ * (struct ptv_syscall_env): the host reports its tracees' stops in the
+ * order of its list of them, not in time, so the model may not yet know a
+ * stop that came long before the call (a SIGCONT sent to a group whose
+ * last thread's group-stop is pending: the continue would not be
+ * recorded). Then, for a bounded time, those of threads the supervisor
+ * resumed from a signal-delivery-stop with a stop signal (on_signal_stop()):
+ * natively a thread that dequeued SIGSTOP stops at once, but here the
+ * host's signal-delivery-stop comes first, and a SIGCONT sent meanwhile
+ * would cancel the group-stop Linux makes (prepare_signal() clears
+ * JOBCTL_STOP_DEQUEUED; do_signal_stop() then does nothing). @caller's own
+ * events (a SIGKILL ends its stop) are kept for the loop, which handles
+ * them after the call's. Not reentrant: the handlers it runs take nothing
+ * more.
+ */
+static int take_now(struct ptv_loop *loop, pid_t tid)
+{
+	struct ptv_host_event evs[PTV_MAX_TAKEN];
+	int n = 0;
+
+	while (n < PTV_MAX_TAKEN && loop->nkept + n < PTV_MAX_TAKEN &&
+	       ptv_host_wait(&evs[n], true) == 0)
+		n++;
+	for (int i = 0; i < n; i++) {
+		if (evs[i].tid == tid)
+			loop->kept[loop->nkept++] = evs[i];
+		else
+			handle(loop, &evs[i]);
+	}
+	return n;
+}
+
+static bool stops_in_flight(const struct ptv_loop *loop)
+{
+	struct ptv_task *t;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&loop->k.tasks, &cursor));)
+		if (t->stop_in_flight && !t->host_gone)
+			return true;
+	return false;
+}
+
+static void take_pending(struct ptv_syscall_env *env, struct ptv_task *caller)
+{
+	struct ptv_loop *loop = env->loop;
+	uint64_t since = now_ns();
+	int n;
+
+	if (loop->taking)
+		return;
+	loop->taking = true;
+	n = take_now(loop, caller->tid);
+	while (stops_in_flight(loop) && now_ns() - since < STOP_FLIGHT_NS) {
+		struct timespec pause = { 0, 10000 };
+
+		nanosleep(&pause, NULL);
+		n += take_now(loop, caller->tid);
+	}
+	loop->taking = false;
+	if (n > 0)
+		ptv_log("[%d] %d pending host event(s) taken before its call",
+			caller->tid, n);
+}
+
 static struct ptv_syscall_env env_of(struct ptv_loop *loop)
 {
 	return (struct ptv_syscall_env){ .k = &loop->k,
-					 .host_has_x32 = loop->host_has_x32 };
+					 .host_has_x32 = loop->host_has_x32,
+					 .take_pending = take_pending,
+					 .loop = loop };
 }
 
 static void log_errno(pid_t tid, const char *what, int r)
@@ -974,6 +1051,23 @@ static void fix_siginfo(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	ptv_host_setsiginfo(t->tid, &si);
 }
 
+/*
+ * Does @sig, delivered to @task, stop it (its action is the default, to
+ * stop)? Not exact for SIGTSTP, SIGTTIN and SIGTTOU, which an orphaned
+ * process group discards: the wait for the stop ends at its bound.
+ */
+static bool stops_task(const struct ptv_task *task, int sig)
+{
+	uint64_t bit = 1ULL << (sig - 1);
+
+	if (sig == SIGSTOP)
+		return true;
+	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+		return false;
+	return !((ptv_proc_status_mask(task->tid, "SigIgn") |
+		  ptv_proc_status_mask(task->tid, "SigCgt")) & bit);
+}
+
 static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 			   const struct ptv_host_event *ev)
 {
@@ -1007,6 +1101,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_vstop_signal(&loop->k, task, ev->sig);
 		return;
 	}
+	task->stop_in_flight = stops_task(task, ev->sig);
 	ptv_loop_resume(loop, task, ev->sig); /* deliver it, siginfo unchanged */
 }
 
@@ -1171,6 +1266,8 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	/* A deferred wait's task has left its seccomp stop: killed. */
 	if (task && loop->ndeferred > 0)
 		forget_deferred(loop, task);
+	if (task)
+		task->stop_in_flight = false;
 	if (ev->kind == PTV_HEV_EXITED || ev->kind == PTV_HEV_SIGNALED) {
 		on_task_gone(loop, task, ev);
 		return;
@@ -1231,6 +1328,19 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	}
 }
 
+/* The next host event: first those take_pending() kept, in order. */
+static int next_event(struct ptv_loop *loop, struct ptv_host_event *ev,
+		      bool nohang)
+{
+	if (loop->nkept == 0)
+		return ptv_host_wait(ev, nohang);
+	*ev = loop->kept[0];
+	loop->nkept--;
+	memmove(loop->kept, loop->kept + 1,
+		sizeof(loop->kept[0]) * (size_t)loop->nkept);
+	return 0;
+}
+
 int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 		 int *killed_by)
 {
@@ -1253,7 +1363,7 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 	first->parent_tid = loop.self;
 	ptv_signals_forward_to(first_pid);
 	for (;;) {
-		int r = ptv_host_wait(&ev, spin_until != 0 || must_poll(&loop));
+		int r = next_event(&loop, &ev, spin_until != 0 || must_poll(&loop));
 
 		if (r == -EAGAIN) {
 			uint64_t now = now_ns();

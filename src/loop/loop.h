@@ -10,10 +10,14 @@
 #include <sys/types.h>
 
 #include "../kernel/ptrace.h"
+#include "../platform/host.h"
 #include "../syscalls/syscalls.h"
 
 /* Blocking waits held back at once, at most (more run at once). */
 #define PTV_MAX_DEFERRED 16
+
+/* Host events taken ahead of their turn at once, at most (loop.c). */
+#define PTV_MAX_TAKEN 64
 
 struct ptv_loop_options {
 	bool wait_all;		/* wait for every guest, not just the first */
@@ -40,6 +44,13 @@ struct ptv_loop {
 	int ndeferred;
 	uint64_t deferred_since_ns;	/* when the first of them came */
 	uint64_t events;		/* host events handled so far */
+	/*
+	 * Host events take_pending() collected for the task whose call
+	 * asked for them: handled by the loop after that call's, in order.
+	 */
+	struct ptv_host_event kept[PTV_MAX_TAKEN];
+	int nkept;
+	bool taking;			/* in take_pending() */
 	/* The last host check that a task is still in its stop (host_iface.c). */
 	struct {
 		pid_t tid;

@@ -47,6 +47,14 @@ struct ptv_syscall_env {
 	bool may_defer_exit;	/* ... for a traced thread's exit the host is
 				   finishing (a wait decided again until it
 				   is gone, for a bounded time: loop.c) */
+	/*
+	 * Handles the host events already pending, but @caller's, before a
+	 * decision that needs the model to know what the host did before
+	 * @caller's call (loop.c). May be NULL (nothing is taken).
+	 */
+	void (*take_pending)(struct ptv_syscall_env *env,
+			     struct ptv_task *caller);
+	void *loop;
 };
 
 /* include/linux/errno.h: the kernel's internal restart codes. */

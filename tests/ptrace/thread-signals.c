@@ -521,6 +521,58 @@ static void case_traced_leader_exits_alone(void)
 	end(&f);
 }
 
+/* The outcome of a WNOHANG waitid(2) of @options for @child, in a word. */
+static const char *waitid_word(pid_t child, int options)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)child, &si, options | WNOHANG) < 0)
+		return scn_errno(errno);
+	if (si.si_pid == 0)
+		return "(none)";
+	return si.si_code == CLD_STOPPED     ? "stopped"
+	       : si.si_code == CLD_CONTINUED ? "continued"
+					     : "other";
+}
+
+/*
+ * N, traced, has exited alone (as above). Once T is seen stopped, its
+ * group-stop is complete (kernel/signal.c:do_signal_stop(): the last
+ * thread sets SIGNAL_STOP_STOPPED), and a SIGCONT sent then is a continue
+ * the real parent's wait reports. Under ptvisor a thread that dequeued
+ * SIGSTOP first stops for the host's tracer (its state is 't' already),
+ * and a SIGCONT sent before the supervisor delivers it would cancel the
+ * stop (prepare_signal() clears JOBCTL_STOP_DEQUEUED). Rounds, to meet
+ * that window.
+ */
+static void case_cont_after_stop_seen(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	syscall(SYS_tgkill, f.child, f.child, SIGUSR2);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, SIGUSR2);
+	scn_wait_state(f.child, "Z");
+	scn_say("-- N exited; 30 rounds: SIGSTOP; T seen stopped; SIGCONT; "
+		"waitid(WCONTINUED)");
+	for (int i = 0; i < 30; i++) {
+		const char *cont;
+
+		kill(f.child, SIGSTOP);
+		scn_wait_state(f.thread, "Tt");
+		kill(f.child, SIGCONT);
+		cont = waitid_word(f.child, WCONTINUED);
+		if (strcmp(cont, "continued") != 0)
+			scn_say("round %d: %s", i, cont);
+		scn_wait_state(f.thread, "S");
+	}
+	scn_say("-- rounds done");
+	end(&f);
+}
+
 /*
  * kernel/signal.c: a SIGCONT sets the group's SIGNAL_STOP_CONTINUED, which
  * only a completed group-stop replaces (do_signal_stop(): SIGNAL_STOP_STOPPED
@@ -719,6 +771,7 @@ static const struct pt_case cases[] = {
 	  case_continue_dropped_by_exit_group },
 	{ "continue-taken-before-attach", case_continue_taken_before_attach },
 	{ "sigcont-given-at-syscall-stop", case_sigcont_given_at_syscall_stop },
+	{ "cont-after-stop-seen", case_cont_after_stop_seen },
 };
 
 int main(int argc, char **argv)
