@@ -638,7 +638,8 @@ static void settle(void)
 
 		for (int i = 0; i < NROLES; i++)
 			len += (size_t)snprintf(line + len, sizeof(line) - len,
-						" %s:%s", role_names[i],
+						" %s(%d):%s", role_names[i],
+						(int)fam[i].tid,
 						cls_names[fam[i].cls]);
 		say("  settled:%s", line);
 	}

@@ -574,6 +574,43 @@ static void case_cont_after_stop_seen(void)
 }
 
 /*
+ * The group stopped untraced; then both threads are attached (each re-traps
+ * from its group-stop, its attach SIGSTOP pending), N is resumed, takes its
+ * SIGSTOP and is detached with it: a new group-stop, which natively leaves
+ * T out (T, stopped before its attach, still counts as stopped:
+ * do_signal_stop() skips task_is_stopped() threads). T, resumed, dequeues
+ * its own pending signals: the SIGURG sent to it, first. The host, which
+ * traced T all along, counts T in the new group-stop: inside, T stops for
+ * it (ptfuzz seed 239 step 1432; seed 108 is of the same kind). Known gap.
+ */
+static void case_attached_stopped_not_restopped(void)
+{
+	struct family f;
+
+	spawn(&f);
+	scn_say("-- tgkill(N, N, SIGSTOP): the group stops, untraced");
+	syscall(SYS_tgkill, f.child, f.child, SIGSTOP);
+	scn_wait_state(f.child, "Tt");
+	scn_wait_state(f.thread, "Tt");
+	pt_wait_say(f.child, WUNTRACED, "wait(child)");
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_SYSCALL, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_say_siginfo(f.child, "N");
+	scn_say("-- N detached with SIGSTOP; tgkill(N, T, SIGURG); T resumed");
+	pt_must(PTRACE_DETACH, f.child, 0, SIGSTOP);
+	scn_wait_state(f.child, "Tt");
+	syscall(SYS_tgkill, f.child, f.thread, SIGURG);
+	pt_must(PTRACE_SYSCALL, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_say_siginfo(f.thread, "T");
+	kill_and_end(&f);
+}
+
+/*
  * kernel/signal.c: a SIGCONT sets the group's SIGNAL_STOP_CONTINUED, which
  * only a completed group-stop replaces (do_signal_stop(): SIGNAL_STOP_STOPPED
  * once the last thread stops). T, seized and held in its group-stop's
@@ -772,6 +809,8 @@ static const struct pt_case cases[] = {
 	{ "continue-taken-before-attach", case_continue_taken_before_attach },
 	{ "sigcont-given-at-syscall-stop", case_sigcont_given_at_syscall_stop },
 	{ "cont-after-stop-seen", case_cont_after_stop_seen },
+	{ "attached-stopped-not-restopped",
+	  case_attached_stopped_not_restopped },
 };
 
 int main(int argc, char **argv)
