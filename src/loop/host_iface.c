@@ -137,6 +137,8 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 			si.si_uid = sender ? real_uid_of(sender) : 0;
 			ptv_host_setsiginfo(t->tid, &si);
 		}
+		/* Its group-stop is to come (loop.c, take_pending()). */
+		t->stop_in_flight = ptv_loop_stops_task(t, sig);
 	}
 	return ptv_loop_resume(loop, t, sig);
 }

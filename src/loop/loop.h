@@ -60,6 +60,14 @@ struct ptv_loop {
 };
 
 /*
+ * Does @sig, delivered to @task, stop it (its action is the default, to
+ * stop)? Not exact for SIGTSTP, SIGTTIN and SIGTTOU, which an orphaned
+ * process group discards: a wait for the stop (->stop_in_flight) ends at
+ * its bound.
+ */
+bool ptv_loop_stops_task(const struct ptv_task *task, int sig);
+
+/*
  * Runs until no guest is left; returns ptvisor's exit status (the first
  * guest's exit code, or 128+N) and sets *killed_by to N if signal N killed
  * it. Preconditions: @first_pid was started by ptv_spawn_first_guest().
