@@ -396,24 +396,6 @@ static bool exit_stop_becomes_zombie(struct ptv_kernel *k, struct ptv_task *t)
 	return true;
 }
 
-/*
- * Did a thread of @t's group start a group-stop while @t counted as
- * stopped (->stopped_untraced)? Linux left @t out of it; the host, which
- * traced @t all along, did not: @t's next host stop is that group-stop.
- */
-static bool left_out_of_group_stop(struct ptv_kernel *k,
-				   const struct ptv_task *t)
-{
-	struct ptv_task *u;
-
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u != t && u->tgid == t->tgid && !u->host_gone &&
-		    u->group_stopped && u->stopped_untraced &&
-		    u->gstop_seq > t->gstop_seq)
-			return true;
-	return false;
-}
-
 int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 		      enum ptv_vresume how, uint64_t sig)
 {
@@ -434,10 +416,6 @@ int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 	tracee->resume = how;
 	if (exit_stop_becomes_zombie(k, tracee))
 		return 0;
-	tracee->skip_group_stop = tracee->stopped_untraced &&
-				  tracee->group_stopped &&
-				  left_out_of_group_stop(k, tracee);
-	tracee->stopped_untraced = false;
 	tracee->vstop = PTV_VSTOP_NONE;
 	tracee->exit_code = 0;
 	tracee->host_state = PTV_HOST_RUNNING;
@@ -505,8 +483,20 @@ static void wake_untraced(struct ptv_kernel *k, struct ptv_task *t,
 	 * traps again before it dequeues a pending signal (a fatal one would
 	 * otherwise kill the group natively held in its group-stop).
 	 */
-	if (t->group_stopped)
+	if (t->group_stopped) {
 		k->host->interrupt(k->host_ctx, t);
+		/*
+		 * A SIGSTOP it is given then joins that group-stop
+		 * (do_signal_stop(): JOBCTL_STOP_PENDING is set, so no new
+		 * one begins). The host, which reinstates nothing, would
+		 * begin a new group-stop that every other thread of the
+		 * group stops for again once resumed: it gets none. (A
+		 * SIGTSTP, SIGTTIN or SIGTTOU may have a handler, which the
+		 * model does not know: given as before.)
+		 */
+		if (sig == PTV_SIGSTOP)
+			sig = 0;
+	}
 	t->host_state = PTV_HOST_RUNNING;
 	k->host->resume(k->host_ctx, t, PTV_VRESUME_CONT, sig,
 			was == PTV_VSTOP_SIGNAL, sender);

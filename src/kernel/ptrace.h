@@ -162,7 +162,6 @@ struct ptv_kernel {
 	size_t n_native_zombies;
 	bool stops_owed;	/* a task may have ->native_stop_owed */
 	bool continues_held;	/* a task may have ->vcontinued */
-	uint64_t group_stops;	/* untraced group-stops seen (->gstop_seq) */
 };
 
 void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,

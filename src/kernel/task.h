@@ -161,16 +161,6 @@ struct ptv_task {
 	int group_stop_sig;	/* the stop signal of that group-stop */
 	bool stop_in_flight;	/* resumed with a stop signal to deliver: its
 				   group-stop is still to come (loop.c) */
-	/*
-	 * Stopped in a group-stop while no guest traced it, and not resumed
-	 * since (kernel/signal.c: JOBCTL_STOPPED, which an attach's re-trap
-	 * keeps): a group-stop another thread starts meanwhile leaves it
-	 * out (do_signal_stop(): "if (!task_is_stopped(t) && ...").
-	 */
-	bool stopped_untraced;
-	uint64_t gstop_seq;	/* when that stop came (k->group_stops) */
-	bool skip_group_stop;	/* its next host stop is such a group-stop,
-				   which Linux does not make (loop.c) */
 
 	/* --- Yama, per process (kept in the group leader's task) --- */
 	ptv_tid_t yama_ptracer;	/* PR_SET_PTRACER: 0 none, -1 any, else tgid */

@@ -56,12 +56,12 @@ static uint64_t now_ns(void);
  * natively a thread that dequeued SIGSTOP stops at once, but here the
  * host's signal-delivery-stop comes first, and a SIGCONT sent meanwhile
  * would cancel the group-stop Linux makes (prepare_signal() clears
- * JOBCTL_STOP_DEQUEUED; do_signal_stop() then does nothing). The events
- * of @caller and @other, which the decision holds (a SIGKILL ends their
- * stop), are kept for the loop, which handles them after the call's. Not
- * reentrant: the handlers it runs take nothing more.
+ * JOBCTL_STOP_DEQUEUED; do_signal_stop() then does nothing). @caller's own
+ * events (a SIGKILL ends its stop) are kept for the loop, which handles
+ * them after the call's. Not reentrant: the handlers it runs take nothing
+ * more.
  */
-static int take_now(struct ptv_loop *loop, pid_t tid, pid_t other)
+static int take_now(struct ptv_loop *loop, pid_t tid)
 {
 	struct ptv_host_event evs[PTV_MAX_TAKEN];
 	int n = 0;
@@ -70,7 +70,7 @@ static int take_now(struct ptv_loop *loop, pid_t tid, pid_t other)
 	       ptv_host_wait(&evs[n], true) == 0)
 		n++;
 	for (int i = 0; i < n; i++) {
-		if (evs[i].tid == tid || evs[i].tid == other)
+		if (evs[i].tid == tid)
 			loop->kept[loop->nkept++] = evs[i];
 		else
 			handle(loop, &evs[i]);
@@ -88,24 +88,21 @@ static bool stops_in_flight(const struct ptv_loop *loop)
 	return false;
 }
 
-static void take_pending(struct ptv_syscall_env *env,
-			 const struct ptv_task *caller,
-			 const struct ptv_task *other)
+static void take_pending(struct ptv_syscall_env *env, struct ptv_task *caller)
 {
 	struct ptv_loop *loop = env->loop;
-	pid_t keep = other ? other->tid : caller->tid;
 	uint64_t since = now_ns();
 	int n;
 
 	if (loop->taking)
 		return;
 	loop->taking = true;
-	n = take_now(loop, caller->tid, keep);
+	n = take_now(loop, caller->tid);
 	while (stops_in_flight(loop) && now_ns() - since < STOP_FLIGHT_NS) {
 		struct timespec pause = { 0, 10000 };
 
 		nanosleep(&pause, NULL);
-		n += take_now(loop, caller->tid, keep);
+		n += take_now(loop, caller->tid);
 	}
 	loop->taking = false;
 	if (n > 0)
@@ -1108,18 +1105,6 @@ static void on_group_stop(struct ptv_loop *loop, struct ptv_task *task,
 {
 	bool was_stopped = task->group_stopped;
 
-	if (task->skip_group_stop) {
-		task->skip_group_stop = false;
-		ptv_log("[%d] left out of that group-stop natively (it was "
-			"stopped when it began): resumed", task->tid);
-		ptv_loop_resume(loop, task, 0);
-		return;
-	}
-	/* An attach's re-trap of such a stop keeps its time. */
-	if (!task->tracer && !task->stopped_untraced) {
-		task->stopped_untraced = true;
-		task->gstop_seq = ++loop->k.group_stops;
-	}
 	task->group_stopped = true;
 	task->group_stop_sig = ev->sig;
 	/*
@@ -1278,9 +1263,6 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 		forget_deferred(loop, task);
 	if (task)
 		task->stop_in_flight = false;
-	/* Running since: no longer stopped as Linux's JOBCTL_STOPPED says. */
-	if (task && ev->kind != PTV_HEV_GROUP_STOP)
-		task->stopped_untraced = task->skip_group_stop = false;
 	if (ev->kind == PTV_HEV_EXITED || ev->kind == PTV_HEV_SIGNALED) {
 		on_task_gone(loop, task, ev);
 		return;

@@ -519,16 +519,8 @@ static long carry_out_request(struct ptv_syscall_env *env,
 				   struct ptv_task *tracee, long request,
 				   uint64_t addr, uint64_t data)
 {
-	if (is_resume(request)) {
-		/*
-		 * A tracee that stopped for its group untraced: whether a
-		 * group-stop began since is known once the host's pending
-		 * stops are in (ptv_ptrace_resume()).
-		 */
-		if (tracee->stopped_untraced && env->take_pending)
-			env->take_pending(env, caller, tracee);
+	if (is_resume(request))
 		return ptv_ptrace_resume(env->k, tracee, resume_kind(request), data);
-	}
 	switch (request) {
 	case PTRACE_SETOPTIONS:
 		return ptv_ptrace_setoptions(env->k, tracee, data);

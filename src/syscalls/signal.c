@@ -334,7 +334,7 @@ void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
 	task->signal_zeroed = 0;
 	/* Whether it continues a stopped group is decided on the model. */
 	if (sig == SIGCONT && env->take_pending)
-		env->take_pending(env, task, NULL);
+		env->take_pending(env, task);
 	if (send_nothing(env->k, task, syscall, call, pid, tid, sig)) {
 		out->action = PTV_SYSCALL_RUN_TO_EXIT;
 		out->result = 0;

@@ -48,14 +48,12 @@ struct ptv_syscall_env {
 				   finishing (a wait decided again until it
 				   is gone, for a bounded time: loop.c) */
 	/*
-	 * Handles the host events already pending, but those of @caller and
-	 * @other (may be NULL), whose tasks the decision holds: before a
+	 * Handles the host events already pending, but @caller's, before a
 	 * decision that needs the model to know what the host did before
 	 * @caller's call (loop.c). May be NULL (nothing is taken).
 	 */
 	void (*take_pending)(struct ptv_syscall_env *env,
-			     const struct ptv_task *caller,
-			     const struct ptv_task *other);
+			     struct ptv_task *caller);
 	void *loop;
 };
 

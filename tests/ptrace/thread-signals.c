@@ -576,12 +576,13 @@ static void case_cont_after_stop_seen(void)
 /*
  * The group stopped untraced; then both threads are attached (each re-traps
  * from its group-stop, its attach SIGSTOP pending), N is resumed, takes its
- * SIGSTOP and is detached with it: a new group-stop, which natively leaves
- * T out (T, stopped before its attach, still counts as stopped:
- * do_signal_stop() skips task_is_stopped() threads). T, resumed, dequeues
- * its own pending signals: the SIGURG sent to it, first. The host, which
- * traced T all along, counts T in the new group-stop: inside, T stops for
- * it (ptfuzz seed 239 step 1432; seed 108 is of the same kind). Known gap.
+ * SIGSTOP and is detached with it. The group-stop is still in effect, so
+ * the detach gives N JOBCTL_STOP_PENDING (kernel/ptrace.c:__ptrace_unlink(),
+ * "Reinstate JOBCTL_STOP_PENDING if group stop is in effect"): N's SIGSTOP
+ * joins that group-stop and begins no new one (do_signal_stop()). T,
+ * resumed, takes its own pending signals: its attach's SIGSTOP first. The
+ * host reinstates nothing: N's SIGSTOP there began a new group-stop, which
+ * T stopped for again (ptfuzz seed 239 step 1432).
  */
 static void case_attached_stopped_not_restopped(void)
 {
@@ -605,6 +606,39 @@ static void case_attached_stopped_not_restopped(void)
 	scn_wait_state(f.child, "Tt");
 	syscall(SYS_tgkill, f.child, f.thread, SIGURG);
 	pt_must(PTRACE_SYSCALL, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_say_siginfo(f.thread, "T");
+	kill_and_end(&f);
+}
+
+/*
+ * The same with both threads traced from the start: T begins the
+ * group-stop (its tracer gives it SIGSTOP), N joins it, takes a SIGUSR1
+ * and is detached from that stop with SIGSTOP, which joins the group-stop
+ * still in effect. T, resumed from its group-stop, takes the SIGUSR2 sent
+ * to it: it stops for no new group-stop (ptfuzz seed 108 step 1786).
+ */
+static void case_detached_joins_group_stop(void)
+{
+	struct family f;
+
+	spawn(&f);
+	attach_leader(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- T given SIGSTOP: the group stops");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGSTOP);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_say("-- tgkill(N, N, SIGUSR1); N resumed");
+	syscall(SYS_tgkill, f.child, f.child, SIGUSR1);
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_say("-- N detached with SIGSTOP; tgkill(N, T, SIGUSR2); T resumed");
+	pt_must(PTRACE_DETACH, f.child, 0, SIGSTOP);
+	scn_wait_state(f.child, "Tt");
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	pt_say_siginfo(f.thread, "T");
 	kill_and_end(&f);
@@ -811,6 +845,7 @@ static const struct pt_case cases[] = {
 	{ "cont-after-stop-seen", case_cont_after_stop_seen },
 	{ "attached-stopped-not-restopped",
 	  case_attached_stopped_not_restopped },
+	{ "detached-joins-group-stop", case_detached_joins_group_stop },
 };
 
 int main(int argc, char **argv)
