@@ -45,22 +45,7 @@ static uint64_t now_ns(void);
  */
 #define STOP_FLIGHT_NS 100000000u
 
-/*
- * The host events already pending, handled ahead of @caller's trapped call
- * (struct ptv_syscall_env): the host reports its tracees' stops in the
- * order of its list of them, not in time, so the model may not yet know a
- * stop that came long before the call (a SIGCONT sent to a group whose
- * last thread's group-stop is pending: the continue would not be
- * recorded). Then, for a bounded time, those of threads the supervisor
- * resumed from a signal-delivery-stop with a stop signal (on_signal_stop()):
- * natively a thread that dequeued SIGSTOP stops at once, but here the
- * host's signal-delivery-stop comes first, and a SIGCONT sent meanwhile
- * would cancel the group-stop Linux makes (prepare_signal() clears
- * JOBCTL_STOP_DEQUEUED; do_signal_stop() then does nothing). @caller's own
- * events (a SIGKILL ends its stop) are kept for the loop, which handles
- * them after the call's. Not reentrant: the handlers it runs take nothing
- * more.
- */
+/* Handles the host events pending now, but @tid's, which are kept. */
 static int take_now(struct ptv_loop *loop, pid_t tid)
 {
 	struct ptv_host_event evs[PTV_MAX_TAKEN];
@@ -88,6 +73,22 @@ static bool stops_in_flight(const struct ptv_loop *loop)
 	return false;
 }
 
+/*
+ * The host events already pending, handled ahead of @caller's trapped call
+ * (struct ptv_syscall_env): the host reports its tracees' stops in the
+ * order of its list of them, not in time, so the model may not yet know a
+ * stop that came long before the call (a SIGCONT sent to a group whose
+ * last thread's group-stop is pending: the continue would not be
+ * recorded). Then, for a bounded time, those of threads the supervisor
+ * resumed with a stop signal to deliver (->stop_in_flight: on_signal_stop(),
+ * or a tracer's resume, host_iface.c): natively a thread that dequeued
+ * SIGSTOP stops at once, but here the host's signal-delivery-stop comes
+ * first, and a SIGCONT sent meanwhile would cancel the group-stop Linux
+ * makes (prepare_signal() clears JOBCTL_STOP_DEQUEUED; do_signal_stop()
+ * then does nothing). @caller's own events (a SIGKILL ends its stop) are
+ * kept for the loop, which handles them after the call's. Not reentrant:
+ * the handlers it runs take nothing more.
+ */
 static void take_pending(struct ptv_syscall_env *env, struct ptv_task *caller)
 {
 	struct ptv_loop *loop = env->loop;
