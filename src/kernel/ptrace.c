@@ -504,6 +504,32 @@ static void wake_untraced(struct ptv_kernel *k, struct ptv_task *t,
 
 static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 			       int status, bool exiting);
+static bool is_clone_child(const struct ptv_task *t);
+
+/*
+ * A process its tracer lets go of, dead, is its real parent's now, which
+ * hears with its exit signal (kernel/exit.c:wait_task_zombie(), or
+ * __ptrace_detach(): do_notify_parent()). Linux keeps that signal if the
+ * parent thread is traced then, even if it ignores it; the host sends it
+ * later (the exit goes on) and keeps it anyway: recorded as kept, so that
+ * the parent, attached or dequeuing it later, does not count it as one
+ * Linux discarded (syscalls/signal.c; ptfuzz seed 102).
+ */
+static void note_parent_signal(struct ptv_kernel *k, struct ptv_task *t)
+{
+	struct ptv_task *parent, *leader;
+	int sig;
+
+	if (t->tid != t->tgid)
+		return;
+	parent = ptv_real_parent(k, t);
+	sig = is_clone_child(t) ? (int)(t->clone_flags & 0xff) : PTV_SIGCHLD;
+	if (parent == NULL || parent->tracer == NULL || sig <= 0 || sig > 64)
+		return;
+	leader = ptv_task_find(&k->tasks, parent->tgid);
+	if (leader)
+		leader->kept_sent |= 1ULL << (sig - 1);
+}
 
 /*
  * Lets go of a virtual zombie: its host exit may go on to the real parent.
@@ -514,6 +540,8 @@ static void release_zombie(struct ptv_kernel *k, struct ptv_task *t)
 {
 	bool was_zombie = t->vzombie;
 
+	if (was_zombie && !t->native_reap)
+		note_parent_signal(k, t);
 	t->vzombie = false;
 	if (t->held_at_exit) {
 		t->held_at_exit = false;

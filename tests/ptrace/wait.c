@@ -24,10 +24,14 @@
  *  - eintr, eintr-grandchild: a tracer blocked in wait4 gets EINTR from a
  *    handled signal without SA_RESTART, continues through one with
  *    SA_RESTART, and does not notice an ignored one; with a tracee that is
- *    its child and one that is not.
+ *    its child and one that is not;
+ *  - sigchld-kept-for-traced-parent: the SIGCHLD a tracer's reap sends the
+ *    real parent, traced then, is kept although it ignores it.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -219,6 +223,9 @@ static void __attribute__((noreturn)) parent_loop(int cmd, int report, int tcmd)
 			break;
 		case 'c':
 			parent_sigchld(report);
+			break;
+		case 'u':
+			scn_block(SIGCHLD, false);	/* SIG_DFL: ignored */
 			break;
 		case 0:
 			_exit(0);
@@ -965,6 +972,72 @@ static void case_eintr_grandchild(void)
 	family_end(&f);
 }
 
+/* Until @sig is pending for @pid's group (/proc's ShdPnd). */
+static void wait_group_pending(pid_t pid, int sig)
+{
+	char path[64], line[128];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	for (;;) {
+		unsigned long long mask = 0;
+		FILE *f = fopen(path, "re");
+
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "ShdPnd: %llx", &mask) == 1)
+				break;
+		if (f)
+			fclose(f);
+		if (mask & (1ULL << (sig - 1)))
+			return;
+		sched_yield();
+	}
+}
+
+/*
+ * The tracer traces the target and its real parent R, which does not block
+ * SIGCHLD (its action is the default: ignored) and is stopped for its
+ * group. The tracer reaps the target: R hears (kernel/exit.c:
+ * wait_task_zombie(), do_notify_parent()), and as R is traced then, Linux
+ * keeps that SIGCHLD (sig_ignored() is false for a traced task). R,
+ * detached in its stop, attached again and resumed, stops for it. (The
+ * host sends it once the target's exit is over, and a signal pending and
+ * ignored at an attach counted as one Linux discarded: ptfuzz seed 102.)
+ */
+static void case_sigchld_kept_for_traced_parent(void)
+{
+	struct family f;
+
+	family_start(&f);
+	parent_command(&f, 'u');
+	scn_wait_syscall(f.parent, SYS_read);
+	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f.target, 0, 0);
+	pt_wait_say(f.target, 0, "wait(target)");
+	pt_must(PTRACE_CONT, f.target, 0, 0);
+	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f.parent, 0, 0);
+	pt_wait_say(f.parent, 0, "wait(R)");
+	scn_say("-- R given its SIGSTOP: its group-stop");
+	pt_must(PTRACE_CONT, f.parent, 0, SIGSTOP);
+	pt_wait_say(f.parent, 0, "wait(R)");
+	scn_say("-- the target exits; the tracer reaps it");
+	scn_write_full(f.target_cmd, "x", 1);
+	pt_wait_say(f.target, 0, "wait(target)");
+	/* (Inside, the host sends it once the target's exit is over.) */
+	wait_group_pending(f.parent, SIGCHLD);
+	scn_say("-- R detached in its stop, attached again, resumed");
+	pt_must(PTRACE_DETACH, f.parent, 0, 0);
+	scn_wait_state(f.parent, "Tt");
+	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f.parent, 0, 0);
+	pt_wait_say(f.parent, 0, "wait(R)");
+	pt_must(PTRACE_CONT, f.parent, 0, 0);
+	pt_wait_say(f.parent, 0, "wait(R)");
+	scn_say("-- R's attach SIGSTOP suppressed");
+	pt_must(PTRACE_CONT, f.parent, 0, 0);
+	pt_wait_say(f.parent, 0, "wait(R)");
+	pt_say_siginfo(f.parent, "R");
+	pt_must(PTRACE_CONT, f.parent, 0, 0);
+	family_end(&f);
+}
+
 static int before_sync[2];
 
 /*
@@ -1072,6 +1145,8 @@ int main(int argc, char **argv)
 		{ "before-traceme", case_before_traceme },
 		{ "continued", case_continued },
 		{ "continued-null-infop", case_continued_null_infop },
+		{ "sigchld-kept-for-traced-parent",
+		  case_sigchld_kept_for_traced_parent },
 	};
 
 	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
