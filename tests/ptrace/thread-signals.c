@@ -52,8 +52,10 @@ static void on_usr1(int sig)
 	(void)sig;
 }
 
-/* SIGUSR2 ends the thread that takes it (T, in traced-thread-reaped). */
-/* SIGUSR2's handler ends its group instead (exit_group(2)). */
+/*
+ * SIGUSR2 ends the thread that takes it (T, in traced-thread-reaped), or,
+ * with this set, its group (exit_group(2)).
+ */
 static bool usr2_ends_group;
 
 static void on_usr2(int sig)
@@ -101,7 +103,6 @@ struct family {
 	pid_t child, thread;
 };
 
-/* Starts the child, seizes T and stops the group; T's group-stop waited. */
 /* Starts the child; returns when N and T are both asleep. */
 static void spawn(struct family *f)
 {
@@ -574,6 +575,23 @@ static void case_cont_after_stop_seen(void)
 }
 
 /*
+ * N, in a stop while its group-stop is in effect, detached with SIGSTOP;
+ * @sig sent to T, which is resumed (@request): T's next stop, then the end.
+ */
+static void detach_then_resume(struct family *f, int sig, long request)
+{
+	scn_say("-- N detached with SIGSTOP; tgkill(N, T, %s); T resumed",
+		scn_sig(sig));
+	pt_must(PTRACE_DETACH, f->child, 0, SIGSTOP);
+	scn_wait_state(f->child, "Tt");
+	syscall(SYS_tgkill, f->child, f->thread, sig);
+	pt_must(request, f->thread, 0, 0);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	pt_say_siginfo(f->thread, "T");
+	kill_and_end(f);
+}
+
+/*
  * The group stopped untraced; then both threads are attached (each re-traps
  * from its group-stop, its attach SIGSTOP pending), N is resumed, takes its
  * SIGSTOP and is detached with it. The group-stop is still in effect, so
@@ -601,14 +619,7 @@ static void case_attached_stopped_not_restopped(void)
 	pt_must(PTRACE_SYSCALL, f.child, 0, 0);
 	pt_wait_say(f.child, 0, "wait(N)");
 	pt_say_siginfo(f.child, "N");
-	scn_say("-- N detached with SIGSTOP; tgkill(N, T, SIGURG); T resumed");
-	pt_must(PTRACE_DETACH, f.child, 0, SIGSTOP);
-	scn_wait_state(f.child, "Tt");
-	syscall(SYS_tgkill, f.child, f.thread, SIGURG);
-	pt_must(PTRACE_SYSCALL, f.thread, 0, 0);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	pt_say_siginfo(f.thread, "T");
-	kill_and_end(&f);
+	detach_then_resume(&f, SIGURG, PTRACE_SYSCALL);
 }
 
 /*
@@ -634,14 +645,7 @@ static void case_detached_joins_group_stop(void)
 	syscall(SYS_tgkill, f.child, f.child, SIGUSR1);
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	pt_wait_say(f.child, 0, "wait(N)");
-	scn_say("-- N detached with SIGSTOP; tgkill(N, T, SIGUSR2); T resumed");
-	pt_must(PTRACE_DETACH, f.child, 0, SIGSTOP);
-	scn_wait_state(f.child, "Tt");
-	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
-	pt_must(PTRACE_CONT, f.thread, 0, 0);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	pt_say_siginfo(f.thread, "T");
-	kill_and_end(&f);
+	detach_then_resume(&f, SIGUSR2, PTRACE_CONT);
 }
 
 /*
