@@ -1054,14 +1054,13 @@ static void fix_siginfo(struct ptv_loop *loop, struct ptv_task *t, int sig)
 
 bool ptv_loop_stops_task(const struct ptv_task *task, int sig)
 {
-	uint64_t bit = 1ULL << (sig - 1);
-
 	if (sig == SIGSTOP)
 		return true;
 	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
 		return false;
 	return !((ptv_proc_status_mask(task->tid, "SigIgn") |
-		  ptv_proc_status_mask(task->tid, "SigCgt")) & bit);
+		  ptv_proc_status_mask(task->tid, "SigCgt")) &
+		 (1ULL << (sig - 1)));
 }
 
 static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
