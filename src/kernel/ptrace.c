@@ -504,7 +504,6 @@ static void wake_untraced(struct ptv_kernel *k, struct ptv_task *t,
 
 static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 			       int status, bool exiting);
-static bool is_clone_child(const struct ptv_task *t);
 
 /*
  * A process its tracer lets go of, dead, is its real parent's now, which
@@ -523,7 +522,8 @@ static void note_parent_signal(struct ptv_kernel *k, struct ptv_task *t)
 	if (t->tid != t->tgid)
 		return;
 	parent = ptv_real_parent(k, t);
-	sig = is_clone_child(t) ? (int)(t->clone_flags & 0xff) : PTV_SIGCHLD;
+	/* Its exit signal: clone()'s low byte (the first guest: SIGCHLD). */
+	sig = t->clone_flags != 0 ? (int)(t->clone_flags & 0xff) : PTV_SIGCHLD;
 	if (parent == NULL || parent->tracer == NULL || sig <= 0 || sig > 64)
 		return;
 	leader = ptv_task_find(&k->tasks, parent->tgid);

@@ -1054,10 +1054,10 @@ static void fix_siginfo(struct ptv_loop *loop, struct ptv_task *t, int sig)
 
 bool ptv_loop_stops_task(const struct ptv_task *task, int sig)
 {
+	if (!ptv_sig_is_stop(sig))
+		return false;
 	if (sig == SIGSTOP)
 		return true;
-	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
-		return false;
 	return !((ptv_proc_status_mask(task->tid, "SigIgn") |
 		  ptv_proc_status_mask(task->tid, "SigCgt")) &
 		 (1ULL << (sig - 1)));
