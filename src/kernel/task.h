@@ -110,6 +110,11 @@ struct ptv_task {
 	ptv_tid_t sigcont_named;/* (a leader) the traced thread of its group
 				   that Linux gives the SIGCONT just sent to
 				   the group (it wanted it); 0: none */
+	ptv_tid_t sigcont_woken;/* (a leader) the thread of its group that
+				   Linux wakes for that SIGCONT, traced or
+				   not: the one named if it wanted it, else
+				   the only other thread that does; 0: none,
+				   or not known (several do) */
 	uint64_t exit_wait_since; /* (loop.c) its wait has been deferred
 				   since then (ns) for a thread's exit */
 	int reroute_sig;	/* a signal the supervisor sent it for another

@@ -45,6 +45,7 @@
 
 #define N_MARKS (sizeof(((struct ptv_task *)0)->discard_marks) / \
 		 sizeof(((struct ptv_task *)0)->discard_marks[0]))
+#define SIGBIT(sig) (1ULL << ((sig) - 1))
 
 /* Does a thread of @tgid have a virtual tracer? */
 static bool group_traced(struct ptv_kernel *k, ptv_tid_t tgid)
@@ -137,13 +138,47 @@ static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 }
 
 /*
+ * Would @u take a SIGCONT sent to its group now? kernel/signal.c:
+ * wants_signal(): not blocked, not exiting, not stopped or traced-stopped
+ * (a group-stop untraced ends as the SIGCONT is sent, before:
+ * prepare_signal()).
+ */
+static bool wants_sigcont(const struct ptv_task *u)
+{
+	return u->vstop == PTV_VSTOP_NONE && !u->host_gone && !u->exit_seen &&
+	       !(ptv_proc_status_mask(u->tid, "SigBlk") & SIGBIT(SIGCONT));
+}
+
+/*
+ * The thread of @n's group that Linux wakes for a SIGCONT sent to @n:
+ * complete_signal() gives it to @n if @n wants it, else to a thread that
+ * does, searching from the group's curr_target, which the model does not
+ * know: so only when one thread does. 0: none, or not known.
+ */
+static ptv_tid_t sigcont_waker_of(struct ptv_kernel *k, struct ptv_task *n)
+{
+	ptv_tid_t woken = 0;
+	struct ptv_task *u;
+
+	if (wants_sigcont(n))
+		return n->tid;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
+		if (u->tgid != n->tgid || u == n || !wants_sigcont(u))
+			continue;
+		if (woken)
+			return 0;
+		woken = u->tid;
+	}
+	return woken;
+}
+
+/*
  * SIGCONT sent to task @named: Linux's complete_signal() gives it to @named
- * if it "wants" it (kernel/signal.c:wants_signal(): not blocked, not
- * exiting, not stopped or traced-stopped). The host seizes every thread, so
- * every thread traps (ptrace_trap_notify()) and whichever the supervisor
- * resumes first dequeues it. If @named is traced, its group's leader
- * records it, so that another thread that dequeues it hands it on
- * (ptv_signal_reroute()).
+ * if it "wants" it, else to another thread (sigcont_woken). The host seizes
+ * every thread, so every thread traps (ptrace_trap_notify()) and
+ * whichever the supervisor resumes first dequeues it. If @named is traced
+ * and wants it, its group's leader records it, so that another thread that
+ * dequeues it hands it on (ptv_signal_reroute()).
  */
 static void name_sigcont_taker(struct ptv_kernel *k, ptv_tid_t named)
 {
@@ -152,12 +187,9 @@ static void name_sigcont_taker(struct ptv_kernel *k, ptv_tid_t named)
 
 	if (leader == NULL)
 		return;
-	leader->sigcont_named = 0;
-	if (n->tracer == NULL || n->vstop != PTV_VSTOP_NONE || n->host_gone ||
-	    n->exit_seen ||
-	    (ptv_proc_status_mask(n->tid, "SigBlk") & (1ULL << (SIGCONT - 1))))
-		return;
-	leader->sigcont_named = n->tid;
+	leader->sigcont_woken = sigcont_waker_of(k, n);
+	leader->sigcont_named = n->tracer && leader->sigcont_woken == n->tid ?
+				n->tid : 0;
 }
 
 /* What SIGCONT or an ignorable @sig to @named sets up, as above. */
@@ -484,7 +516,10 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	struct ptv_task *n;
 	siginfo_t si;
 
-	if (sig != SIGCONT || leader == NULL || leader->sigcont_named == 0)
+	if (sig != SIGCONT || leader == NULL)
+		return false;
+	leader->sigcont_woken = 0;
+	if (leader->sigcont_named == 0)
 		return false;
 	n = ptv_task_find(&k->tasks, leader->sigcont_named);
 	leader->sigcont_named = 0;
@@ -514,8 +549,6 @@ bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self)
 	memcpy(&si, t->reroute_info, sizeof(si));
 	return ptv_host_setsiginfo(t->tid, &si) == 0;
 }
-
-#define SIGBIT(sig) (1ULL << ((sig) - 1))
 
 /*
  * Was the instance @t dequeued (@si) sent to its whole group? kill(2),
@@ -640,8 +673,8 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 	/*
 	 * Pending signals that could have woken it, but not one Linux
 	 * discarded, nor a SIGCONT sent to its group that made the host trap
-	 * it (the task named takes it, or Linux discarded it), unless it was
-	 * named itself.
+	 * it (another thread takes it, or Linux discarded it), unless Linux
+	 * woke it for that SIGCONT (name_sigcont_taker()).
 	 */
 	leader = ptv_task_find(&k->tasks, t->tgid);
 	own = ptv_proc_status_mask(t->tid, "SigPnd");
@@ -650,7 +683,7 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 		  ~(SIGBIT(SIGTRAP) | t->discard_sigs |
 		    (leader ? leader->discard_sent : 0));
 	if (!(own & SIGBIT(SIGCONT)) &&
-	    !(leader && leader->sigcont_named == t->tid))
+	    !(leader && leader->sigcont_woken == t->tid))
 		pending &= ~SIGBIT(SIGCONT);
 	if (pending)
 		return false;

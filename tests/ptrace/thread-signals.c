@@ -701,6 +701,35 @@ static void case_sigcont_wakes_attached_named(void)
 }
 
 /*
+ * SIGCONT to the process when the task named, N, is in a ptrace-stop: it
+ * does not want it (kernel/signal.c:wants_signal()), so complete_signal()
+ * wakes another thread that does: T, attached and single-stepped into
+ * pause(), reports its call's exit as a step first, and takes the SIGCONT,
+ * pending for the group, next. (Inside, the host's SIGCONT trap wakes T
+ * too; T's step was taken for one that trap made, not reported, and T
+ * reported the SIGCONT first: ptfuzz seed 143 step 2903.)
+ */
+static void case_sigcont_wakes_attached_other(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- N in its attach stop, T single-stepped into pause(); "
+		"SIGCONT to the process");
+	kill(f.child, SIGCONT);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	kill_and_end(&f);
+}
+
+/*
  * A group's continue is not reported once the group dies: its flags become
  * SIGNAL_GROUP_EXIT (kernel/signal.c:do_group_exit()). N, attached, and T,
  * seized, in their group-stop; SIGCONT; SIGTERM, which T takes: T is its
@@ -836,6 +865,7 @@ static const struct pt_case cases[] = {
 	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
 	{ "sigcont-wakes-no-attached", case_sigcont_wakes_no_attached },
 	{ "sigcont-wakes-attached-named", case_sigcont_wakes_attached_named },
+	{ "sigcont-wakes-attached-other", case_sigcont_wakes_attached_other },
 	{ "traced-zombie-leader", case_traced_zombie_leader },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 	{ "continue-survives-partial-stop",
