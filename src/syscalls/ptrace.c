@@ -457,6 +457,63 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 	return -EIO;
 }
 
+/*
+ * An i386 (int 0x80) caller's request: compat_sys_ptrace() (kernel/
+ * ptrace.c) checks as the x86_64 call does, then compat_arch_ptrace()
+ * (arch/x86/kernel/ptrace.c: ia32_arch_ptrace(), then kernel/ptrace.c:
+ * compat_ptrace_request(), then ptrace_request()) carries it out. What
+ * is the same for it goes the usual way (false). The word requests move
+ * a compat_ulong_t; the 32-bit register, siginfo and regset layouts are
+ * not emulated and give EIO (README, Limitations), as PTRACE_ARCH_PRCTL,
+ * which only arch_ptrace() knows, does in Linux.
+ */
+static bool compat_data_request(struct ptv_task *tracee, pid_t tracer,
+				long request, uint64_t addr, uint64_t data,
+				long *result)
+{
+	uint32_t word;
+
+	switch (request) {
+	case PTRACE_PEEKTEXT:
+	case PTRACE_PEEKDATA:
+		/* "if (ret != sizeof(word)) ret = -EIO; else put_user()" */
+		if (ptv_mem_access_forced(tracee->tid, addr, &word,
+					  sizeof(word), false) < 0)
+			*result = -EIO;
+		else
+			*result = to_tracer(tracer, data, &word, sizeof(word));
+		return true;
+	case PTRACE_POKETEXT:
+	case PTRACE_POKEDATA:
+		word = (uint32_t)data;
+		*result = ptv_mem_access_forced(tracee->tid, addr, &word,
+						sizeof(word), true) < 0 ? -EIO
+									: 0;
+		return true;
+	case PTRACE_GETEVENTMSG:
+		word = (uint32_t)tracee->event_msg;
+		*result = to_tracer(tracer, data, &word, sizeof(word));
+		return true;
+	case PTRACE_PEEKUSR:
+	case PTRACE_POKEUSR:
+	case PTRACE_GETREGS:
+	case PTRACE_SETREGS:
+	case PTRACE_GETFPREGS:
+	case PTRACE_SETFPREGS:
+	case PTRACE_GETFPXREGS:
+	case PTRACE_SETFPXREGS:
+	case PTRACE_GETSIGINFO:
+	case PTRACE_SETSIGINFO:
+	case PTRACE_PEEKSIGINFO:
+	case PTRACE_GETREGSET:
+	case PTRACE_SETREGSET:
+	case PTRACE_ARCH_PRCTL:
+		*result = -EIO;
+		return true;
+	}
+	return false;
+}
+
 static enum ptv_vresume resume_kind(long request)
 {
 	switch (request) {
@@ -517,8 +574,10 @@ static bool answered_by_model(long request)
 static long carry_out_request(struct ptv_syscall_env *env,
 				   struct ptv_task *caller,
 				   struct ptv_task *tracee, long request,
-				   uint64_t addr, uint64_t data)
+				   uint64_t addr, uint64_t data, bool compat)
 {
+	long result;
+
 	if (is_resume(request))
 		return ptv_ptrace_resume(env->k, tracee, resume_kind(request), data);
 	switch (request) {
@@ -533,11 +592,15 @@ static long carry_out_request(struct ptv_syscall_env *env,
 	case PTRACE_LISTEN:
 		return ptv_ptrace_listen(env->k, tracee);
 	}
+	if (compat && compat_data_request(tracee, caller->tid, request, addr,
+					  data, &result))
+		return result;
 	return data_request(tracee, caller->tid, request, addr, data);
 }
 
 static long tracee_request(struct ptv_syscall_env *env, struct ptv_task *caller,
-			   long request, pid_t pid, uint64_t addr, uint64_t data)
+			   long request, pid_t pid, uint64_t addr, uint64_t data,
+			   bool compat)
 {
 	struct ptv_task *tracee;
 	bool ignore_state = request == PTRACE_KILL || request == PTRACE_INTERRUPT;
@@ -549,7 +612,7 @@ static long tracee_request(struct ptv_syscall_env *env, struct ptv_task *caller,
 		return r;
 	if (checked && left_its_stop(tracee))
 		return -ESRCH;
-	r = carry_out_request(env, caller, tracee, request, addr, data);
+	r = carry_out_request(env, caller, tracee, request, addr, data, compat);
 	/* An error found before a host call: asked once, above or here. */
 	if (!ignore_state && !checked && r < 0 && r != -ESRCH &&
 	    left_its_stop(tracee))
@@ -563,10 +626,11 @@ void ptv_sys_ptrace(struct ptv_syscall_env *env, struct ptv_task *caller,
 	long request = (long)call->args[0];
 	pid_t pid = (pid_t)call->args[1];
 	uint64_t addr = call->args[2], data = call->args[3];
+	bool compat = call->abi == PTV_ABI_I386;
 	long r;
 
-	if (call->abi == PTV_ABI_I386) {
-		/* compat_sys_ptrace's layouts are not emulated yet. */
+	if (compat) {
+		/* compat_sys_ptrace(): compat_long_t, compat_ulong_t. */
 		request = (int32_t)request;
 		addr = (uint32_t)addr;
 		data = (uint32_t)data;
@@ -586,13 +650,9 @@ void ptv_sys_ptrace(struct ptv_syscall_env *env, struct ptv_task *caller,
 			if (r == 0)
 				r = -EPERM;
 		}
-	} else if (call->abi == PTV_ABI_I386 &&
-		   request != PTRACE_CONT && request != PTRACE_DETACH &&
-		   request != PTRACE_KILL && request != PTRACE_SYSCALL &&
-		   request != PTRACE_SETOPTIONS) {
-		r = -EIO;
 	} else {
-		r = tracee_request(env, caller, request, pid, addr, data);
+		r = tracee_request(env, caller, request, pid, addr, data,
+				   compat);
 	}
 	ptv_log("[%d] ptrace(%s, %d, %#llx, %#llx) = %ld%s%s", caller->tid,
 		ptv_request_name(request), pid, (unsigned long long)addr,

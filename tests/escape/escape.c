@@ -904,7 +904,8 @@ static void case_int80(void)
 	pid_t c;
 
 	if (!scn_have_int80()) {
-		ok("IA-32 emulation is off: int 0x80 raises SIGSEGV (no way through)");
+		ok("IA-32 emulation is off: int 0x80 raises SIGSEGV (no way "
+		   "through; entry point absent)");
 		c = fork();
 		if (c == 0) {
 			scn_int80(SCN_I386_clone, CLONE_UNTRACED | SIGCHLD, 0, 0, 0, 0);

@@ -8,7 +8,10 @@
 #   --victim-nobody  the unrelated process runs as uid 65534 (default: ours)
 #   --native MODE    what the native run must report: "escaped" (the
 #                    attempt's checks fail without ptvisor: they can fail),
-#                    "blocked" (the host refuses it too: same errors), or
+#                    "blocked" (the host refuses it too: same errors),
+#                    "escaped-if-present" (an entry point this kernel may
+#                    lack: "escaped" where it has it, "blocked" where the
+#                    attempt reports it "entry point absent"), or
 #                    "skip" (not run natively)
 #   --killed         the attempt kills the supervisor: ptvisor must die of
 #                    SIGKILL and leave no guest behind (natively a guest
@@ -127,6 +130,13 @@ fail() {
 
 if [ "$native" != skip ]; then
 	run native "$native_parent"
+	if [ "$native" = escaped-if-present ]; then
+		if grep -q 'entry point absent' "$tmp/native"; then
+			native=blocked
+		else
+			native=escaped
+		fi
+	fi
 	echo "--- native run (must report: $native)"
 	cat "$tmp/native"
 	native_escaped=false
