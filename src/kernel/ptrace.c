@@ -505,6 +505,18 @@ static void wake_untraced(struct ptv_kernel *k, struct ptv_task *t,
 static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 			       int status, bool exiting);
 
+static int cld_code_of(int status)
+{
+	if ((status & 0x7f) == 0)
+		return PTV_CLD_EXITED;
+	return (status & 0x80) ? PTV_CLD_DUMPED : PTV_CLD_KILLED;
+}
+
+static int cld_status_of(int status)
+{
+	return (status & 0x7f) == 0 ? (status >> 8) & 0xff : status & 0x7f;
+}
+
 /*
  * A process its tracer lets go of, dead, is its real parent's now, which
  * hears with its exit signal (kernel/exit.c:wait_task_zombie(), or
@@ -527,8 +539,12 @@ static void note_parent_signal(struct ptv_kernel *k, struct ptv_task *t)
 	if (parent == NULL || parent->tracer == NULL || sig <= 0 || sig > 64)
 		return;
 	leader = ptv_task_find(&k->tasks, parent->tgid);
-	if (leader)
-		leader->kept_sent |= 1ULL << (sig - 1);
+	if (leader == NULL)
+		return;
+	leader->kept_sent |= 1ULL << (sig - 1);
+	k->host->exit_signal_kept(k->host_ctx, leader, t, sig,
+				  cld_code_of(t->zombie_status),
+				  cld_status_of(t->zombie_status));
 }
 
 /*
@@ -688,18 +704,6 @@ bool ptv_ptrace_clone(struct ptv_kernel *k, struct ptv_task *parent,
 	else
 		child->autoattach_trap = true;
 	return true;
-}
-
-static int cld_code_of(int status)
-{
-	if ((status & 0x7f) == 0)
-		return PTV_CLD_EXITED;
-	return (status & 0x80) ? PTV_CLD_DUMPED : PTV_CLD_KILLED;
-}
-
-static int cld_status_of(int status)
-{
-	return (status & 0x7f) == 0 ? (status >> 8) & 0xff : status & 0x7f;
 }
 
 void ptv_ptrace_tracer_exit(struct ptv_kernel *k, struct ptv_task *tracer)

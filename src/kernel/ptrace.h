@@ -69,6 +69,16 @@ struct ptv_host_iface {
 	 */
 	void (*notify_parent)(void *ctx, struct ptv_task *parent,
 			      struct ptv_task *child, int why, int status);
+	/*
+	 * The exit signal @sig that @child, released, sends the group of
+	 * @leader, whose parent thread is traced: Linux keeps it (@why and
+	 * @status as for notify_parent); the host sends it as the exit goes
+	 * on. If the host has one pending already that Linux had discarded,
+	 * that one is to stand for it, with its siginfo.
+	 */
+	void (*exit_signal_kept)(void *ctx, struct ptv_task *leader,
+				 struct ptv_task *child, int sig, int why,
+				 int status);
 	/* A virtual event is ready for the waiters of thread group @tgid. */
 	void (*wake_waiters)(void *ctx, ptv_tid_t tgid);
 	/* The process group of @t, or -1. */

@@ -94,7 +94,8 @@ struct ptv_task {
 	int signal_sig;		/* ... its signal */
 	uint64_t fatal_to_traced;  /* (a leader) fatal signals sent by kill()
 				      and kin naming a traced task of its
-				      group, not yet dequeued */
+				      group (or when no thread of it
+				      wanted them), not yet dequeued */
 	uint64_t fatal_to_untraced;/* ... to an untraced one */
 	int signal_zeroed;	/* ... 1 + the offset in the register set of
 				   its signal argument, which the supervisor

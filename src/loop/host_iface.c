@@ -13,6 +13,7 @@
 #include "../platform/host.h"
 #include "../platform/mem.h"
 #include "../platform/procfs.h"
+#include "../syscalls/signal.h"
 #include "loop.h"
 
 #include <stdarg.h>
@@ -27,12 +28,15 @@
 struct chld_note {
 	pid_t tgid;		/* the group the SIGCHLD was sent to */
 	siginfo_t info;		/* what Linux would have sent */
+	bool stands_in;		/* not sent: the host's own SIGCHLD pending
+				   for the group, which Linux had discarded,
+				   stands for it (iface_exit_signal_kept()) */
 };
 
 static struct chld_note *notes;
 static size_t nnotes, notes_cap;
 
-static void note_push(pid_t tgid, const siginfo_t *info)
+static void note_push(pid_t tgid, const siginfo_t *info, bool stands_in)
 {
 	if (nnotes == notes_cap) {
 		size_t cap = notes_cap ? notes_cap * 2 : 16;
@@ -45,6 +49,7 @@ static void note_push(pid_t tgid, const siginfo_t *info)
 	}
 	notes[nnotes].tgid = tgid;
 	notes[nnotes].info = *info;
+	notes[nnotes].stands_in = stands_in;
 	nnotes++;
 }
 
@@ -53,11 +58,12 @@ static void note_push(pid_t tgid, const siginfo_t *info)
  * not queue, so the ones sent while it was pending were merged into it, as
  * they would have been natively.
  */
-static bool note_take(pid_t tgid, siginfo_t *info)
+static bool note_take(pid_t tgid, siginfo_t *info, bool *stands_in)
 {
 	bool found = false;
 	size_t kept = 0;
 
+	*stands_in = false;
 	for (size_t i = 0; i < nnotes; i++) {
 		if (notes[i].tgid != tgid) {
 			notes[kept++] = notes[i];
@@ -67,23 +73,34 @@ static bool note_take(pid_t tgid, siginfo_t *info)
 			*info = notes[i].info;
 			found = true;
 		}
+		*stands_in |= notes[i].stands_in;
 	}
 	nnotes = kept;
 	return found;
+}
+
+/*
+ * The SIGCHLD @si that a thread of group @tgid dequeued: true if it gets
+ * the siginfo of the group's first note (@fixed). Ours (kill(2) from the
+ * supervisor) does; a native one does if it stands for a note, which Linux
+ * kept where it had discarded the host's (iface_exit_signal_kept()); else
+ * ours, sent meanwhile, were merged into it. The notes go either way.
+ */
+static bool note_fixes(struct ptv_loop *loop, pid_t tgid, const siginfo_t *si,
+		       siginfo_t *fixed)
+{
+	bool ours = si->si_code == SI_USER && si->si_pid == loop->self;
+	bool stands_in;
+
+	return note_take(tgid, fixed, &stands_in) && (ours || stands_in);
 }
 
 bool ptv_loop_fix_sigchld(struct ptv_loop *loop, struct ptv_task *t)
 {
 	siginfo_t si, fixed;
 
-	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_signo != SIGCHLD)
-		return false;
-	if (si.si_code != SI_USER || si.si_pid != loop->self) {
-		/* A native SIGCHLD: ours, sent meanwhile, merged into it. */
-		note_take(t->tgid, &fixed);
-		return false;
-	}
-	if (!note_take(t->tgid, &fixed))
+	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_signo != SIGCHLD ||
+	    !note_fixes(loop, t->tgid, &si, &fixed))
 		return false;
 	ptv_host_setsiginfo(t->tid, &fixed);
 	return true;
@@ -99,12 +116,13 @@ void ptv_loop_fix_sigwait(struct ptv_loop *loop, struct ptv_task *t,
 		return;
 	if (t->sigwait_info == 0 ||
 	    ptv_mem_read(t->tid, t->sigwait_info, &si, sizeof(si)) < 0) {
-		note_take(t->tgid, &fixed); /* taken, seen or not */
+		bool stands_in;
+
+		note_take(t->tgid, &fixed, &stands_in); /* taken, seen or not */
 		return;
 	}
-	if (!note_take(t->tgid, &fixed) || si.si_code != SI_USER ||
-	    si.si_pid != loop->self)
-		return; /* a native SIGCHLD, ours merged into it */
+	if (!note_fixes(loop, t->tgid, &si, &fixed))
+		return;
 	if (ptv_mem_write(t->tid, t->sigwait_info, &fixed, sizeof(fixed)) < 0)
 		ptv_log("[%d] could not fix a SIGCHLD's siginfo", t->tid);
 }
@@ -166,6 +184,18 @@ static bool may_be_in_sigwait(const struct ptv_task *leader)
 			   leader->wait == NULL);
 }
 
+/* The siginfo of a SIGCHLD about @child (kernel/signal.c:do_notify_parent()). */
+static void chld_info(siginfo_t *si, struct ptv_task *child, int why,
+		      int status)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = SIGCHLD;
+	si->si_code = why;
+	si->si_pid = ptv_guest_pid(child->tid);
+	si->si_uid = real_uid_of(child->tid);
+	si->si_status = status;
+}
+
 static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 				struct ptv_task *child, int why, int status)
 {
@@ -191,15 +221,27 @@ static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 	    ptv_proc_signal_ignored(parent->tgid, SIGCHLD,
 				    may_be_in_sigwait(leader)))
 		return;
-	memset(&si, 0, sizeof(si));
-	si.si_signo = SIGCHLD;
-	si.si_code = why;
-	si.si_pid = ptv_guest_pid(child->tid);
-	si.si_uid = real_uid_of(child->tid);
-	si.si_status = status;
-	note_push(parent->tgid, &si);
-	if (kill(parent->tgid, SIGCHLD) < 0)
-		note_take(parent->tgid, &si);
+	chld_info(&si, child, why, status);
+	note_push(parent->tgid, &si, false);
+	if (kill(parent->tgid, SIGCHLD) < 0) {
+		bool stands_in;
+
+		note_take(parent->tgid, &si, &stands_in);
+	}
+}
+
+static void iface_exit_signal_kept(void *ctx, struct ptv_task *leader,
+				   struct ptv_task *child, int sig, int why,
+				   int status)
+{
+	struct ptv_loop *loop = ctx;
+	siginfo_t si;
+
+	if (!ptv_signal_kept_stands_in(&loop->k, leader, sig) ||
+	    sig != SIGCHLD)
+		return;
+	chld_info(&si, child, why, status);
+	note_push(leader->tgid, &si, true);
 }
 
 /*
@@ -358,6 +400,7 @@ const struct ptv_host_iface ptv_loop_host_iface = {
 	.interrupt = iface_interrupt,
 	.send_signal = iface_send_signal,
 	.notify_parent = iface_notify_parent,
+	.exit_signal_kept = iface_exit_signal_kept,
 	.wake_waiters = iface_wake_waiters,
 	.pgid_of = iface_pgid_of,
 	.may_attach = iface_may_attach,

@@ -75,9 +75,9 @@ static bool linux_discards(const struct ptv_task *n, int sig)
  * pending for the group already: the host drops it (legacy_queue()), and
  * the one pending stands for it. If that one was recorded as one Linux had
  * discarded (discard_sent, or a thread's discard_sigs from its attach), it
- * is not any more.
+ * is not any more, and true is returned: its siginfo is not Linux's.
  */
-static void pending_one_kept(struct ptv_kernel *k, const struct ptv_task *n,
+static bool pending_one_kept(struct ptv_kernel *k, const struct ptv_task *n,
 			     struct ptv_task *leader, int sig)
 {
 	uint64_t bit = 1ULL << (sig - 1);
@@ -88,7 +88,7 @@ static void pending_one_kept(struct ptv_kernel *k, const struct ptv_task *n,
 		if (t->tgid == n->tgid && (t->discard_sigs & bit))
 			marked = true;
 	if (!marked || !(ptv_proc_status_mask(n->tid, "ShdPnd") & bit))
-		return;
+		return false;
 	leader->discard_sent &= ~bit;
 	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));) {
 		if (t->tgid != n->tgid || !(t->discard_sigs & bit))
@@ -100,6 +100,13 @@ static void pending_one_kept(struct ptv_kernel *k, const struct ptv_task *n,
 	}
 	ptv_log("[%d] %s pending for the group stands for the one sent now",
 		n->tid, ptv_signal_name(sig));
+	return true;
+}
+
+bool ptv_signal_kept_stands_in(struct ptv_kernel *k, struct ptv_task *leader,
+			       int sig)
+{
+	return pending_one_kept(k, leader, leader, sig);
 }
 
 /*
@@ -120,7 +127,7 @@ static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 	if (leader == NULL)
 		return;
 	if (!linux_discards(n, sig)) {
-		pending_one_kept(k, n, leader, sig);
+		(void)pending_one_kept(k, n, leader, sig);
 		leader->kept_sent |= bit;
 		return;
 	}
@@ -138,15 +145,33 @@ static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 }
 
 /*
- * Would @u take a SIGCONT sent to its group now? kernel/signal.c:
+ * Would @u take @sig sent to its group now? kernel/signal.c:
  * wants_signal(): not blocked, not exiting, not stopped or traced-stopped
- * (a group-stop untraced ends as the SIGCONT is sent, before:
+ * (a SIGCONT ends a group-stop untraced as it is sent, before:
  * prepare_signal()).
  */
-static bool wants_sigcont(const struct ptv_task *u)
+static bool wants_signal(const struct ptv_task *u, int sig)
 {
-	return u->vstop == PTV_VSTOP_NONE && !u->host_gone && !u->exit_seen &&
-	       !(ptv_proc_status_mask(u->tid, "SigBlk") & SIGBIT(SIGCONT));
+	if (u->vstop != PTV_VSTOP_NONE || u->listening || u->host_gone ||
+	    u->exit_seen)
+		return false;
+	if (sig != SIGCONT && u->tracer == NULL && u->group_stopped)
+		return false;
+	return !(ptv_proc_status_mask(u->tid, "SigBlk") & SIGBIT(sig));
+}
+
+/* Does a thread of @n's group want @sig (wants_signal()), @n first? */
+static bool group_wants(struct ptv_kernel *k, const struct ptv_task *n,
+			int sig)
+{
+	struct ptv_task *u;
+
+	if (wants_signal(n, sig))
+		return true;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == n->tgid && u != n && wants_signal(u, sig))
+			return true;
+	return false;
 }
 
 /*
@@ -160,10 +185,10 @@ static ptv_tid_t sigcont_waker_of(struct ptv_kernel *k, struct ptv_task *n)
 	ptv_tid_t woken = 0;
 	struct ptv_task *u;
 
-	if (wants_sigcont(n))
+	if (wants_signal(n, SIGCONT))
 		return n->tid;
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
-		if (u->tgid != n->tgid || u == n || !wants_sigcont(u))
+		if (u->tgid != n->tgid || u == n || !wants_signal(u, SIGCONT))
 			continue;
 		if (woken)
 			return 0;
@@ -579,7 +604,12 @@ static void record_fatal(struct ptv_kernel *k, struct ptv_task *sender,
 		return;
 	leader->fatal_to_traced &= ~bit;
 	leader->fatal_to_untraced &= ~bit;
-	if (n->tracer)
+	/*
+	 * complete_signal() looks for a thread that wants it first: if none
+	 * does, it leaves it pending, and the thread that dequeues it later
+	 * acts on it alone (traced, it stops), as when @n is traced.
+	 */
+	if (n->tracer || !group_wants(k, n, sig))
 		leader->fatal_to_traced |= bit;
 	else
 		leader->fatal_to_untraced |= bit;

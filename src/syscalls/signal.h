@@ -43,6 +43,16 @@ void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
+ * @sig is sent to @leader's group now, by the kernel (a child's exit
+ * signal), and Linux keeps it. True if the host has one pending for the
+ * group already that Linux had discarded: the host drops the new one, the
+ * pending one stands for it, and its siginfo is not Linux's (the caller
+ * gives it the new one's). Its record as discarded is dropped.
+ */
+bool ptv_signal_kept_stands_in(struct ptv_kernel *k, struct ptv_task *leader,
+			       int sig);
+
+/*
  * At @t's host signal-delivery-stop for @sig, a signal sent to its group
  * that Linux gives another thread, a traced one (task->sigcont_named):
  * true if it was sent on to that thread (@t, resumed with 0 by the caller,

@@ -94,6 +94,17 @@ static void f_notify(void *ctx, struct ptv_task *parent, struct ptv_task *child,
 		broken("notify_parent(%p, %p, %d)", (void *)parent,
 		       (void *)child, why);
 }
+static void f_exit_signal_kept(void *ctx, struct ptv_task *leader,
+			       struct ptv_task *child, int sig, int why,
+			       int status)
+{
+	(void)ctx; (void)status;
+	if (leader == NULL || child == NULL || leader->tid != leader->tgid ||
+	    sig <= 0 || sig > PTV_NSIG || why < PTV_CLD_EXITED ||
+	    why > PTV_CLD_DUMPED)
+		broken("exit_signal_kept(%p, %p, %d, %d)", (void *)leader,
+		       (void *)child, sig, why);
+}
 static void f_wake(void *ctx, ptv_tid_t tgid)
 {
 	(void)ctx; (void)tgid;
@@ -137,6 +148,7 @@ static bool f_autoreaped(void *ctx, struct ptv_task *parent)
 static const struct ptv_host_iface fake_iface = {
 	.resume = f_resume, .interrupt = f_interrupt,
 	.send_signal = f_send_signal, .notify_parent = f_notify,
+	.exit_signal_kept = f_exit_signal_kept,
 	.wake_waiters = f_wake, .pgid_of = f_pgid,
 	.may_attach = f_may_attach, .may_traceme = f_may_traceme,
 	.capable = f_capable, .is_zombie = f_is_zombie,

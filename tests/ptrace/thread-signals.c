@@ -701,6 +701,34 @@ static void case_sigcont_wakes_attached_named(void)
 }
 
 /*
+ * A fatal signal whose task named is untraced kills the group at once
+ * (kernel/signal.c:complete_signal()), but only once a thread wants it:
+ * with T stopped for its group and N in a ptrace-stop, none does, and the
+ * SIGTERM sent to T stays pending. N, attached, resumed, stops for it.
+ * (Inside, the send was counted as killing the group: ptfuzz seed 6 step
+ * 684.)
+ */
+static void case_fatal_to_stopped_group(void)
+{
+	struct family f;
+
+	spawn(&f);
+	scn_say("-- SIGSTOP to the process");
+	kill(f.child, SIGSTOP);
+	scn_wait_state(f.child, "Tt");
+	scn_wait_state(f.thread, "Tt");
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_say("-- SIGTERM to T's tid (kill(2)): no thread wants it");
+	kill(f.thread, SIGTERM);
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	end(&f);
+}
+
+/*
  * SIGCONT to the process when the task named, N, is in a ptrace-stop: it
  * does not want it (kernel/signal.c:wants_signal()), so complete_signal()
  * wakes another thread that does: T, attached and single-stepped into
@@ -861,6 +889,7 @@ static const struct pt_case cases[] = {
 	{ "fatal-to-group", case_fatal_to_group },
 	{ "fatal-to-traced-tid", case_fatal_to_traced_tid },
 	{ "fatal-injected-blocked", case_fatal_injected_blocked },
+	{ "fatal-to-stopped-group", case_fatal_to_stopped_group },
 	{ "core-to-group", case_core_to_group },
 	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
 	{ "sigcont-wakes-no-attached", case_sigcont_wakes_no_attached },

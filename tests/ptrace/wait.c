@@ -1038,6 +1038,50 @@ static void case_sigchld_kept_for_traced_parent(void)
 	family_end(&f);
 }
 
+/*
+ * R, untraced and stopped, ignores SIGCHLD (not blocked, SIG_DFL) when its
+ * child, the target, stops for its group under another tracer: Linux
+ * discards that CLD_STOPPED at once (kernel/signal.c:prepare_signal()),
+ * where the host keeps it pending (R, stopped, does not take it). R is
+ * attached;
+ * the target exits and the tracer reaps it: R, traced now, keeps the
+ * CLD_EXITED, and stops for it with its siginfo. (The host kept the
+ * CLD_STOPPED, so it dropped the CLD_EXITED, SIGCHLD being pending
+ * already, and R got the CLD_STOPPED's siginfo: ptfuzz seed 215 step 789.)
+ */
+static void case_sigchld_discarded_then_kept(void)
+{
+	struct family f;
+
+	family_start(&f);
+	parent_command(&f, 'u');
+	scn_wait_syscall(f.parent, SYS_read);
+	scn_say("-- SIGSTOP to R");
+	kill(f.parent, SIGSTOP);
+	scn_wait_state(f.parent, "Tt");
+	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f.target, 0, 0);
+	pt_wait_say(f.target, 0, "wait(target)");
+	scn_say("-- the target given its SIGSTOP: its group-stop, which R, "
+		"untraced, hears");
+	pt_must(PTRACE_CONT, f.target, 0, SIGSTOP);
+	pt_wait_say(f.target, 0, "wait(target)");
+	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f.parent, 0, 0);
+	pt_wait_say(f.parent, 0, "wait(R)");
+	scn_say("-- the target exits; the tracer reaps it");
+	pt_must(PTRACE_CONT, f.target, 0, 0);
+	scn_write_full(f.target_cmd, "x", 1);
+	pt_wait_say(f.target, 0, "wait(target)");
+	scn_say("-- R resumed");
+	pt_must(PTRACE_CONT, f.parent, 0, 0);
+	pt_wait_say(f.parent, 0, "wait(R)");
+	scn_say("-- R's attach SIGSTOP suppressed");
+	pt_must(PTRACE_CONT, f.parent, 0, 0);
+	pt_wait_say(f.parent, 0, "wait(R)");
+	pt_say_siginfo(f.parent, "R");
+	pt_must(PTRACE_CONT, f.parent, 0, 0);
+	family_end(&f);
+}
+
 static int before_sync[2];
 
 /*
@@ -1147,6 +1191,7 @@ int main(int argc, char **argv)
 		{ "continued-null-infop", case_continued_null_infop },
 		{ "sigchld-kept-for-traced-parent",
 		  case_sigchld_kept_for_traced_parent },
+	{ "sigchld-discarded-then-kept", case_sigchld_discarded_then_kept },
 	};
 
 	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);

@@ -24,6 +24,8 @@ struct fake {
 	bool autoreap;
 	bool capable;
 	uint64_t pending_ignored, pending_twice; /* at an attach */
+	int kept_exit_signals, last_kept_sig, last_kept_why, last_kept_status;
+	ptv_tid_t last_kept_leader, last_kept_child;
 };
 
 static struct fake fake;
@@ -59,6 +61,18 @@ static void f_notify(void *ctx, struct ptv_task *parent, struct ptv_task *child,
 	fake.notifies++;
 	fake.last_notify_why = why;
 	fake.last_notify_status = status;
+}
+static void f_exit_signal_kept(void *ctx, struct ptv_task *leader,
+			       struct ptv_task *child, int sig, int why,
+			       int status)
+{
+	(void)ctx;
+	fake.kept_exit_signals++;
+	fake.last_kept_leader = leader->tid;
+	fake.last_kept_child = child->tid;
+	fake.last_kept_sig = sig;
+	fake.last_kept_why = why;
+	fake.last_kept_status = status;
 }
 static void f_wake(void *ctx, ptv_tid_t tgid)
 {
@@ -113,6 +127,7 @@ static uint64_t f_pending_ignored(void *ctx, struct ptv_task *t,
 static const struct ptv_host_iface fake_iface = {
 	.resume = f_resume, .interrupt = f_interrupt,
 	.send_signal = f_send_signal, .notify_parent = f_notify,
+	.exit_signal_kept = f_exit_signal_kept,
 	.wake_waiters = f_wake, .pgid_of = f_pgid,
 	.may_attach = f_may_attach, .may_traceme = f_may_traceme,
 	.capable = f_capable, .is_zombie = f_is_zombie, .has_own_seccomp = f_own_seccomp,
@@ -409,6 +424,8 @@ static void zombie_is_reported_to_tracer_then_released(void **state)
 	assert_false(c->held_at_exit);
 	assert_null(c->tracer);
 	assert_int_equal(ptv_wait_virtual(&k, g, &req, &res), -ECHILD);
+	/* Its real parent is untraced: its SIGCHLD is no concern. */
+	assert_int_equal(fake.kept_exit_signals, 0);
 	/*
 	 * The real parent's zombie at once in Linux; the host's once the
 	 * exit is over: meanwhile its wait blocks natively for it.
@@ -422,6 +439,35 @@ static void zombie_is_reported_to_tracer_then_released(void **state)
 	assert_false(ptv_wait_model_needed(&k));
 	assert_int_equal(k.n_native_zombies, 1);
 	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), -ECHILD);
+}
+
+/*
+ * A tracer's reap sends the real parent its child's exit signal, which
+ * Linux keeps if the parent thread is traced (kernel/exit.c:
+ * wait_task_zombie()): recorded, and the host told (its own SIGCHLD,
+ * pending already, may have to stand for it).
+ */
+static void reap_keeps_exit_signal_of_traced_parent(void **state)
+{
+	struct ptv_task *g = proc(100, 1), *p = proc(200, 100), *c = proc(300, 200);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	assert_int_equal(ptv_ptrace_attach(&k, g, 200, true, 0, 0), 0);
+	assert_int_equal(ptv_ptrace_attach(&k, g, 300, true, 0, 0), 0);
+	c->held_at_exit = true;
+	ptv_task_exited(&k, c, 7 << 8);
+	assert_int_equal(fake.kept_exit_signals, 0);
+	assert_int_equal(ptv_wait_virtual(&k, g, &req, &res), 1);
+	assert_int_equal(res.pid, 300);
+	assert_int_equal(fake.kept_exit_signals, 1);
+	assert_int_equal(fake.last_kept_leader, 200);
+	assert_int_equal(fake.last_kept_child, 300);
+	assert_int_equal(fake.last_kept_sig, PTV_SIGCHLD);
+	assert_int_equal(fake.last_kept_why, PTV_CLD_EXITED);
+	assert_int_equal(fake.last_kept_status, 7);
+	assert_true(p->kept_sent & (1ULL << (PTV_SIGCHLD - 1)));
 }
 
 static void real_parent_tracer_gets_one_native_report(void **state)
@@ -666,6 +712,7 @@ int main(void)
 		T(wait_reports_in_linux_order),
 		T(untraced_child_exit_keeps_its_place),
 		T(real_parent_tracer_gets_one_native_report),
+		T(reap_keeps_exit_signal_of_traced_parent),
 		T(tracer_exit_detaches_and_exitkills),
 		T(detach_validates_signal_and_resumes),
 		T(yama_relational_needs_ancestry_or_exception),
