@@ -28,15 +28,16 @@
 struct chld_note {
 	pid_t tgid;		/* the group the SIGCHLD was sent to */
 	siginfo_t info;		/* what Linux would have sent */
-	bool stands_in;		/* not sent: the host's own SIGCHLD pending
-				   for the group, which Linux had discarded,
-				   stands for it (iface_exit_signal_kept()) */
+	ptv_tid_t stands_in;	/* not 0: not sent; the host's own SIGCHLD
+				   pending for the group, which Linux had
+				   discarded, stands for it, about the exit
+				   of this child (iface_exit_signal_kept()) */
 };
 
 static struct chld_note *notes;
 static size_t nnotes, notes_cap;
 
-static void note_push(pid_t tgid, const siginfo_t *info, bool stands_in)
+static void note_push(pid_t tgid, const siginfo_t *info, ptv_tid_t stands_in)
 {
 	if (nnotes == notes_cap) {
 		size_t cap = notes_cap ? notes_cap * 2 : 16;
@@ -56,14 +57,14 @@ static void note_push(pid_t tgid, const siginfo_t *info, bool stands_in)
 /*
  * Takes the first note for @tgid and drops the others: standard signals do
  * not queue, so the ones sent while it was pending were merged into it, as
- * they would have been natively.
+ * they would have been natively. *@stands_in (if not NULL): one of them
+ * was a stand-in's.
  */
 static bool note_take(pid_t tgid, siginfo_t *info, bool *stands_in)
 {
-	bool found = false;
+	bool found = false, any_stands_in = false;
 	size_t kept = 0;
 
-	*stands_in = false;
 	for (size_t i = 0; i < nnotes; i++) {
 		if (notes[i].tgid != tgid) {
 			notes[kept++] = notes[i];
@@ -73,9 +74,11 @@ static bool note_take(pid_t tgid, siginfo_t *info, bool *stands_in)
 			*info = notes[i].info;
 			found = true;
 		}
-		*stands_in |= notes[i].stands_in;
+		any_stands_in |= notes[i].stands_in != 0;
 	}
 	nnotes = kept;
+	if (stands_in)
+		*stands_in = any_stands_in;
 	return found;
 }
 
@@ -93,6 +96,49 @@ static bool note_fixes(struct ptv_loop *loop, pid_t tgid, const siginfo_t *si,
 	bool stands_in;
 
 	return note_take(tgid, fixed, &stands_in) && (ours || stands_in);
+}
+
+bool ptv_loop_sigchld_stands_in_early(struct ptv_loop *loop,
+				      struct ptv_task *t)
+{
+	bool early = false, asked = false, pending_again = false;
+	siginfo_t si;
+	size_t kept = 0;
+
+	/*
+	 * The host sends a traced child's exit signal to its real parent when
+	 * the loop collects its exit (kernel/exit.c:wait_task_zombie(),
+	 * ptrace_reparented()): not yet if the child is still known and not
+	 * gone; after this one was dequeued if a SIGCHLD is pending again
+	 * (the loop's events come in the order of the host's list, not in
+	 * time). Else the host dropped it, this one pending.
+	 */
+	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_signo != SIGCHLD ||
+	    (si.si_code == SI_USER && si.si_pid == loop->self))
+		return false;
+	for (size_t i = 0; i < nnotes; i++) {
+		if (notes[i].stands_in && notes[i].tgid == t->tgid) {
+			struct ptv_task *c = ptv_task_find(&loop->k.tasks,
+							   notes[i].stands_in);
+
+			if (!asked) {
+				pending_again =
+					ptv_proc_status_mask(t->tid, "ShdPnd") &
+					(1ULL << (SIGCHLD - 1));
+				asked = true;
+			}
+			if (pending_again || (c && !c->host_gone)) {
+				early = true;
+				continue; /* dropped: its own SIGCHLD comes */
+			}
+		}
+		notes[kept++] = notes[i];
+	}
+	nnotes = kept;
+	if (early)
+		ptv_log("[%d] SIGCHLD not taken: Linux discarded it, and the one "
+			"it was to stand for is still to come", t->tid);
+	return early;
 }
 
 bool ptv_loop_fix_sigchld(struct ptv_loop *loop, struct ptv_task *t)
@@ -116,9 +162,7 @@ void ptv_loop_fix_sigwait(struct ptv_loop *loop, struct ptv_task *t,
 		return;
 	if (t->sigwait_info == 0 ||
 	    ptv_mem_read(t->tid, t->sigwait_info, &si, sizeof(si)) < 0) {
-		bool stands_in;
-
-		note_take(t->tgid, &fixed, &stands_in); /* taken, seen or not */
+		note_take(t->tgid, &fixed, NULL); /* taken, seen or not */
 		return;
 	}
 	if (!note_fixes(loop, t->tgid, &si, &fixed))
@@ -222,12 +266,9 @@ static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 				    may_be_in_sigwait(leader)))
 		return;
 	chld_info(&si, child, why, status);
-	note_push(parent->tgid, &si, false);
-	if (kill(parent->tgid, SIGCHLD) < 0) {
-		bool stands_in;
-
-		note_take(parent->tgid, &si, &stands_in);
-	}
+	note_push(parent->tgid, &si, 0);
+	if (kill(parent->tgid, SIGCHLD) < 0)
+		note_take(parent->tgid, &si, NULL);
 }
 
 static void iface_exit_signal_kept(void *ctx, struct ptv_task *leader,
@@ -241,7 +282,7 @@ static void iface_exit_signal_kept(void *ctx, struct ptv_task *leader,
 	    sig != SIGCHLD)
 		return;
 	chld_info(&si, child, why, status);
-	note_push(leader->tgid, &si, true);
+	note_push(leader->tgid, &si, child->tid);
 }
 
 /*

@@ -1077,7 +1077,9 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	}
 	if (ptv_signal_discarded(&loop->k, task, ev->sig) ||
 	    ptv_signal_reroute(&loop->k, task, ev->sig) ||
-	    ptv_signal_spurious_step(&loop->k, task, ev->sig)) {
+	    ptv_signal_spurious_step(&loop->k, task, ev->sig) ||
+	    (ev->sig == SIGCHLD &&
+	     ptv_loop_sigchld_stands_in_early(loop, task))) {
 		if (ev->sig == SIGCONT)
 			task->group_stopped = false;
 		ptv_loop_resume(loop, task, 0);

@@ -99,6 +99,15 @@ void ptv_loop_notif_gone(struct ptv_loop *loop, struct ptv_task *t);
 /* SIGCHLD siginfo fix-ups (loop/host_iface.c). */
 bool ptv_loop_fix_sigchld(struct ptv_loop *loop, struct ptv_task *t);
 /*
+ * At @t's signal-delivery-stop for a native SIGCHLD: true if it is one
+ * Linux had discarded that was to stand for a kept one whose child's exit
+ * the loop has not collected yet, so that the host has not sent that one
+ * yet: it will come on its own, and this one is not taken (the caller
+ * resumes @t with 0).
+ */
+bool ptv_loop_sigchld_stands_in_early(struct ptv_loop *loop,
+				      struct ptv_task *t);
+/*
  * At the exit of @t's rt_sigtimedwait that returned @result: a SIGCHLD the
  * supervisor sent gets its Linux siginfo in the caller's buffer.
  * Preconditions: @t is in the call's host syscall-exit stop.

@@ -160,41 +160,31 @@ static bool wants_signal(const struct ptv_task *u, int sig)
 	return !(ptv_proc_status_mask(u->tid, "SigBlk") & SIGBIT(sig));
 }
 
-/* Does a thread of @n's group want @sig (wants_signal()), @n first? */
-static bool group_wants(struct ptv_kernel *k, const struct ptv_task *n,
-			int sig)
-{
-	struct ptv_task *u;
-
-	if (wants_signal(n, sig))
-		return true;
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u->tgid == n->tgid && u != n && wants_signal(u, sig))
-			return true;
-	return false;
-}
-
 /*
- * The thread of @n's group that Linux wakes for a SIGCONT sent to @n:
- * complete_signal() gives it to @n if @n wants it, else to a thread that
- * does, searching from the group's curr_target, which the model does not
- * know: so only when one thread does. 0: none, or not known.
+ * The thread of @n's group that complete_signal() gives @sig sent to @n:
+ * @n if it wants it, else another that does, searched from the group's
+ * curr_target, which the model does not know. Its tid; 0 if none wants
+ * it, or (*@several true) if more than one other does.
  */
-static ptv_tid_t sigcont_waker_of(struct ptv_kernel *k, struct ptv_task *n)
+static ptv_tid_t signal_taker(struct ptv_kernel *k, const struct ptv_task *n,
+			      int sig, bool *several)
 {
-	ptv_tid_t woken = 0;
+	ptv_tid_t taker = 0;
 	struct ptv_task *u;
 
-	if (wants_signal(n, SIGCONT))
+	*several = false;
+	if (wants_signal(n, sig))
 		return n->tid;
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
-		if (u->tgid != n->tgid || u == n || !wants_signal(u, SIGCONT))
+		if (u->tgid != n->tgid || u == n || !wants_signal(u, sig))
 			continue;
-		if (woken)
+		if (taker) {
+			*several = true;
 			return 0;
-		woken = u->tid;
+		}
+		taker = u->tid;
 	}
-	return woken;
+	return taker;
 }
 
 /*
@@ -209,10 +199,11 @@ static void name_sigcont_taker(struct ptv_kernel *k, ptv_tid_t named)
 {
 	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
 	struct ptv_task *leader = n ? ptv_task_find(&k->tasks, n->tgid) : NULL;
+	bool several;
 
 	if (leader == NULL)
 		return;
-	leader->sigcont_woken = sigcont_waker_of(k, n);
+	leader->sigcont_woken = signal_taker(k, n, SIGCONT, &several);
 	leader->sigcont_named = n->tracer && leader->sigcont_woken == n->tid ?
 				n->tid : 0;
 }
@@ -598,6 +589,7 @@ static void record_fatal(struct ptv_kernel *k, struct ptv_task *sender,
 	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
 	struct ptv_task *leader = n ? ptv_task_find(&k->tasks, n->tgid) : NULL;
 	uint64_t bit = SIGBIT(sig);
+	bool several;
 
 	(void)sender;
 	if (leader == NULL)
@@ -609,7 +601,7 @@ static void record_fatal(struct ptv_kernel *k, struct ptv_task *sender,
 	 * does, it leaves it pending, and the thread that dequeues it later
 	 * acts on it alone (traced, it stops), as when @n is traced.
 	 */
-	if (n->tracer || !group_wants(k, n, sig))
+	if (n->tracer || (!signal_taker(k, n, sig, &several) && !several))
 		leader->fatal_to_traced |= bit;
 	else
 		leader->fatal_to_untraced |= bit;
