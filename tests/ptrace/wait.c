@@ -994,6 +994,23 @@ static void wait_group_pending(pid_t pid, int sig)
 }
 
 /*
+ * R, attached (again) in its stop, resumed: it stops for its attach
+ * SIGSTOP, suppressed, then for a SIGCHLD, whose siginfo is printed; the
+ * end.
+ */
+static void resume_to_sigchld(struct family *f)
+{
+	pt_must(PTRACE_CONT, f->parent, 0, 0);
+	pt_wait_say(f->parent, 0, "wait(R)");
+	scn_say("-- R's attach SIGSTOP suppressed");
+	pt_must(PTRACE_CONT, f->parent, 0, 0);
+	pt_wait_say(f->parent, 0, "wait(R)");
+	pt_say_siginfo(f->parent, "R");
+	pt_must(PTRACE_CONT, f->parent, 0, 0);
+	family_end(f);
+}
+
+/*
  * The tracer traces the target and its real parent R, which does not block
  * SIGCHLD (its action is the default: ignored) and is stopped for its
  * group. The tracer reaps the target: R hears (kernel/exit.c:
@@ -1028,14 +1045,7 @@ static void case_sigchld_kept_for_traced_parent(void)
 	scn_wait_state(f.parent, "Tt");
 	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f.parent, 0, 0);
 	pt_wait_say(f.parent, 0, "wait(R)");
-	pt_must(PTRACE_CONT, f.parent, 0, 0);
-	pt_wait_say(f.parent, 0, "wait(R)");
-	scn_say("-- R's attach SIGSTOP suppressed");
-	pt_must(PTRACE_CONT, f.parent, 0, 0);
-	pt_wait_say(f.parent, 0, "wait(R)");
-	pt_say_siginfo(f.parent, "R");
-	pt_must(PTRACE_CONT, f.parent, 0, 0);
-	family_end(&f);
+	resume_to_sigchld(&f);
 }
 
 /*
@@ -1072,14 +1082,7 @@ static void case_sigchld_discarded_then_kept(void)
 	scn_write_full(f.target_cmd, "x", 1);
 	pt_wait_say(f.target, 0, "wait(target)");
 	scn_say("-- R resumed");
-	pt_must(PTRACE_CONT, f.parent, 0, 0);
-	pt_wait_say(f.parent, 0, "wait(R)");
-	scn_say("-- R's attach SIGSTOP suppressed");
-	pt_must(PTRACE_CONT, f.parent, 0, 0);
-	pt_wait_say(f.parent, 0, "wait(R)");
-	pt_say_siginfo(f.parent, "R");
-	pt_must(PTRACE_CONT, f.parent, 0, 0);
-	family_end(&f);
+	resume_to_sigchld(&f);
 }
 
 static int before_sync[2];
