@@ -81,15 +81,16 @@ static long set_block(pid_t tracer, pid_t tracee, long request, uint64_t addr,
 /* The end of x86_64's user half with 4-level page tables. */
 #define PTV_USER_HALF_END 0x7ffffffff000ULL
 
-/* GETREGSET/SETREGSET: an iovec in the tracer; iov_len is updated. */
-static long regset(pid_t tracer, pid_t tracee, long request, uint64_t type,
-		   uint64_t data)
+/*
+ * GETREGSET/SETREGSET with the tracer's iovec, read (@tracer_iov): the
+ * registers move; its iov_len is updated, for the caller to write back.
+ */
+static long regset_iov(pid_t tracer, pid_t tracee, long request, uint64_t type,
+		       struct iovec *tracer_iov_p)
 {
-	struct iovec tracer_iov, local;
+	struct iovec tracer_iov = *tracer_iov_p, local;
 	long r;
 
-	if (from_tracer(tracer, data, &tracer_iov, sizeof(tracer_iov)) < 0)
-		return -EFAULT;
 	local.iov_len = tracer_iov.iov_len < MAX_REGSET ? tracer_iov.iov_len
 							: MAX_REGSET;
 	local.iov_base = calloc(1, local.iov_len ? local.iov_len : 1);
@@ -125,13 +126,25 @@ static long regset(pid_t tracer, pid_t tracee, long request, uint64_t type,
 	    to_tracer(tracer, (uintptr_t)tracer_iov.iov_base, local.iov_base,
 		      local.iov_len) < 0)
 		r = -EFAULT;
-	/* Both requests write iov_len back: "ret = __put_user(kiov.iov_len, ...)". */
-	if (r == 0) {
-		tracer_iov.iov_len = local.iov_len;
-		if (to_tracer(tracer, data, &tracer_iov, sizeof(tracer_iov)) < 0)
-			r = -EFAULT;
-	}
+	if (r == 0)
+		tracer_iov_p->iov_len = local.iov_len;
 	free(local.iov_base);
+	return r;
+}
+
+/* GETREGSET/SETREGSET: an iovec in the tracer; iov_len is updated. */
+static long regset(pid_t tracer, pid_t tracee, long request, uint64_t type,
+		   uint64_t data)
+{
+	struct iovec iov;
+	long r;
+
+	if (from_tracer(tracer, data, &iov, sizeof(iov)) < 0)
+		return -EFAULT;
+	r = regset_iov(tracer, tracee, request, type, &iov);
+	/* Both requests write iov_len back: "ret = __put_user(kiov.iov_len, ...)". */
+	if (r == 0 && to_tracer(tracer, data, &iov, sizeof(iov)) < 0)
+		r = -EFAULT;
 	return r;
 }
 
@@ -458,14 +471,138 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 }
 
 /*
+ * i386 layouts (arch/x86/include/asm/user32.h): struct user_regs_struct32
+ * is 17 32-bit slots (a segment register: 16 bits and 16 of padding), at
+ * the start of struct user32, whose u_debugreg[8] is at 252 and whose
+ * size is 284. The slots, in order, as fields of x86_64's user_regs_struct
+ * (arch/x86/kernel/ptrace.c: getreg32(), putreg32(), which keep the low
+ * 32 bits of a 64-bit tracee's register and zero the high ones).
+ */
+#define REGS32_SLOTS 17
+#define USER32_DEBUGREG 252
+#define USER32_SIZE 284
+#define U64(f) offsetof(struct user_regs_struct, f)
+
+static const uint8_t regs32_field[REGS32_SLOTS] = {
+	U64(rbx), U64(rcx), U64(rdx), U64(rsi), U64(rdi), U64(rbp), U64(rax),
+	U64(ds), U64(es), U64(fs), U64(gs), U64(orig_rax), U64(rip), U64(cs),
+	U64(eflags), U64(rsp), U64(ss),
+};
+
+static uint64_t *regs64_slot(struct user_regs_struct *regs, unsigned slot)
+{
+	return (uint64_t *)((char *)regs + regs32_field[slot]);
+}
+
+/* PTRACE_GETREGS of an i386 caller: copy_regset_to_user(user_x86_32_view). */
+static long getregs32(pid_t tracer, pid_t tracee, uint64_t data)
+{
+	struct user_regs_struct regs;
+	uint32_t regs32[REGS32_SLOTS];
+	long r = ptv_host_getregs(tracee, &regs);
+
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < REGS32_SLOTS; i++)
+		regs32[i] = (uint32_t)*regs64_slot(&regs, i);
+	return to_tracer(tracer, data, regs32, sizeof(regs32));
+}
+
+/*
+ * PTRACE_SETREGS of an i386 caller. (Linux puts the slots one by one and
+ * stops at the first that fails or faults; here the whole block is read
+ * first and put at once.)
+ */
+static long setregs32(pid_t tracer, pid_t tracee, uint64_t data)
+{
+	struct user_regs_struct regs;
+	uint32_t regs32[REGS32_SLOTS];
+	long r = from_tracer(tracer, data, regs32, sizeof(regs32));
+
+	if (r == 0)
+		r = ptv_host_getregs(tracee, &regs);
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < REGS32_SLOTS; i++)
+		*regs64_slot(&regs, i) = regs32[i];
+	return ptv_host_request(PTRACE_SETREGS, tracee, 0, (unsigned long)&regs);
+}
+
+/*
+ * The x86_64 struct user offset that i386 struct user32 offset @addr
+ * stands for: a register slot, a debug register, or (-1) a field that
+ * reads 0 and ignores writes; -EIO for a bad offset ("if (regno >
+ * sizeof(struct user32) || (regno & 3)) return -EIO", which lets 284 by).
+ */
+static long user32_to_user64(uint64_t addr)
+{
+	if (addr > USER32_SIZE || (addr & 3))
+		return -EIO;
+	if (addr < REGS32_SLOTS * 4)
+		return regs32_field[addr / 4];
+	if (addr >= USER32_DEBUGREG && addr < USER32_SIZE)
+		return (long)(offsetof(struct user, u_debugreg) +
+			      (addr - USER32_DEBUGREG) / 4 * sizeof(uint64_t));
+	return -1;
+}
+
+/* PTRACE_PEEKUSR and PTRACE_POKEUSR of an i386 caller. */
+static long user32(pid_t tracer, pid_t tracee, long request, uint64_t addr,
+		   uint64_t data)
+{
+	long off = user32_to_user64(addr);
+	unsigned long word = 0;
+	uint32_t word32;
+	long r = 0;
+
+	if (off == -EIO)
+		return off;
+	if (request == PTRACE_POKEUSR)
+		return off < 0 ? 0 : ptv_host_request(PTRACE_POKEUSR, tracee,
+						       (unsigned long)off,
+						       (uint32_t)data);
+	if (off >= 0)
+		r = ptv_host_request(PTRACE_PEEKUSR, tracee, (unsigned long)off,
+				     (unsigned long)&word);
+	if (r < 0)
+		return r;
+	word32 = (uint32_t)word;
+	return to_tracer(tracer, data, &word32, sizeof(word32));
+}
+
+/*
+ * GETREGSET/SETREGSET of an i386 caller: a compat iovec (32-bit base and
+ * length); the regset is the tracee's own (task_user_regset_view(child)).
+ */
+static long regset32(pid_t tracer, pid_t tracee, long request, uint64_t type,
+		     uint64_t data)
+{
+	uint32_t iov32[2];
+	struct iovec iov;
+	long r;
+
+	if (from_tracer(tracer, data, iov32, sizeof(iov32)) < 0)
+		return -EFAULT;
+	iov.iov_base = (void *)(uintptr_t)iov32[0];
+	iov.iov_len = iov32[1];
+	r = regset_iov(tracer, tracee, request, type, &iov);
+	iov32[1] = (uint32_t)iov.iov_len;
+	if (r == 0 && to_tracer(tracer, data + sizeof(uint32_t), &iov32[1],
+				sizeof(iov32[1])) < 0)
+		r = -EFAULT;
+	return r;
+}
+
+/*
  * An i386 (int 0x80) caller's request: compat_sys_ptrace() (kernel/
  * ptrace.c) checks as the x86_64 call does, then compat_arch_ptrace()
  * (arch/x86/kernel/ptrace.c: ia32_arch_ptrace(), then kernel/ptrace.c:
  * compat_ptrace_request(), then ptrace_request()) carries it out. What
  * is the same for it goes the usual way (false). The word requests move
- * a compat_ulong_t; the 32-bit register, siginfo and regset layouts are
- * not emulated and give EIO (README, Limitations), as PTRACE_ARCH_PRCTL,
- * which only arch_ptrace() knows, does in Linux.
+ * a compat_ulong_t, the register requests the i386 layouts (above); the
+ * i386 FPU layouts and compat_siginfo are not emulated and give EIO
+ * (README, Limitations), as PTRACE_ARCH_PRCTL, which only arch_ptrace()
+ * knows, does in Linux.
  */
 static bool compat_data_request(struct ptv_task *tracee, pid_t tracer,
 				long request, uint64_t addr, uint64_t data,
@@ -494,10 +631,20 @@ static bool compat_data_request(struct ptv_task *tracee, pid_t tracer,
 		word = (uint32_t)tracee->event_msg;
 		*result = to_tracer(tracer, data, &word, sizeof(word));
 		return true;
+	case PTRACE_GETREGS:
+		*result = getregs32(tracer, tracee->tid, data);
+		return true;
+	case PTRACE_SETREGS:
+		*result = setregs32(tracer, tracee->tid, data);
+		return true;
 	case PTRACE_PEEKUSR:
 	case PTRACE_POKEUSR:
-	case PTRACE_GETREGS:
-	case PTRACE_SETREGS:
+		*result = user32(tracer, tracee->tid, request, addr, data);
+		return true;
+	case PTRACE_GETREGSET:
+	case PTRACE_SETREGSET:
+		*result = regset32(tracer, tracee->tid, request, addr, data);
+		return true;
 	case PTRACE_GETFPREGS:
 	case PTRACE_SETFPREGS:
 	case PTRACE_GETFPXREGS:
@@ -505,8 +652,6 @@ static bool compat_data_request(struct ptv_task *tracee, pid_t tracer,
 	case PTRACE_GETSIGINFO:
 	case PTRACE_SETSIGINFO:
 	case PTRACE_PEEKSIGINFO:
-	case PTRACE_GETREGSET:
-	case PTRACE_SETREGSET:
 	case PTRACE_ARCH_PRCTL:
 		*result = -EIO;
 		return true;

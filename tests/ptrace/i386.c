@@ -8,14 +8,22 @@
  *  - checks: ESRCH for a task that is not a tracee or not stopped, EIO
  *    for a bad request or signal, INTERRUPT of a tracee not seized, and
  *    the requests whose layout is the x86_64 one (SETOPTIONS, GETSIGMASK,
- *    CONT, SYSCALL) work.
+ *    CONT, SYSCALL) work;
+ *  - regs: GETREGS, SETREGS, PEEKUSER and POKEUSER in struct user32's
+ *    layout (the low 32 bits of each register; a write zeroes the high
+ *    ones; debug registers at 252; other fields read 0), GETREGSET and
+ *    SETREGSET with a compat iovec and the tracee's own (x86_64) regset.
  * Where IA-32 emulation is off (int 0x80 raises SIGSEGV) each case says
  * so, the same way on both sides.
  */
+#include <elf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -134,9 +142,111 @@ static void case_checks(void)
 	finish(child);
 }
 
+/* Registers (x86_64 view) as a 32-bit slot array says them. */
+static const size_t slot_field[17] = {
+	offsetof(struct user_regs_struct, rbx),
+	offsetof(struct user_regs_struct, rcx),
+	offsetof(struct user_regs_struct, rdx),
+	offsetof(struct user_regs_struct, rsi),
+	offsetof(struct user_regs_struct, rdi),
+	offsetof(struct user_regs_struct, rbp),
+	offsetof(struct user_regs_struct, rax),
+	offsetof(struct user_regs_struct, ds),
+	offsetof(struct user_regs_struct, es),
+	offsetof(struct user_regs_struct, fs),
+	offsetof(struct user_regs_struct, gs),
+	offsetof(struct user_regs_struct, orig_rax),
+	offsetof(struct user_regs_struct, rip),
+	offsetof(struct user_regs_struct, cs),
+	offsetof(struct user_regs_struct, eflags),
+	offsetof(struct user_regs_struct, rsp),
+	offsetof(struct user_regs_struct, ss),
+};
+
+static uint64_t field(const struct user_regs_struct *r, unsigned slot)
+{
+	return *(const uint64_t *)((const char *)r + slot_field[slot]);
+}
+
+/* How many of the 17 slots hold the low 32 bits of @r's registers. */
+static unsigned slots_matching(const uint32_t *slots,
+			       const struct user_regs_struct *r)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < 17; i++)
+		n += slots[i] == (uint32_t)field(r, i);
+	return n;
+}
+
+static void case_regs(void)
+{
+	struct user_regs_struct r64, now;
+	uint32_t *slots;
+	pid_t child;
+
+	if (!start(&child))
+		return;
+	slots = (uint32_t *)(low + 1);
+	pt_must(PTRACE_GETREGS, child, 0, (unsigned long)&r64);
+	say32("PTRACE_GETREGS(child, slots)", PTRACE_GETREGS, child, 0,
+	      (unsigned long)slots);
+	scn_say("slots holding x86_64's low 32 bits: %u of 17",
+		slots_matching(slots, &r64));
+	say32("PTRACE_GETREGS(child, 0x10)", PTRACE_GETREGS, child, 0, 0x10);
+	say32("PTRACE_PEEKUSER(child, 4 (ecx), &word)", PTRACE_PEEKUSER, child,
+	      4, (unsigned long)&low->word);
+	scn_say("word is ecx's: %s",
+		low->word == (uint32_t)r64.rcx ? "yes" : "no");
+	say32("PTRACE_PEEKUSER(child, 2)", PTRACE_PEEKUSER, child, 2,
+	      (unsigned long)&low->word);
+	low->word = 7;
+	say32("PTRACE_PEEKUSER(child, 200 (a dummy field))", PTRACE_PEEKUSER,
+	      child, 200, (unsigned long)&low->word);
+	scn_say("word = %#x", low->word);
+	say32("PTRACE_PEEKUSER(child, 284 (the size))", PTRACE_PEEKUSER, child,
+	      284, (unsigned long)&low->word);
+	say32("PTRACE_PEEKUSER(child, 288)", PTRACE_PEEKUSER, child, 288,
+	      (unsigned long)&low->word);
+	say32("PTRACE_POKEUSER(child, 0 (ebx), 0x12345678)", PTRACE_POKEUSER,
+	      child, 0, 0x12345678);
+	say32("PTRACE_POKEUSER(child, 252 (dr0), 0x1000)", PTRACE_POKEUSER, child,
+	      252, 0x1000);
+	say32("PTRACE_PEEKUSER(child, 252 (dr0), &word)", PTRACE_PEEKUSER, child,
+	      252, (unsigned long)&low->word);
+	scn_say("word = %#x", low->word);
+	say32("PTRACE_POKEUSER(child, 200 (a dummy field), 1)", PTRACE_POKEUSER,
+	      child, 200, 1);
+	slots[1] = 0xabcdef01;		/* ecx */
+	say32("PTRACE_SETREGS(child, slots with ecx 0xabcdef01)",
+	      PTRACE_SETREGS, child, 0, (unsigned long)slots);
+	pt_must(PTRACE_GETREGS, child, 0, (unsigned long)&now);
+	scn_say("x86_64 rcx %#llx; rbx, rdx as the slots say: %s",
+		(unsigned long long)now.rcx,
+		now.rbx == slots[0] && now.rdx == slots[2] ? "yes" : "no");
+	say32("PTRACE_SETREGS(child, 0x10)", PTRACE_SETREGS, child, 0, 0x10);
+	pt_must(PTRACE_SETREGS, child, 0, (unsigned long)&r64);
+	pt_must(PTRACE_POKEUSER, child,
+		offsetof(struct user, u_debugreg), 0);
+	/* A compat iovec: base, length. */
+	slots[20] = (uint32_t)(uintptr_t)&slots[24];
+	slots[21] = sizeof(r64);
+	say32("PTRACE_GETREGSET(child, NT_PRSTATUS, iovec32)",
+	      PTRACE_GETREGSET, child, NT_PRSTATUS, (unsigned long)&slots[20]);
+	scn_say("length %u; the x86_64 layout, as x86_64's GETREGS: %s",
+		slots[21], memcmp(&slots[24], &r64, sizeof(r64)) == 0 ? "yes"
+								      : "no");
+	slots[21] = 8;
+	say32("PTRACE_SETREGSET(child, NT_PRSTATUS, iovec32 of 8)",
+	      PTRACE_SETREGSET, child, NT_PRSTATUS, (unsigned long)&slots[20]);
+	scn_say("length %u", slots[21]);
+	finish(child);
+}
+
 static const struct pt_case cases[] = {
 	{ "words", case_words },
 	{ "checks", case_checks },
+	{ "regs", case_regs },
 };
 
 int main(int argc, char **argv)
