@@ -21,6 +21,7 @@
 #include "../platform/mem.h"
 #include "../platform/procfs.h"
 #include <linux/filter.h>
+#include "siginfo32.h"
 #include "syscalls.h"
 
 /* The largest register set copied (NT_X86_XSTATE with AVX-512 is ~2.7 KiB). */
@@ -148,9 +149,35 @@ static long regset(pid_t tracer, pid_t tracee, long request, uint64_t type,
 	return r;
 }
 
+/* A siginfo_t to the tracer, in the i386 layout for an i386 caller. */
+static long siginfo_to_tracer(pid_t tracer, uint64_t data, const siginfo_t *si,
+			      bool compat)
+{
+	unsigned char si32[PTV_SIGINFO32_SIZE];
+
+	if (!compat)
+		return to_tracer(tracer, data, si, sizeof(*si));
+	ptv_siginfo_to32(si, si32);
+	return to_tracer(tracer, data, si32, sizeof(si32));
+}
+
+/* PTRACE_SETSIGINFO's siginfo_t from the tracer, as siginfo_to_tracer() says. */
+static long siginfo_from_tracer(pid_t tracer, uint64_t data, siginfo_t *si,
+				bool compat)
+{
+	unsigned char si32[PTV_SIGINFO32_SIZE];
+
+	if (!compat)
+		return from_tracer(tracer, data, si, sizeof(*si));
+	if (from_tracer(tracer, data, si32, sizeof(si32)) < 0)
+		return -EFAULT;
+	ptv_siginfo_from32(si32, si);
+	return 0;
+}
+
 /* PTRACE_PEEKSIGINFO: struct ptrace_peeksiginfo_args at addr, array at data. */
 static long peeksiginfo(pid_t tracer, pid_t tracee, uint64_t addr,
-			uint64_t data)
+			uint64_t data, bool compat)
 {
 	struct ptrace_peeksiginfo_args args;
 	siginfo_t *buf;
@@ -170,8 +197,8 @@ static long peeksiginfo(pid_t tracer, pid_t tracee, uint64_t addr,
 			     (unsigned long)buf);
 	/* One at a time: "if (i > 0) return i;" after a failed copy. */
 	for (long i = 0; i < r; i++) {
-		if (to_tracer(tracer, data + (uint64_t)i * sizeof(*buf), &buf[i],
-			      sizeof(*buf)) < 0) {
+		if (siginfo_to_tracer(tracer, data + (uint64_t)i * sizeof(*buf),
+				      &buf[i], compat) < 0) {
 			r = i > 0 ? i : -EFAULT;
 			break;
 		}
@@ -251,7 +278,8 @@ static long seccomp_get_metadata(pid_t tracer, pid_t tracee, uint64_t size,
  * code, SIGTRAP | 0x80 only with the tracer's PTRACE_O_TRACESYSGOOD
  * (kernel/signal.c:ptrace_do_notify); the host's always has the 0x80.
  */
-static long get_siginfo(struct ptv_task *tracee, pid_t tracer, uint64_t data)
+static long get_siginfo(struct ptv_task *tracee, pid_t tracer, uint64_t data,
+			bool compat)
 {
 	siginfo_t si;
 	long r = ptv_host_request(PTRACE_GETSIGINFO, tracee->tid, 0,
@@ -262,7 +290,7 @@ static long get_siginfo(struct ptv_task *tracee, pid_t tracer, uint64_t data)
 	if (tracee->vstop == PTV_VSTOP_SYSCALL_ENTER ||
 	    tracee->vstop == PTV_VSTOP_SYSCALL_EXIT)
 		si.si_code = tracee->event_msg_code;
-	return to_tracer(tracer, data, &si, sizeof(si));
+	return siginfo_to_tracer(tracer, data, &si, compat);
 }
 
 /*
@@ -375,9 +403,11 @@ static long arch_prctl(pid_t tracer, pid_t tracee, uint64_t addr, uint64_t code)
 
 /* Requests that move data between a stopped tracee and its tracer. */
 static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
-			 uint64_t addr, uint64_t data)
+			 uint64_t addr, uint64_t data, bool compat)
 {
 	pid_t tid = tracee->tid;
+	siginfo_t si;
+	long r;
 
 	switch (request) {
 	case PTRACE_PEEKTEXT:
@@ -411,16 +441,15 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 		if (request == PTRACE_GETSIGINFO) {
 			if (tracee->vstop == PTV_VSTOP_GROUP && !tracee->seized)
 				return -EINVAL;
-			return get_siginfo(tracee, tracer, data);
+			return get_siginfo(tracee, tracer, data, compat);
 		}
 		/* SETSIGINFO copies the siginfo in first: EFAULT, then EINVAL. */
-		if (tracee->vstop == PTV_VSTOP_GROUP && !tracee->seized) {
-			siginfo_t si;
-			int r = from_tracer(tracer, data, &si, sizeof(si));
-
-			return r < 0 ? r : -EINVAL;
-		}
-		return set_block(tracer, tid, request, 0, data, sizeof(siginfo_t));
+		r = siginfo_from_tracer(tracer, data, &si, compat);
+		if (r < 0)
+			return r;
+		if (tracee->vstop == PTV_VSTOP_GROUP && !tracee->seized)
+			return -EINVAL;
+		return ptv_host_request(request, tid, 0, (unsigned long)&si);
 	case PTRACE_GETSIGMASK:
 		if (addr != sizeof(uint64_t))
 			return -EINVAL;
@@ -433,7 +462,7 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 	case PTRACE_SETREGSET:
 		return regset(tracer, tid, request, addr, data);
 	case PTRACE_PEEKSIGINFO:
-		return peeksiginfo(tracer, tid, addr, data);
+		return peeksiginfo(tracer, tid, addr, data, compat);
 	case PTRACE_GETEVENTMSG:
 		return to_tracer(tracer, data, &tracee->event_msg,
 				 sizeof(tracee->event_msg));
@@ -599,10 +628,10 @@ static long regset32(pid_t tracer, pid_t tracee, long request, uint64_t type,
  * (arch/x86/kernel/ptrace.c: ia32_arch_ptrace(), then kernel/ptrace.c:
  * compat_ptrace_request(), then ptrace_request()) carries it out. What
  * is the same for it goes the usual way (false). The word requests move
- * a compat_ulong_t, the register requests the i386 layouts (above); the
- * i386 FPU layouts and compat_siginfo are not emulated and give EIO
- * (README, Limitations), as PTRACE_ARCH_PRCTL, which only arch_ptrace()
- * knows, does in Linux.
+ * a compat_ulong_t, the register requests the i386 layouts (above), the
+ * siginfo requests compat_siginfo (data_request(), siginfo32.c); the i386
+ * FPU layouts are not emulated and give EIO (README, Limitations), as
+ * PTRACE_ARCH_PRCTL, which only arch_ptrace() knows, does in Linux.
  */
 static bool compat_data_request(struct ptv_task *tracee, pid_t tracer,
 				long request, uint64_t addr, uint64_t data,
@@ -649,9 +678,6 @@ static bool compat_data_request(struct ptv_task *tracee, pid_t tracer,
 	case PTRACE_SETFPREGS:
 	case PTRACE_GETFPXREGS:
 	case PTRACE_SETFPXREGS:
-	case PTRACE_GETSIGINFO:
-	case PTRACE_SETSIGINFO:
-	case PTRACE_PEEKSIGINFO:
 	case PTRACE_ARCH_PRCTL:
 		*result = -EIO;
 		return true;
@@ -740,7 +766,7 @@ static long carry_out_request(struct ptv_syscall_env *env,
 	if (compat && compat_data_request(tracee, caller->tid, request, addr,
 					  data, &result))
 		return result;
-	return data_request(tracee, caller->tid, request, addr, data);
+	return data_request(tracee, caller->tid, request, addr, data, compat);
 }
 
 static long tracee_request(struct ptv_syscall_env *env, struct ptv_task *caller,

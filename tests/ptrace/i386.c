@@ -12,7 +12,10 @@
  *  - regs: GETREGS, SETREGS, PEEKUSER and POKEUSER in struct user32's
  *    layout (the low 32 bits of each register; a write zeroes the high
  *    ones; debug registers at 252; other fields read 0), GETREGSET and
- *    SETREGSET with a compat iovec and the tracee's own (x86_64) regset.
+ *    SETREGSET with a compat iovec and the tracee's own (x86_64) regset;
+ *  - siginfo: GETSIGINFO, SETSIGINFO and PEEKSIGINFO in compat_siginfo's
+ *    layout (fields at 12; 32-bit pointers, longs and clock_t, which grow
+ *    by sign extension but for pointers).
  * Where IA-32 emulation is off (int 0x80 raises SIGSEGV) each case says
  * so, the same way on both sides.
  */
@@ -23,6 +26,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -243,10 +247,96 @@ static void case_regs(void)
 	finish(child);
 }
 
+/* A 32-bit field of an i386 siginfo at byte @off. */
+static uint32_t at(const uint32_t *si32, unsigned off)
+{
+	return si32[off / 4];
+}
+
+static void case_siginfo(void)
+{
+	struct __ptrace_peeksiginfo_args *args;
+	uint32_t *si32;
+	siginfo_t si;
+	pid_t child;
+
+	if (!start(&child))
+		return;
+	si32 = (uint32_t *)(low + 1);
+	args = (struct __ptrace_peeksiginfo_args *)&si32[64];
+	say32("PTRACE_GETSIGINFO(child, si32)", PTRACE_GETSIGINFO, child, 0,
+	      (unsigned long)si32);
+	scn_say("signo %s code %d; pid (at 12) is the child's: %s; uid (at 16) "
+		"ours: %s", sigabbrev_np((int)at(si32, 0)), (int)at(si32, 8),
+		at(si32, 12) == (uint32_t)child ? "yes" : "no",
+		at(si32, 16) == getuid() ? "yes" : "no");
+	say32("PTRACE_GETSIGINFO(child, 0x10)", PTRACE_GETSIGINFO, child, 0,
+	      0x10);
+
+	memset(si32, 0, 128);
+	si32[0] = SIGUSR1;
+	si32[2] = (uint32_t)SI_QUEUE;
+	si32[3] = 5000001;	/* pid */
+	si32[4] = 7;		/* uid */
+	si32[5] = 0x1234;	/* sigval */
+	say32("PTRACE_SETSIGINFO(child, SIGUSR1 SI_QUEUE)", PTRACE_SETSIGINFO,
+	      child, 0, (unsigned long)si32);
+	pt_must(PTRACE_GETSIGINFO, child, 0, (unsigned long)&si);
+	scn_say("x86_64: signo %s code %d pid %d uid %u int %#x",
+		sigabbrev_np(si.si_signo), si.si_code, (int)si.si_pid,
+		(unsigned)si.si_uid, (unsigned)si.si_value.sival_int);
+
+	memset(si32, 0, 128);
+	si32[0] = SIGCHLD;
+	si32[2] = CLD_EXITED;
+	si32[3] = 5000002;	/* pid */
+	si32[5] = 3;		/* status */
+	si32[6] = 0xffffffff;	/* utime: -1 */
+	si32[7] = 5;		/* stime */
+	say32("PTRACE_SETSIGINFO(child, SIGCHLD CLD_EXITED)", PTRACE_SETSIGINFO,
+	      child, 0, (unsigned long)si32);
+	pt_must(PTRACE_GETSIGINFO, child, 0, (unsigned long)&si);
+	scn_say("x86_64: pid %d status %d utime %ld stime %ld", (int)si.si_pid,
+		si.si_status, (long)si.si_utime, (long)si.si_stime);
+	memset(si32, 0xaa, 128);
+	say32("PTRACE_GETSIGINFO(child, si32)", PTRACE_GETSIGINFO, child, 0,
+	      (unsigned long)si32);
+	scn_say("i386: pid %u status %u utime %#x stime %u; byte 32 %#x",
+		at(si32, 12), at(si32, 20), at(si32, 24), at(si32, 28),
+		(unsigned)((unsigned char *)si32)[32]);
+
+	memset(si32, 0, 128);
+	si32[0] = SIGSEGV;
+	si32[2] = SEGV_MAPERR;
+	si32[3] = 0xdeadbeef;	/* addr */
+	say32("PTRACE_SETSIGINFO(child, SIGSEGV SEGV_MAPERR)", PTRACE_SETSIGINFO,
+	      child, 0, (unsigned long)si32);
+	pt_must(PTRACE_GETSIGINFO, child, 0, (unsigned long)&si);
+	scn_say("x86_64: addr %p", si.si_addr);
+	say32("PTRACE_SETSIGINFO(child, 0x10)", PTRACE_SETSIGINFO, child, 0,
+	      0x10);
+
+	scn_say("-- tgkill(child, SIGUSR2): pending");
+	syscall(SYS_tgkill, child, child, SIGUSR2);
+	args->off = 0;
+	args->flags = 0;
+	args->nr = 4;
+	memset(si32, 0, 128);
+	say32("PTRACE_PEEKSIGINFO(child, {0, 0, 4}, si32)", PTRACE_PEEKSIGINFO,
+	      child, (unsigned long)args, (unsigned long)si32);
+	scn_say("signo %s code %d; pid (at 12) ours: %s",
+		sigabbrev_np((int)at(si32, 0)), (int)at(si32, 8),
+		at(si32, 12) == (uint32_t)getpid() ? "yes" : "no");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait(child)");
+	finish(child);
+}
+
 static const struct pt_case cases[] = {
 	{ "words", case_words },
 	{ "checks", case_checks },
 	{ "regs", case_regs },
+	{ "siginfo", case_siginfo },
 };
 
 int main(int argc, char **argv)
