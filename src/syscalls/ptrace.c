@@ -623,15 +623,106 @@ static long regset32(pid_t tracer, pid_t tracee, long request, uint64_t type,
 }
 
 /*
+ * The i386 FPU layouts. GETFPXREGS and SETFPXREGS move the FXSAVE area,
+ * x86_64's user_fpregs_struct. GETFPREGS and SETFPREGS move struct
+ * user_i387_ia32_struct (the FSAVE layout, 108 bytes), converted as
+ * arch/x86/kernel/fpu/regset.c:__convert_from_fxsr() and
+ * convert_to_fxsr() do for a 64-bit tracee.
+ */
+struct i387_ia32 {
+	uint32_t cwd, swd, twd, fip, fcs, foo, fos;
+	unsigned char st_space[80];	/* 8 registers of 10 bytes */
+};
+
+/* twd_fxsr_to_i387(): the full tag word from FXSAVE's abridged one. */
+static uint32_t full_tag_word(const struct user_fpregs_struct *fx)
+{
+	unsigned tos = (fx->swd >> 11) & 7;
+	uint32_t tags = 0xffff0000u;
+
+	for (unsigned i = 0; i < 8; i++) {
+		const unsigned char *st = (const unsigned char *)fx->st_space +
+					  16 * ((i - tos) & 7);
+		uint16_t sig[4], exponent;
+		uint32_t tag = 3;			/* empty */
+
+		memcpy(sig, st, sizeof(sig));
+		memcpy(&exponent, st + 8, sizeof(exponent));
+		if (fx->ftw & (1u << i)) {
+			if ((exponent & 0x7fff) == 0x7fff)
+				tag = 2;		/* special */
+			else if ((exponent & 0x7fff) == 0)
+				tag = sig[0] | sig[1] | sig[2] | sig[3] ? 2 : 1;
+			else
+				tag = sig[3] & 0x8000 ? 0 : 2;	/* valid */
+		}
+		tags |= tag << (2 * i);
+	}
+	return tags;
+}
+
+/* twd_i387_to_fxsr(): each register valid (01, 10, 00) or empty (11). */
+static uint16_t abridged_tag_word(uint32_t twd)
+{
+	uint32_t t = ~twd;
+
+	t = (t | (t >> 1)) & 0x5555;
+	t = (t | (t >> 1)) & 0x3333;
+	t = (t | (t >> 2)) & 0x0f0f;
+	t = (t | (t >> 4)) & 0x00ff;
+	return (uint16_t)t;
+}
+
+static long fpregs32(pid_t tracer, pid_t tracee, long request, uint64_t data)
+{
+	struct user_fpregs_struct fx;
+	struct user_regs_struct regs;
+	struct i387_ia32 env;
+	long r;
+
+	if (request == PTRACE_SETFPREGS &&
+	    from_tracer(tracer, data, &env, sizeof(env)) < 0)
+		return -EFAULT;
+	r = ptv_host_request(PTRACE_GETFPREGS, tracee, 0, (unsigned long)&fx);
+	if (r == 0 && request == PTRACE_GETFPREGS)
+		r = ptv_host_getregs(tracee, &regs);
+	if (r < 0)
+		return r;
+	if (request == PTRACE_SETFPREGS) {
+		fx.cwd = (uint16_t)env.cwd;
+		fx.swd = (uint16_t)env.swd;
+		fx.ftw = abridged_tag_word(env.twd);
+		fx.fop = (uint16_t)(env.fcs >> 16);
+		fx.rip = env.fip;
+		fx.rdp = env.foo;
+		for (unsigned i = 0; i < 8; i++)
+			memcpy((char *)fx.st_space + 16 * i, env.st_space + 10 * i,
+			       10);
+		return ptv_host_request(PTRACE_SETFPREGS, tracee, 0,
+					(unsigned long)&fx);
+	}
+	env.cwd = fx.cwd | 0xffff0000u;
+	env.swd = fx.swd | 0xffff0000u;
+	env.twd = full_tag_word(&fx);
+	env.fip = (uint32_t)fx.rip;
+	env.foo = (uint32_t)fx.rdp;
+	/* "should be actually ds/cs at fpu exception time" */
+	env.fcs = (uint32_t)regs.cs;
+	env.fos = (uint32_t)regs.ds | 0xffff0000u;
+	for (unsigned i = 0; i < 8; i++)
+		memcpy(env.st_space + 10 * i, (char *)fx.st_space + 16 * i, 10);
+	return to_tracer(tracer, data, &env, sizeof(env));
+}
+
+/*
  * An i386 (int 0x80) caller's request: compat_sys_ptrace() (kernel/
  * ptrace.c) checks as the x86_64 call does, then compat_arch_ptrace()
  * (arch/x86/kernel/ptrace.c: ia32_arch_ptrace(), then kernel/ptrace.c:
  * compat_ptrace_request(), then ptrace_request()) carries it out. What
  * is the same for it goes the usual way (false). The word requests move
  * a compat_ulong_t, the register requests the i386 layouts (above), the
- * siginfo requests compat_siginfo (data_request(), siginfo32.c); the i386
- * FPU layouts are not emulated and give EIO (README, Limitations), as
- * PTRACE_ARCH_PRCTL, which only arch_ptrace() knows, does in Linux.
+ * siginfo requests compat_siginfo (data_request(), siginfo32.c).
+ * PTRACE_ARCH_PRCTL, which only arch_ptrace() knows, gives EIO in Linux.
  */
 static bool compat_data_request(struct ptv_task *tracee, pid_t tracer,
 				long request, uint64_t addr, uint64_t data,
@@ -676,8 +767,16 @@ static bool compat_data_request(struct ptv_task *tracee, pid_t tracer,
 		return true;
 	case PTRACE_GETFPREGS:
 	case PTRACE_SETFPREGS:
+		*result = fpregs32(tracer, tracee->tid, request, data);
+		return true;
 	case PTRACE_GETFPXREGS:
+		*result = get_block(tracer, tracee->tid, PTRACE_GETFPREGS, 0,
+				    data, sizeof(struct user_fpregs_struct));
+		return true;
 	case PTRACE_SETFPXREGS:
+		*result = set_block(tracer, tracee->tid, PTRACE_SETFPREGS, 0,
+				    data, sizeof(struct user_fpregs_struct));
+		return true;
 	case PTRACE_ARCH_PRCTL:
 		*result = -EIO;
 		return true;

@@ -15,7 +15,9 @@
  *    SETREGSET with a compat iovec and the tracee's own (x86_64) regset;
  *  - siginfo: GETSIGINFO, SETSIGINFO and PEEKSIGINFO in compat_siginfo's
  *    layout (fields at 12; 32-bit pointers, longs and clock_t, which grow
- *    by sign extension but for pointers).
+ *    by sign extension but for pointers);
+ *  - fpu: GETFPREGS and SETFPREGS in the FSAVE layout (the full tag word
+ *    computed from FXSAVE's), GETFPXREGS and SETFPXREGS (FXSAVE's).
  * Where IA-32 emulation is off (int 0x80 raises SIGSEGV) each case says
  * so, the same way on both sides.
  */
@@ -332,11 +334,84 @@ static void case_siginfo(void)
 	finish(child);
 }
 
+/* struct user_i387_ia32_struct: 7 words, then 8 registers of 10 bytes. */
+struct i387 {
+	uint32_t cwd, swd, twd, fip, fcs, foo, fos;
+	unsigned char st[80];
+};
+
+static void case_fpu(void)
+{
+	struct user_fpregs_struct fx, now;
+	struct user_regs_struct r64;
+	struct i387 *env;
+	unsigned char *fxsr;
+	bool same_st = true;
+	pid_t child;
+
+	if (!start(&child))
+		return;
+	env = (struct i387 *)(low + 1);
+	fxsr = (unsigned char *)(env + 1);
+	pt_must(PTRACE_GETFPREGS, child, 0, (unsigned long)&fx);
+	pt_must(PTRACE_GETREGS, child, 0, (unsigned long)&r64);
+	say32("PTRACE_GETFPREGS(child, env)", PTRACE_GETFPREGS, child, 0,
+	      (unsigned long)env);
+	for (unsigned i = 0; i < 8; i++)
+		same_st &= memcmp(env->st + 10 * i,
+				  (char *)fx.st_space + 16 * i, 10) == 0;
+	scn_say("cwd %#x swd %s twd %#x; fip, foo the low 32 bits of "
+		"x86_64's: %s; fcs cs, fos ds: %s; registers: %s", env->cwd,
+		env->swd == (fx.swd | 0xffff0000u) ? "as x86_64's" : "differs",
+		env->twd,
+		env->fip == (uint32_t)fx.rip && env->foo == (uint32_t)fx.rdp ?
+			"yes" : "no",
+		env->fcs == (uint32_t)r64.cs &&
+			env->fos == ((uint32_t)r64.ds | 0xffff0000u) ? "yes"
+								     : "no",
+		same_st ? "the same" : "differ");
+	env->cwd = 0x27f;
+	env->twd = 0xfffc;	/* st0 valid, the rest empty */
+	say32("PTRACE_SETFPREGS(child, env with cwd 0x27f, st0 valid)",
+	      PTRACE_SETFPREGS, child, 0, (unsigned long)env);
+	pt_must(PTRACE_GETFPREGS, child, 0, (unsigned long)&now);
+	scn_say("x86_64: cwd %#x ftw %#x; mxcsr kept: %s", now.cwd, now.ftw,
+		now.mxcsr == fx.mxcsr ? "yes" : "no");
+	memcpy(env->st, "\x01\0\0\0\0\0\0\x80\xff\x3f", 10);	/* 1.0 */
+	say32("PTRACE_SETFPREGS(child, env with st0 1.0)", PTRACE_SETFPREGS,
+	      child, 0, (unsigned long)env);
+	env->twd = 0;
+	say32("PTRACE_GETFPREGS(child, env)", PTRACE_GETFPREGS, child, 0,
+	      (unsigned long)env);
+	scn_say("twd %#x (st0 valid)", env->twd);
+	memset(env->st, 0, 10);
+	say32("PTRACE_SETFPREGS(child, env with st0 0)", PTRACE_SETFPREGS,
+	      child, 0, (unsigned long)env);
+	say32("PTRACE_GETFPREGS(child, env)", PTRACE_GETFPREGS, child, 0,
+	      (unsigned long)env);
+	scn_say("twd %#x (st0 zero)", env->twd);
+	say32("PTRACE_GETFPXREGS(child, fxsr)", PTRACE_GETFPXREGS, child, 0,
+	      (unsigned long)fxsr);
+	scn_say("the FXSAVE area, as x86_64's GETFPREGS: %s",
+		memcmp(fxsr, &now, sizeof(now)) == 0 ? "yes" : "no");
+	memcpy(fxsr, &fx, sizeof(fx));
+	say32("PTRACE_SETFPXREGS(child, the first FXSAVE area)",
+	      PTRACE_SETFPXREGS, child, 0, (unsigned long)fxsr);
+	pt_must(PTRACE_GETFPREGS, child, 0, (unsigned long)&now);
+	scn_say("x86_64: cwd %#x; as at first: %s", now.cwd,
+		memcmp(&now, &fx, sizeof(fx)) == 0 ? "yes" : "no");
+	say32("PTRACE_GETFPREGS(child, 0x10)", PTRACE_GETFPREGS, child, 0, 0x10);
+	say32("PTRACE_SETFPXREGS(child, 0x10)", PTRACE_SETFPXREGS, child, 0,
+	      0x10);
+	finish(child);
+}
+
 static const struct pt_case cases[] = {
 	{ "words", case_words },
 	{ "checks", case_checks },
 	{ "regs", case_regs },
 	{ "siginfo", case_siginfo },
+	{ "fpu", case_fpu },
 };
 
 int main(int argc, char **argv)
