@@ -83,13 +83,13 @@ static long set_block(pid_t tracer, pid_t tracee, long request, uint64_t addr,
 #define PTV_USER_HALF_END 0x7ffffffff000ULL
 
 /*
- * GETREGSET/SETREGSET with the tracer's iovec, read (@tracer_iov): the
- * registers move; its iov_len is updated, for the caller to write back.
+ * GETREGSET/SETREGSET with the tracer's iovec, read (@iov): the registers
+ * move; its iov_len is updated, for the caller to write back.
  */
 static long regset_iov(pid_t tracer, pid_t tracee, long request, uint64_t type,
-		       struct iovec *tracer_iov_p)
+		       struct iovec *iov)
 {
-	struct iovec tracer_iov = *tracer_iov_p, local;
+	struct iovec tracer_iov = *iov, local;
 	long r;
 
 	local.iov_len = tracer_iov.iov_len < MAX_REGSET ? tracer_iov.iov_len
@@ -128,7 +128,7 @@ static long regset_iov(pid_t tracer, pid_t tracee, long request, uint64_t type,
 		      local.iov_len) < 0)
 		r = -EFAULT;
 	if (r == 0)
-		tracer_iov_p->iov_len = local.iov_len;
+		iov->iov_len = local.iov_len;
 	free(local.iov_base);
 	return r;
 }
