@@ -82,7 +82,10 @@ run() { # SIDE PREFIX...: runs COMMAND in $work/run, results to $work/SIDE
 }
 command=("$@")
 prefix=()
-for ((i = 0; i < depth; i++)); do prefix+=("$ptvisor" --); done
+# --wait-all: natively, processes the tool leaves (a forked inferior gdb
+# let go of) run on and finish in check_leftovers' grace; inside, ptvisor
+# would kill them once the tool exits.
+for ((i = 0; i < depth; i++)); do prefix+=("$ptvisor" --wait-all --); done
 run native
 run inside "${prefix[@]}"
 
