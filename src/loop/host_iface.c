@@ -82,6 +82,12 @@ static bool note_take(pid_t tgid, siginfo_t *info, bool *stands_in)
 	return found;
 }
 
+/* Was the SIGCHLD @si one the supervisor sent (kill(2): SI_USER)? */
+static bool sent_by_supervisor(const struct ptv_loop *loop, const siginfo_t *si)
+{
+	return si->si_code == SI_USER && si->si_pid == loop->self;
+}
+
 /*
  * The SIGCHLD @si that a thread of group @tgid dequeued: true if it gets
  * the siginfo of the group's first note (@fixed). Ours (kill(2) from the
@@ -92,10 +98,10 @@ static bool note_take(pid_t tgid, siginfo_t *info, bool *stands_in)
 static bool note_fixes(struct ptv_loop *loop, pid_t tgid, const siginfo_t *si,
 		       siginfo_t *fixed)
 {
-	bool ours = si->si_code == SI_USER && si->si_pid == loop->self;
 	bool stands_in;
 
-	return note_take(tgid, fixed, &stands_in) && (ours || stands_in);
+	return note_take(tgid, fixed, &stands_in) &&
+	       (sent_by_supervisor(loop, si) || stands_in);
 }
 
 bool ptv_loop_sigchld_stands_in_early(struct ptv_loop *loop,
@@ -114,7 +120,7 @@ bool ptv_loop_sigchld_stands_in_early(struct ptv_loop *loop,
 	 * time). Else the host dropped it, this one pending.
 	 */
 	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_signo != SIGCHLD ||
-	    (si.si_code == SI_USER && si.si_pid == loop->self))
+	    sent_by_supervisor(loop, &si))
 		return false;
 	for (size_t i = 0; i < nnotes; i++) {
 		if (notes[i].stands_in && notes[i].tgid == t->tgid) {

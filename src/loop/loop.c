@@ -1058,9 +1058,7 @@ bool ptv_loop_stops_task(const struct ptv_task *task, int sig)
 		return false;
 	if (sig == SIGSTOP)
 		return true;
-	return !((ptv_proc_status_mask(task->tid, "SigIgn") |
-		  ptv_proc_status_mask(task->tid, "SigCgt")) &
-		 (1ULL << (sig - 1)));
+	return ptv_proc_signal_default(task->tid, sig);
 }
 
 static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,

@@ -264,6 +264,28 @@ uint64_t ptv_proc_status_mask(pid_t tid, const char *name)
 	return mask_field(buf, key, NULL);
 }
 
+void ptv_proc_sig_masks(pid_t tid, struct ptv_proc_sig_masks *m)
+{
+	char buf[4096];
+
+	memset(m, 0, sizeof(*m));
+	if (read_proc(tid, "status", buf, sizeof(buf)) < 0)
+		return;
+	m->pending = mask_field(buf, "\nSigPnd:", NULL);
+	m->shared = mask_field(buf, "\nShdPnd:", NULL);
+	m->blocked = mask_field(buf, "\nSigBlk:", NULL);
+	m->ignored = mask_field(buf, "\nSigIgn:", NULL);
+	m->caught = mask_field(buf, "\nSigCgt:", NULL);
+}
+
+bool ptv_proc_signal_default(pid_t tid, int sig)
+{
+	struct ptv_proc_sig_masks m;
+
+	ptv_proc_sig_masks(tid, &m);
+	return !((m.ignored | m.caught) & (1ULL << (sig - 1)));
+}
+
 bool ptv_proc_signal_ignored(pid_t tgid, int sig, bool maybe_sigwait)
 {
 	char buf[4096];

@@ -89,6 +89,19 @@ int ptv_proc_pidns_depth(pid_t tid);
  */
 uint64_t ptv_proc_status_mask(pid_t tid, const char *name);
 
+/* The signal masks of /proc/TID/status, read at once; all 0 if it is gone. */
+struct ptv_proc_sig_masks {
+	uint64_t pending;	/* SigPnd: the thread's own */
+	uint64_t shared;	/* ShdPnd: its group's */
+	uint64_t blocked;	/* SigBlk */
+	uint64_t ignored;	/* SigIgn */
+	uint64_t caught;	/* SigCgt */
+};
+void ptv_proc_sig_masks(pid_t tid, struct ptv_proc_sig_masks *masks);
+
+/* Is @sig's action SIG_DFL for TID (neither ignored nor caught)? */
+bool ptv_proc_signal_default(pid_t tid, int sig);
+
 /*
  * True if the task is dumpable: its /proc/TID files are owned by its euid
  * (for a task whose euid is root, always true: the two cases look alike).

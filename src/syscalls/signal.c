@@ -658,8 +658,7 @@ bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
 		return false;
 	if (ptv_host_getsiginfo(t->tid, &si) < 0 || !sent_to_group(t, &si) ||
 	    named_traced(leader, &si) || t->tracer == NULL ||
-	    ((ptv_proc_status_mask(t->tid, "SigCgt") |
-	      ptv_proc_status_mask(t->tid, "SigIgn")) & SIGBIT(sig)))
+	    !ptv_proc_signal_default(t->tid, sig))
 		return false;
 	ptv_log("[%d] %s sent to its group, whose leader is untraced, kills "
 		"the group (no signal-delivery-stop)", t->tid,
@@ -672,7 +671,8 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 {
 	struct user_regs_struct regs;
 	struct ptv_task *leader;
-	uint64_t pending, own;
+	struct ptv_proc_sig_masks masks;
+	uint64_t pending;
 	siginfo_t si;
 
 	/*
@@ -699,12 +699,11 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 	 * woke it for that SIGCONT (name_sigcont_taker()).
 	 */
 	leader = ptv_task_find(&k->tasks, t->tgid);
-	own = ptv_proc_status_mask(t->tid, "SigPnd");
-	pending = (own | ptv_proc_status_mask(t->tid, "ShdPnd")) &
-		  ~ptv_proc_status_mask(t->tid, "SigBlk") &
+	ptv_proc_sig_masks(t->tid, &masks);
+	pending = (masks.pending | masks.shared) & ~masks.blocked &
 		  ~(SIGBIT(SIGTRAP) | t->discard_sigs |
 		    (leader ? leader->discard_sent : 0));
-	if (!(own & SIGBIT(SIGCONT)) &&
+	if (!(masks.pending & SIGBIT(SIGCONT)) &&
 	    !(leader && leader->sigcont_woken == t->tid))
 		pending &= ~SIGBIT(SIGCONT);
 	if (pending)

@@ -75,6 +75,35 @@ static void signal_ignored(void **state)
 	assert_true(ptv_proc_signal_ignored(self, SIGWINCH, true));
 }
 
+/* The masks of status, read at once; a signal's action SIG_DFL or not. */
+static void signal_masks(void **state)
+{
+	uint64_t usr1 = 1ULL << (SIGUSR1 - 1), usr2 = 1ULL << (SIGUSR2 - 1);
+	uint64_t hup = 1ULL << (SIGHUP - 1);
+	struct ptv_proc_sig_masks m;
+	pid_t self = getpid();
+
+	(void)state;
+	block(SIGUSR1, SIG_BLOCK);
+	raise(SIGUSR1);				/* pending for the thread */
+	set_action(SIGUSR2, SIG_IGN);
+	set_action(SIGHUP, on_signal);
+	ptv_proc_sig_masks(self, &m);
+	assert_true(m.blocked & usr1);
+	assert_true(m.pending & usr1);
+	assert_false(m.shared & usr1);
+	assert_true(m.ignored & usr2);
+	assert_true(m.caught & hup);
+	assert_false(ptv_proc_signal_default(self, SIGUSR2));
+	assert_false(ptv_proc_signal_default(self, SIGHUP));
+	assert_true(ptv_proc_signal_default(self, SIGUSR1));
+	set_action(SIGUSR1, SIG_IGN);		/* discards the pending one */
+	set_action(SIGUSR1, SIG_DFL);
+	block(SIGUSR1, SIG_UNBLOCK);
+	set_action(SIGUSR2, SIG_DFL);
+	set_action(SIGHUP, SIG_DFL);
+}
+
 /* A task's file stays cached; once it is gone, reading it fails. */
 static void cached_file_follows_the_task(void **state)
 {
@@ -104,6 +133,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(signal_ignored),
+		cmocka_unit_test(signal_masks),
 		cmocka_unit_test(cached_file_follows_the_task),
 	};
 
