@@ -1078,8 +1078,6 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	    ptv_signal_spurious_step(&loop->k, task, ev->sig) ||
 	    (ev->sig == SIGCHLD &&
 	     ptv_loop_sigchld_stands_in_early(loop, task))) {
-		if (ev->sig == SIGCONT)
-			task->group_stopped = false;
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
@@ -1089,8 +1087,13 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_fix_sigchld(loop, task);
 	fix_siginfo(loop, task, ev->sig);
 	ptv_signal_rerouted_info(task, ev->sig, loop->self);
-	if (ev->sig == SIGCONT)
-		task->group_stopped = false;
+	/*
+	 * Not the end of a group-stop: a SIGCONT continues the group as it
+	 * is sent (kernel/signal.c:prepare_signal(); syscalls/signal.c and
+	 * on_trap_stop() see that), and dequeuing one sent before the stop
+	 * began leaves the stop in effect, for a detach to put the task back
+	 * in (attach detach-after-sigcont-dequeued).
+	 */
 	kills_group = ptv_signal_kills_group(&loop->k, task, ev->sig);
 	if (task->tracer && !kills_group) {
 		ptv_vstop_signal(&loop->k, task, ev->sig);
