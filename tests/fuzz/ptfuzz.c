@@ -524,6 +524,41 @@ static enum cls classify(struct member *m)
 	return CLS_UNSETTLED;
 }
 
+/*
+ * For PTFUZZ_VERBOSE: the task's pending signals, private and shared, and
+ * its blocked ones, as /proc shows them ("[p=MASK s=MASK b=MASK]", when a
+ * signal is pending), or nothing.
+ */
+static size_t pending_masks(pid_t tid, char *buf, size_t size)
+{
+	char path[64], text[4096];
+	unsigned long long priv = 0, shared = 0, blocked = 0;
+	const char *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	if ((p = strstr(text, "SigPnd:")))
+		priv = strtoull(p + 7, NULL, 16);
+	if ((p = strstr(text, "ShdPnd:")))
+		shared = strtoull(p + 7, NULL, 16);
+	if ((p = strstr(text, "SigBlk:")))
+		blocked = strtoull(p + 7, NULL, 16);
+	if (priv == 0 && shared == 0)
+		return 0;
+	n = snprintf(buf, size, "[p=%llx s=%llx b=%llx]", priv, shared,
+		     blocked);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
 static const char *const cls_names[] = { "unsettled", "idle", "event",
 					 "stopped", "zombie", "gone" };
 static bool verbose;
@@ -633,14 +668,18 @@ static void settle(void)
 			m->maybe_stopped = m->stop_taken = false;
 	}
 	if (verbose) {
-		char line[256];
+		char line[1024];
 		size_t len = 0;
 
-		for (int i = 0; i < NROLES; i++)
+		for (int i = 0; i < NROLES; i++) {
 			len += (size_t)snprintf(line + len, sizeof(line) - len,
 						" %s(%d):%s", role_names[i],
 						(int)fam[i].tid,
 						cls_names[fam[i].cls]);
+			if (fam[i].cls != CLS_GONE)
+				len += pending_masks(fam[i].tid, line + len,
+						     sizeof(line) - len);
+		}
 		say("  settled:%s", line);
 	}
 }
