@@ -750,6 +750,18 @@ static bool is_clone_child(const struct ptv_task *t)
 	return t->clone_flags != 0 && (t->clone_flags & 0xff) != PTV_SIGCHLD;
 }
 
+/*
+ * The real parent thread of native zombie @z, or NULL once that thread is
+ * gone (its tid may belong to another task by then).
+ */
+static struct ptv_task *native_zombie_parent(struct ptv_kernel *k,
+					     const struct ptv_native_zombie *z)
+{
+	struct ptv_task *p = ptv_task_find(&k->tasks, z->parent_tid);
+
+	return p && p->tgid == z->parent_tgid ? p : NULL;
+}
+
 /* Forgets native zombie @i; the others keep their order (oldest first). */
 static void drop_native_zombie(struct ptv_kernel *k, size_t i)
 {
@@ -788,6 +800,7 @@ static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 	z = &k->native_zombies[k->n_native_zombies++];
 	z->tid = t->tid;
 	z->parent_tid = parent->tid;
+	z->parent_tgid = parent->tgid;
 	z->seq = t->seq;
 	z->status = status;
 	z->pgid = k->host->pgid_of(k->host_ctx, t);
@@ -1388,14 +1401,14 @@ static bool first_native_event(struct ptv_kernel *k,
 
 	*owed = NULL;
 	while (i < k->n_native_zombies) {
-		if (ptv_task_find(&k->tasks, k->native_zombies[i].parent_tid))
+		if (native_zombie_parent(k, &k->native_zombies[i]))
 			i++;
 		else
 			drop_native_zombie(k, i);
 	}
 	for (i = 0; i < k->n_native_zombies; i++) {
 		struct ptv_native_zombie *z = &k->native_zombies[i];
-		struct ptv_task *parent = ptv_task_find(&k->tasks, z->parent_tid);
+		struct ptv_task *parent = native_zombie_parent(k, z);
 
 		if (!native_zombie_matches(z, parent, waiter, req))
 			continue;
@@ -1581,7 +1594,7 @@ bool ptv_wait_mixes_native(struct ptv_kernel *k, struct ptv_task *waiter,
 	if (!tracee)
 		return false;
 	for (size_t i = 0; i < k->n_native_zombies; i++) {
-		parent = ptv_task_find(&k->tasks, k->native_zombies[i].parent_tid);
+		parent = native_zombie_parent(k, &k->native_zombies[i]);
 		if (parent && native_zombie_matches(&k->native_zombies[i],
 						    parent, waiter, req))
 			return true;
@@ -1600,7 +1613,7 @@ void ptv_native_zombies_none_for(struct ptv_kernel *k,
 
 	while (i < k->n_native_zombies) {
 		struct ptv_native_zombie *z = &k->native_zombies[i];
-		struct ptv_task *parent = ptv_task_find(&k->tasks, z->parent_tid);
+		struct ptv_task *parent = native_zombie_parent(k, z);
 
 		if (parent && native_zombie_matches(z, parent, waiter, req))
 			drop_native_zombie(k, i);

@@ -150,7 +150,9 @@ enum ptv_yama_scope {
  */
 struct ptv_native_zombie {
 	ptv_tid_t tid;
-	ptv_tid_t parent_tid;	/* the real parent thread */
+	ptv_tid_t parent_tid;	/* the real parent thread ... */
+	ptv_tid_t parent_tgid;	/* ... of this group (a tid is reused once
+				   that thread is gone) */
 	uint64_t seq;		/* its place in that thread's children */
 	int status;		/* wait4 status */
 	int pgid;

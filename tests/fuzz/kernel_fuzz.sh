@@ -24,5 +24,8 @@ corpus=$(mktemp -d "${TMPDIR:-/tmp}/kernel-fuzz.XXXXXX") || exit 1
 trap 'rm -rf "$corpus"' EXIT
 cp "$src"/tests/fuzz/corpus/kernel/* "$corpus"/ 2>/dev/null
 cd "$out" || exit 1
+# libFuzzer's own exit status for a crash or a timeout is 77, which meson
+# takes for "skipped": a failure must fail.
 exec "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
+	-error_exitcode=1 -timeout_exitcode=1 \
 	-print_final_stats=1 -artifact_prefix="$out/" "$corpus"
