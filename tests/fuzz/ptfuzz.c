@@ -378,14 +378,19 @@ static void start_workers(void)
 /* ---------------------------------------------------------------------- */
 /* Settling                                                               */
 
-/* Pending signals that are not blocked, from /proc/TID/status. */
-static bool signals_pending(pid_t tid)
+struct sig_masks {
+	unsigned long long pending, shared, blocked;
+	bool one_thread;
+};
+
+/* @tid's signal masks, from /proc/TID/status; false if it is gone. */
+static bool read_sig_masks(pid_t tid, struct sig_masks *m)
 {
-	char path[64], buf[2048], *p;
-	unsigned long long pnd = 0, shd = 0, blk = 0;
+	char path[64], buf[4096], *p;
 	ssize_t n;
 	int fd;
 
+	memset(m, 0, sizeof(*m));
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -396,17 +401,28 @@ static bool signals_pending(pid_t tid)
 		return false;
 	buf[n] = '\0';
 	if ((p = strstr(buf, "SigPnd:")))
-		pnd = strtoull(p + 7, NULL, 16);
+		m->pending = strtoull(p + 7, NULL, 16);
+	if ((p = strstr(buf, "ShdPnd:")))
+		m->shared = strtoull(p + 7, NULL, 16);
+	if ((p = strstr(buf, "SigBlk:")))
+		m->blocked = strtoull(p + 7, NULL, 16);
+	m->one_thread = strstr(buf, "Threads:\t1\n") != NULL;
+	return true;
+}
+
+/* Pending signals that are not blocked, from /proc/TID/status. */
+static bool signals_pending(pid_t tid)
+{
+	struct sig_masks m;
+
+	if (!read_sig_masks(tid, &m))
+		return false;
 	/*
 	 * A signal pending for the whole group is taken by a thread that
 	 * can (it was woken when the signal came): a thread asleep beside
 	 * it is idle. A single-threaded process must take it itself.
 	 */
-	if ((p = strstr(buf, "ShdPnd:")) && strstr(buf, "Threads:\t1\n"))
-		shd = strtoull(p + 7, NULL, 16);
-	if ((p = strstr(buf, "SigBlk:")))
-		blk = strtoull(p + 7, NULL, 16);
-	return ((pnd | shd) & ~blk) != 0;
+	return ((m.pending | (m.one_thread ? m.shared : 0)) & ~m.blocked) != 0;
 }
 
 /* The syscall @tid sleeps in, or -1 (running or gone). */
@@ -531,31 +547,13 @@ static enum cls classify(struct member *m)
  */
 static size_t pending_masks(pid_t tid, char *buf, size_t size)
 {
-	char path[64], text[4096];
-	unsigned long long priv = 0, shared = 0, blocked = 0;
-	const char *p;
-	ssize_t n;
-	int fd;
+	struct sig_masks m;
+	int n;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!read_sig_masks(tid, &m) || (m.pending == 0 && m.shared == 0))
 		return 0;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	text[n] = '\0';
-	if ((p = strstr(text, "SigPnd:")))
-		priv = strtoull(p + 7, NULL, 16);
-	if ((p = strstr(text, "ShdPnd:")))
-		shared = strtoull(p + 7, NULL, 16);
-	if ((p = strstr(text, "SigBlk:")))
-		blocked = strtoull(p + 7, NULL, 16);
-	if (priv == 0 && shared == 0)
-		return 0;
-	n = snprintf(buf, size, "[p=%llx s=%llx b=%llx]", priv, shared,
-		     blocked);
+	n = snprintf(buf, size, "[p=%llx s=%llx b=%llx]", m.pending, m.shared,
+		     m.blocked);
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
