@@ -175,13 +175,33 @@ static long siginfo_from_tracer(pid_t tracer, uint64_t data, siginfo_t *si,
 	return 0;
 }
 
-/* PTRACE_PEEKSIGINFO: struct ptrace_peeksiginfo_args at addr, array at data. */
-static long peeksiginfo(pid_t tracer, pid_t tracee, uint64_t addr,
-			uint64_t data, bool compat)
+/*
+ * The signals of @tracee's own queue, or of its group's (@shared), that
+ * Linux had discarded as they were sent: pending at its attach and ignored
+ * then (discard_sigs), such as the SIGCHLD of a child's stop the host kept
+ * for its tracer. One pending once is in the queue that holds it now (its
+ * group's, if both do).
+ */
+static uint64_t discarded_in_queue(const struct ptv_task *tracee, bool shared)
 {
-	struct ptrace_peeksiginfo_args args;
+	uint64_t twice = tracee->discard_sigs & tracee->discard_twice;
+	uint64_t once = tracee->discard_sigs & ~tracee->discard_twice;
+	struct ptv_proc_sig_masks m;
+
+	if (tracee->discard_sigs == 0)
+		return 0;
+	ptv_proc_sig_masks(tracee->tid, &m);
+	return twice | (shared ? once & m.shared : once & ~m.shared);
+}
+
+/* PTRACE_PEEKSIGINFO: struct ptrace_peeksiginfo_args at addr, array at data. */
+static long peeksiginfo(const struct ptv_task *tracee, pid_t tracer,
+			uint64_t addr, uint64_t data, bool compat)
+{
+	struct ptrace_peeksiginfo_args args, all;
+	uint64_t hidden;
 	siginfo_t *buf;
-	long r;
+	long r, n = 0;
 
 	if (from_tracer(tracer, addr, &args, sizeof(args)) < 0)
 		return -EFAULT;
@@ -190,11 +210,31 @@ static long peeksiginfo(pid_t tracer, pid_t tracee, uint64_t addr,
 		return -EINVAL;
 	if (args.nr > 1024)
 		args.nr = 1024;
-	buf = calloc(args.nr ? (size_t)args.nr : 1, sizeof(*buf));
+	hidden = discarded_in_queue(tracee,
+				    args.flags & PTRACE_PEEKSIGINFO_SHARED);
+	/* With signals to leave out, the whole queue, then off and nr. */
+	all = hidden ? (struct ptrace_peeksiginfo_args){
+			       .off = 0, .flags = args.flags, .nr = 1024 }
+		     : args;
+	buf = calloc((size_t)(all.nr ? all.nr : 1), sizeof(*buf));
 	if (buf == NULL)
 		return -ENOMEM;
-	r = ptv_host_request(PTRACE_PEEKSIGINFO, tracee, (unsigned long)&args,
+	r = ptv_host_request(PTRACE_PEEKSIGINFO, tracee->tid, (unsigned long)&all,
 			     (unsigned long)buf);
+	if (hidden && r > 0) {
+		uint64_t seen = 0;
+
+		for (long i = 0; i < r; i++) {
+			int sig = buf[i].si_signo;
+
+			if (sig >= 1 && sig <= 64 &&
+			    (hidden & (1ULL << (sig - 1))))
+				continue;
+			if (seen++ >= args.off && n < args.nr)
+				buf[n++] = buf[i];
+		}
+		r = n;
+	}
 	/* One at a time: "if (i > 0) return i;" after a failed copy. */
 	for (long i = 0; i < r; i++) {
 		if (siginfo_to_tracer(tracer, data + (uint64_t)i * sizeof(*buf),
@@ -462,7 +502,7 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 	case PTRACE_SETREGSET:
 		return regset(tracer, tid, request, addr, data);
 	case PTRACE_PEEKSIGINFO:
-		return peeksiginfo(tracer, tid, addr, data, compat);
+		return peeksiginfo(tracee, tracer, addr, data, compat);
 	case PTRACE_GETEVENTMSG:
 		return to_tracer(tracer, data, &tracee->event_msg,
 				 sizeof(tracee->event_msg));

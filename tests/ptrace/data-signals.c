@@ -250,6 +250,48 @@ static void case_peeksiginfo_discarded(void)
 	pt_wait_say(child, 0, "wait");
 }
 
+/*
+ * The kernel's own SIGCHLD: a child's group-stop tells its untraced,
+ * stopped parent (CLD_STOPPED), which ignores SIGCHLD by default, so Linux
+ * discards it as it is sent; the host, whose tracer the parent is, keeps it
+ * (ptfuzz seed 58 at 10000 steps).
+ */
+static void case_peeksiginfo_discarded_sigchld(void)
+{
+	int p[2];
+	pid_t parent, child;
+
+	scn_pipe(p, O_CLOEXEC);
+	parent = scn_fork();
+	if (parent == 0) {
+		pid_t c = scn_fork();
+
+		if (c == 0)
+			for (;;)
+				pause();
+		scn_write_full(p[1], &c, sizeof(c));
+		for (;;)
+			pause();
+	}
+	if (!scn_read_full(p[0], &child, sizeof(child)))
+		scn_die("the grandchild's pid");
+	close(p[0]);
+	close(p[1]);
+	kill(parent, SIGSTOP);
+	pt_wait_say(parent, WUNTRACED, "wait(WUNTRACED)");
+	scn_say("-- its child stops: CLD_STOPPED to the stopped parent");
+	kill(child, SIGSTOP);
+	scn_wait_state(child, "Tt");
+	pt_say("PTRACE_SEIZE(parent)", PTRACE_SEIZE, parent, 0, 0);
+	pt_must(PTRACE_INTERRUPT, parent, 0, 0);
+	pt_wait_say(parent, 0, "wait");
+	peek_say(parent, 0, 0, 16);
+	peek_say(parent, 0, PTRACE_PEEKSIGINFO_SHARED, 16);
+	kill(child, SIGKILL);
+	kill(parent, SIGKILL);
+	pt_wait_say(parent, 0, "wait");
+}
+
 /* The same tracee, and PEEKSIGINFO's errors. */
 static void case_peeksiginfo_errors(void)
 {
@@ -336,6 +378,8 @@ int main(int argc, char **argv)
 		{ "setsiginfo", case_setsiginfo },
 		{ "peeksiginfo", case_peeksiginfo },
 		{ "peeksiginfo-discarded", case_peeksiginfo_discarded },
+		{ "peeksiginfo-discarded-sigchld",
+		  case_peeksiginfo_discarded_sigchld },
 		{ "peeksiginfo-errors", case_peeksiginfo_errors },
 		{ "sigmask", case_sigmask },
 	};
