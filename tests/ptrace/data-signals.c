@@ -229,6 +229,16 @@ static void case_peeksiginfo(void)
 	run_to_end(child);
 }
 
+/* Seizes and interrupts @pid, then shows both its queues. */
+static void seize_and_peek(pid_t pid, const char *what)
+{
+	pt_say(what, PTRACE_SEIZE, pid, 0, 0);
+	pt_must(PTRACE_INTERRUPT, pid, 0, 0);
+	pt_wait_say(pid, 0, "wait");
+	peek_say(pid, 0, 0, 16);
+	peek_say(pid, 0, PTRACE_PEEKSIGINFO_SHARED, 16);
+}
+
 static void case_peeksiginfo_discarded(void)
 {
 	pid_t child = scn_fork();
@@ -241,11 +251,7 @@ static void case_peeksiginfo_discarded(void)
 	scn_say("-- SIGWINCH (tgkill) and SIGURG (kill): ignored, untraced");
 	syscall(SYS_tgkill, child, child, SIGWINCH);
 	kill(child, SIGURG);
-	pt_say("PTRACE_SEIZE", PTRACE_SEIZE, child, 0, 0);
-	pt_must(PTRACE_INTERRUPT, child, 0, 0);
-	pt_wait_say(child, 0, "wait");
-	peek_say(child, 0, 0, 16);
-	peek_say(child, 0, PTRACE_PEEKSIGINFO_SHARED, 16);
+	seize_and_peek(child, "PTRACE_SEIZE");
 	kill(child, SIGKILL);
 	pt_wait_say(child, 0, "wait");
 }
@@ -282,11 +288,7 @@ static void case_peeksiginfo_discarded_sigchld(void)
 	scn_say("-- its child stops: CLD_STOPPED to the stopped parent");
 	kill(child, SIGSTOP);
 	scn_wait_state(child, "Tt");
-	pt_say("PTRACE_SEIZE(parent)", PTRACE_SEIZE, parent, 0, 0);
-	pt_must(PTRACE_INTERRUPT, parent, 0, 0);
-	pt_wait_say(parent, 0, "wait");
-	peek_say(parent, 0, 0, 16);
-	peek_say(parent, 0, PTRACE_PEEKSIGINFO_SHARED, 16);
+	seize_and_peek(parent, "PTRACE_SEIZE(parent)");
 	kill(child, SIGKILL);
 	kill(parent, SIGKILL);
 	pt_wait_say(parent, 0, "wait");
