@@ -505,6 +505,18 @@ static void wake_untraced(struct ptv_kernel *k, struct ptv_task *t,
 static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 			       int status, bool exiting);
 
+/* Its exit signal: clone()'s low byte (the first guest, forked: SIGCHLD). */
+static int exit_signal_of(const struct ptv_task *t)
+{
+	return t->clone_flags != 0 ? (int)(t->clone_flags & 0xff) : PTV_SIGCHLD;
+}
+
+/* A "clone" child reports to its parent with a signal other than SIGCHLD. */
+static bool is_clone_child(const struct ptv_task *t)
+{
+	return exit_signal_of(t) != PTV_SIGCHLD;
+}
+
 static int cld_code_of(int status)
 {
 	if ((status & 0x7f) == 0)
@@ -534,8 +546,7 @@ static void note_parent_signal(struct ptv_kernel *k, struct ptv_task *t)
 	if (t->tid != t->tgid)
 		return;
 	parent = ptv_real_parent(k, t);
-	/* Its exit signal: clone()'s low byte (the first guest: SIGCHLD). */
-	sig = t->clone_flags != 0 ? (int)(t->clone_flags & 0xff) : PTV_SIGCHLD;
+	sig = exit_signal_of(t);
 	if (parent == NULL || parent->tracer == NULL || sig <= 0 || sig > 64)
 		return;
 	leader = ptv_task_find(&k->tasks, parent->tgid);
@@ -739,15 +750,6 @@ void ptv_ptrace_forget_task(struct ptv_kernel *k, struct ptv_task *t)
 	t->vzombie = false;
 	if (t->tracer)
 		ptrace_unlink(k, t);
-}
-
-/*
- * A "clone" child reports to its parent with a signal other than SIGCHLD
- * (the first guest, forked, has no clone flags).
- */
-static bool is_clone_child(const struct ptv_task *t)
-{
-	return t->clone_flags != 0 && (t->clone_flags & 0xff) != PTV_SIGCHLD;
 }
 
 /*
