@@ -21,12 +21,17 @@ learn_pids() {
 # pid_script PIDS-FILE: a sed script replacing each of those pids by PID.
 # Not in the arguments of a memory-mapping call, whose sizes are as likely
 # to equal a pid as any number (mmap(ADDR, 24576, ...) with pid 24576 once
-# failed strace-f-pipeline): there only strace's "[pid N]" prefix.
+# failed strace-f-pipeline): there only strace's "[pid N]" prefix. Nor in
+# a stat structure's fields (st_size=27028 with pid 27028 failed it once):
+# they are marked first (st_size=_N, no word boundary before N) and
+# unmarked at the end.
 pid_script() {
     awk '{
         printf "s/^(\\[pid +)%s\\]/\\1PID]/\n", $0
+        printf "s/\\b(st_[a-z_]+=)(%s)\\b/\\1_\\2/g\n", $0
         printf "\\%%^(\\[pid +[^]]+\\] +)?([0-9:. ]+ )?(mmap|mprotect|munmap|mremap|madvise|brk)\\(%%!s/\\b%s\\b/PID/g\n", $0
-    }' "$1"
+    }
+    END { print "s/\\b(st_[a-z_]+=)_/\\1/g" }' "$1"
 }
 
 # gdb: addresses; table columns (`info threads`) are as wide as their
