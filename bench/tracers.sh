@@ -35,7 +35,10 @@
 #   - perf stat (if perf works): context switches and CPU migrations per
 #     traced syscall / hit, natively and in ptvisor.
 #
-# Nothing is pinned. The CPU time other processes used during each
+# The script pins nothing (but the "pinned" run of a full run); ptvisor
+# keeps a tracer, its tracees and itself on one CPU while they take short
+# turns (co-location, docs/design-notes.md, 24), and each benchmark runs
+# with --no-colocate too, for information. The CPU time other processes used during each
 # repetition is logged (from /proc/stat); figures only mean something on an
 # idle machine. --quick: about 1 minute; full: about 4 minutes on an idle
 # 2-CPU VM. --keep DIR keeps the logs and traces of the breakdown in DIR.
@@ -146,6 +149,7 @@ run_in() {
         else
             "$ptv" -- "$@"
         fi ;;
+    ptvisor-nc) "$ptv" --no-colocate -- "$@" ;;
     proot) proot "$@" ;;
     esac
 }
@@ -242,12 +246,12 @@ per_us() { awk -v u="$1" '{ printf "%.2f\n", $1 / u / 1000 }'; }
 
 bench_mix() { ns_of "$1" strace -f -o /dev/null "$bench" mix $n_mix | per_us $n_mix; }
 log "== (a) strace -f of $n_mix cheap syscalls: µs per traced syscall, $reps_mix rounds"
-rotate mix bench_mix $reps_mix "${envs[@]}"
+rotate mix bench_mix $reps_mix "${envs[@]}" ptvisor-nc
 
 fe_total=$(calc %.1f "$fe_calls * $n_fe")
 bench_fe() { ns_of "$1" strace -f -o /dev/null "$bench" forkexec $n_fe /bin/true | per_us "$fe_total"; }
 log "== (b) strace -f of $n_fe x fork+exec /bin/true: µs per traced syscall, $reps_fe rounds"
-rotate fe bench_fe $reps_fe "${envs[@]}"
+rotate fe bench_fe $reps_fe "${envs[@]}" ptvisor-nc
 
 bench_pinned() { ns_of "$1" taskset -c 0 strace -f -o /dev/null "$bench" mix $n_mix | per_us $n_mix; }
 if [ $quick = 0 ] && command -v taskset >/dev/null; then
@@ -257,7 +261,7 @@ fi
 
 bench_hits() { ns_of "$1" "${gdb_cmd[@]}" "$bench" hits $n_hits | per_us $n_hits; }
 log "== (c) gdb, $n_hits breakpoint hits: µs per hit, $reps_hits rounds"
-rotate hits bench_hits $reps_hits native ptvisor
+rotate hits bench_hits $reps_hits native ptvisor ptvisor-nc
 
 idle_after=$(idle_percent)
 log "== timed runs done; CPUs idle over 1 s: $idle_before% before, $idle_after% after;" \
@@ -274,6 +278,12 @@ if [ -s "$tmp/pinned.native" ]; then
     pinned_row="| (a) the same, all pinned to one CPU (information), $reps_pin runs | $(cell pinned native) | $(cell pinned ptvisor) | — | $(rcell pinned ptvisor) | — | |
 "
 fi
+nc_rows=
+for b in mix fe hits; do
+    case $b in mix) what="(a)" ;; fe) what="(b)" ;; hits) what="(c)" ;; esac
+    nc_rows="$nc_rows| $what the same, \`ptvisor --no-colocate\` (information) | $(cell $b native) | $(cell $b ptvisor-nc) | — | $(rcell $b ptvisor-nc) | — | |
+"
+done
 cat <<EOF
 
 ### Real tracers inside ptvisor (bench/tracers.sh$([ $quick = 1 ] && echo " --quick"))
@@ -285,6 +295,7 @@ Medians of rotated runs; $ncpu CPUs, Linux $(uname -r), $(strace -V | head -n 1 
 | (a) \`strace -f\`, $n_mix cheap syscalls, per traced syscall, $reps_mix runs | $(cell mix native) | $(cell mix ptvisor) | $(cell mix proot) | $(rcell mix ptvisor) | $(rcell mix proot) | ≤ ${target}x $(verdict mix) |
 $pinned_row| (b) \`strace -f\`, $n_fe fork+exec /bin/true ($fe_calls syscalls each), per traced syscall, $reps_fe runs | $(cell fe native) | $(cell fe ptvisor) | $(cell fe proot) | $(rcell fe ptvisor) | $(rcell fe proot) | ≤ ${target}x $(verdict fe) |
 | (c) gdb, $n_hits breakpoint hits (ignore count), per hit, $reps_hits runs | $(cell hits native) | $(cell hits ptvisor) | — | $(rcell hits ptvisor) | — | ≤ ${target}x $(verdict hits) |
+$nc_rows
 EOF
 [ -n "$proot_note" ] && printf '\n%s.\n' "$proot_note"
 

@@ -61,7 +61,7 @@ static int yama_scope(const struct ptv_options *opts)
 	return scope;
 }
 
-static int start_supervisor(int scope)
+static int start_supervisor(int scope, bool colocate)
 {
 	int r;
 
@@ -74,7 +74,7 @@ static int start_supervisor(int scope)
 	prctl(PR_SET_DUMPABLE, 0);
 	r = ptv_signals_init();
 	if (r == 0)
-		r = ptv_filter_prepare(scope >= 0);
+		r = ptv_filter_prepare(scope >= 0, colocate);
 	if (r < 0) {
 		ptv_error("cannot set up: %s", strerror(-r));
 		return -1;
@@ -94,7 +94,7 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	loop_opts.yama_scope = yama_scope(&opts);
-	if (open_log(&opts) < 0 || start_supervisor(loop_opts.yama_scope) < 0)
+	if (open_log(&opts) < 0 || start_supervisor(loop_opts.yama_scope, !opts.no_colocate) < 0)
 		return PTV_EXIT_FAILURE;
 	r = ptv_spawn_first_guest(opts.command, need_no_new_privs(), &first,
 				  &stage);
@@ -110,6 +110,7 @@ int main(int argc, char **argv)
 		return PTV_EXIT_FAILURE;
 	}
 	loop_opts.wait_all = opts.wait_all;
+	loop_opts.colocate = !opts.no_colocate;
 	r = ptv_loop_run(&loop_opts, first, &killed_by);
 	if (ptv_log_file)
 		fflush(ptv_log_file);

@@ -16,6 +16,8 @@ static const char usage_text[] =
 	"                   instead of killing them\n"
 	"  --ptrace-scope N the Yama ptrace_scope (0-3) guests are held to\n"
 	"                   (default: the host's; none if it has no Yama)\n"
+	"  --no-colocate    do not keep a guest tracer, its tracees and the\n"
+	"                   supervisor on one CPU while they take short turns\n"
 	"  -h, --help       show this help and exit\n"
 	"  -V, --version    show the version and exit\n"
 	"\n"
@@ -40,6 +42,7 @@ int ptv_options_parse(int argc, char **argv, struct ptv_options *opts)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "ptrace-scope", required_argument, NULL, 'Y' },
+		{ "no-colocate", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -58,6 +61,9 @@ int ptv_options_parse(int argc, char **argv, struct ptv_options *opts)
 			break;
 		case 'w':
 			opts->wait_all = true;
+			break;
+		case 'C':
+			opts->no_colocate = true;
 			break;
 		case 'Y':
 			if (strlen(optarg) != 1 || optarg[0] < '0' || optarg[0] > '3')

@@ -8,6 +8,7 @@ struct ptv_options {
 	const char *log_path;	/* --log FILE */
 	bool verbose;		/* -v: log to stderr */
 	bool wait_all;		/* --wait-all */
+	bool no_colocate;	/* --no-colocate */
 	int ptrace_scope;	/* --ptrace-scope: 0-3, or -1: the host's */
 	char **command;		/* COMMAND [ARG...], NULL-terminated */
 };

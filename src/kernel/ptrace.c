@@ -54,6 +54,7 @@ static void ptrace_link(struct ptv_kernel *k, struct ptv_task *t,
 	PTV_CHECK(t->tracer == NULL, "task %d is already traced by %d", t->tid,
 		  t->tracer ? t->tracer->tid : 0);
 	t->tracer = tracer;
+	tracer->ntracees++;
 	/* "list_add(&child->ptrace_entry, &new_parent->ptraced)": newest first. */
 	t->traced_prev = NULL;
 	t->traced_next = k->traced;
@@ -74,6 +75,7 @@ static void ptrace_unlink(struct ptv_kernel *k, struct ptv_task *t)
 	if (t->traced_next)
 		t->traced_next->traced_prev = t->traced_prev;
 	t->traced_prev = t->traced_next = NULL;
+	t->tracer->ntracees--;
 	t->tracer = NULL;
 	t->seized = false;
 	t->options = 0;

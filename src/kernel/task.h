@@ -203,6 +203,27 @@ struct ptv_task {
 	bool awaiting_sigstop;	/* auto-attached unseized: starts with SIGSTOP */
 	bool autoattach_trap;	/* auto-attached seized: starts in a
 				   PTRACE_EVENT_STOP trap */
+
+	/* --- Co-location (loop/coloc.c) --- */
+	int ntracees;		/* as a virtual tracer: tasks it traces */
+	bool pinned;		/* its host affinity is the loop's one CPU */
+	bool pin_dirty;		/* unpinned while it ran: a child it made
+				   meanwhile may have the one CPU */
+	uint8_t short_runs;	/* short turns in a row since its last pin */
+	uint64_t resumed_ns;	/* when the loop last resumed it */
+	uint64_t vmask[16];	/* while pinned: its own affinity, which its
+				   guests see (a 1024-CPU mask) */
+	int affinity_busy;	/* guests' affinity calls on it in flight */
+	uint8_t affinity_call;	/* its own in flight: enum ptv_affinity_call */
+	ptv_tid_t affinity_target; /* ... on this task */
+	uint64_t affinity_buf;	/* ... sched_getaffinity's buffer */
+};
+
+/* A task's sched_getaffinity or sched_setaffinity in flight. */
+enum ptv_affinity_call {
+	PTV_AFFINITY_NONE = 0,
+	PTV_AFFINITY_GET,
+	PTV_AFFINITY_SET,
 };
 
 /*

@@ -25,19 +25,19 @@
 #include "../platform/host.h"
 #include "../platform/mem.h"
 #include "../platform/procfs.h"
+#include "../platform/sched.h"
 #include "../platform/signals.h"
 #include "../syscalls/clone.h"
 #include "../syscalls/exec.h"
 #include "../syscalls/signal.h"
 #include "../syscalls/syscalls.h"
+#include "coloc.h"
 
 #define X32_SYSCALL_BIT 0x40000000L
 #define I386_NR_CLONE 120
 #define I386_NR_CLONE3 435
 
 static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev);
-static uint64_t now_ns(void);
-
 /*
  * How long a SIGCONT's send waits for the group-stops of threads the
  * supervisor resumed with a stop signal (below): natively they stop at
@@ -92,14 +92,14 @@ static bool stops_in_flight(const struct ptv_loop *loop)
 static void take_pending(struct ptv_syscall_env *env, struct ptv_task *caller)
 {
 	struct ptv_loop *loop = env->loop;
-	uint64_t since = now_ns();
+	uint64_t since = ptv_now_ns();
 	int n;
 
 	if (loop->taking)
 		return;
 	loop->taking = true;
 	n = take_now(loop, caller->tid);
-	while (stops_in_flight(loop) && now_ns() - since < STOP_FLIGHT_NS) {
+	while (stops_in_flight(loop) && ptv_now_ns() - since < STOP_FLIGHT_NS) {
 		struct timespec pause = { 0, 10000 };
 
 		nanosleep(&pause, NULL);
@@ -172,7 +172,7 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait || t->signal_call ||
 	     t->host_suspended ||
 	     t->exec_guard == PTV_EXEC_GUARD_PRCTL || t->clone3_fixup ||
-	     t->sighand_busy))
+	     t->sighand_busy || t->affinity_call != PTV_AFFINITY_NONE))
 		how = PTV_VRESUME_SYSCALL;
 	switch (how) {
 	case PTV_VRESUME_SYSCALL:
@@ -195,6 +195,7 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 		break;
 	}
 	t->host_state = PTV_HOST_RUNNING;
+	ptv_coloc_at_resume(t);
 	r = ptv_host_resume_request(t->tid, request, sig);
 	log_errno(t->tid, ptv_request_name(request), r);
 	return r;
@@ -279,6 +280,7 @@ static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 			ptv_signals_forward_to(0);
 	}
 	if (task != NULL) {
+		ptv_coloc_gone(loop, task);
 		ptv_loop_notif_gone(loop, task);
 		ptv_wait_forget(task);
 		task->host_state = PTV_HOST_EXITING;
@@ -488,6 +490,7 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 		child->parent_tgid = parent->tgid;
 		child->parent_tid = parent->tid;
 	}
+	ptv_coloc_new_child(loop, parent, child);
 	traced = ptv_ptrace_clone(&loop->k, parent, child, flags, ev->event,
 				  &sigstop);
 	ptv_log("[%d] new task %d (tgid %d, flags %#llx)%s", ev->tid, tid,
@@ -761,14 +764,6 @@ static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 	return run_trap(loop, task, &call, true);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * How long the loop spins collecting host events before deferred waits run
  * natively. Two host stops of a native wait cost about 50 us on the
@@ -815,7 +810,7 @@ static bool may_wait_exit(const struct ptv_loop *loop,
 			  const struct ptv_task *task)
 {
 	return !loop->killing && (task->exit_wait_since == 0 ||
-				  now_ns() - task->exit_wait_since < DEFER_EXIT_NS);
+				  ptv_now_ns() - task->exit_wait_since < DEFER_EXIT_NS);
 }
 
 /* Keeps the time of the first such deferral, until another outcome. */
@@ -825,7 +820,7 @@ static void note_exit_wait(struct ptv_task *task,
 	if (out->action != PTV_SYSCALL_DEFER || !out->for_thread_exit)
 		task->exit_wait_since = 0;
 	else if (task->exit_wait_since == 0)
-		task->exit_wait_since = now_ns();
+		task->exit_wait_since = ptv_now_ns();
 }
 
 /* Applies @out to @call of @task, in its seccomp stop; true if held. */
@@ -860,7 +855,7 @@ static bool apply_outcome(struct ptv_loop *loop, struct ptv_task *task,
 		/* Brief: decided at the first look that finds none pending. */
 		if (loop->ndeferred == 0)
 			loop->deferred_since_ns =
-				now_ns() - (out->action == PTV_SYSCALL_DEFER_BRIEF
+				ptv_now_ns() - (out->action == PTV_SYSCALL_DEFER_BRIEF
 						    ? DEFER_SPIN_NS : 0);
 		loop->deferred[loop->ndeferred++] =
 			(struct ptv_deferred){ .task = task, .call = *call,
@@ -1227,6 +1222,8 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_fix_sigwait(loop, task, info.exit.rval);
 	if (!entry && task->signal_call)
 		ptv_signal_sent_at_exit(&env, task, info.exit.rval);
+	if (!entry && task->affinity_call != PTV_AFFINITY_NONE)
+		ptv_coloc_affinity_exit(loop, task, info.exit.rval);
 	if (!entry && (task->skipped_nr >= 0 || task->rewritten_nr >= 0)) {
 		struct user_regs_struct regs;
 		long nr = task->skipped_nr >= 0 ? task->skipped_nr
@@ -1277,6 +1274,7 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 			return;
 	}
 	task->host_state = PTV_HOST_STOPPED;
+	ptv_coloc_at_stop(loop, task);
 	/*
 	 * Signals to discard are dequeued in the task's first get_signal()
 	 * after its attach (unblocked, they all go before it returns to user
@@ -1350,6 +1348,7 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 	loop.self = getpid();
 	loop.host_has_x32 = ptv_host_has_x32();
 	ptv_kernel_init(&loop.k, &ptv_loop_host_iface, &loop);
+	ptv_coloc_init(&loop, opts->colocate);
 	loop.k.yama = (enum ptv_yama_scope)opts->yama_scope;
 	first = add_task(&loop, first_pid, first_pid);
 	if (first == NULL)
@@ -1361,10 +1360,16 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 	first->parent_tid = loop.self;
 	ptv_signals_forward_to(first_pid);
 	for (;;) {
-		int r = next_event(&loop, &ev, spin_until != 0 || must_poll(&loop));
+		int r;
 
+		ptv_coloc_check(&loop);
+		r = next_event(&loop, &ev, spin_until != 0 || must_poll(&loop));
 		if (r == -EAGAIN) {
-			uint64_t now = now_ns();
+			uint64_t now = ptv_now_ns();
+
+			/* On one CPU with them: let them run meanwhile. */
+			if (ptv_coloc_sharing(&loop))
+				ptv_sched_yield();
 
 			if (loop.ndeferred > 0 &&
 			    now - loop.deferred_since_ns >= DEFER_SPIN_NS)
@@ -1381,9 +1386,9 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 		handle(&loop, &ev);
 		/* Not much longer than the spin, if host events keep coming. */
 		if (loop.ndeferred > 0)
-			redecide_deferred(&loop, now_ns() - loop.deferred_since_ns >=
+			redecide_deferred(&loop, ptv_now_ns() - loop.deferred_since_ns >=
 							 2 * DEFER_SPIN_NS);
-		spin_until = loop.k.traced != NULL ? now_ns() + ACTIVE_SPIN_NS : 0;
+		spin_until = loop.k.traced != NULL ? ptv_now_ns() + ACTIVE_SPIN_NS : 0;
 	}
 	ptv_log("no guest left; exiting with %d", loop.exit_status);
 	ptv_kernel_destroy(&loop.k);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "../kernel/ptrace.h"
 #include "../platform/host.h"
@@ -19,9 +20,33 @@
 /* Host events taken ahead of their turn at once, at most (loop.c). */
 #define PTV_MAX_TAKEN 64
 
+/* CLOCK_MONOTONIC in nanoseconds. */
+static inline uint64_t ptv_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 struct ptv_loop_options {
 	bool wait_all;		/* wait for every guest, not just the first */
 	int yama_scope;		/* enum ptv_yama_scope */
+	bool colocate;		/* keep tracing clusters on one CPU (coloc.c) */
+};
+
+/*
+ * Co-location (loop/coloc.c, docs/design-notes.md, 24): the tasks of a
+ * virtual trace relation that take short turns, and the supervisor, share
+ * one CPU.
+ */
+struct ptv_coloc {
+	bool enabled;
+	int cpu;		/* the CPU they share, or -1 (none pinned) */
+	int npinned;		/* tasks pinned to it */
+	bool self_pinned;	/* the supervisor is pinned to it too */
+	uint64_t self_mask[16];	/* the supervisor's own affinity */
+	uint64_t checked_ns;	/* the last look for long turns */
 };
 
 struct ptv_loop {
@@ -57,6 +82,7 @@ struct ptv_loop {
 		uint64_t events;	/* ->events when it was made */
 		bool stopped;
 	} stop_check;
+	struct ptv_coloc coloc;
 };
 
 /*

@@ -35,7 +35,12 @@ static const char *const always_trapped[] = {
 	"execveat",
 };
 
-static bool trap_prctl_set_ptracer;
+/* sched_getaffinity and sched_setaffinity: co-location (loop/coloc.c). */
+static const char *const affinity_calls[] = {
+	"sched_getaffinity", "sched_setaffinity",
+};
+
+static bool trap_prctl_set_ptracer, trap_affinity;
 static pid_t supervisor_pid;
 
 static int add_rules(scmp_filter_ctx ctx, int abi)
@@ -135,6 +140,10 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(ioctl), 1, notif_send);
 	if (r == 0 && trap_prctl_set_ptracer)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1, set_ptracer);
+	for (size_t i = 0; r == 0 && trap_affinity &&
+			   i < sizeof(affinity_calls) / sizeof(*affinity_calls); i++)
+		r = seccomp_rule_add(ctx, action,
+				     seccomp_syscall_resolve_name(affinity_calls[i]), 0);
 	return r;
 }
 
@@ -196,7 +205,7 @@ static int export_bpf(scmp_filter_ctx ctx, void **bufp, size_t *lenp)
 	return err;
 }
 
-int ptv_filter_prepare(bool trap_set_ptracer)
+int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity)
 {
 	static const struct {
 		uint32_t arch;
@@ -211,6 +220,7 @@ int ptv_filter_prepare(bool trap_set_ptracer)
 	int err;
 
 	trap_prctl_set_ptracer = trap_set_ptracer;
+	trap_affinity = trap_sched_affinity;
 	supervisor_pid = getpid();
 	ctx = abi_ctx(SCMP_ARCH_NATIVE, PTV_ABI_X86_64, &err);
 	if (ctx == NULL)

@@ -28,9 +28,10 @@ static inline bool ptv_trace_data_is_ours(uint32_t data)
  * Builds the filter into a BPF program, before fork, so the child only has
  * to load it, in the supervisor (whose pid the SIGCONT rules leave out).
  * @trap_set_ptracer: also trap prctl(PR_SET_PTRACER), for the emulated Yama
- * policy. Returns 0 or -errno.
+ * policy; @trap_sched_affinity: sched_getaffinity and sched_setaffinity, for
+ * co-location (loop/coloc.c). Returns 0 or -errno.
  */
-int ptv_filter_prepare(bool trap_set_ptracer);
+int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity);
 
 /*
  * The signals whose sending by kill(2) and its kin (tkill, tgkill,

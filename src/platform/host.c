@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../common/names.h"
+#include "sched.h"
 
 /*
  * glibc's <sys/ptrace.h> and <linux/ptrace.h> clash; we take the request
@@ -60,11 +61,18 @@ static void decode_stop(int status, struct ptv_host_event *ev)
 
 int ptv_host_wait(struct ptv_host_event *ev, bool nohang)
 {
-	int status;
-	pid_t tid = waitpid(-1, &status, __WALL | (nohang ? WNOHANG : 0));
+	int status, err;
+	pid_t tid;
 
+	/* The co-location tick may interrupt a blocking wait (sched.h). */
+	if (!nohang && !ptv_tick_open())
+		return -EINTR;
+	tid = waitpid(-1, &status, __WALL | (nohang ? WNOHANG : 0));
+	err = errno;
+	if (!nohang)
+		ptv_tick_close();
 	if (tid < 0)
-		return -errno;
+		return -err;
 	if (tid == 0)
 		return -EAGAIN;
 	*ev = (struct ptv_host_event){ .tid = tid, .status = status };

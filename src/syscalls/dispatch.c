@@ -33,6 +33,8 @@ enum {
 	I386_NR_rt_sigqueueinfo = 178,
 	I386_NR_rt_tgsigqueueinfo = 335,
 	I386_NR_pidfd_send_signal = 424,
+	I386_NR_sched_setaffinity = 241,
+	I386_NR_sched_getaffinity = 242,
 	X32_NR_execve = 520,
 	X32_NR_execveat = 545,
 };
@@ -59,6 +61,8 @@ enum ptv_trapped {
 	TRAPPED_TGKILL,		/* tgkill(tgid, tid, sig), rt_tgsigqueueinfo */
 	TRAPPED_SIGQUEUE,	/* rt_sigqueueinfo(tgid, sig, info) */
 	TRAPPED_PIDFD_SIGNAL,	/* pidfd_send_signal(fd, sig, info, flags) */
+	TRAPPED_GETAFFINITY,	/* sched_getaffinity: loop/coloc.c */
+	TRAPPED_SETAFFINITY,
 };
 
 static enum ptv_trapped classify(const struct ptv_syscall *call)
@@ -97,6 +101,10 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 			return TRAPPED_SIGQUEUE;
 		case I386_NR_pidfd_send_signal:
 			return TRAPPED_PIDFD_SIGNAL;
+		case I386_NR_sched_getaffinity:
+			return TRAPPED_GETAFFINITY;
+		case I386_NR_sched_setaffinity:
+			return TRAPPED_SETAFFINITY;
 		}
 		return TRAPPED_OTHER;
 	}
@@ -128,6 +136,10 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 		return TRAPPED_IOCTL;
 	case SYS_kill:
 		return TRAPPED_KILL;
+	case SYS_sched_getaffinity:
+		return TRAPPED_GETAFFINITY;
+	case SYS_sched_setaffinity:
+		return TRAPPED_SETAFFINITY;
 	case SYS_tkill:
 		return TRAPPED_TKILL;
 	case SYS_tgkill:
@@ -213,6 +225,39 @@ static bool in_nested_pidns(struct ptv_task *task)
 									      : 1;
 	}
 	return task->pidns == 2;
+}
+
+/*
+ * sched_getaffinity(pid, len, mask) and sched_setaffinity: the loop may keep
+ * the task named on one CPU (loop/coloc.c), so its host affinity is not its
+ * own. The call runs natively (its checks and errors are the kernel's); at
+ * its exit the loop shows the task's own affinity, or takes the new one as
+ * its own. The task may not be pinned or let go meanwhile (->affinity_busy).
+ * A pid from a nested pid namespace is not translated: its call runs as it
+ * is.
+ */
+static void affinity_call(struct ptv_syscall_env *env, struct ptv_task *task,
+			  const struct ptv_syscall *call,
+			  struct ptv_syscall_outcome *out)
+{
+	int32_t pid = (int32_t)call->args[0];
+	struct ptv_task *target = NULL;
+
+	if (pid == 0)
+		target = task;
+	else if (pid > 0 && !in_nested_pidns(task))
+		target = ptv_task_find(&env->k->tasks, pid);
+	if (target == NULL) {
+		run(out);
+		return;
+	}
+	task->affinity_call = classify(call) == TRAPPED_GETAFFINITY
+				      ? PTV_AFFINITY_GET : PTV_AFFINITY_SET;
+	task->affinity_target = target->tid;
+	task->affinity_buf = call->args[2];
+	target->affinity_busy++;
+	out->action = PTV_SYSCALL_RUN_TO_EXIT;
+	out->result = 0;
 }
 
 /* kill(2) and its kin, for the signals the filter traps them for. */
@@ -346,6 +391,10 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		out->result = ptv_yama_set_ptracer(env->k, task,
 			call->abi == PTV_ABI_I386 ? (int32_t)call->args[1]
 						  : (int64_t)call->args[1]);
+		return;
+	case TRAPPED_GETAFFINITY:
+	case TRAPPED_SETAFFINITY:
+		affinity_call(env, task, call, out);
 		return;
 	case TRAPPED_OTHER:
 		break;

@@ -36,6 +36,7 @@ check() {
 is() { [ "$1" = "$2" ]; }
 has() { [[ $1 == *"$2"* ]]; }
 matches() { [[ $1 =~ $2 ]]; }
+not() { ! "$@"; }
 
 for opt in --help -h; do
 	run "$opt"
@@ -126,6 +127,27 @@ check "-v --log: the log goes to the file" grep -q PTRACE_EVENT_EXEC log3.txt
 run --log /nonexistent/dir/log true
 check "--log to an unwritable place: exit 125" is "$status" 125
 check "--log to an unwritable place: a message" has "$err" "/nonexistent/dir/log"
+
+# Co-location (docs/design-notes.md, 24): a tracer and a tracee taking short
+# turns share one CPU; a tracee that then computes (a shell loop: no
+# syscalls) is let go by the tick-driven check while it runs.
+run --no-colocate true
+check "--no-colocate: exit 0" is "$status" 0
+busy='i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo computed'
+if command -v strace >/dev/null && [ "$(nproc)" -gt 1 ]; then
+	run --log coloc.txt strace -f -o /dev/null sh -c "$busy"
+	check "co-location: the traced program runs" is "$out" "computed"
+	check "co-location: tracer and tracee pinned" \
+		test "$(grep -c 'co-located on CPU' coloc.txt)" -ge 2
+	check "co-location: a computing tracee let go while it runs" \
+		grep -q 'let go (runs long)' coloc.txt
+	check "co-location: ends with the trace" grep -q 'co-location ends' coloc.txt
+	run --no-colocate --log nocoloc.txt strace -f -o /dev/null sh -c "$busy"
+	check "--no-colocate: the traced program runs" is "$out" "computed"
+	check "--no-colocate: nothing pinned" not grep -q 'co-located' nocoloc.txt
+else
+	echo "ok - co-location checks skipped: no strace, or one CPU # SKIP"
+fi
 
 echo "# $failures check(s) failed"
 [ "$failures" -eq 0 ]
