@@ -52,9 +52,11 @@ void ptv_coloc_init(struct ptv_loop *loop, bool enabled)
 	struct ptv_coloc *c = &loop->coloc;
 
 	c->cpu = -1;
-	/* On one CPU there is nothing to gain. */
-	c->enabled = enabled && ptv_sched_getaffinity(0, c->self_mask) == 0 &&
-		     count_cpus(c->self_mask) > 1;
+	if (ptv_sched_getaffinity(0, c->self_mask) < 0)
+		return;
+	/* On one CPU there is nothing to pin, but the loop must yield. */
+	c->one_cpu = count_cpus(c->self_mask) == 1;
+	c->enabled = enabled && !c->one_cpu;
 }
 
 /* Ends co-location: the last pinned task is gone or let go. */
@@ -220,7 +222,18 @@ void ptv_coloc_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	ptv_cpumask_t own;
 	int r;
 
-	(void)loop;
+	/*
+	 * Pinned at its clone event, the parent was pinned all through the
+	 * clone (only a stop pins): the child is on the one CPU already.
+	 */
+	if (parent->pinned && child->tracer != NULL && !loop->killing) {
+		memcpy(child->vmask, parent->vmask, sizeof(child->vmask));
+		child->pinned = true;
+		loop->coloc.npinned++;
+		ptv_log("[%d] co-located on CPU %d, as its parent (%d there)",
+			child->tid, loop->coloc.cpu, loop->coloc.npinned);
+		return;
+	}
 	if (parent->pinned)
 		memcpy(own, parent->vmask, sizeof(own));
 	else if (!parent->pin_dirty || ptv_sched_getaffinity(parent->tid, own) < 0)

@@ -32,8 +32,9 @@ void ptv_coloc_check(struct ptv_loop *loop);
 void ptv_coloc_gone(struct ptv_loop *loop, struct ptv_task *t);
 
 /*
- * @child, new and not yet run, inherited @parent's host affinity: it gets
- * @parent's own (the one its guests see).
+ * @child, new and not yet run, inherited @parent's host affinity. Traced
+ * (auto-attached) by a pinned parent's tracer, it stays on the one CPU;
+ * else it gets @parent's own affinity (the one its guests see).
  */
 void ptv_coloc_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 			 struct ptv_task *child);
@@ -46,10 +47,13 @@ void ptv_coloc_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 void ptv_coloc_affinity_exit(struct ptv_loop *loop, struct ptv_task *caller,
 			     long rval);
 
-/* Is the supervisor on the shared CPU (it must yield while it polls)? */
+/*
+ * Does the supervisor share its CPU with the guests it waits for (it must
+ * yield while it polls)? When pinned, or when it may use one CPU only.
+ */
 static inline bool ptv_coloc_sharing(const struct ptv_loop *loop)
 {
-	return loop->coloc.self_pinned;
+	return loop->coloc.self_pinned || loop->coloc.one_cpu;
 }
 
 #endif

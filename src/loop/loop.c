@@ -490,9 +490,9 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 		child->parent_tgid = parent->tgid;
 		child->parent_tid = parent->tid;
 	}
-	ptv_coloc_new_child(loop, parent, child);
 	traced = ptv_ptrace_clone(&loop->k, parent, child, flags, ev->event,
 				  &sigstop);
+	ptv_coloc_new_child(loop, parent, child);
 	ptv_log("[%d] new task %d (tgid %d, flags %#llx)%s", ev->tid, tid,
 		child->tgid, (unsigned long long)flags,
 		traced ? (sigstop ? ", traced, SIGSTOP" : ", traced, seized") : "");

@@ -42,6 +42,7 @@ struct ptv_loop_options {
  */
 struct ptv_coloc {
 	bool enabled;
+	bool one_cpu;		/* the supervisor may use one CPU only */
 	int cpu;		/* the CPU they share, or -1 (none pinned) */
 	int npinned;		/* tasks pinned to it */
 	bool self_pinned;	/* the supervisor is pinned to it too */
