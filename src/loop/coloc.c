@@ -7,6 +7,7 @@
 #include "../common/log.h"
 #include "../common/names.h"
 #include "../platform/mem.h"
+#include "../platform/procfs.h"
 #include "../platform/sched.h"
 
 /*
@@ -18,12 +19,13 @@
 #define PIN_AFTER 4
 
 /*
- * A pinned task whose turn lasts this long is let go: it computes (or
- * sleeps), and on one CPU it would hold up the others. Seen at its next
- * stop, or by the check while it runs, every CHECK_NS at least (the tick
- * wakes the loop for it).
+ * A pinned task that has run this long since its resume and is on a CPU or
+ * runnable (state R) when the loop looks is let go: it computes, and on one
+ * CPU it would hold up the others. The loop looks every CHECK_NS at least
+ * (the tick wakes it for that). One asleep (a wait for a child, a read)
+ * stays: it holds up nobody, and it will take short turns again.
  */
-#define LONG_TURN_NS 5000000u
+#define LONG_TURN_NS 2000000u
 #define CHECK_NS 5000000u
 #define TICK_MS 10u
 
@@ -147,20 +149,23 @@ static void unpin(struct ptv_loop *loop, struct ptv_task *t, bool running,
 	drop(loop, t);
 }
 
+/* Is @t in a virtual trace relation? */
+static bool involved(const struct ptv_task *t)
+{
+	return t->tracer != NULL || t->ntracees > 0;
+}
+
 void ptv_coloc_at_stop(struct ptv_loop *loop, struct ptv_task *t)
 {
-	bool involved = t->tracer != NULL || t->ntracees > 0;
 	uint64_t turn;
 
-	if (!loop->coloc.enabled || (!t->pinned && !involved) ||
+	if (!loop->coloc.enabled || (!t->pinned && !involved(t)) ||
 	    t->affinity_busy > 0)
 		return;
 	turn = t->resumed_ns ? ptv_now_ns() - t->resumed_ns : UINT64_MAX;
 	if (t->pinned) {
-		if (!involved)
+		if (!involved(t))
 			unpin(loop, t, false, "no longer tracing or traced");
-		else if (turn > LONG_TURN_NS)
-			unpin(loop, t, false, "a long turn");
 		return;
 	}
 	if (loop->killing || turn > SHORT_TURN_NS) {
@@ -187,9 +192,13 @@ void ptv_coloc_check(struct ptv_loop *loop)
 	for (size_t cursor = 0; (t = ptv_tasks_next(&loop->k.tasks, &cursor));) {
 		if (!t->pinned)
 			continue;
-		if (t->host_state == PTV_HOST_RUNNING && t->affinity_busy == 0 &&
-		    now - t->resumed_ns > LONG_TURN_NS)
-			unpin(loop, t, true, "runs long");
+		if (t->host_state != PTV_HOST_RUNNING || t->affinity_busy > 0 ||
+		    now - t->resumed_ns <= LONG_TURN_NS)
+			n++;
+		else if (!involved(t))
+			unpin(loop, t, true, "no longer tracing or traced");
+		else if (ptv_proc_state(t->tid) == 'R')
+			unpin(loop, t, true, "computes");
 		else
 			n++;
 	}

@@ -4,7 +4,7 @@
  * different CPUs each turn is a cross-CPU wake-up, which on a VM whose idle
  * vCPUs halt costs more than the work. While a task of a virtual trace
  * relation runs in short turns, the loop keeps it, and itself, on one CPU;
- * a task that runs long is let go at once. Guests see the affinity they
+ * a task that computes is let go. Guests see the affinity they
  * would have: their sched_getaffinity and sched_setaffinity calls are
  * trapped (syscalls/dispatch.c) and finished here.
  */

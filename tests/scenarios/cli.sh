@@ -140,7 +140,7 @@ if command -v strace >/dev/null && [ "$(nproc)" -gt 1 ]; then
 	check "co-location: tracer and tracee pinned" \
 		test "$(grep -c 'co-located on CPU' coloc.txt)" -ge 2
 	check "co-location: a computing tracee let go while it runs" \
-		grep -q 'let go (runs long)' coloc.txt
+		grep -q 'let go (computes)' coloc.txt
 	check "co-location: ends with the trace" grep -q 'co-location ends' coloc.txt
 	run --no-colocate --log nocoloc.txt strace -f -o /dev/null sh -c "$busy"
 	check "--no-colocate: the traced program runs" is "$out" "computed"
