@@ -94,7 +94,8 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	loop_opts.yama_scope = yama_scope(&opts);
-	if (open_log(&opts) < 0 || start_supervisor(loop_opts.yama_scope, !opts.no_colocate) < 0)
+	if (open_log(&opts) < 0 ||
+	    start_supervisor(loop_opts.yama_scope, !opts.no_colocate) < 0)
 		return PTV_EXIT_FAILURE;
 	r = ptv_spawn_first_guest(opts.command, need_no_new_privs(), &first,
 				  &stage);

@@ -38,6 +38,7 @@
 #define I386_NR_CLONE3 435
 
 static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev);
+
 /*
  * How long a SIGCONT's send waits for the group-stops of threads the
  * supervisor resumed with a stop signal (below): natively they stop at
