@@ -31,8 +31,6 @@
 
 static_assert(sizeof(((struct ptv_task *)0)->vmask) == sizeof(ptv_cpumask_t),
 	      "a task's vmask is a ptv_cpumask_t");
-static_assert(sizeof(((struct ptv_coloc *)0)->self_mask) == sizeof(ptv_cpumask_t),
-	      "the supervisor's mask is a ptv_cpumask_t");
 
 static int count_cpus(const ptv_cpumask_t m)
 {
@@ -47,6 +45,17 @@ static void one_cpu(ptv_cpumask_t m, int cpu)
 {
 	memset(m, 0, sizeof(ptv_cpumask_t));
 	m[cpu / 64] = 1ULL << (cpu % 64);
+}
+
+/* Sets @tid's host affinity; a failure is logged (but for a task gone). */
+static int set_affinity(pid_t tid, const ptv_cpumask_t mask)
+{
+	int r = ptv_sched_setaffinity(tid, mask);
+
+	if (r < 0 && r != -ESRCH)
+		ptv_log("[%d] co-location: sched_setaffinity: %s", tid,
+			ptv_errno_name(-r));
+	return r;
 }
 
 void ptv_coloc_init(struct ptv_loop *loop, bool enabled)
@@ -75,21 +84,23 @@ static void release(struct ptv_loop *loop)
 	ptv_log("co-location ends");
 }
 
-/* The CPU to share: the supervisor's, if the task may run there. */
+/*
+ * The CPU to share: the supervisor's, if the task may run there; else the
+ * first both may use.
+ */
 static bool choose_cpu(struct ptv_coloc *c, const ptv_cpumask_t own)
 {
 	int cpu = ptv_sched_current_cpu();
 
-	if (ptv_cpu_isset(own, cpu) && ptv_cpu_isset(c->self_mask, cpu)) {
-		c->cpu = cpu;
-		return true;
-	}
-	for (cpu = 0; cpu < 64 * PTV_CPU_WORDS; cpu++)
-		if (ptv_cpu_isset(own, cpu) && ptv_cpu_isset(c->self_mask, cpu)) {
-			c->cpu = cpu;
-			return true;
-		}
-	return false;
+	if (!ptv_cpu_isset(own, cpu) || !ptv_cpu_isset(c->self_mask, cpu))
+		for (cpu = 0; cpu < 64 * PTV_CPU_WORDS; cpu++)
+			if (ptv_cpu_isset(own, cpu) &&
+			    ptv_cpu_isset(c->self_mask, cpu))
+				break;
+	if (cpu >= 64 * PTV_CPU_WORDS)
+		return false;
+	c->cpu = cpu;
+	return true;
 }
 
 static bool pin(struct ptv_loop *loop, struct ptv_task *t)
@@ -106,10 +117,7 @@ static bool pin(struct ptv_loop *loop, struct ptv_task *t)
 	if (!ptv_cpu_isset(own, c->cpu))
 		return false;
 	one_cpu(one, c->cpu);
-	r = ptv_sched_setaffinity(t->tid, one);
-	if (r < 0) {
-		ptv_log("[%d] co-location: sched_setaffinity: %s", t->tid,
-			ptv_errno_name(-r));
+	if (set_affinity(t->tid, one) < 0) {
 		if (c->npinned == 0)
 			c->cpu = -1;
 		return false;
@@ -139,11 +147,7 @@ static void drop(struct ptv_loop *loop, struct ptv_task *t)
 static void unpin(struct ptv_loop *loop, struct ptv_task *t, bool running,
 		  const char *why)
 {
-	int r = ptv_sched_setaffinity(t->tid, t->vmask);
-
-	if (r < 0 && r != -ESRCH)
-		ptv_log("[%d] co-location: sched_setaffinity: %s", t->tid,
-			ptv_errno_name(-r));
+	set_affinity(t->tid, t->vmask);
 	t->pin_dirty = running;
 	ptv_log("[%d] co-location: let go (%s)", t->tid, why);
 	drop(loop, t);
@@ -162,12 +166,12 @@ void ptv_coloc_at_stop(struct ptv_loop *loop, struct ptv_task *t)
 	if (!loop->coloc.enabled || (!t->pinned && !involved(t)) ||
 	    t->affinity_busy > 0)
 		return;
-	turn = t->resumed_ns ? ptv_now_ns() - t->resumed_ns : UINT64_MAX;
 	if (t->pinned) {
 		if (!involved(t))
 			unpin(loop, t, false, "no longer tracing or traced");
 		return;
 	}
+	turn = t->resumed_ns ? ptv_now_ns() - t->resumed_ns : UINT64_MAX;
 	if (loop->killing || turn > SHORT_TURN_NS) {
 		t->short_runs = 0;
 		return;
@@ -211,16 +215,26 @@ void ptv_coloc_check(struct ptv_loop *loop)
 	}
 }
 
+/*
+ * @caller's affinity call is over (at its exit, or its death): its target
+ * may be pinned and let go again. Returns the target, or NULL if gone.
+ */
+static struct ptv_task *end_affinity_call(struct ptv_loop *loop,
+					  struct ptv_task *caller)
+{
+	struct ptv_task *target = ptv_task_find(&loop->k.tasks,
+						caller->affinity_target);
+
+	caller->affinity_call = PTV_AFFINITY_NONE;
+	if (target != NULL && target->affinity_busy > 0)
+		target->affinity_busy--;
+	return target;
+}
+
 void ptv_coloc_gone(struct ptv_loop *loop, struct ptv_task *t)
 {
-	if (t->affinity_call != PTV_AFFINITY_NONE) {
-		struct ptv_task *target = ptv_task_find(&loop->k.tasks,
-							t->affinity_target);
-
-		if (target != NULL && target->affinity_busy > 0)
-			target->affinity_busy--;
-		t->affinity_call = PTV_AFFINITY_NONE;
-	}
+	if (t->affinity_call != PTV_AFFINITY_NONE)
+		end_affinity_call(loop, t);
 	if (t->pinned)
 		drop(loop, t);
 }
@@ -229,7 +243,6 @@ void ptv_coloc_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 			 struct ptv_task *child)
 {
 	ptv_cpumask_t own;
-	int r;
 
 	/*
 	 * Pinned at its clone event, the parent was pinned all through the
@@ -247,26 +260,17 @@ void ptv_coloc_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 		memcpy(own, parent->vmask, sizeof(own));
 	else if (!parent->pin_dirty || ptv_sched_getaffinity(parent->tid, own) < 0)
 		return;
-	r = ptv_sched_setaffinity(child->tid, own);
-	if (r < 0 && r != -ESRCH)
-		ptv_log("[%d] co-location: sched_setaffinity: %s", child->tid,
-			ptv_errno_name(-r));
+	set_affinity(child->tid, own);
 }
 
 void ptv_coloc_affinity_exit(struct ptv_loop *loop, struct ptv_task *caller,
 			     long rval)
 {
 	enum ptv_affinity_call kind = (enum ptv_affinity_call)caller->affinity_call;
-	struct ptv_task *target = ptv_task_find(&loop->k.tasks,
-						caller->affinity_target);
+	struct ptv_task *target = end_affinity_call(loop, caller);
 	ptv_cpumask_t own, one;
 
-	caller->affinity_call = PTV_AFFINITY_NONE;
-	if (target == NULL)
-		return;
-	if (target->affinity_busy > 0)
-		target->affinity_busy--;
-	if (rval < 0 || !target->pinned)
+	if (target == NULL || rval < 0 || !target->pinned)
 		return;
 	if (kind == PTV_AFFINITY_GET) {
 		/* It returned the bytes it copied. */
@@ -282,7 +286,7 @@ void ptv_coloc_affinity_exit(struct ptv_loop *loop, struct ptv_task *caller,
 	memcpy(target->vmask, own, sizeof(own));
 	if (ptv_cpu_isset(own, loop->coloc.cpu)) {
 		one_cpu(one, loop->coloc.cpu);
-		ptv_sched_setaffinity(target->tid, one);
+		set_affinity(target->tid, one);
 	} else {
 		ptv_log("[%d] co-location: let go (its new affinity)", target->tid);
 		drop(loop, target);

@@ -19,8 +19,11 @@ void ptv_coloc_init(struct ptv_loop *loop, bool enabled);
 void ptv_coloc_at_stop(struct ptv_loop *loop, struct ptv_task *t);
 
 /* At each resume of @t (its clones so far have had their events). */
-static inline void ptv_coloc_at_resume(struct ptv_task *t)
+static inline void ptv_coloc_at_resume(const struct ptv_loop *loop,
+				       struct ptv_task *t)
 {
+	if (!loop->coloc.enabled)
+		return;
 	t->resumed_ns = ptv_now_ns();
 	t->pin_dirty = false;
 }

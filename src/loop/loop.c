@@ -196,7 +196,7 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 		break;
 	}
 	t->host_state = PTV_HOST_RUNNING;
-	ptv_coloc_at_resume(t);
+	ptv_coloc_at_resume(loop, t);
 	r = ptv_host_resume_request(t->tid, request, sig);
 	log_errno(t->tid, ptv_request_name(request), r);
 	return r;

@@ -12,6 +12,7 @@
 
 #include "../kernel/ptrace.h"
 #include "../platform/host.h"
+#include "../platform/sched.h"
 #include "../syscalls/syscalls.h"
 
 /* Blocking waits held back at once, at most (more run at once). */
@@ -46,7 +47,7 @@ struct ptv_coloc {
 	int cpu;		/* the CPU they share, or -1 (none pinned) */
 	int npinned;		/* tasks pinned to it */
 	bool self_pinned;	/* the supervisor is pinned to it too */
-	uint64_t self_mask[16];	/* the supervisor's own affinity */
+	ptv_cpumask_t self_mask;	/* the supervisor's own affinity */
 	uint64_t checked_ns;	/* the last look for long turns */
 };
 

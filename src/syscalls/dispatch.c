@@ -237,7 +237,7 @@ static bool in_nested_pidns(struct ptv_task *task)
  * is.
  */
 static void affinity_call(struct ptv_syscall_env *env, struct ptv_task *task,
-			  const struct ptv_syscall *call,
+			  const struct ptv_syscall *call, bool get,
 			  struct ptv_syscall_outcome *out)
 {
 	int32_t pid = (int32_t)call->args[0];
@@ -251,8 +251,7 @@ static void affinity_call(struct ptv_syscall_env *env, struct ptv_task *task,
 		run(out);
 		return;
 	}
-	task->affinity_call = classify(call) == TRAPPED_GETAFFINITY
-				      ? PTV_AFFINITY_GET : PTV_AFFINITY_SET;
+	task->affinity_call = get ? PTV_AFFINITY_GET : PTV_AFFINITY_SET;
 	task->affinity_target = target->tid;
 	task->affinity_buf = call->args[2];
 	target->affinity_busy++;
@@ -301,6 +300,8 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 			  const struct ptv_syscall *call,
 			  struct ptv_syscall_outcome *out)
 {
+	enum ptv_trapped kind;
+
 	task->signal_call = 0;	/* that call's exit is past */
 	if (call->guest_trap) {
 		/*
@@ -316,7 +317,8 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		run(out);
 		return;
 	}
-	switch (classify(call)) {
+	kind = classify(call);
+	switch (kind) {
 	case TRAPPED_PTRACE:
 		if (in_nested_pidns(task)) {
 			/* Its pids are not the supervisor's: no translation. */
@@ -348,7 +350,7 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	case TRAPPED_SIGACTION:
 	case TRAPPED_OLD_SIGACTION:
 		note_sigchld_action(env, task, call,
-				    classify(call) == TRAPPED_OLD_SIGACTION);
+				    kind == TRAPPED_OLD_SIGACTION);
 		run(out);
 		return;
 	case TRAPPED_EXEC:
@@ -394,7 +396,8 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		return;
 	case TRAPPED_GETAFFINITY:
 	case TRAPPED_SETAFFINITY:
-		affinity_call(env, task, call, out);
+		affinity_call(env, task, call,
+			      kind == TRAPPED_GETAFFINITY, out);
 		return;
 	case TRAPPED_OTHER:
 		break;
