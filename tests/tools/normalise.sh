@@ -13,15 +13,21 @@ learn_pids() {
         for f in "$1"/stdout "$1"/stderr "$1"/post "$1"/files/*; do
             if [ -e "$f" ]; then cat "$f"; fi
         done |
-            grep -oE '(process|processes|Process|LWP|pid) +[0-9]+|si_pid ?= ?[0-9]+|(parent|child)_tid=\[[0-9]+|(clone3?|v?fork|getp?pid|gettid|wait4|waitid|set_tid_address)\(.*\) += [0-9]+' |
-            grep -oE '[0-9]+$' || true
+            grep -oE '(process|processes|Process|LWP|pid) +[0-9]+|si_pid ?= ?[0-9]+|(parent|child)_tid=\[[0-9]+|(clone3?|v?fork|getp?pid|gettid|wait4|waitid|set_tid_address)\(.*\) += (0x[0-9a-f]+|[0-9]+)' |
+            grep -oE '(0x[0-9a-f]+|[0-9]+)$' | while read -r n; do
+                case $n in 0x*) echo $((n)) ;; *) echo "$n" ;; esac
+            done || true
     } | awk 'length($0) >= 3' | sort -u
 }
 
-# pid_script PIDS-FILE: a sed script replacing each of those pids by PID.
+# pid_script PIDS-FILE: a sed script replacing each of those pids by PID,
+# and its hex form too: ltrace prints a value of unknown type in decimal
+# up to 10000 and in hex above, so one side's pid may show as 5432 and the
+# other's as 0x4b5f (ltrace-S-ids failed once in CI).
 # Not in the arguments of a memory-mapping call, whose sizes are as likely
 # to equal a pid as any number (mmap(ADDR, 24576, ...) with pid 24576 once
-# failed strace-f-pipeline): there only strace's "[pid N]" prefix. Nor in
+# failed strace-f-pipeline; ltrace -S names them SYS_mmap...): there only
+# strace's "[pid N]" prefix. Nor in
 # a stat structure's fields (st_size=27028 with pid 27028 failed it once):
 # they are marked first (st_size=_N, no word boundary before N) and
 # unmarked at the end.
@@ -29,7 +35,8 @@ pid_script() {
     awk '{
         printf "s/^(\\[pid +)%s\\]/\\1PID]/\n", $0
         printf "s/\\b(st_[a-z_]+=)(%s)\\b/\\1_\\2/g\n", $0
-        printf "\\%%^(\\[pid +[^]]+\\] +)?([0-9:. ]+ )?(mmap|mprotect|munmap|mremap|madvise|brk)\\(%%!s/\\b%s\\b/PID/g\n", $0
+        printf "\\%%^(\\[pid +[^]]+\\] +)?([0-9:. ]+ )?(SYS_)?(mmap|mprotect|munmap|mremap|madvise|brk)\\(%%!s/\\b%s\\b/PID/g\n", $0
+        printf "\\%%^(\\[pid +[^]]+\\] +)?([0-9:. ]+ )?(SYS_)?(mmap|mprotect|munmap|mremap|madvise|brk)\\(%%!s/\\b0x%x\\b/PID/g\n", $0
     }
     END { print "s/\\b(st_[a-z_]+=)_/\\1/g" }' "$1"
 }
