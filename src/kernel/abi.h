@@ -33,6 +33,7 @@ enum ptv_signal {
 
 /* include/uapi/linux/sched.h: the clone flags the task model looks at. */
 #define PTV_CLONE_VM 0x00000100ULL
+#define PTV_CLONE_SIGHAND 0x00000800ULL
 #define PTV_CLONE_VFORK 0x00004000ULL
 #define PTV_CLONE_PARENT 0x00008000ULL
 #define PTV_CLONE_THREAD 0x00010000ULL

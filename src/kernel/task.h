@@ -21,6 +21,20 @@ enum ptv_host_state {
 	PTV_HOST_EXITING,	/* its exit (or exit event) was seen */
 };
 
+/*
+ * What a group does with SIGCHLD, as far as the model knows: told by the
+ * trapped sigaction(SIGCHLD) calls, carried over fork and exec. Unknown
+ * until the group's first such call, and for good in processes that share
+ * their actions (CLONE_SIGHAND without CLONE_THREAD), whose calls the
+ * model cannot follow: then /proc tells.
+ */
+enum ptv_sigchld_action {
+	PTV_SIGCHLD_UNKNOWN = 0,
+	PTV_SIGCHLD_DEFAULT,	/* SIG_DFL: ignored, unless blocked */
+	PTV_SIGCHLD_IGNORED,	/* SIG_IGN */
+	PTV_SIGCHLD_CAUGHT,	/* a handler */
+};
+
 /* The virtual ptrace-stop a tracee is in (kernel/ptrace.h). */
 enum ptv_vstop {
 	PTV_VSTOP_NONE = 0,	/* not in a virtual ptrace-stop */
@@ -79,6 +93,8 @@ struct ptv_task {
 	bool own_filters;	/* it may have seccomp filters of its own */
 	bool sigchld_nocldstop;	/* its SIGCHLD action has SA_NOCLDSTOP */
 	bool sigchld_nocldwait;	/* ... and SA_NOCLDWAIT */
+	enum ptv_sigchld_action sigchld_action; /* ... and its handler */
+	bool sighand_shared;	/* shares its actions with another process */
 	bool host_suspended;	/* host PTRACE_O_SUSPEND_SECCOMP is set: the
 				   supervisor runs its own filter itself */
 	bool seccomp_due;	/* at a syscall-entry stop whose seccomp check

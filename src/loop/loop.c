@@ -416,6 +416,8 @@ static bool reset_sighand_start(struct ptv_loop *loop, struct ptv_task *child)
 	if (caught & (1ULL << (SIGCHLD - 1))) {
 		child->sigchld_nocldstop = false;
 		child->sigchld_nocldwait = false;
+		if (child->sigchld_action == PTV_SIGCHLD_CAUGHT)
+			child->sigchld_action = PTV_SIGCHLD_DEFAULT;
 	}
 	reset_sighand_step(loop, child);
 	return true;
@@ -455,6 +457,24 @@ static void continue_new_task(struct ptv_loop *loop, struct ptv_task *child,
 	ptv_loop_resume(loop, child, 0);
 }
 
+/*
+ * clone(CLONE_SIGHAND) without CLONE_THREAD: two processes share their
+ * signal actions, and a sigaction by one, which the model sees as the
+ * other's group's, changes both. The model stops following their SIGCHLD
+ * handler (/proc tells it) until an exec gives one its own.
+ */
+static void sighand_shared(struct ptv_loop *loop, struct ptv_task *parent,
+			   struct ptv_task *child)
+{
+	struct ptv_task *t;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&loop->k.tasks, &cursor));)
+		if (t->tgid == parent->tgid || t == child) {
+			t->sighand_shared = true;
+			t->sigchld_action = PTV_SIGCHLD_UNKNOWN;
+		}
+}
+
 /* Returns true if @parent is held in a virtual event stop. */
 static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 			 const struct ptv_host_event *ev)
@@ -483,6 +503,11 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	/* fork copies the signal actions (a CLONE_SIGHAND child shares them) */
 	child->sigchld_nocldstop = parent->sigchld_nocldstop;
 	child->sigchld_nocldwait = parent->sigchld_nocldwait;
+	child->sigchld_action = parent->sigchld_action;
+	/* a thread shares its group's actions; a forked child has a copy */
+	child->sighand_shared = (flags & PTV_CLONE_THREAD) && parent->sighand_shared;
+	if ((flags & (PTV_CLONE_SIGHAND | PTV_CLONE_THREAD)) == PTV_CLONE_SIGHAND)
+		sighand_shared(loop, parent, child);
 	child->tgid = (flags & PTV_CLONE_THREAD) ? parent->tgid : tid;
 	if (flags & (PTV_CLONE_THREAD | PTV_CLONE_PARENT)) {
 		child->parent_tgid = parent->parent_tgid;
@@ -549,9 +574,16 @@ static bool on_exec(struct ptv_loop *loop, struct ptv_task **taskp,
 	if (task == NULL)
 		return false;
 	task->execed = true;
-	/* exec clears the flags of every action (flush_signal_handlers). */
+	/*
+	 * exec clears the flags of every action and makes a handler SIG_DFL;
+	 * SIG_IGN stays (flush_signal_handlers()). A process sharing its
+	 * actions gets its own copy (de_thread()), which the model follows.
+	 */
 	task->sigchld_nocldstop = false;
 	task->sigchld_nocldwait = false;
+	if (task->sigchld_action == PTV_SIGCHLD_CAUGHT)
+		task->sigchld_action = PTV_SIGCHLD_DEFAULT;
+	task->sighand_shared = false;
 	if (task->tracer == NULL)
 		return false;
 	if (ptv_ptrace_event_enabled(task, PTV_EVENT_EXEC)) {
@@ -1325,6 +1357,21 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	}
 }
 
+/*
+ * The first guest's SIGCHLD action, after its exec: SIG_IGN if it came in
+ * ignored, else SIG_DFL (exec makes a handler SIG_DFL). From there on the
+ * model follows it (note_sigchld_action(), clones, execs).
+ */
+static void first_sigchld_action(struct ptv_task *first)
+{
+	struct ptv_proc_sig_masks m;
+
+	ptv_proc_sig_masks(first->tid, &m);
+	first->sigchld_action = (m.ignored & (1ULL << (SIGCHLD - 1)))
+					? PTV_SIGCHLD_IGNORED
+					: PTV_SIGCHLD_DEFAULT;
+}
+
 /* The next host event: first those take_pending() kept, in order. */
 static int next_event(struct ptv_loop *loop, struct ptv_host_event *ev,
 		      bool nohang)
@@ -1359,6 +1406,7 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 	first->clone_seen = true;
 	first->parent_tgid = loop.self;
 	first->parent_tid = loop.self;
+	first_sigchld_action(first);
 	ptv_signals_forward_to(first_pid);
 	for (;;) {
 		int r;

@@ -147,6 +147,12 @@ int ptv_host_getregs(pid_t tid, struct user_regs_struct *regs)
 	return (int)host_ptrace(PTRACE_GETREGS, tid, 0, (unsigned long)regs);
 }
 
+int ptv_host_getsigmask(pid_t tid, uint64_t *mask)
+{
+	return (int)host_ptrace(PTRACE_GETSIGMASK, tid, sizeof(*mask),
+				(unsigned long)mask);
+}
+
 int ptv_host_setregs(pid_t tid, const struct user_regs_struct *regs)
 {
 	return (int)host_ptrace(PTRACE_SETREGS, tid, 0, (unsigned long)regs);

@@ -1,6 +1,7 @@
 #include "syscalls.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -182,27 +183,40 @@ static void mark_own_filters(struct ptv_syscall_env *env, struct ptv_task *task)
 /*
  * sigaction(SIGCHLD, act, ...): note SA_NOCLDSTOP for the task's group,
  * which kernel/signal.c:do_notify_parent_cldstop() looks at, and
- * SA_NOCLDWAIT, which do_notify_parent() does. The flags are
- * after the handler: at 8 in the x86_64 struct, at 4 in the i386
- * rt_sigaction one, at 8 in i386's old_sigaction (handler, mask, flags).
- * Read before the call runs; a call that then fails leaves a stale note.
+ * SA_NOCLDWAIT, which do_notify_parent() does; and the handler, which
+ * decides whether a SIGCHLD the supervisor sends is ignored. The handler
+ * comes first and the flags after it: at 8 in the x86_64 struct, at 4 in
+ * the i386 rt_sigaction one, at 8 in i386's old_sigaction (handler, mask,
+ * flags). Read before the call runs. rt_sigaction with another sigset size
+ * than 8 fails with EINVAL before it reads anything, and an @act the kernel
+ * cannot read, with EFAULT: no change, no note. (An @oact it cannot write
+ * fails the call after the change is made, kernel/signal.c.)
  */
 static void note_sigchld_action(struct ptv_syscall_env *env, struct ptv_task *task,
 				const struct ptv_syscall *call, bool old)
 {
-	uint64_t act = call->args[1], offset;
+	uint64_t act = call->args[1], handler = 0;
+	size_t offset = call->abi == PTV_ABI_I386 && !old ? 4 : 8;
+	enum ptv_sigchld_action action;
+	unsigned char head[12];
 	struct ptv_task *t;
 	uint32_t flags;
 
-	if (act == 0)
+	if (act == 0 || (!old && call->args[3] != 8) ||
+	    ptv_mem_read(call->tid, act, head, offset + sizeof(flags)) < 0)
 		return;
-	offset = call->abi == PTV_ABI_I386 && !old ? 4 : 8;
-	if (ptv_mem_read(call->tid, act + offset, &flags, sizeof(flags)) < 0)
-		return;
+	memcpy(&handler, head, call->abi == PTV_ABI_I386 ? 4 : 8);
+	memcpy(&flags, head + offset, sizeof(flags));
+	/* SIG_DFL is 0 and SIG_IGN 1 (include/uapi/asm-generic/signal-defs.h). */
+	action = handler == 0	? PTV_SIGCHLD_DEFAULT
+		 : handler == 1 ? PTV_SIGCHLD_IGNORED
+				: PTV_SIGCHLD_CAUGHT;
 	for (size_t cursor = 0; (t = ptv_tasks_next(&env->k->tasks, &cursor));)
 		if (t->tgid == task->tgid) {
 			t->sigchld_nocldstop = (flags & SA_NOCLDSTOP_FLAG) != 0;
 			t->sigchld_nocldwait = (flags & SA_NOCLDWAIT_FLAG) != 0;
+			t->sigchld_action = t->sighand_shared ? PTV_SIGCHLD_UNKNOWN
+							      : action;
 		}
 }
 
