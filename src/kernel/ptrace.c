@@ -766,6 +766,19 @@ static struct ptv_task *native_zombie_parent(struct ptv_kernel *k,
 	return p && p->tgid == z->parent_tgid ? p : NULL;
 }
 
+/*
+ * The same for a zombie @waiter's group may wait for (its parent is in the
+ * group, eligible_as_child()), else NULL. Waits see up to 64 records, most
+ * of other groups': those need no lookup (strace -f of fork+exec keeps 64,
+ * and a lookup each made ptv_task_find the supervisor's hottest function).
+ */
+static struct ptv_task *native_zombie_parent_in(struct ptv_kernel *k,
+						const struct ptv_native_zombie *z,
+						const struct ptv_task *waiter)
+{
+	return z->parent_tgid == waiter->tgid ? native_zombie_parent(k, z) : NULL;
+}
+
 /* Forgets native zombie @i; the others keep their order (oldest first). */
 static void drop_native_zombie(struct ptv_kernel *k, size_t i)
 {
@@ -1405,15 +1418,20 @@ static bool first_native_event(struct ptv_kernel *k,
 
 	*owed = NULL;
 	while (i < k->n_native_zombies) {
-		if (native_zombie_parent(k, &k->native_zombies[i]))
-			i++;
-		else
-			drop_native_zombie(k, i);
-	}
-	for (i = 0; i < k->n_native_zombies; i++) {
 		struct ptv_native_zombie *z = &k->native_zombies[i];
-		struct ptv_task *parent = native_zombie_parent(k, z);
+		struct ptv_task *parent;
 
+		if (z->parent_tgid != waiter->tgid) {
+			i++;
+			continue;
+		}
+		/* Its parent is gone (or its tid taken): forget it. */
+		parent = native_zombie_parent(k, z);
+		if (parent == NULL) {
+			drop_native_zombie(k, i);
+			continue;
+		}
+		i++;
 		if (!native_zombie_matches(z, parent, waiter, req))
 			continue;
 		place_at_thread(&place, waiter, parent);
@@ -1598,7 +1616,7 @@ bool ptv_wait_mixes_native(struct ptv_kernel *k, struct ptv_task *waiter,
 	if (!tracee)
 		return false;
 	for (size_t i = 0; i < k->n_native_zombies; i++) {
-		parent = native_zombie_parent(k, &k->native_zombies[i]);
+		parent = native_zombie_parent_in(k, &k->native_zombies[i], waiter);
 		if (parent && native_zombie_matches(&k->native_zombies[i],
 						    parent, waiter, req))
 			return true;
@@ -1617,7 +1635,7 @@ void ptv_native_zombies_none_for(struct ptv_kernel *k,
 
 	while (i < k->n_native_zombies) {
 		struct ptv_native_zombie *z = &k->native_zombies[i];
-		struct ptv_task *parent = native_zombie_parent(k, z);
+		struct ptv_task *parent = native_zombie_parent_in(k, z, waiter);
 
 		if (parent && native_zombie_matches(z, parent, waiter, req))
 			drop_native_zombie(k, i);
