@@ -134,6 +134,9 @@ struct ptv_task {
 				   or not known (several do) */
 	uint64_t exit_wait_since; /* (loop.c) its wait has been deferred
 				   since then (ns) for a thread's exit */
+	bool sigcont_in_stop;	/* in a virtual stop when its group's last
+				   SIGCONT was sent: it takes that SIGCONT
+				   itself once resumed, if still pending */
 	int reroute_sig;	/* a signal the supervisor sent it for another
 				   thread that took it on the host ... */
 	uint8_t reroute_info[128]; /* ... whose siginfo_t it gets back */

@@ -110,10 +110,40 @@ bool ptv_signal_kept_stands_in(struct ptv_kernel *k, struct ptv_task *leader,
 }
 
 /*
+ * Is @sig pending for @tgid's group in Linux while the host has it pending
+ * for one thread only? A SIGCONT sent on to the thread Linux woke for it
+ * (ptv_signal_reroute()) is, until that thread dequeues it.
+ */
+static bool rerouted_pending(struct ptv_kernel *k, ptv_tid_t tgid, int sig)
+{
+	struct ptv_task *u;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == tgid && u->reroute_sig == sig &&
+		    (ptv_proc_status_mask(u->tid, "SigPnd") & SIGBIT(sig)))
+			return true;
+	return false;
+}
+
+/*
+ * Does Linux drop @sig sent to @n's group because one is pending for the
+ * group already (kernel/signal.c:__send_signal_locked(): legacy_queue(),
+ * after prepare_signal(), so a SIGCONT still continues the group), where
+ * the host queues it?
+ */
+static bool linux_drops_for_group(struct ptv_kernel *k,
+				  const struct ptv_task *n, int sig)
+{
+	return rerouted_pending(k, n->tgid, sig) &&
+	       !(ptv_proc_status_mask(n->tid, "ShdPnd") & SIGBIT(sig));
+}
+
+/*
  * @sender sends @sig to task @named (the group's leader for a process
- * group or kill(-1)). If Linux discards it at once and a thread of the
- * group is traced, which could dequeue it, the group's leader records it.
- * Not if it is pending for the group already: the host drops the new one
+ * group or kill(-1)). If Linux discards it at once (or drops it, one
+ * pending for the group already) and a thread of the group is traced,
+ * which could dequeue it, the group's leader records it. Not if it is
+ * pending for the group on the host: the host drops the new one
  * (kernel/signal.c:legacy_queue()).
  */
 static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
@@ -122,11 +152,13 @@ static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
 	struct ptv_task *leader = n ? ptv_task_find(&k->tasks, n->tgid) : NULL;
 	uint64_t bit = 1ULL << (sig - 1);
+	bool dropped;
 	size_t i;
 
 	if (leader == NULL)
 		return;
-	if (!linux_discards(n, sig)) {
+	dropped = linux_drops_for_group(k, n, sig);
+	if (!dropped && !linux_discards(n, sig)) {
 		(void)pending_one_kept(k, n, leader, sig);
 		leader->kept_sent |= bit;
 		return;
@@ -140,8 +172,12 @@ static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 		return;	/* could not be undone: not made */
 	sender->discard_marks[i] = leader->tid;
 	leader->discard_sent |= bit;
-	ptv_log("[%d] %s to %d: Linux discards it at once (ignored, untraced)",
-		sender->tid, ptv_signal_name(sig), named);
+	if (dropped)
+		ptv_log("[%d] %s to %d: Linux drops it (one is pending for "
+			"the group)", sender->tid, ptv_signal_name(sig), named);
+	else
+		ptv_log("[%d] %s to %d: Linux discards it at once (ignored, "
+			"untraced)", sender->tid, ptv_signal_name(sig), named);
 }
 
 /*
@@ -199,13 +235,23 @@ static void name_sigcont_taker(struct ptv_kernel *k, ptv_tid_t named)
 {
 	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
 	struct ptv_task *leader = n ? ptv_task_find(&k->tasks, n->tgid) : NULL;
+	struct ptv_task *u;
 	bool several;
 
 	if (leader == NULL)
 		return;
+	/* One pending for the group already: this one wakes nobody. */
+	if (linux_drops_for_group(k, n, SIGCONT)) {
+		leader->sigcont_woken = leader->sigcont_named = 0;
+		return;
+	}
 	leader->sigcont_woken = signal_taker(k, n, SIGCONT, &several);
 	leader->sigcont_named = n->tracer && leader->sigcont_woken == n->tid ?
 				n->tid : 0;
+	/* Who is in a ptrace-stop now takes it itself once resumed. */
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == n->tgid)
+			u->sigcont_in_stop = u->vstop != PTV_VSTOP_NONE;
 }
 
 /* What SIGCONT or an ignorable @sig to @named sets up, as above. */
@@ -405,6 +451,19 @@ void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
 	out->result = 0;
 }
 
+/* A SIGCONT to task @named was not sent: it woke nobody. */
+static void forget_sigcont_taker(struct ptv_kernel *k, struct ptv_task *sender,
+				 ptv_tid_t named, int sig)
+{
+	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
+	struct ptv_task *leader = n ? ptv_task_find(&k->tasks, n->tgid) : NULL;
+
+	(void)sender;
+	(void)sig;
+	if (leader)
+		leader->sigcont_woken = leader->sigcont_named = 0;
+}
+
 /* The call failed: nothing was sent, nothing is to be discarded. */
 static void unmark_discards(struct ptv_kernel *k, struct ptv_task *task)
 {
@@ -427,6 +486,12 @@ void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 		unzero_signal(task);
 	if (result != 0) {
 		unmark_discards(env->k, task);
+		if (task->signal_sig == SIGCONT &&
+		    task->signal_call != PTV_SEND_TKILL &&
+		    task->signal_call != PTV_SEND_TGKILL)
+			for_each_named(env->k, task, task->signal_args[0],
+				       task->signal_args[1],
+				       forget_sigcont_taker);
 		task->signal_call = 0;
 		return;
 	}
@@ -509,14 +574,21 @@ bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig)
  * thread the host seizes trap (ptrace_trap_notify()), which a thread a
  * guest seized would see as its own PTRACE_EVENT_STOP; and it would
  * continue a group stopped again since: neither may be.
+ *
+ * @n woken may have entered a ptrace-stop before it dequeued it (a
+ * step's SIGTRAP, synchronous, comes first): the SIGCONT stays pending for
+ * the group, and @n takes it once resumed, unless a thread that passes
+ * get_signal() first does: @t, if it was in a ptrace-stop itself when it
+ * was sent (ptrace_stop() ends with recalc_sigpending_tsk()) and has been
+ * resumed; not @t asleep or running, which Linux does not wake for it.
  */
 static bool may_reroute(struct ptv_kernel *k, const struct ptv_task *t,
 			const struct ptv_task *n)
 {
 	struct ptv_task *u;
 
-	if (n == NULL || n == t || n->tracer == NULL ||
-	    n->vstop != PTV_VSTOP_NONE || n->host_gone || n->exit_seen)
+	if (n == NULL || n == t || n->tracer == NULL || n->host_gone ||
+	    n->exit_seen || (n->vstop != PTV_VSTOP_NONE && t->sigcont_in_stop))
 		return false;
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
 		if (u->tgid == t->tgid &&
@@ -693,18 +765,24 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 	    (long long)regs.orig_rax < 0 || !ptv_is_restart_code((long)regs.rax))
 		return false;
 	/*
-	 * Pending signals that could have woken it, but not one Linux
-	 * discarded, nor a SIGCONT sent to its group that made the host trap
-	 * it (another thread takes it, or Linux discarded it), unless Linux
-	 * woke it for that SIGCONT (name_sigcont_taker()).
+	 * Linux woke it for a SIGCONT sent to its group
+	 * (name_sigcont_taker()): that is the cause, whether the SIGCONT is
+	 * still pending on the host or another thread has dequeued it there
+	 * already (it is sent on to this one, ptv_signal_reroute()).
 	 */
 	leader = ptv_task_find(&k->tasks, t->tgid);
+	if (leader && leader->sigcont_woken == t->tid)
+		return false;
+	/*
+	 * Pending signals that could have woken it, but not one Linux
+	 * discarded, nor a SIGCONT sent to its group that made the host trap
+	 * it (another thread takes it, or Linux discarded it).
+	 */
 	ptv_proc_sig_masks(t->tid, &masks);
 	pending = (masks.pending | masks.shared) & ~masks.blocked &
 		  ~(SIGBIT(SIGTRAP) | t->discard_sigs |
 		    (leader ? leader->discard_sent : 0));
-	if (!(masks.pending & SIGBIT(SIGCONT)) &&
-	    !(leader && leader->sigcont_woken == t->tid))
+	if (!(masks.pending & SIGBIT(SIGCONT)))
 		pending &= ~SIGBIT(SIGCONT);
 	if (pending)
 		return false;

@@ -30,6 +30,7 @@
  * SIGCONT while T has not stopped for its group's stop yet.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,6 +45,12 @@
 static int tid_pipe[2];
 /* A signal the child's leader N blocks once T is started (0: none). */
 static int leader_blocks;
+/*
+ * N answers: it reads a byte from answer_pipes[0][0] and writes it back on
+ * answer_pipes[1][1], in a loop (instead of pause()).
+ */
+static bool leader_answers;
+static int answer_pipes[2][2];
 /* N exits alone once T is started. */
 static bool leader_exits;
 
@@ -94,6 +101,15 @@ static int child_main(void *arg)
 	}
 	if (leader_exits)
 		syscall(SYS_exit, 0);
+	while (leader_answers) {
+		char c;
+		ssize_t n = read(answer_pipes[0][0], &c, 1);
+
+		if (n == 0)
+			return 0;
+		if (n == 1)
+			scn_write_full(answer_pipes[1][1], &c, 1);
+	}
 	for (;;)
 		pause();
 	return 0;
@@ -119,7 +135,8 @@ static void spawn(struct family *f)
 	if (leader_exits)
 		scn_wait_state(f->child, "Z");
 	else
-		scn_wait_syscall(f->child, SYS_pause);
+		scn_wait_syscall(f->child,
+				 leader_answers ? SYS_read : SYS_pause);
 	scn_wait_syscall(f->thread, SYS_pause);
 	scn_say("child (leader N) is %s, its thread T is %s", scn_pid(f->child),
 		scn_pid(f->thread));
@@ -758,6 +775,178 @@ static void case_sigcont_wakes_attached_other(void)
 }
 
 /*
+ * SIGCONT sent to T's tid (kill(2): to the process) wakes T, which wants
+ * it (kernel/signal.c:complete_signal()): T, attached and single-stepped
+ * into pause(), reports the call's exit as a step first (a SIGTRAP,
+ * synchronous, is dequeued first) and leaves the SIGCONT pending for the
+ * group. N, attached, asleep in read(), was not woken and does not take
+ * it. (Inside, the host's SIGCONT trap wakes N, which dequeues it first;
+ * it is sent on to T. If T's step was handled after N had dequeued it, the
+ * step was taken for one the host's trap made and hidden, and T, in its
+ * step's stop meanwhile, could not be given the SIGCONT: N took it;
+ * ptfuzz seed 16 at 10000 steps, step 9958.)
+ */
+static void sigcont_named_steps_first(struct family *f, bool n_stopped)
+{
+	leader_answers = true;
+	scn_pipe(answer_pipes[0], O_CLOEXEC);
+	scn_pipe(answer_pipes[1], O_CLOEXEC);
+	spawn(f);
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f->child, 0, 0);
+	pt_wait_say(f->child, 0, "wait(N)");
+	if (!n_stopped) {
+		pt_must(PTRACE_CONT, f->child, 0, 0);
+		scn_wait_syscall(f->child, SYS_read);
+	}
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f->thread, 0, 0);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SINGLESTEP, f->thread, 0, 0);
+	scn_wait_syscall(f->thread, SYS_pause);
+	scn_say("-- T single-stepped into pause(), N %s; SIGCONT to T's tid "
+		"(kill(2))", n_stopped ? "in its attach stop" : "in read()");
+	kill(f->thread, SIGCONT);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+}
+
+/*
+ * N answers a byte, unless it stops first: it reads the byte, and would
+ * take a signal pending for it on the way back from read(). Prints which.
+ */
+static void say_n_answers(struct family *f)
+{
+	struct timespec ms = { 0, 1000000 };
+	int status;
+	char c = 'a';
+
+	scn_say("-- a byte to N");
+	scn_write_full(answer_pipes[0][1], &c, 1);
+	for (;;) {
+		struct pollfd pfd = { answer_pipes[1][0], POLLIN, 0 };
+		pid_t r = waitpid(f->child, &status, WNOHANG);
+
+		if (r == f->child) {
+			scn_say("wait(N): %s %s", scn_pid(f->child),
+				pt_status(status));
+			pt_say_siginfo(f->child, "N");
+			pt_must(PTRACE_CONT, f->child, 0, 0);
+			continue;
+		}
+		if (poll(&pfd, 1, 0) == 1) {
+			scn_check(scn_read_full(answer_pipes[1][0], &c, 1));
+			scn_say("N answers");
+			return;
+		}
+		nanosleep(&ms, NULL);
+	}
+}
+
+/* Does @tid sleep in syscall @nr? (/proc/@tid/syscall) */
+static bool sleeps_in(pid_t tid, long nr)
+{
+	char path[64], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return buf[0] != 'r' && strtol(buf, NULL, 10) == nr &&
+	       scn_proc_state(tid) == 'S';
+}
+
+/*
+ * T resumed: its next stop and its siginfo, or, with nothing pending for
+ * it, its pause() again; then the end.
+ */
+static void resume_t_and_end(struct family *f)
+{
+	struct timespec ms = { 0, 1000000 };
+	int status;
+
+	scn_say("-- T resumed");
+	pt_must(PTRACE_CONT, f->thread, 0, 0);
+	for (;;) {
+		if (waitpid(f->thread, &status, WNOHANG | __WALL) == f->thread) {
+			scn_say("wait(T): %s %s", scn_pid(f->thread),
+				pt_status(status));
+			pt_say_siginfo(f->thread, "T");
+			break;
+		}
+		if (sleeps_in(f->thread, SYS_pause)) {
+			scn_say("T sleeps in pause() again");
+			break;
+		}
+		nanosleep(&ms, NULL);
+	}
+	kill_and_end(f);
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			close(answer_pipes[i][j]);
+	leader_answers = false;
+}
+
+static void case_sigcont_named_steps_first(void)
+{
+	/* Inside, which of T's and N's host stops the loop handles first
+	   varies: every round must pass. */
+	for (int round = 0; round < 20; round++) {
+		struct family f;
+
+		scn_say("round %d", round);
+		sigcont_named_steps_first(&f, false);
+		say_n_answers(&f);
+		resume_t_and_end(&f);
+	}
+}
+
+/*
+ * Then a second SIGCONT to the process: one is pending for the group
+ * already, so Linux drops this one (kernel/signal.c:__send_signal_locked():
+ * legacy_queue()) and wakes no thread. N goes on answering; T takes the
+ * first one. (Inside, the first one was T's own on the host, sent on by
+ * the supervisor, so the host queued the second for the group, and N took
+ * it: ptfuzz seed 16 at 10000 steps, steps 9958 and 9969.)
+ */
+static void case_sigcont_pending_drops_next(void)
+{
+	struct family f;
+
+	sigcont_named_steps_first(&f, false);
+	/*
+	 * N asleep in read() again, as it stayed natively: inside, the host's
+	 * trap woke it, and it may still be on its way through the first
+	 * SIGCONT's dequeue (README, Limitations).
+	 */
+	scn_wait_syscall(f.child, SYS_read);
+	scn_say("-- SIGCONT to the process again");
+	kill(f.child, SIGCONT);
+	say_n_answers(&f);
+	resume_t_and_end(&f);
+}
+
+/*
+ * The same with N in its attach stop when the SIGCONT is sent: resumed
+ * (ptrace_stop() recalculates its pending signals), N takes the SIGCONT
+ * pending for the group before T is resumed; T then has nothing pending.
+ */
+static void case_sigcont_pending_taken_by_resumed(void)
+{
+	struct family f;
+
+	sigcont_named_steps_first(&f, true);
+	scn_say("-- N resumed");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	say_n_answers(&f);
+	resume_t_and_end(&f);
+}
+
+/*
  * A group's continue is not reported once the group dies: its flags become
  * SIGNAL_GROUP_EXIT (kernel/signal.c:do_group_exit()). N, attached, and T,
  * seized, in their group-stop; SIGCONT; SIGTERM, which T takes: T is its
@@ -895,6 +1084,10 @@ static const struct pt_case cases[] = {
 	{ "sigcont-wakes-no-attached", case_sigcont_wakes_no_attached },
 	{ "sigcont-wakes-attached-named", case_sigcont_wakes_attached_named },
 	{ "sigcont-wakes-attached-other", case_sigcont_wakes_attached_other },
+	{ "sigcont-named-steps-first", case_sigcont_named_steps_first },
+	{ "sigcont-pending-drops-next", case_sigcont_pending_drops_next },
+	{ "sigcont-pending-taken-by-resumed",
+	  case_sigcont_pending_taken_by_resumed },
 	{ "traced-zombie-leader", case_traced_zombie_leader },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 	{ "continue-survives-partial-stop",
