@@ -135,6 +135,10 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	if (r == 0)
 		r = seccomp_rule_add(ctx, action, seccomp_syscall_resolve_name("sigaction"),
 				     1, sigchld);
+	/* i386 only: signal(2) sets an action too. */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, action, seccomp_syscall_resolve_name("signal"),
+				     1, sigchld);
 	/* A listener's answer may continue a clone unseen: loop/notif.c. */
 	if (r == 0)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(ioctl), 1, notif_send);

@@ -202,7 +202,7 @@ int ptv_host_skip_syscall(pid_t tid, long result)
 	 * orig_rax = -1 makes the kernel skip the call after the stop and
 	 * return rax as it is (arch/x86/entry/common.c: do_syscall_64 and
 	 * syscall_trace_enter; seccomp re-reads the number after the
-	 * PTRACE_EVENT_SECCOMP stop since Linux 4.8). Two PTRACE_POKEUSERs
+	 * PTRACE_EVENT_SECCOMP stop since Linux 4.8). Two PTRACE_POKEUSRs
 	 * (0.5 us each here) cost half of GETREGS and SETREGS (0.9 and
 	 * 1.2 us): SETREGS writes all 27 registers, segments included.
 	 */

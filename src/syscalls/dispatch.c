@@ -25,6 +25,7 @@ enum {
 	I386_NR_prctl = 172,
 	I386_NR_seccomp = 354,
 	I386_NR_sigaction = 67,
+	I386_NR_signal = 48,
 	I386_NR_rt_sigaction = 174,
 	I386_NR_execve = 11,
 	I386_NR_execveat = 358,
@@ -53,6 +54,7 @@ enum ptv_trapped {
 	TRAPPED_SECCOMP,
 	TRAPPED_SIGACTION,
 	TRAPPED_OLD_SIGACTION,	/* i386 sigaction: struct old_sigaction */
+	TRAPPED_SIGNAL,		/* i386 signal(sig, handler) */
 	TRAPPED_SIGTIMEDWAIT,
 	TRAPPED_EXEC,
 	TRAPPED_IOCTL,	/* SECCOMP_IOCTL_NOTIF_SEND: loop/notif.c did its part */
@@ -88,6 +90,8 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 			return TRAPPED_SIGACTION;
 		case I386_NR_sigaction:
 			return TRAPPED_OLD_SIGACTION;
+		case I386_NR_signal:
+			return TRAPPED_SIGNAL;
 		case I386_NR_execve:
 		case I386_NR_execveat:
 			return TRAPPED_EXEC;
@@ -181,36 +185,20 @@ static void mark_own_filters(struct ptv_syscall_env *env, struct ptv_task *task)
 }
 
 /*
- * sigaction(SIGCHLD, act, ...): note SA_NOCLDSTOP for the task's group,
- * which kernel/signal.c:do_notify_parent_cldstop() looks at, and
- * SA_NOCLDWAIT, which do_notify_parent() does; and the handler, which
- * decides whether a SIGCHLD the supervisor sends is ignored. The handler
- * comes first and the flags after it: at 8 in the x86_64 struct, at 4 in
- * the i386 rt_sigaction one, at 8 in i386's old_sigaction (handler, mask,
- * flags). Read before the call runs. rt_sigaction with another sigset size
- * than 8 fails with EINVAL before it reads anything, and an @act the kernel
- * cannot read, with EFAULT: no change, no note. (An @oact it cannot write
- * fails the call after the change is made, kernel/signal.c.)
+ * A sigaction(SIGCHLD) by @task: note SA_NOCLDSTOP for its group, which
+ * kernel/signal.c:do_notify_parent_cldstop() looks at, and SA_NOCLDWAIT,
+ * which do_notify_parent() does; and the handler, which decides whether a
+ * SIGCHLD the supervisor sends is ignored.
  */
-static void note_sigchld_action(struct ptv_syscall_env *env, struct ptv_task *task,
-				const struct ptv_syscall *call, bool old)
+static void note_sigchld(struct ptv_syscall_env *env, struct ptv_task *task,
+			 uint64_t handler, uint32_t flags)
 {
-	uint64_t act = call->args[1], handler = 0;
-	size_t offset = call->abi == PTV_ABI_I386 && !old ? 4 : 8;
-	enum ptv_sigchld_action action;
-	unsigned char head[12];
-	struct ptv_task *t;
-	uint32_t flags;
-
-	if (act == 0 || (!old && call->args[3] != 8) ||
-	    ptv_mem_read(call->tid, act, head, offset + sizeof(flags)) < 0)
-		return;
-	memcpy(&handler, head, call->abi == PTV_ABI_I386 ? 4 : 8);
-	memcpy(&flags, head + offset, sizeof(flags));
 	/* SIG_DFL is 0 and SIG_IGN 1 (include/uapi/asm-generic/signal-defs.h). */
-	action = handler == 0	? PTV_SIGCHLD_DEFAULT
-		 : handler == 1 ? PTV_SIGCHLD_IGNORED
-				: PTV_SIGCHLD_CAUGHT;
+	enum ptv_sigchld_action action = handler == 0	? PTV_SIGCHLD_DEFAULT
+					 : handler == 1 ? PTV_SIGCHLD_IGNORED
+							: PTV_SIGCHLD_CAUGHT;
+	struct ptv_task *t;
+
 	for (size_t cursor = 0; (t = ptv_tasks_next(&env->k->tasks, &cursor));)
 		if (t->tgid == task->tgid) {
 			t->sigchld_nocldstop = (flags & SA_NOCLDSTOP_FLAG) != 0;
@@ -218,6 +206,31 @@ static void note_sigchld_action(struct ptv_syscall_env *env, struct ptv_task *ta
 			t->sigchld_action = t->sighand_shared ? PTV_SIGCHLD_UNKNOWN
 							      : action;
 		}
+}
+
+/*
+ * rt_sigaction or i386's sigaction: the handler comes first and the flags
+ * after it: at 8 in the x86_64 struct, at 4 in the i386 rt_sigaction one,
+ * at 8 in i386's old_sigaction (handler, mask, flags). Read before the call
+ * runs. rt_sigaction with another sigset size than 8 fails with EINVAL
+ * before it reads anything, and an @act the kernel cannot read, with
+ * EFAULT: no change, no note. (An @oact it cannot write fails the call
+ * after the change is made, kernel/signal.c.)
+ */
+static void note_sigchld_action(struct ptv_syscall_env *env, struct ptv_task *task,
+				const struct ptv_syscall *call, bool old)
+{
+	uint64_t act = call->args[1], handler = 0;
+	size_t offset = call->abi == PTV_ABI_I386 && !old ? 4 : 8;
+	unsigned char head[12];
+	uint32_t flags;
+
+	if (act == 0 || (!old && call->args[3] != 8) ||
+	    ptv_mem_read(call->tid, act, head, offset + sizeof(flags)) < 0)
+		return;
+	memcpy(&handler, head, call->abi == PTV_ABI_I386 ? 4 : 8);
+	memcpy(&flags, head + offset, sizeof(flags));
+	note_sigchld(env, task, handler, flags);
 }
 
 /*
@@ -365,6 +378,11 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	case TRAPPED_OLD_SIGACTION:
 		note_sigchld_action(env, task, call,
 				    kind == TRAPPED_OLD_SIGACTION);
+		run(out);
+		return;
+	case TRAPPED_SIGNAL:
+		/* kernel/signal.c:sys_signal(): SA_ONESHOT | SA_NOMASK, no more. */
+		note_sigchld(env, task, call->args[1] & 0xffffffffu, 0);
 		run(out);
 		return;
 	case TRAPPED_EXEC:

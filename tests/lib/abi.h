@@ -18,6 +18,7 @@
 enum {
 	SCN_I386_exit = 1,
 	SCN_I386_waitpid = 7,
+	SCN_I386_signal = 48,
 	SCN_I386_getpid = 20,
 	SCN_I386_ptrace = 26,
 	SCN_I386_getppid = 64,

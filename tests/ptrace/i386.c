@@ -406,12 +406,60 @@ static void case_fpu(void)
 	finish(child);
 }
 
+static void say_sigchld_pending(const char *when)
+{
+	sigset_t pending;
+
+	sigpending(&pending);
+	scn_say("%s: SIGCHLD pending: %s", when,
+		sigismember(&pending, SIGCHLD) ? "yes" : "no");
+}
+
+/*
+ * i386's signal(2) sets an action as sigaction does: SIGCHLD's SIG_IGN
+ * means a child's stop is not told to its tracer, blocked or not
+ * (kernel/signal.c:do_notify_parent_cldstop()); a traced child's exit is
+ * (do_notify_parent()).
+ */
+static void case_signal_sigchld(void)
+{
+	pid_t child;
+	int status;
+
+	if (!scn_have_int80()) {
+		scn_say("int 0x80 is not available on this kernel");
+		return;
+	}
+	scn_block(SIGCHLD, true);
+	scn_say("signal(SIGCHLD, SIG_IGN) = %s",
+		scn_int80(SCN_I386_signal, SIGCHLD, (long)SIG_IGN, 0, 0, 0) ==
+				(long)SIG_DFL
+			? "SIG_DFL"
+			: "another handler");
+	child = scn_fork();
+	if (child == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		_exit(7);
+	}
+	pt_wait_say(child, 0, "wait(child)");
+	say_sigchld_pending("at its stop");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	if (waitpid(child, &status, 0) != child)
+		scn_die("waitpid");
+	scn_say("child exited %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	say_sigchld_pending("at its exit");
+	signal(SIGCHLD, SIG_DFL);
+	scn_block(SIGCHLD, false);
+}
+
 static const struct pt_case cases[] = {
 	{ "words", case_words },
 	{ "checks", case_checks },
 	{ "regs", case_regs },
 	{ "siginfo", case_siginfo },
 	{ "fpu", case_fpu },
+	{ "signal-sigchld", case_signal_sigchld },
 };
 
 int main(int argc, char **argv)
