@@ -511,26 +511,41 @@ void scn_wait_state(pid_t tid, const char *letters)
 	}
 }
 
-void scn_wait_syscall(pid_t tid, long nr)
+/* 1: @tid sleeps in syscall @nr; 0: it does not; -1: no such task. */
+static int sleeps_in(pid_t tid, long nr)
 {
 	char path[64], buf[256];
+	ssize_t n;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tid);
-	for (;;) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	/* "running" while it runs; "NR args..." while it sleeps. */
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return buf[0] != 'r' && strtol(buf, NULL, 10) == nr &&
+	       scn_proc_state(tid) == 'S';
+}
 
-		if (fd < 0)
-			scn_die("open %s", path);
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		/* "running" while it runs; "NR args..." while it sleeps. */
-		if (n > 0) {
-			buf[n] = '\0';
-			if (buf[0] != 'r' && strtol(buf, NULL, 10) == nr &&
-			    scn_proc_state(tid) == 'S')
-				return;
-		}
+bool scn_sleeps_in(pid_t tid, long nr)
+{
+	return sleeps_in(tid, nr) == 1;
+}
+
+void scn_wait_syscall(pid_t tid, long nr)
+{
+	for (;;) {
+		int r = sleeps_in(tid, nr);
+
+		if (r < 0)
+			scn_die("open /proc/%d/syscall", (int)tid);
+		if (r > 0)
+			return;
 		poll_pause();
 	}
 }

@@ -135,6 +135,8 @@ char scn_proc_state(pid_t tid);
 void scn_wait_state(pid_t tid, const char *letters);
 /* Polls until @tid sleeps in syscall @nr (/proc/@tid/syscall). */
 void scn_wait_syscall(pid_t tid, long nr);
+/* Does @tid sleep in syscall @nr now (false if there is no such task)? */
+bool scn_sleeps_in(pid_t tid, long nr);
 /* Polls until /proc/@pid is gone: the task was reaped. */
 void scn_wait_reaped(pid_t pid);
 

@@ -840,26 +840,6 @@ static void say_n_answers(struct family *f)
 	}
 }
 
-/* Does @tid sleep in syscall @nr? (/proc/@tid/syscall) */
-static bool sleeps_in(pid_t tid, long nr)
-{
-	char path[64], buf[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return buf[0] != 'r' && strtol(buf, NULL, 10) == nr &&
-	       scn_proc_state(tid) == 'S';
-}
-
 /*
  * T resumed: its next stop and its siginfo, or, with nothing pending for
  * it, its pause() again; then the end.
@@ -878,7 +858,7 @@ static void resume_t_and_end(struct family *f)
 			pt_say_siginfo(f->thread, "T");
 			break;
 		}
-		if (sleeps_in(f->thread, SYS_pause)) {
+		if (scn_sleeps_in(f->thread, SYS_pause)) {
 			scn_say("T sleeps in pause() again");
 			break;
 		}
