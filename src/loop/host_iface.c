@@ -191,6 +191,7 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 
 	if (how == PTV_VRESUME_LISTEN) {
 		t->host_state = PTV_HOST_LISTENING;
+		ptv_loop_stop_check_forget(loop, t->tid);
 		return ptv_host_listen(t->tid);
 	}
 	if (signal_stop && sig != 0) {

@@ -196,6 +196,7 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 		break;
 	}
 	t->host_state = PTV_HOST_RUNNING;
+	ptv_loop_stop_check_forget(loop, t->tid);
 	ptv_coloc_at_resume(loop, t);
 	r = ptv_host_resume_request(t->tid, request, sig);
 	log_errno(t->tid, ptv_request_name(request), r);
@@ -1156,6 +1157,7 @@ static void on_group_stop(struct ptv_loop *loop, struct ptv_task *task,
 	}
 	/* Stay stopped, as natively, until SIGCONT makes it re-trap. */
 	task->host_state = PTV_HOST_LISTENING;
+	ptv_loop_stop_check_forget(loop, task->tid);
 	log_errno(ev->tid, "PTRACE_LISTEN", ptv_host_listen(ev->tid));
 }
 
@@ -1307,6 +1309,14 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 			return;
 	}
 	task->host_state = PTV_HOST_STOPPED;
+	/*
+	 * It is in this stop now: a wait that reports it while this event is
+	 * handled (a deferred wait decided again) needs no host check. A
+	 * SIGKILL sent since came after that wait, as it may natively.
+	 */
+	loop->stop_check.tid = task->tid;
+	loop->stop_check.events = loop->events;
+	loop->stop_check.stopped = true;
 	ptv_coloc_at_stop(loop, task);
 	/*
 	 * Signals to discard are dequeued in the task's first get_signal()
@@ -1416,13 +1426,13 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 		if (r == -EAGAIN) {
 			uint64_t now = ptv_now_ns();
 
-			/* On one CPU with them: let them run meanwhile. */
-			if (ptv_coloc_sharing(&loop))
-				ptv_sched_yield();
-
+			/* Nothing pending, and the spin is over (or was brief). */
 			if (loop.ndeferred > 0 &&
 			    now - loop.deferred_since_ns >= DEFER_SPIN_NS)
 				redecide_deferred(&loop, true);
+			/* On one CPU with them: let them run meanwhile. */
+			else if (ptv_coloc_sharing(&loop))
+				ptv_sched_yield();
 			if (now >= spin_until)
 				spin_until = 0;
 			continue;

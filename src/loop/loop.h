@@ -88,6 +88,16 @@ struct ptv_loop {
 };
 
 /*
+ * @tid leaves its stop, or may re-trap in it (PTRACE_LISTEN): the loop's
+ * last check of it (->stop_check) no longer holds.
+ */
+static inline void ptv_loop_stop_check_forget(struct ptv_loop *loop, pid_t tid)
+{
+	if (loop->stop_check.tid == tid)
+		loop->stop_check.tid = 0;
+}
+
+/*
  * Does @sig, delivered to @task, stop it (its action is the default, to
  * stop)? Not exact for SIGTSTP, SIGTTIN and SIGTTOU, which an orphaned
  * process group discards: a wait for the stop (->stop_in_flight) ends at

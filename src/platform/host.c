@@ -117,15 +117,25 @@ int ptv_host_uncollected_signal(pid_t tid)
 	return si.si_status >= 1 && si.si_status <= 64 ? si.si_status : 0;
 }
 
+/*
+ * One PTRACE_GETSIGINFO tells, but for one stop. It fails with ESRCH
+ * unless the task is in a ptrace-stop (kernel/ptrace.c:ptrace_check_attach()):
+ * running (a SIGKILL woke it), listening (PTRACE_LISTEN), or gone. A task
+ * in a stop the loop has not collected has left the stop the loop did
+ * collect without a resume: only a SIGKILL does that, and the only stop it
+ * can reach next is its exit event (ptrace_stop() makes none with a fatal
+ * signal pending); so only that stop (or a siginfo made to look like it)
+ * needs the check for a newer uncollected stop.
+ */
 bool ptv_host_still_in_stop(pid_t tid)
 {
-	unsigned long msg;
 	siginfo_t si;
+	int r = ptv_host_getsiginfo(tid, &si);
 
-	/* ESRCH: running (a SIGKILL woke it), or gone. */
-	if (ptv_host_geteventmsg(tid, &msg) < 0)
+	if (r == -ESRCH)
 		return false;
-	/* In a stop, but a newer one than the loop has seen (its exit stop). */
+	if (r == 0 && si.si_code != (SIGTRAP | (PTRACE_EVENT_EXIT << 8)))
+		return true;
 	si.si_pid = 0;
 	if (waitid(P_PID, (id_t)tid, &si,
 		   WSTOPPED | WEXITED | WNOHANG | WNOWAIT | __WALL) == 0 &&
