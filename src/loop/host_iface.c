@@ -220,7 +220,11 @@ static int iface_interrupt(void *ctx, struct ptv_task *t)
 
 static int iface_send_signal(void *ctx, struct ptv_task *t, int sig)
 {
-	(void)ctx;
+	struct ptv_loop *loop = ctx;
+
+	/* It ends the stops of the whole group. */
+	if (sig == SIGKILL)
+		loop->stop_check.tid = 0;
 	return ptv_host_send_signal(t->tgid, t->tid, sig);
 }
 
