@@ -1104,6 +1104,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	if (ptv_signal_discarded(&loop->k, task, ev->sig) ||
 	    ptv_signal_reroute(&loop->k, task, ev->sig) ||
 	    ptv_signal_spurious_step(&loop->k, task, ev->sig) ||
+	    ptv_signal_group_dying(&loop->k, task, ev->sig) ||
 	    (ev->sig == SIGCHLD &&
 	     ptv_loop_sigchld_stands_in_early(loop, task))) {
 		ptv_loop_resume(loop, task, 0);
@@ -1269,9 +1270,14 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		}
 	}
 	task->skipped_nr = task->rewritten_nr = -1;
+	/*
+	 * After a send that killed the group, no exit stop (an entry stop
+	 * stays: Linux would skip the call, syscall_trace_enter()).
+	 */
 	if (task->tracer && task->resume != PTV_VRESUME_CONT &&
 	    task->resume != PTV_VRESUME_SINGLESTEP &&
-	    task->resume != PTV_VRESUME_SINGLEBLOCK) {
+	    task->resume != PTV_VRESUME_SINGLEBLOCK &&
+	    !(!entry && ptv_signal_group_dying(&loop->k, task, 0))) {
 		ptv_vstop_syscall(&loop->k, task, entry);
 		return;
 	}

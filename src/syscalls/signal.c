@@ -738,6 +738,39 @@ bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	return true;
 }
 
+bool ptv_signal_group_dying(struct ptv_kernel *k, struct ptv_task *t, int sig)
+{
+	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+	struct ptv_proc_sig_masks masks;
+	uint64_t fatal, own = sig > 0 && sig <= 64 ? SIGBIT(sig) : 0;
+
+	if (t->tracer == NULL || leader == NULL || !leader->fatal_to_untraced ||
+	    (leader->fatal_to_untraced & own))
+		return false;
+	/*
+	 * kernel/signal.c:complete_signal() gave every thread SIGKILL when
+	 * the signal was sent: ptrace_stop() stops no more ("if
+	 * (!current->ptrace || __fatal_signal_pending(current)) return
+	 * exit_code;" in 6.x), get_signal() goes to do_group_exit().
+	 * On the host the signal waits, pending for the group, for a thread
+	 * to dequeue it; @t takes it next if it does not block it, its
+	 * action is still the default, and nothing of its own comes first.
+	 */
+	ptv_proc_sig_masks(t->tid, &masks);
+	fatal = masks.shared & ~masks.blocked & leader->fatal_to_untraced;
+	if (!fatal || (masks.pending & ~masks.blocked & ~own))
+		return false;
+	for (int s = 1; s <= 64; s++)
+		if ((fatal & SIGBIT(s)) && ptv_proc_signal_default(t->tid, s)) {
+			ptv_log("[%d] %s not reported: %s sent to its group "
+				"killed the group", t->tid,
+				sig ? ptv_signal_name(sig) : "syscall-exit-stop",
+				ptv_signal_name(s));
+			return true;
+		}
+	return false;
+}
+
 bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 			      int sig)
 {

@@ -328,6 +328,52 @@ static void case_fatal_to_group(void)
 }
 
 /*
+ * The same when T, attached, is single-stepped (or resumed with
+ * PTRACE_SYSCALL) into pause(): the group is killed as the signal is sent
+ * (complete_signal() gives every thread SIGKILL), so T's interrupted call
+ * reports no step and no syscall-exit-stop (ptrace_stop() does not stop
+ * with a fatal signal pending), and T's tracer sees only its
+ * PTRACE_EVENT_EXIT. (Inside, T's step trap came first, a stop Linux never
+ * makes: ptfuzz seed 80 step 9408, at 10000 steps.)
+ */
+static void fatal_to_group_resumed(enum __ptrace_request how)
+{
+	struct family f;
+
+	leader_blocks = SIGTERM;
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_say("SETOPTIONS(T, TRACEEXIT)", PTRACE_SETOPTIONS, f.thread, 0,
+	       PTRACE_O_TRACEEXIT);
+	pt_must(how, f.thread, 0, 0);
+	if (how == PTRACE_SYSCALL) {
+		/* pause() restarts: its syscall-enter-stop first */
+		pt_wait_say(f.thread, __WALL, "wait(T)");
+		pt_must(how, f.thread, 0, 0);
+	}
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- T %s into pause(); SIGTERM to the process: N blocks it, "
+		"T does not", how == PTRACE_SINGLESTEP ? "single-stepped"
+						       : "resumed (SYSCALL)");
+	kill(f.child, SIGTERM);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	end(&f);	/* (its SIGKILL finds a zombie) */
+}
+
+static void case_fatal_to_group_stepped(void)
+{
+	fatal_to_group_resumed(PTRACE_SINGLESTEP);
+}
+
+static void case_fatal_to_group_syscall(void)
+{
+	fatal_to_group_resumed(PTRACE_SYSCALL);
+}
+
+/*
  * kill(2) of T's tid names T, traced: no fast path; T stops for SIGTERM
  * (ptfuzz seed 70 step 266).
  */
@@ -1056,6 +1102,8 @@ static const struct pt_case cases[] = {
 	{ "traced-thread-reaped", case_traced_thread_reaped },
 	{ "sigcont-stop-in-progress", case_sigcont_stop_in_progress },
 	{ "fatal-to-group", case_fatal_to_group },
+	{ "fatal-to-group-stepped", case_fatal_to_group_stepped },
+	{ "fatal-to-group-syscall", case_fatal_to_group_syscall },
 	{ "fatal-to-traced-tid", case_fatal_to_traced_tid },
 	{ "fatal-injected-blocked", case_fatal_injected_blocked },
 	{ "fatal-to-stopped-group", case_fatal_to_stopped_group },
