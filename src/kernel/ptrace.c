@@ -415,6 +415,14 @@ int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 	 */
 	if (syscall_stop && sig == PTV_SIGCONT)
 		ptv_group_sigcont(k, tracee->tgid);
+	/*
+	 * send_sig() queues it for the tracee alone (SI_KERNEL), traced:
+	 * kept even if ignored, so that a later attach (after a detach)
+	 * does not take it, still pending, for one Linux discarded
+	 * (forget_kept_sends()).
+	 */
+	if (syscall_stop && sig != 0)
+		tracee->kept_own |= 1ULL << (sig - 1);
 	tracee->resume = how;
 	if (exit_stop_becomes_zombie(k, tracee))
 		return 0;

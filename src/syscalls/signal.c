@@ -503,7 +503,8 @@ void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 
 /*
  * The instance of @sig that @t dequeued, told by its siginfo_t (@si_code
- * SI_TKILL: its own, sent by tkill or tgkill; else its group's), if the
+ * SI_TKILL: its own, sent by tkill or tgkill; SI_KERNEL with kept_own: its
+ * own, given by its tracer at a syscall stop; else its group's), if the
  * supervisor saw it sent: Linux kept it (kept_own, kept_sent) or discarded
  * it (discard_sent). *@discard says which; false if it was not seen.
  */
@@ -518,7 +519,9 @@ static bool seen_sent(struct ptv_task *t, struct ptv_task *leader, int sig,
 	    ptv_host_getsiginfo(t->tid, &si) < 0)
 		return false;
 	*discard = false;
-	if (si.si_code == SI_TKILL) {
+	/* Its own queue comes first: a tracer's at a syscall stop is SI_KERNEL. */
+	if (si.si_code == SI_TKILL ||
+	    (si.si_code == SI_KERNEL && (t->kept_own & bit))) {
 		if (!(t->kept_own & bit))
 			return false;
 		t->kept_own &= ~bit;
