@@ -512,7 +512,7 @@ static void wake_untraced(struct ptv_kernel *k, struct ptv_task *t,
 			was == PTV_VSTOP_SIGNAL, sender);
 }
 
-static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
+static bool note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 			       int status, bool exiting);
 
 /* Its exit signal: clone()'s low byte (the first guest, forked: SIGCHLD). */
@@ -546,9 +546,12 @@ static int cld_status_of(int status)
  * parent thread is traced then, even if it ignores it; the host sends it
  * later (the exit goes on) and keeps it anyway: recorded as kept, so that
  * the parent, attached or dequeuing it later, does not count it as one
- * Linux discarded (syscalls/signal.c; ptfuzz seed 102).
+ * Linux discarded (syscalls/signal.c; ptfuzz seed 102). The same for an
+ * untraced process's own exit (exit_notify()), which the host sends when
+ * the loop collects it (ptfuzz seed 93). @status: its wait status.
  */
-static void note_parent_signal(struct ptv_kernel *k, struct ptv_task *t)
+static void note_parent_signal(struct ptv_kernel *k, struct ptv_task *t,
+			       int status)
 {
 	struct ptv_task *parent, *leader;
 	int sig;
@@ -564,8 +567,7 @@ static void note_parent_signal(struct ptv_kernel *k, struct ptv_task *t)
 		return;
 	leader->kept_sent |= 1ULL << (sig - 1);
 	k->host->exit_signal_kept(k->host_ctx, leader, t, sig,
-				  cld_code_of(t->zombie_status),
-				  cld_status_of(t->zombie_status));
+				  cld_code_of(status), cld_status_of(status));
 }
 
 /*
@@ -578,7 +580,7 @@ static void release_zombie(struct ptv_kernel *k, struct ptv_task *t)
 	bool was_zombie = t->vzombie;
 
 	if (was_zombie && !t->native_reap)
-		note_parent_signal(k, t);
+		note_parent_signal(k, t, t->zombie_status);
 	t->vzombie = false;
 	if (t->held_at_exit) {
 		t->held_at_exit = false;
@@ -803,21 +805,21 @@ static void drop_native_zombie(struct ptv_kernel *k, size_t i)
  * reports it finds nothing and forgets it; when they are too many, the
  * oldest is forgotten.
  */
-static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
+static bool note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 			       int status, bool exiting)
 {
 	struct ptv_task *parent = t->tid == t->tgid ? ptv_real_parent(k, t) : NULL;
 	struct ptv_native_zombie *z;
 
 	if (parent == NULL)
-		return;
+		return false;
 	/* Noted when its held exit was let go: now the host has it. */
 	for (size_t i = 0; i < k->n_native_zombies; i++) {
 		z = &k->native_zombies[i];
 		if (z->tid == t->tid && z->exiting) {
 			z->exiting = exiting;
 			z->status = status;
-			return;
+			return false;
 		}
 	}
 	if (k->n_native_zombies == PTV_MAX_NATIVE_ZOMBIES)
@@ -833,6 +835,7 @@ static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 	z->exiting = exiting;
 	VLOG(k, "[%d] native zombie of %d, status %#x%s", t->tid, parent->tid,
 	     status, exiting ? " (still exiting on the host)" : "");
+	return true;
 }
 
 void ptv_native_stop_owe(struct ptv_kernel *k, struct ptv_task *t)
@@ -893,7 +896,9 @@ void ptv_task_exited(struct ptv_kernel *k, struct ptv_task *t, int status)
 	if (!t->held_at_exit)
 		t->host_gone = true;
 	if (tracer == NULL) {
-		note_native_zombie(k, t, status, false);
+		/* (A virtual zombie let go had its signal noted then.) */
+		if (note_native_zombie(k, t, status, false))
+			note_parent_signal(k, t, status);
 		release_if_unused(k, t);
 		return;
 	}
