@@ -139,6 +139,10 @@ struct ptv_task {
 	bool sigcont_in_stop;	/* in a virtual stop when its group's last
 				   SIGCONT was sent: it takes that SIGCONT
 				   itself once resumed, if still pending */
+	bool step_group_stopped;/* stopped for its group while single-
+				   stepped: a call it slept in was ended by
+				   the group-stop, whose step is reported
+				   (ptv_signal_spurious_step()) */
 	int reroute_sig;	/* a signal the supervisor sent it for another
 				   thread that took it on the host ... */
 	uint8_t reroute_info[128]; /* ... whose siginfo_t it gets back */

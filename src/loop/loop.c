@@ -1139,6 +1139,10 @@ static void on_group_stop(struct ptv_loop *loop, struct ptv_task *task,
 
 	task->group_stopped = true;
 	task->group_stop_sig = ev->sig;
+	task->step_group_stopped = task->tracer &&
+				   (task->resume == PTV_VRESUME_SINGLESTEP ||
+				    task->resume == PTV_VRESUME_SINGLEBLOCK ||
+				    task->resume == PTV_VRESUME_SYSEMU_SINGLESTEP);
 	/*
 	 * kernel/signal.c:do_signal_stop(): the group's SIGNAL_STOP_STOPPED,
 	 * which replaces SIGNAL_STOP_CONTINUED, is set when its last thread

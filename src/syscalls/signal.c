@@ -780,9 +780,11 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 	struct user_regs_struct regs;
 	struct ptv_task *leader;
 	struct ptv_proc_sig_masks masks;
+	bool group_stopped = t->step_group_stopped;
 	uint64_t pending;
 	siginfo_t si;
 
+	t->step_group_stopped = false;
 	/*
 	 * arch/x86/kernel/ptrace.c:user_single_step_report() reports a
 	 * stepped syscall's exit (TRAP_BRKPT), also when the call was only
@@ -808,6 +810,13 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 	 */
 	leader = ptv_task_find(&k->tasks, t->tgid);
 	if (leader && leader->sigcont_woken == t->tid)
+		return false;
+	/*
+	 * A group-stop ended it (do_signal_stop() wakes every thread with
+	 * JOBCTL_STOP_PENDING; get_signal() stops for it before it dequeues
+	 * the step's SIGTRAP): the stop it made since it was stepped.
+	 */
+	if (group_stopped)
 		return false;
 	/*
 	 * Pending signals that could have woken it, but not one Linux
