@@ -291,14 +291,15 @@ int ptv_ptrace_seize_check(struct ptv_kernel *k, struct ptv_task *caller,
  * (discard_sigs, taken for ones Linux discarded when they were sent), one
  * of its group's or its own whose sending the supervisor saw (kept_sent,
  * discard_sent, kept_own: it traps kill(2) and tgkill(2) of the signals
- * whose default is to ignore) is accounted for already: it is told apart
+ * whose default is to ignore; given_at_syscall) is accounted for already:
+ * it is told apart
  * when dequeued (syscalls/signal.c, ptv_signal_discarded()).
  */
 static void forget_kept_sends(struct ptv_kernel *k, struct ptv_task *target)
 {
 	struct ptv_task *leader = ptv_task_find(&k->tasks, target->tgid);
 	uint64_t shared = leader ? leader->kept_sent | leader->discard_sent : 0;
-	uint64_t own = target->kept_own;
+	uint64_t own = target->kept_own | target->given_at_syscall;
 	uint64_t both = shared & own & target->discard_sigs;
 	uint64_t one = (shared ^ own) & target->discard_sigs;
 
@@ -419,10 +420,11 @@ int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 	 * send_sig() queues it for the tracee alone (SI_KERNEL), traced:
 	 * kept even if ignored, so that a later attach (after a detach)
 	 * does not take it, still pending, for one Linux discarded
-	 * (forget_kept_sends()).
+	 * (forget_kept_sends()), and not one sent to the group
+	 * (syscalls/signal.c).
 	 */
 	if (syscall_stop && sig != 0)
-		tracee->kept_own |= 1ULL << (sig - 1);
+		tracee->given_at_syscall |= 1ULL << (sig - 1);
 	tracee->resume = how;
 	if (exit_stop_becomes_zombie(k, tracee))
 		return 0;

@@ -123,9 +123,11 @@ struct ptv_task {
 	uint64_t kept_sent;	/* (a leader) ... and those sent to it that
 				   Linux kept, not yet dequeued: a pending one
 				   is no discarded one (kernel/ptrace.c) */
-	uint64_t kept_own;	/* the same, sent to it alone (tgkill; or
-				   given by its tracer at a syscall stop,
-				   send_sig(): SI_KERNEL) */
+	uint64_t kept_own;	/* the same, sent to it alone (tgkill) */
+	uint64_t given_at_syscall; /* signals its tracer gave it at a
+				   syscall stop (send_sig(): its own queue,
+				   SI_KERNEL; kept, it being traced), not
+				   yet dequeued */
 	ptv_tid_t sigcont_named;/* (a leader) the traced thread of its group
 				   that Linux gives the SIGCONT just sent to
 				   the group (it wanted it); 0: none */

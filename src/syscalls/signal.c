@@ -503,8 +503,10 @@ void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 
 /*
  * The instance of @sig that @t dequeued, told by its siginfo_t (@si_code
- * SI_TKILL: its own, sent by tkill or tgkill; SI_KERNEL with kept_own: its
- * own, given by its tracer at a syscall stop; else its group's), if the
+ * SI_TKILL: its own, sent by tkill or tgkill; SI_KERNEL with
+ * given_at_syscall: its own, given by its tracer at a syscall stop, whose
+ * record a fatal signal leaves for ptv_signal_kills_group(); else its
+ * group's), if the
  * supervisor saw it sent: Linux kept it (kept_own, kept_sent) or discarded
  * it (discard_sent). *@discard says which; false if it was not seen.
  */
@@ -514,14 +516,18 @@ static bool seen_sent(struct ptv_task *t, struct ptv_task *leader, int sig,
 	uint64_t bit = 1ULL << (sig - 1);
 	siginfo_t si;
 
-	if (!((t->kept_own | (leader ? leader->discard_sent | leader->kept_sent
-				      : 0)) & bit) ||
+	if (!((t->kept_own | t->given_at_syscall |
+	       (leader ? leader->discard_sent | leader->kept_sent : 0)) & bit) ||
 	    ptv_host_getsiginfo(t->tid, &si) < 0)
 		return false;
 	*discard = false;
-	/* Its own queue comes first: a tracer's at a syscall stop is SI_KERNEL. */
-	if (si.si_code == SI_TKILL ||
-	    (si.si_code == SI_KERNEL && (t->kept_own & bit))) {
+	/* Its own queue comes first. */
+	if (si.si_code == SI_KERNEL && (t->given_at_syscall & bit)) {
+		if (!(PTV_SENT_FATAL_MASK & bit))
+			t->given_at_syscall &= ~bit;
+		return true;
+	}
+	if (si.si_code == SI_TKILL) {
 		if (!(t->kept_own & bit))
 			return false;
 		t->kept_own &= ~bit;
@@ -726,6 +732,15 @@ bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	 */
 	if (sig <= 0 || sig > 64 || !(PTV_SENT_FATAL_MASK & SIGBIT(sig)))
 		return false;
+	/*
+	 * Its tracer gave it at a syscall stop: sent to it alone, traced
+	 * (SI_KERNEL, as the kernel's own signals to a group: told apart).
+	 */
+	if ((t->given_at_syscall & SIGBIT(sig)) &&
+	    ptv_host_getsiginfo(t->tid, &si) == 0 && si.si_code == SI_KERNEL) {
+		t->given_at_syscall &= ~SIGBIT(sig);
+		return false;
+	}
 	/* An untraced thread only drops the record of the thread named. */
 	if (t->tracer == NULL &&
 	    !(leader && ((leader->fatal_to_traced | leader->fatal_to_untraced) &

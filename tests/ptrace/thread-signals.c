@@ -374,6 +374,29 @@ static void case_fatal_to_group_syscall(void)
 }
 
 /*
+ * A SIGTERM T's tracer gives at a syscall stop is sent to T alone
+ * (ptrace_report_syscall(): send_sig(), SI_KERNEL), T traced: no fast
+ * path, T stops for it. (Inside, its SI_KERNEL was taken for the
+ * kernel's own signal to the group, which names the untraced leader, and
+ * the group was killed: ptfuzz seed 121 step 5971, at 10000 steps.)
+ */
+static void case_fatal_given_at_syscall_stop(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SYSCALL, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T): pause()'s syscall-enter-stop");
+	scn_say("-- T resumed with SIGTERM at its syscall stop");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGTERM);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	kill_and_end(&f);
+}
+
+/*
  * kill(2) of T's tid names T, traced: no fast path; T stops for SIGTERM
  * (ptfuzz seed 70 step 266).
  */
@@ -1133,6 +1156,7 @@ static const struct pt_case cases[] = {
 	{ "fatal-to-group-stepped", case_fatal_to_group_stepped },
 	{ "fatal-to-group-syscall", case_fatal_to_group_syscall },
 	{ "fatal-to-traced-tid", case_fatal_to_traced_tid },
+	{ "fatal-given-at-syscall-stop", case_fatal_given_at_syscall_stop },
 	{ "fatal-injected-blocked", case_fatal_injected_blocked },
 	{ "fatal-to-stopped-group", case_fatal_to_stopped_group },
 	{ "core-to-group", case_core_to_group },
