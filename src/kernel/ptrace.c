@@ -889,9 +889,16 @@ void ptv_task_exited(struct ptv_kernel *k, struct ptv_task *t, int status)
 	struct ptv_task *tracer = t->tracer;
 
 	if (t->vzombie) {
-		/* Its held exit went on (SIGKILL): the tracer still reaps it. */
+		/*
+		 * Its held exit went on (SIGKILL, or its tracer's wait): the
+		 * tracer still reaps it. A group exit since then is its status
+		 * now (kernel/exit.c:wait_task_zombie(): "status =
+		 * (p->signal->flags & SIGNAL_GROUP_EXIT) ?
+		 * p->signal->group_exit_code : p->exit_code"), as the host's.
+		 */
 		t->held_at_exit = false;
 		t->host_gone = true;
+		t->zombie_status = status;
 		return;
 	}
 
@@ -975,25 +982,50 @@ static bool eligible_as_child(const struct ptv_wait_req *req,
 	       clone == ((req->options & PTV_WCLONE) != 0);
 }
 
+/* Is a thread of @t's group other than @t held at its exit or unreaped? */
+static bool group_thread_unreaped(struct ptv_kernel *k,
+				  const struct ptv_task *t)
+{
+	struct ptv_task *u;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u != t && u->tgid == t->tgid &&
+		    (u->held_at_exit || u->vzombie))
+			return true;
+	return false;
+}
+
 /*
  * Is @t a leader that has died while its group lives on: it exited alone,
  * or a thread of its group, held at its exit for its tracer (note 2), is
  * not reaped? The host then reports its death to nobody yet (kernel/
  * exit.c: "we don't reap group leaders with subthreads"), but Linux has
  * made it a zombie (exit_state), which a wait weighs as one. Only such a
- * leader is looked up on the host.
+ * leader is looked up on the host. A leader that is a virtual zombie
+ * itself is one while a traced thread of its group is unreaped
+ * (delay_group_leader(): the thread is still in the group).
  */
 static bool delayed_dead_leader(struct ptv_kernel *k, struct ptv_task *t)
 {
-	struct ptv_task *u;
-	bool dying = t->exit_seen;
-
-	if (t->tid != t->tgid || t->vzombie || t->host_gone)
+	if (t->tid != t->tgid)
 		return false;
-	for (size_t cursor = 0; !dying && (u = ptv_tasks_next(&k->tasks, &cursor));)
-		dying = u != t && u->tgid == t->tgid &&
-			(u->held_at_exit || u->vzombie);
-	return dying && k->host->is_zombie(k->host_ctx, t);
+	if (t->vzombie)
+		return group_thread_unreaped(k, t);
+	if (t->host_gone)
+		return false;
+	return (t->exit_seen || group_thread_unreaped(k, t)) &&
+	       k->host->is_zombie(k->host_ctx, t);
+}
+
+bool ptv_wait_names_delayed_zombie(struct ptv_kernel *k,
+				   const struct ptv_wait_req *req)
+{
+	struct ptv_task *t;
+
+	if (req->idtype != PTV_P_PID || req->id <= 0)
+		return false;
+	t = ptv_task_find(&k->tasks, req->id);
+	return t && t->vzombie && t->native_reap && delayed_dead_leader(k, t);
 }
 
 bool ptv_wait_real_child_matches(struct ptv_kernel *k,

@@ -287,10 +287,8 @@ static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 		task->host_state = PTV_HOST_EXITING;
 		task->held_at_exit = false;
 		ptv_ptrace_tracer_exit(&loop->k, task);
-		if (task->vzombie)
-			task->host_gone = true; /* its tracer still reaps it */
-		else
-			ptv_task_exited(&loop->k, task, ev->status);
+		/* (A virtual zombie: its tracer still reaps it.) */
+		ptv_task_exited(&loop->k, task, ev->status);
 	}
 	start_orphans(loop);
 	if (loop->first_done)

@@ -562,6 +562,40 @@ static void case_traced_zombie_leader(void)
 	end(&f);	/* (its SIGKILL finds a zombie) */
 }
 
+/*
+ * T, traced, exits alone (its SIGUSR2 handler), not reaped; then N, traced
+ * too, is killed: Linux does not report N's death while T, a zombie its
+ * tracer has not reaped, is still in N's group (kernel/exit.c:
+ * wait_consider_task(): "we don't reap group leaders with subthreads",
+ * delay_group_leader()). (Inside, N's death was reported at once: ptfuzz
+ * seed 79 step 8757, at 10000 steps.)
+ */
+static void case_traced_leader_killed_thread_unreaped(void)
+{
+	struct family f;
+	siginfo_t si;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- T exits alone (SIGUSR2's handler)");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGUSR2);
+	memset(&si, 0, sizeof(si));
+	scn_check(waitid(P_PID, (id_t)f.thread, &si,
+			 WEXITED | WNOWAIT | __WALL) == 0);
+	scn_say("waitid(T, WEXITED|WNOWAIT): %s status %d",
+		si.si_code == CLD_EXITED ? "exited" : "other", si.si_status);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	scn_say("-- N killed; T not reaped");
+	kill(f.child, SIGKILL);
+	scn_wait_state(f.child, "Z");
+	pt_wait_say(f.child, WNOHANG, "wait(N, WNOHANG)");
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_wait_say(f.child, 0, "wait(N)");
+	close_tid_pipe();
+}
+
 /* waitid(P_PID, child, WCONTINUED|WNOHANG), printed. */
 static void say_waitid_continued(pid_t child)
 {
@@ -1171,6 +1205,8 @@ static const struct pt_case cases[] = {
 	{ "sigcont-pending-taken-by-resumed",
 	  case_sigcont_pending_taken_by_resumed },
 	{ "traced-zombie-leader", case_traced_zombie_leader },
+	{ "traced-leader-killed-thread-unreaped",
+	  case_traced_leader_killed_thread_unreaped },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 	{ "continue-survives-partial-stop",
 	  case_continue_survives_partial_stop },
