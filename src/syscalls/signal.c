@@ -279,16 +279,29 @@ static void kept_by_thread(struct ptv_kernel *k, struct ptv_task *sender,
 		n->kept_own |= 1ULL << (sig - 1);
 }
 
-/* SIGCONT reached the group of task @named, if the model knows it. */
+/*
+ * SIGCONT reached the group of task @named, if the model knows it. Not by
+ * tkill(2) or tgkill(2) of a thread that has exited (a leader that exited
+ * alone, a zombie): that queues nothing and continues nothing, and
+ * returns 0 (seen on 6.18: the group's pending stop signals stay; scenario
+ * ptrace-thread-signals-sigcont-tgkill-to-exited-leader).
+ */
 static void sigcont_to(struct ptv_kernel *k, struct ptv_task *sender,
 		       ptv_tid_t named, int sig)
 {
 	struct ptv_task *t = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
 
-	(void)sender;
 	(void)sig;
-	if (t)
-		ptv_group_sigcont(k, t->tgid);
+	if (t == NULL)
+		return;
+	if ((sender->signal_call == PTV_SEND_TKILL ||
+	     sender->signal_call == PTV_SEND_TGKILL) &&
+	    (t->exit_seen || t->vzombie || t->host_gone)) {
+		ptv_log("[%d] SIGCONT to %d, which has exited: nothing "
+			"continued", sender->tid, t->tid);
+		return;
+	}
+	ptv_group_sigcont(k, t->tgid);
 }
 
 typedef void named_fn(struct ptv_kernel *, struct ptv_task *, ptv_tid_t, int);

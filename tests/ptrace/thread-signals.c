@@ -596,6 +596,38 @@ static void case_traced_leader_killed_thread_unreaped(void)
 	close_tid_pipe();
 }
 
+/*
+ * N exits alone; T, seized, stops for its group. tgkill(2) of SIGCONT to
+ * N, a zombie, queues nothing and continues nothing (0 is returned; seen
+ * on 6.18: the group's pending stop signals are not flushed either);
+ * kill(2) of the process does continue the group, which T's tracer's
+ * WCONTINUED wait reports. (Inside, the tgkill was taken for a SIGCONT
+ * that continued the group: ptfuzz seed 165 step 5559, at 10000 steps.)
+ */
+static void case_sigcont_tgkill_to_exited_leader(void)
+{
+	struct family f;
+
+	leader_exits = true;
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	scn_say("-- SIGSTOP to the process: T stops for it, then its group");
+	kill(f.child, SIGSTOP);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGSTOP);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- tgkill(N, N, SIGCONT), N a zombie");
+	scn_say("tgkill = %ld", (long)syscall(SYS_tgkill, f.child, f.child,
+					       SIGCONT));
+	pt_wait_say(f.thread, WCONTINUED | WNOHANG | __WALL,
+		    "wait(T, WCONTINUED|WNOHANG)");
+	scn_say("-- kill(process, SIGCONT)");
+	kill(f.child, SIGCONT);
+	pt_wait_say(f.thread, WCONTINUED | WNOHANG | __WALL,
+		    "wait(T, WCONTINUED|WNOHANG)");
+	kill_and_end(&f);
+}
+
 /* waitid(P_PID, child, WCONTINUED|WNOHANG), printed. */
 static void say_waitid_continued(pid_t child)
 {
@@ -1208,6 +1240,8 @@ static const struct pt_case cases[] = {
 	{ "traced-leader-killed-thread-unreaped",
 	  case_traced_leader_killed_thread_unreaped },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
+	{ "sigcont-tgkill-to-exited-leader",
+	  case_sigcont_tgkill_to_exited_leader },
 	{ "continue-survives-partial-stop",
 	  case_continue_survives_partial_stop },
 	{ "continue-dropped-by-group-exit",
