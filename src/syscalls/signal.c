@@ -240,8 +240,12 @@ static void name_sigcont_taker(struct ptv_kernel *k, ptv_tid_t named)
 
 	if (leader == NULL)
 		return;
-	/* One pending for the group already: this one wakes nobody. */
-	if (linux_drops_for_group(k, n, SIGCONT)) {
+	/*
+	 * One pending for the group already, or one that Linux discards
+	 * (@n untraced ignores it: prepare_signal() returns false, no
+	 * complete_signal()): this one wakes nobody.
+	 */
+	if (linux_drops_for_group(k, n, SIGCONT) || linux_discards(n, SIGCONT)) {
 		leader->sigcont_woken = leader->sigcont_named = 0;
 		return;
 	}

@@ -628,6 +628,43 @@ static void case_sigcont_tgkill_to_exited_leader(void)
 	kill_and_end(&f);
 }
 
+/*
+ * N exits alone; T, attached, is single-stepped into pause(). SIGCONT to
+ * the process names N, untraced, which ignores it (SIG_DFL): Linux
+ * discards it (kernel/signal.c:prepare_signal(), sig_ignored(), "whether
+ * that task is exiting or not") and wakes nobody, so T reports no step.
+ * (Inside, T was counted as the thread the SIGCONT woke, N not wanting
+ * it, and the step that the host's SIGCONT trap made was reported: ptfuzz
+ * seed 153 step 6100, at 10000 steps.) T has nothing to report natively,
+ * so no state proves the moment to look: the WNOHANG wait comes 10 ms
+ * later (inside, the step is reported well within that). Then SIGUSR1
+ * wakes T, which reports its step.
+ */
+static void case_sigcont_discarded_wakes_no_stepped(void)
+{
+	struct family f;
+
+	leader_exits = true;
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- T single-stepped into pause(); SIGCONT to the process "
+		"(N has exited)");
+	kill(f.child, SIGCONT);
+	for (int i = 0; i < 50; i++) {
+		struct timespec ts = { 0, 200 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	pt_wait_say(f.thread, WNOHANG | __WALL, "wait(T, WNOHANG)");
+	scn_say("-- tgkill(T, SIGUSR1)");
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR1);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	kill_and_end(&f);
+}
+
 /* waitid(P_PID, child, WCONTINUED|WNOHANG), printed. */
 static void say_waitid_continued(pid_t child)
 {
@@ -1242,6 +1279,8 @@ static const struct pt_case cases[] = {
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 	{ "sigcont-tgkill-to-exited-leader",
 	  case_sigcont_tgkill_to_exited_leader },
+	{ "sigcont-discarded-wakes-no-stepped",
+	  case_sigcont_discarded_wakes_no_stepped },
 	{ "continue-survives-partial-stop",
 	  case_continue_survives_partial_stop },
 	{ "continue-dropped-by-group-exit",
