@@ -141,6 +141,11 @@ struct ptv_task {
 	bool sigcont_in_stop;	/* in a virtual stop when its group's last
 				   SIGCONT was sent: it takes that SIGCONT
 				   itself once resumed, if still pending */
+	bool stop_dequeued_cleared; /* in a virtual signal-delivery-stop
+				   when a SIGCONT that Linux discarded was
+				   sent (as nothing): Linux cleared its
+				   JOBCTL_STOP_DEQUEUED, so a stop signal
+				   given there stops nothing */
 	bool step_group_stopped;/* stopped for its group while single-
 				   stepped: a call it slept in was ended by
 				   the group-stop, whose step is reported

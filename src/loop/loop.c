@@ -1093,6 +1093,8 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	struct ptv_syscall_env env = env_of(loop);
 	bool kills_group;
 
+	/* A new dequeue: Linux sets JOBCTL_STOP_DEQUEUED again. */
+	task->stop_dequeued_cleared = false;
 	if (task->sighand_busy) {
 		/* Before the new task runs: sent again once it is set up. */
 		task->sighand_deferred |= 1ULL << (ev->sig - 1);

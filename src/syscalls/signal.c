@@ -379,15 +379,49 @@ static struct ptv_task *single_named(struct ptv_kernel *k,
 }
 
 /*
+ * Does a SIGCONT that Linux discards (the task named, untraced, ignores
+ * it) do nothing else either? kernel/signal.c:prepare_signal() first
+ * flushes the group's pending stop signals, ends its group-stop (stopped
+ * or in progress), traps the threads a tracer seized
+ * (ptrace_trap_notify()) and clears every thread's JOBCTL_STOP_DEQUEUED
+ * (task_clear_jobctl_pending()). None of that matters when no thread of
+ * @n's group is seized, stopped for its group or about to be, and no stop
+ * signal is pending; the last is noted for the threads in a
+ * signal-delivery-stop (stop_dequeued_cleared, at the call's exit). On
+ * the host the SIGCONT would wake, and make trap, every thread: one of
+ * them would take a signal pending for the group that Linux leaves to
+ * another (ptfuzz seed 145).
+ */
+static bool sigcont_does_nothing(struct ptv_kernel *k, const struct ptv_task *n)
+{
+	const uint64_t stops = SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) |
+			       SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU);
+	struct ptv_proc_sig_masks masks;
+	struct ptv_task *u;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
+		if (u->tgid != n->tgid || u->host_gone)
+			continue;
+		if ((u->tracer && u->seized) || u->group_stopped ||
+		    u->stop_in_flight || u->listening)
+			return false;
+		ptv_proc_sig_masks(u->tid, &masks);
+		if ((masks.pending | masks.shared) & stops)
+			return false;
+	}
+	return true;
+}
+
+/*
  * A send of @sig that Linux discards at once (the one task named ignores
  * it, untraced): on the host it would still be queued, seen by a tracer
  * that attaches later (PTRACE_PEEKSIGINFO; ptfuzz seed 111), and wake a
  * thread of the group, whose interrupted call a single-stepped thread
  * reports as a step (ptfuzz seed 44); so the call runs with signal 0,
  * which makes the same checks (kernel/signal.c:
- * check_kill_permission(), then "if (!ret && sig)") and sends nothing. Not
- * SIGCONT, which continues the group before it is discarded
- * (prepare_signal()). The argument is put back at the call's exit.
+ * check_kill_permission(), then "if (!ret && sig)") and sends nothing. A
+ * SIGCONT only when it does nothing else (sigcont_does_nothing()). The
+ * argument is put back at the call's exit.
  */
 static bool send_nothing(struct ptv_kernel *k, struct ptv_task *task,
 			 const struct ptv_syscall *syscall,
@@ -399,7 +433,8 @@ static bool send_nothing(struct ptv_kernel *k, struct ptv_task *task,
 	struct user_regs_struct regs;
 	size_t off;
 
-	if (sig == SIGCONT || n == NULL || !linux_discards(n, sig) ||
+	if (n == NULL || !linux_discards(n, sig) ||
+	    (sig == SIGCONT && !sigcont_does_nothing(k, n)) ||
 	    ptv_host_getregs(task->tid, &regs) < 0)
 		return false;
 	/* The signal is the 2nd argument (rsi, ecx), tgkill's the 3rd (rdx). */
@@ -496,11 +531,37 @@ static void unmark_discards(struct ptv_kernel *k, struct ptv_task *task)
 	}
 }
 
+/*
+ * A SIGCONT sent as nothing (sigcont_does_nothing()) to @named's group:
+ * its threads in a signal-delivery-stop have JOBCTL_STOP_DEQUEUED cleared.
+ */
+static void sigcont_clears_stop_dequeued(struct ptv_kernel *k,
+					 struct ptv_task *sender,
+					 ptv_tid_t named, int sig)
+{
+	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
+	struct ptv_task *u;
+
+	(void)sender;
+	(void)sig;
+	if (n == NULL)
+		return;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == n->tgid && u->vstop == PTV_VSTOP_SIGNAL)
+			u->stop_dequeued_cleared = true;
+}
+
 void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 			     long result)
 {
+	bool zeroed = task->signal_zeroed != 0;
+
 	if (task->signal_zeroed)
 		unzero_signal(task);
+	if (result == 0 && zeroed && task->signal_sig == SIGCONT)
+		for_each_named(env->k, task, task->signal_args[0],
+			       task->signal_args[1],
+			       sigcont_clears_stop_dequeued);
 	if (result != 0) {
 		unmark_discards(env->k, task);
 		if (task->signal_sig == SIGCONT &&

@@ -665,6 +665,63 @@ static void case_sigcont_discarded_wakes_no_stepped(void)
 	kill_and_end(&f);
 }
 
+/*
+ * T, attached and single-stepped into pause(), is sent SIGCHLD (kill(2)
+ * of its tid): T, traced, keeps it and wants it, so complete_signal()
+ * wakes T alone, which reports its step first; the SIGCHLD stays pending
+ * for the group. SIGCONT to N, untraced and ignoring it, is discarded
+ * (prepare_signal()) and wakes nobody; T, resumed, stops for the SIGCHLD.
+ * (Inside, the host's SIGCONT woke N, which took the SIGCHLD: ptfuzz seed
+ * 145 step 5774, at 10000 steps.)
+ */
+static void case_sigcont_discarded_leaves_group_signal(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- T single-stepped into pause(); kill(T, SIGCHLD)");
+	kill(f.thread, SIGCHLD);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- SIGCONT to the process: N ignores it");
+	kill(f.child, SIGCONT);
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	kill_and_end(&f);
+}
+
+/*
+ * A SIGCONT, even one Linux discards, clears JOBCTL_STOP_DEQUEUED of a
+ * thread in a signal-delivery-stop (prepare_signal()): a SIGSTOP its
+ * tracer gives it there then stops nothing (get_signal(): "We didn't
+ * actually stop, due to a race with SIGCONT"). T goes back to pause().
+ */
+static void case_sigcont_discarded_cancels_stop(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR1);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- SIGCONT to the process: N ignores it");
+	kill(f.child, SIGCONT);
+	scn_say("-- T given SIGSTOP at its signal-delivery-stop");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGSTOP);
+	scn_wait_syscall(f.thread, SYS_pause);
+	pt_wait_say(f.thread, WNOHANG | __WALL, "wait(T, WNOHANG)");
+	scn_say("N sleeps in pause(): %s",
+		scn_sleeps_in(f.child, SYS_pause) ? "yes" : "no");
+	kill_and_end(&f);
+}
+
 /* waitid(P_PID, child, WCONTINUED|WNOHANG), printed. */
 static void say_waitid_continued(pid_t child)
 {
@@ -1281,6 +1338,9 @@ static const struct pt_case cases[] = {
 	  case_sigcont_tgkill_to_exited_leader },
 	{ "sigcont-discarded-wakes-no-stepped",
 	  case_sigcont_discarded_wakes_no_stepped },
+	{ "sigcont-discarded-leaves-group-signal",
+	  case_sigcont_discarded_leaves_group_signal },
+	{ "sigcont-discarded-cancels-stop", case_sigcont_discarded_cancels_stop },
 	{ "continue-survives-partial-stop",
 	  case_continue_survives_partial_stop },
 	{ "continue-dropped-by-group-exit",
