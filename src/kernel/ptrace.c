@@ -291,14 +291,15 @@ int ptv_ptrace_seize_check(struct ptv_kernel *k, struct ptv_task *caller,
  * (discard_sigs, taken for ones Linux discarded when they were sent), one
  * of its group's or its own whose sending the supervisor saw (kept_sent,
  * discard_sent, kept_own: it traps kill(2) and tgkill(2) of the signals
- * whose default is to ignore) is accounted for already: it is told apart
+ * whose default is to ignore; given_at_syscall) is accounted for already:
+ * it is told apart
  * when dequeued (syscalls/signal.c, ptv_signal_discarded()).
  */
 static void forget_kept_sends(struct ptv_kernel *k, struct ptv_task *target)
 {
 	struct ptv_task *leader = ptv_task_find(&k->tasks, target->tgid);
 	uint64_t shared = leader ? leader->kept_sent | leader->discard_sent : 0;
-	uint64_t own = target->kept_own;
+	uint64_t own = target->kept_own | target->given_at_syscall;
 	uint64_t both = shared & own & target->discard_sigs;
 	uint64_t one = (shared ^ own) & target->discard_sigs;
 
@@ -415,6 +416,15 @@ int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 	 */
 	if (syscall_stop && sig == PTV_SIGCONT)
 		ptv_group_sigcont(k, tracee->tgid);
+	/*
+	 * send_sig() queues it for the tracee alone (SI_KERNEL), traced:
+	 * kept even if ignored, so that a later attach (after a detach)
+	 * does not take it, still pending, for one Linux discarded
+	 * (forget_kept_sends()), and not one sent to the group
+	 * (syscalls/signal.c).
+	 */
+	if (syscall_stop && sig != 0)
+		tracee->given_at_syscall |= 1ULL << (sig - 1);
 	tracee->resume = how;
 	if (exit_stop_becomes_zombie(k, tracee))
 		return 0;
@@ -504,7 +514,7 @@ static void wake_untraced(struct ptv_kernel *k, struct ptv_task *t,
 			was == PTV_VSTOP_SIGNAL, sender);
 }
 
-static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
+static bool note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 			       int status, bool exiting);
 
 /* Its exit signal: clone()'s low byte (the first guest, forked: SIGCHLD). */
@@ -538,9 +548,12 @@ static int cld_status_of(int status)
  * parent thread is traced then, even if it ignores it; the host sends it
  * later (the exit goes on) and keeps it anyway: recorded as kept, so that
  * the parent, attached or dequeuing it later, does not count it as one
- * Linux discarded (syscalls/signal.c; ptfuzz seed 102).
+ * Linux discarded (syscalls/signal.c; ptfuzz seed 102). The same for an
+ * untraced process's own exit (exit_notify()), which the host sends when
+ * the loop collects it (ptfuzz seed 93). @status: its wait status.
  */
-static void note_parent_signal(struct ptv_kernel *k, struct ptv_task *t)
+static void note_parent_signal(struct ptv_kernel *k, struct ptv_task *t,
+			       int status)
 {
 	struct ptv_task *parent, *leader;
 	int sig;
@@ -556,8 +569,7 @@ static void note_parent_signal(struct ptv_kernel *k, struct ptv_task *t)
 		return;
 	leader->kept_sent |= 1ULL << (sig - 1);
 	k->host->exit_signal_kept(k->host_ctx, leader, t, sig,
-				  cld_code_of(t->zombie_status),
-				  cld_status_of(t->zombie_status));
+				  cld_code_of(status), cld_status_of(status));
 }
 
 /*
@@ -570,7 +582,7 @@ static void release_zombie(struct ptv_kernel *k, struct ptv_task *t)
 	bool was_zombie = t->vzombie;
 
 	if (was_zombie && !t->native_reap)
-		note_parent_signal(k, t);
+		note_parent_signal(k, t, t->zombie_status);
 	t->vzombie = false;
 	if (t->held_at_exit) {
 		t->held_at_exit = false;
@@ -795,21 +807,21 @@ static void drop_native_zombie(struct ptv_kernel *k, size_t i)
  * reports it finds nothing and forgets it; when they are too many, the
  * oldest is forgotten.
  */
-static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
+static bool note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 			       int status, bool exiting)
 {
 	struct ptv_task *parent = t->tid == t->tgid ? ptv_real_parent(k, t) : NULL;
 	struct ptv_native_zombie *z;
 
 	if (parent == NULL)
-		return;
+		return false;
 	/* Noted when its held exit was let go: now the host has it. */
 	for (size_t i = 0; i < k->n_native_zombies; i++) {
 		z = &k->native_zombies[i];
 		if (z->tid == t->tid && z->exiting) {
 			z->exiting = exiting;
 			z->status = status;
-			return;
+			return false;
 		}
 	}
 	if (k->n_native_zombies == PTV_MAX_NATIVE_ZOMBIES)
@@ -825,6 +837,7 @@ static void note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 	z->exiting = exiting;
 	VLOG(k, "[%d] native zombie of %d, status %#x%s", t->tid, parent->tid,
 	     status, exiting ? " (still exiting on the host)" : "");
+	return true;
 }
 
 void ptv_native_stop_owe(struct ptv_kernel *k, struct ptv_task *t)
@@ -876,16 +889,25 @@ void ptv_task_exited(struct ptv_kernel *k, struct ptv_task *t, int status)
 	struct ptv_task *tracer = t->tracer;
 
 	if (t->vzombie) {
-		/* Its held exit went on (SIGKILL): the tracer still reaps it. */
+		/*
+		 * Its held exit went on (SIGKILL, or its tracer's wait): the
+		 * tracer still reaps it. A group exit since then is its status
+		 * now (kernel/exit.c:wait_task_zombie(): "status =
+		 * (p->signal->flags & SIGNAL_GROUP_EXIT) ?
+		 * p->signal->group_exit_code : p->exit_code"), as the host's.
+		 */
 		t->held_at_exit = false;
 		t->host_gone = true;
+		t->zombie_status = status;
 		return;
 	}
 
 	if (!t->held_at_exit)
 		t->host_gone = true;
 	if (tracer == NULL) {
-		note_native_zombie(k, t, status, false);
+		/* (A virtual zombie let go had its signal noted then.) */
+		if (note_native_zombie(k, t, status, false))
+			note_parent_signal(k, t, status);
 		release_if_unused(k, t);
 		return;
 	}
@@ -960,25 +982,50 @@ static bool eligible_as_child(const struct ptv_wait_req *req,
 	       clone == ((req->options & PTV_WCLONE) != 0);
 }
 
+/* Is a thread of @t's group other than @t held at its exit or unreaped? */
+static bool group_thread_unreaped(struct ptv_kernel *k,
+				  const struct ptv_task *t)
+{
+	struct ptv_task *u;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u != t && u->tgid == t->tgid &&
+		    (u->held_at_exit || u->vzombie))
+			return true;
+	return false;
+}
+
 /*
  * Is @t a leader that has died while its group lives on: it exited alone,
  * or a thread of its group, held at its exit for its tracer (note 2), is
  * not reaped? The host then reports its death to nobody yet (kernel/
  * exit.c: "we don't reap group leaders with subthreads"), but Linux has
  * made it a zombie (exit_state), which a wait weighs as one. Only such a
- * leader is looked up on the host.
+ * leader is looked up on the host. A leader that is a virtual zombie
+ * itself is one while a traced thread of its group is unreaped
+ * (delay_group_leader(): the thread is still in the group).
  */
 static bool delayed_dead_leader(struct ptv_kernel *k, struct ptv_task *t)
 {
-	struct ptv_task *u;
-	bool dying = t->exit_seen;
-
-	if (t->tid != t->tgid || t->vzombie || t->host_gone)
+	if (t->tid != t->tgid)
 		return false;
-	for (size_t cursor = 0; !dying && (u = ptv_tasks_next(&k->tasks, &cursor));)
-		dying = u != t && u->tgid == t->tgid &&
-			(u->held_at_exit || u->vzombie);
-	return dying && k->host->is_zombie(k->host_ctx, t);
+	if (t->vzombie)
+		return group_thread_unreaped(k, t);
+	if (t->host_gone)
+		return false;
+	return (t->exit_seen || group_thread_unreaped(k, t)) &&
+	       k->host->is_zombie(k->host_ctx, t);
+}
+
+bool ptv_wait_names_delayed_zombie(struct ptv_kernel *k,
+				   const struct ptv_wait_req *req)
+{
+	struct ptv_task *t;
+
+	if (req->idtype != PTV_P_PID || req->id <= 0)
+		return false;
+	t = ptv_task_find(&k->tasks, req->id);
+	return t && t->vzombie && t->native_reap && delayed_dead_leader(k, t);
 }
 
 bool ptv_wait_real_child_matches(struct ptv_kernel *k,

@@ -124,6 +124,10 @@ struct ptv_task {
 				   Linux kept, not yet dequeued: a pending one
 				   is no discarded one (kernel/ptrace.c) */
 	uint64_t kept_own;	/* the same, sent to it alone (tgkill) */
+	uint64_t given_at_syscall; /* signals its tracer gave it at a
+				   syscall stop (send_sig(): its own queue,
+				   SI_KERNEL; kept, it being traced), not
+				   yet dequeued */
 	ptv_tid_t sigcont_named;/* (a leader) the traced thread of its group
 				   that Linux gives the SIGCONT just sent to
 				   the group (it wanted it); 0: none */
@@ -137,6 +141,15 @@ struct ptv_task {
 	bool sigcont_in_stop;	/* in a virtual stop when its group's last
 				   SIGCONT was sent: it takes that SIGCONT
 				   itself once resumed, if still pending */
+	bool stop_dequeued_cleared; /* in a virtual signal-delivery-stop
+				   when a SIGCONT that Linux discarded was
+				   sent (as nothing): Linux cleared its
+				   JOBCTL_STOP_DEQUEUED, so a stop signal
+				   given there stops nothing */
+	bool step_group_stopped;/* stopped for its group while single-
+				   stepped: a call it slept in was ended by
+				   the group-stop, whose step is reported
+				   (ptv_signal_spurious_step()) */
 	int reroute_sig;	/* a signal the supervisor sent it for another
 				   thread that took it on the host ... */
 	uint8_t reroute_info[128]; /* ... whose siginfo_t it gets back */

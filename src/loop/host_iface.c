@@ -206,6 +206,18 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 			si.si_uid = sender ? real_uid_of(sender) : 0;
 			ptv_host_setsiginfo(t->tid, &si);
 		}
+		/*
+		 * A SIGCONT sent while it was in this stop cleared its
+		 * JOBCTL_STOP_DEQUEUED: do_signal_stop() does nothing, the
+		 * stop signal is gone (kernel/signal.c:get_signal(): "We
+		 * didn't actually stop, due to a race with SIGCONT"). The
+		 * host, sent nothing, would stop.
+		 */
+		if (t->stop_dequeued_cleared && ptv_loop_stops_task(t, sig)) {
+			ptv_log("[%d] %s stops nothing: a SIGCONT was sent "
+				"meanwhile", t->tid, ptv_signal_name(sig));
+			sig = 0;
+		}
 		/* Its group-stop is to come (loop.c, take_pending()). */
 		t->stop_in_flight = ptv_loop_stops_task(t, sig);
 	}

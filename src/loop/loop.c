@@ -288,10 +288,8 @@ static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 		task->host_state = PTV_HOST_EXITING;
 		task->held_at_exit = false;
 		ptv_ptrace_tracer_exit(&loop->k, task);
-		if (task->vzombie)
-			task->host_gone = true; /* its tracer still reaps it */
-		else
-			ptv_task_exited(&loop->k, task, ev->status);
+		/* (A virtual zombie: its tracer still reaps it.) */
+		ptv_task_exited(&loop->k, task, ev->status);
 	}
 	start_orphans(loop);
 	if (loop->first_done)
@@ -1096,6 +1094,8 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	struct ptv_syscall_env env = env_of(loop);
 	bool kills_group;
 
+	/* A new dequeue: Linux sets JOBCTL_STOP_DEQUEUED again. */
+	task->stop_dequeued_cleared = false;
 	if (task->sighand_busy) {
 		/* Before the new task runs: sent again once it is set up. */
 		task->sighand_deferred |= 1ULL << (ev->sig - 1);
@@ -1105,6 +1105,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	if (ptv_signal_discarded(&loop->k, task, ev->sig) ||
 	    ptv_signal_reroute(&loop->k, task, ev->sig) ||
 	    ptv_signal_spurious_step(&loop->k, task, ev->sig) ||
+	    ptv_signal_group_dying(&loop->k, task, ev->sig) ||
 	    (ev->sig == SIGCHLD &&
 	     ptv_loop_sigchld_stands_in_early(loop, task))) {
 		ptv_loop_resume(loop, task, 0);
@@ -1139,6 +1140,10 @@ static void on_group_stop(struct ptv_loop *loop, struct ptv_task *task,
 
 	task->group_stopped = true;
 	task->group_stop_sig = ev->sig;
+	task->step_group_stopped = task->tracer &&
+				   (task->resume == PTV_VRESUME_SINGLESTEP ||
+				    task->resume == PTV_VRESUME_SINGLEBLOCK ||
+				    task->resume == PTV_VRESUME_SYSEMU_SINGLESTEP);
 	/*
 	 * kernel/signal.c:do_signal_stop(): the group's SIGNAL_STOP_STOPPED,
 	 * which replaces SIGNAL_STOP_CONTINUED, is set when its last thread
@@ -1271,9 +1276,14 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		}
 	}
 	task->skipped_nr = task->rewritten_nr = -1;
+	/*
+	 * After a send that killed the group, no exit stop (an entry stop
+	 * stays: Linux would skip the call, syscall_trace_enter()).
+	 */
 	if (task->tracer && task->resume != PTV_VRESUME_CONT &&
 	    task->resume != PTV_VRESUME_SINGLESTEP &&
-	    task->resume != PTV_VRESUME_SINGLEBLOCK) {
+	    task->resume != PTV_VRESUME_SINGLEBLOCK &&
+	    !(!entry && ptv_signal_group_dying(&loop->k, task, 0))) {
 		ptv_vstop_syscall(&loop->k, task, entry);
 		return;
 	}

@@ -240,8 +240,12 @@ static void name_sigcont_taker(struct ptv_kernel *k, ptv_tid_t named)
 
 	if (leader == NULL)
 		return;
-	/* One pending for the group already: this one wakes nobody. */
-	if (linux_drops_for_group(k, n, SIGCONT)) {
+	/*
+	 * One pending for the group already, or one that Linux discards
+	 * (@n untraced ignores it: prepare_signal() returns false, no
+	 * complete_signal()): this one wakes nobody.
+	 */
+	if (linux_drops_for_group(k, n, SIGCONT) || linux_discards(n, SIGCONT)) {
 		leader->sigcont_woken = leader->sigcont_named = 0;
 		return;
 	}
@@ -279,16 +283,29 @@ static void kept_by_thread(struct ptv_kernel *k, struct ptv_task *sender,
 		n->kept_own |= 1ULL << (sig - 1);
 }
 
-/* SIGCONT reached the group of task @named, if the model knows it. */
+/*
+ * SIGCONT reached the group of task @named, if the model knows it. Not by
+ * tkill(2) or tgkill(2) of a thread that has exited (a leader that exited
+ * alone, a zombie): that queues nothing and continues nothing, and
+ * returns 0 (seen on 6.18: the group's pending stop signals stay; scenario
+ * ptrace-thread-signals-sigcont-tgkill-to-exited-leader).
+ */
 static void sigcont_to(struct ptv_kernel *k, struct ptv_task *sender,
 		       ptv_tid_t named, int sig)
 {
 	struct ptv_task *t = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
 
-	(void)sender;
 	(void)sig;
-	if (t)
-		ptv_group_sigcont(k, t->tgid);
+	if (t == NULL)
+		return;
+	if ((sender->signal_call == PTV_SEND_TKILL ||
+	     sender->signal_call == PTV_SEND_TGKILL) &&
+	    (t->exit_seen || t->vzombie || t->host_gone)) {
+		ptv_log("[%d] SIGCONT to %d, which has exited: nothing "
+			"continued", sender->tid, t->tid);
+		return;
+	}
+	ptv_group_sigcont(k, t->tgid);
 }
 
 typedef void named_fn(struct ptv_kernel *, struct ptv_task *, ptv_tid_t, int);
@@ -362,15 +379,49 @@ static struct ptv_task *single_named(struct ptv_kernel *k,
 }
 
 /*
+ * Does a SIGCONT that Linux discards (the task named, untraced, ignores
+ * it) do nothing else either? kernel/signal.c:prepare_signal() first
+ * flushes the group's pending stop signals, ends its group-stop (stopped
+ * or in progress), traps the threads a tracer seized
+ * (ptrace_trap_notify()) and clears every thread's JOBCTL_STOP_DEQUEUED
+ * (task_clear_jobctl_pending()). None of that matters when no thread of
+ * @n's group is seized, stopped for its group or about to be, and no stop
+ * signal is pending; the last is noted for the threads in a
+ * signal-delivery-stop (stop_dequeued_cleared, at the call's exit). On
+ * the host the SIGCONT would wake, and make trap, every thread: one of
+ * them would take a signal pending for the group that Linux leaves to
+ * another (ptfuzz seed 145).
+ */
+static bool sigcont_does_nothing(struct ptv_kernel *k, const struct ptv_task *n)
+{
+	const uint64_t stops = SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) |
+			       SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU);
+	struct ptv_proc_sig_masks masks;
+	struct ptv_task *u;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
+		if (u->tgid != n->tgid || u->host_gone)
+			continue;
+		if ((u->tracer && u->seized) || u->group_stopped ||
+		    u->stop_in_flight || u->listening)
+			return false;
+		ptv_proc_sig_masks(u->tid, &masks);
+		if ((masks.pending | masks.shared) & stops)
+			return false;
+	}
+	return true;
+}
+
+/*
  * A send of @sig that Linux discards at once (the one task named ignores
  * it, untraced): on the host it would still be queued, seen by a tracer
  * that attaches later (PTRACE_PEEKSIGINFO; ptfuzz seed 111), and wake a
  * thread of the group, whose interrupted call a single-stepped thread
  * reports as a step (ptfuzz seed 44); so the call runs with signal 0,
  * which makes the same checks (kernel/signal.c:
- * check_kill_permission(), then "if (!ret && sig)") and sends nothing. Not
- * SIGCONT, which continues the group before it is discarded
- * (prepare_signal()). The argument is put back at the call's exit.
+ * check_kill_permission(), then "if (!ret && sig)") and sends nothing. A
+ * SIGCONT only when it does nothing else (sigcont_does_nothing()). The
+ * argument is put back at the call's exit.
  */
 static bool send_nothing(struct ptv_kernel *k, struct ptv_task *task,
 			 const struct ptv_syscall *syscall,
@@ -382,7 +433,8 @@ static bool send_nothing(struct ptv_kernel *k, struct ptv_task *task,
 	struct user_regs_struct regs;
 	size_t off;
 
-	if (sig == SIGCONT || n == NULL || !linux_discards(n, sig) ||
+	if (n == NULL || !linux_discards(n, sig) ||
+	    (sig == SIGCONT && !sigcont_does_nothing(k, n)) ||
 	    ptv_host_getregs(task->tid, &regs) < 0)
 		return false;
 	/* The signal is the 2nd argument (rsi, ecx), tgkill's the 3rd (rdx). */
@@ -479,11 +531,37 @@ static void unmark_discards(struct ptv_kernel *k, struct ptv_task *task)
 	}
 }
 
+/*
+ * A SIGCONT sent as nothing (sigcont_does_nothing()) to @named's group:
+ * its threads in a signal-delivery-stop have JOBCTL_STOP_DEQUEUED cleared.
+ */
+static void sigcont_clears_stop_dequeued(struct ptv_kernel *k,
+					 struct ptv_task *sender,
+					 ptv_tid_t named, int sig)
+{
+	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
+	struct ptv_task *u;
+
+	(void)sender;
+	(void)sig;
+	if (n == NULL)
+		return;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == n->tgid && u->vstop == PTV_VSTOP_SIGNAL)
+			u->stop_dequeued_cleared = true;
+}
+
 void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 			     long result)
 {
+	bool zeroed = task->signal_zeroed != 0;
+
 	if (task->signal_zeroed)
 		unzero_signal(task);
+	if (result == 0 && zeroed && task->signal_sig == SIGCONT)
+		for_each_named(env->k, task, task->signal_args[0],
+			       task->signal_args[1],
+			       sigcont_clears_stop_dequeued);
 	if (result != 0) {
 		unmark_discards(env->k, task);
 		if (task->signal_sig == SIGCONT &&
@@ -503,7 +581,10 @@ void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 
 /*
  * The instance of @sig that @t dequeued, told by its siginfo_t (@si_code
- * SI_TKILL: its own, sent by tkill or tgkill; else its group's), if the
+ * SI_TKILL: its own, sent by tkill or tgkill; SI_KERNEL with
+ * given_at_syscall: its own, given by its tracer at a syscall stop, whose
+ * record a fatal signal leaves for ptv_signal_kills_group(); else its
+ * group's), if the
  * supervisor saw it sent: Linux kept it (kept_own, kept_sent) or discarded
  * it (discard_sent). *@discard says which; false if it was not seen.
  */
@@ -513,11 +594,17 @@ static bool seen_sent(struct ptv_task *t, struct ptv_task *leader, int sig,
 	uint64_t bit = 1ULL << (sig - 1);
 	siginfo_t si;
 
-	if (!((t->kept_own | (leader ? leader->discard_sent | leader->kept_sent
-				      : 0)) & bit) ||
+	if (!((t->kept_own | t->given_at_syscall |
+	       (leader ? leader->discard_sent | leader->kept_sent : 0)) & bit) ||
 	    ptv_host_getsiginfo(t->tid, &si) < 0)
 		return false;
 	*discard = false;
+	/* Its own queue comes first. */
+	if (si.si_code == SI_KERNEL && (t->given_at_syscall & bit)) {
+		if (!(PTV_SENT_FATAL_MASK & bit))
+			t->given_at_syscall &= ~bit;
+		return true;
+	}
 	if (si.si_code == SI_TKILL) {
 		if (!(t->kept_own & bit))
 			return false;
@@ -723,6 +810,15 @@ bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	 */
 	if (sig <= 0 || sig > 64 || !(PTV_SENT_FATAL_MASK & SIGBIT(sig)))
 		return false;
+	/*
+	 * Its tracer gave it at a syscall stop: sent to it alone, traced
+	 * (SI_KERNEL, as the kernel's own signals to a group: told apart).
+	 */
+	if ((t->given_at_syscall & SIGBIT(sig)) &&
+	    ptv_host_getsiginfo(t->tid, &si) == 0 && si.si_code == SI_KERNEL) {
+		t->given_at_syscall &= ~SIGBIT(sig);
+		return false;
+	}
 	/* An untraced thread only drops the record of the thread named. */
 	if (t->tracer == NULL &&
 	    !(leader && ((leader->fatal_to_traced | leader->fatal_to_untraced) &
@@ -738,15 +834,50 @@ bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	return true;
 }
 
+bool ptv_signal_group_dying(struct ptv_kernel *k, struct ptv_task *t, int sig)
+{
+	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+	struct ptv_proc_sig_masks masks;
+	uint64_t fatal, own = sig > 0 && sig <= 64 ? SIGBIT(sig) : 0;
+
+	if (t->tracer == NULL || leader == NULL || !leader->fatal_to_untraced ||
+	    (leader->fatal_to_untraced & own))
+		return false;
+	/*
+	 * kernel/signal.c:complete_signal() gave every thread SIGKILL when
+	 * the signal was sent: ptrace_stop() stops no more ("if
+	 * (!current->ptrace || __fatal_signal_pending(current)) return
+	 * exit_code;" in 6.x), get_signal() goes to do_group_exit().
+	 * On the host the signal waits, pending for the group, for a thread
+	 * to dequeue it; @t takes it next if it does not block it, its
+	 * action is still the default, and nothing of its own comes first.
+	 */
+	ptv_proc_sig_masks(t->tid, &masks);
+	fatal = masks.shared & ~masks.blocked & leader->fatal_to_untraced;
+	if (!fatal || (masks.pending & ~masks.blocked & ~own))
+		return false;
+	for (int s = 1; s <= 64; s++)
+		if ((fatal & SIGBIT(s)) && ptv_proc_signal_default(t->tid, s)) {
+			ptv_log("[%d] %s not reported: %s sent to its group "
+				"killed the group", t->tid,
+				sig ? ptv_signal_name(sig) : "syscall-exit-stop",
+				ptv_signal_name(s));
+			return true;
+		}
+	return false;
+}
+
 bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 			      int sig)
 {
 	struct user_regs_struct regs;
 	struct ptv_task *leader;
 	struct ptv_proc_sig_masks masks;
+	bool group_stopped = t->step_group_stopped;
 	uint64_t pending;
 	siginfo_t si;
 
+	t->step_group_stopped = false;
 	/*
 	 * arch/x86/kernel/ptrace.c:user_single_step_report() reports a
 	 * stepped syscall's exit (TRAP_BRKPT), also when the call was only
@@ -772,6 +903,13 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 	 */
 	leader = ptv_task_find(&k->tasks, t->tgid);
 	if (leader && leader->sigcont_woken == t->tid)
+		return false;
+	/*
+	 * A group-stop ended it (do_signal_stop() wakes every thread with
+	 * JOBCTL_STOP_PENDING; get_signal() stops for it before it dequeues
+	 * the step's SIGTRAP): the stop it made since it was stepped.
+	 */
+	if (group_stopped)
 		return false;
 	/*
 	 * Pending signals that could have woken it, but not one Linux

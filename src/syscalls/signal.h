@@ -85,6 +85,16 @@ void ptv_signal_fatal_sent(struct ptv_kernel *k, struct ptv_task *sender,
 bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
+ * At @t's host signal-delivery-stop for @sig (not the fatal one), or at its
+ * syscall-exit-stop (@sig 0): true if a signal sent to @t's group that
+ * Linux killed the group with as it was sent (ptv_signal_kills_group()) is
+ * pending, and @t, traced by a guest, takes it next: Linux makes no stop
+ * of @t after that send (the caller resumes @t with 0; its next stop is
+ * for the fatal signal).
+ */
+bool ptv_signal_group_dying(struct ptv_kernel *k, struct ptv_task *t, int sig);
+
+/*
  * At @t's host signal-delivery-stop for @sig: true if it is the SIGTRAP of
  * a single step that reports a syscall the host interrupted for no signal
  * (the caller resumes @t with 0, the call restarts).

@@ -570,6 +570,17 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		return;
 	}
 	/*
+	 * A WNOHANG wait for a leader the host has made its zombie, whose
+	 * death Linux does not report yet (a traced thread of its group is
+	 * unreaped): the native wait would reap it; nothing is ready.
+	 */
+	if ((w.req.options & PTV_WNOHANG) &&
+	    ptv_wait_names_delayed_zombie(env->k, &w.req)) {
+		out->action = PTV_SYSCALL_RETURN;
+		out->result = complete(call->tid, &w, NULL, NULL);
+		return;
+	}
+	/*
 	 * A WNOHANG wait that matches a real child cannot fail with ECHILD: it
 	 * runs natively, with no exit stop (strace makes one per stop of its
 	 * tracee), unless it could see what Linux does not give it (the

@@ -328,6 +328,75 @@ static void case_fatal_to_group(void)
 }
 
 /*
+ * The same when T, attached, is single-stepped (or resumed with
+ * PTRACE_SYSCALL) into pause(): the group is killed as the signal is sent
+ * (complete_signal() gives every thread SIGKILL), so T's interrupted call
+ * reports no step and no syscall-exit-stop (ptrace_stop() does not stop
+ * with a fatal signal pending), and T's tracer sees only its
+ * PTRACE_EVENT_EXIT. (Inside, T's step trap came first, a stop Linux never
+ * makes: ptfuzz seed 80 step 9408, at 10000 steps.)
+ */
+static void fatal_to_group_resumed(enum __ptrace_request how)
+{
+	struct family f;
+
+	leader_blocks = SIGTERM;
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_say("SETOPTIONS(T, TRACEEXIT)", PTRACE_SETOPTIONS, f.thread, 0,
+	       PTRACE_O_TRACEEXIT);
+	pt_must(how, f.thread, 0, 0);
+	if (how == PTRACE_SYSCALL) {
+		/* pause() restarts: its syscall-enter-stop first */
+		pt_wait_say(f.thread, __WALL, "wait(T)");
+		pt_must(how, f.thread, 0, 0);
+	}
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- T %s into pause(); SIGTERM to the process: N blocks it, "
+		"T does not", how == PTRACE_SINGLESTEP ? "single-stepped"
+						       : "resumed (SYSCALL)");
+	kill(f.child, SIGTERM);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	end(&f);	/* (its SIGKILL finds a zombie) */
+}
+
+static void case_fatal_to_group_stepped(void)
+{
+	fatal_to_group_resumed(PTRACE_SINGLESTEP);
+}
+
+static void case_fatal_to_group_syscall(void)
+{
+	fatal_to_group_resumed(PTRACE_SYSCALL);
+}
+
+/*
+ * A SIGTERM T's tracer gives at a syscall stop is sent to T alone
+ * (ptrace_report_syscall(): send_sig(), SI_KERNEL), T traced: no fast
+ * path, T stops for it. (Inside, its SI_KERNEL was taken for the
+ * kernel's own signal to the group, which names the untraced leader, and
+ * the group was killed: ptfuzz seed 121 step 5971, at 10000 steps.)
+ */
+static void case_fatal_given_at_syscall_stop(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SYSCALL, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T): pause()'s syscall-enter-stop");
+	scn_say("-- T resumed with SIGTERM at its syscall stop");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGTERM);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	kill_and_end(&f);
+}
+
+/*
  * kill(2) of T's tid names T, traced: no fast path; T stops for SIGTERM
  * (ptfuzz seed 70 step 266).
  */
@@ -491,6 +560,166 @@ static void case_traced_zombie_leader(void)
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	say_waitid_stopped(f.child, "T reaped");
 	end(&f);	/* (its SIGKILL finds a zombie) */
+}
+
+/*
+ * T, traced, exits alone (its SIGUSR2 handler), not reaped; then N, traced
+ * too, is killed: Linux does not report N's death while T, a zombie its
+ * tracer has not reaped, is still in N's group (kernel/exit.c:
+ * wait_consider_task(): "we don't reap group leaders with subthreads",
+ * delay_group_leader()). (Inside, N's death was reported at once: ptfuzz
+ * seed 79 step 8757, at 10000 steps.)
+ */
+static void case_traced_leader_killed_thread_unreaped(void)
+{
+	struct family f;
+	siginfo_t si;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- T exits alone (SIGUSR2's handler)");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGUSR2);
+	memset(&si, 0, sizeof(si));
+	scn_check(waitid(P_PID, (id_t)f.thread, &si,
+			 WEXITED | WNOWAIT | __WALL) == 0);
+	scn_say("waitid(T, WEXITED|WNOWAIT): %s status %d",
+		si.si_code == CLD_EXITED ? "exited" : "other", si.si_status);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	scn_say("-- N killed; T not reaped");
+	kill(f.child, SIGKILL);
+	scn_wait_state(f.child, "Z");
+	pt_wait_say(f.child, WNOHANG, "wait(N, WNOHANG)");
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_wait_say(f.child, 0, "wait(N)");
+	close_tid_pipe();
+}
+
+/*
+ * N exits alone; T, seized, stops for its group. tgkill(2) of SIGCONT to
+ * N, a zombie, queues nothing and continues nothing (0 is returned; seen
+ * on 6.18: the group's pending stop signals are not flushed either);
+ * kill(2) of the process does continue the group, which T's tracer's
+ * WCONTINUED wait reports. (Inside, the tgkill was taken for a SIGCONT
+ * that continued the group: ptfuzz seed 165 step 5559, at 10000 steps.)
+ */
+static void case_sigcont_tgkill_to_exited_leader(void)
+{
+	struct family f;
+
+	leader_exits = true;
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	scn_say("-- SIGSTOP to the process: T stops for it, then its group");
+	kill(f.child, SIGSTOP);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGSTOP);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- tgkill(N, N, SIGCONT), N a zombie");
+	scn_say("tgkill = %ld", (long)syscall(SYS_tgkill, f.child, f.child,
+					       SIGCONT));
+	pt_wait_say(f.thread, WCONTINUED | WNOHANG | __WALL,
+		    "wait(T, WCONTINUED|WNOHANG)");
+	scn_say("-- kill(process, SIGCONT)");
+	kill(f.child, SIGCONT);
+	pt_wait_say(f.thread, WCONTINUED | WNOHANG | __WALL,
+		    "wait(T, WCONTINUED|WNOHANG)");
+	kill_and_end(&f);
+}
+
+/*
+ * N exits alone; T, attached, is single-stepped into pause(). SIGCONT to
+ * the process names N, untraced, which ignores it (SIG_DFL): Linux
+ * discards it (kernel/signal.c:prepare_signal(), sig_ignored(), "whether
+ * that task is exiting or not") and wakes nobody, so T reports no step.
+ * (Inside, T was counted as the thread the SIGCONT woke, N not wanting
+ * it, and the step that the host's SIGCONT trap made was reported: ptfuzz
+ * seed 153 step 6100, at 10000 steps.) T has nothing to report natively,
+ * so no state proves the moment to look: the WNOHANG wait comes 10 ms
+ * later (inside, the step is reported well within that). Then SIGUSR1
+ * wakes T, which reports its step.
+ */
+static void case_sigcont_discarded_wakes_no_stepped(void)
+{
+	struct family f;
+
+	leader_exits = true;
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- T single-stepped into pause(); SIGCONT to the process "
+		"(N has exited)");
+	kill(f.child, SIGCONT);
+	for (int i = 0; i < 50; i++) {
+		struct timespec ts = { 0, 200 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	pt_wait_say(f.thread, WNOHANG | __WALL, "wait(T, WNOHANG)");
+	scn_say("-- tgkill(T, SIGUSR1)");
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR1);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	kill_and_end(&f);
+}
+
+/*
+ * T, attached and single-stepped into pause(), is sent SIGCHLD (kill(2)
+ * of its tid): T, traced, keeps it and wants it, so complete_signal()
+ * wakes T alone, which reports its step first; the SIGCHLD stays pending
+ * for the group. SIGCONT to N, untraced and ignoring it, is discarded
+ * (prepare_signal()) and wakes nobody; T, resumed, stops for the SIGCHLD.
+ * (Inside, the host's SIGCONT woke N, which took the SIGCHLD: ptfuzz seed
+ * 145 step 5774, at 10000 steps.)
+ */
+static void case_sigcont_discarded_leaves_group_signal(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- T single-stepped into pause(); kill(T, SIGCHLD)");
+	kill(f.thread, SIGCHLD);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- SIGCONT to the process: N ignores it");
+	kill(f.child, SIGCONT);
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	kill_and_end(&f);
+}
+
+/*
+ * A SIGCONT, even one Linux discards, clears JOBCTL_STOP_DEQUEUED of a
+ * thread in a signal-delivery-stop (prepare_signal()): a SIGSTOP its
+ * tracer gives it there then stops nothing (get_signal(): "We didn't
+ * actually stop, due to a race with SIGCONT"). T goes back to pause().
+ */
+static void case_sigcont_discarded_cancels_stop(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR1);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- SIGCONT to the process: N ignores it");
+	kill(f.child, SIGCONT);
+	scn_say("-- T given SIGSTOP at its signal-delivery-stop");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGSTOP);
+	scn_wait_syscall(f.thread, SYS_pause);
+	pt_wait_say(f.thread, WNOHANG | __WALL, "wait(T, WNOHANG)");
+	scn_say("N sleeps in pause(): %s",
+		scn_sleeps_in(f.child, SYS_pause) ? "yes" : "no");
+	kill_and_end(&f);
 }
 
 /* waitid(P_PID, child, WCONTINUED|WNOHANG), printed. */
@@ -775,6 +1004,34 @@ static void case_sigcont_wakes_attached_other(void)
 }
 
 /*
+ * N, attached and single-stepped into pause(), is interrupted by a
+ * group-stop: SIGSTOP to T's tid, which T, untraced, takes
+ * (kernel/signal.c:do_signal_stop() wakes every thread). N's call ends
+ * to be restarted, its step is reported (a SIGTRAP queued at the call's
+ * exit), and N stops for the group first (get_signal() checks
+ * JOBCTL_STOP_PENDING before it dequeues); resumed, N stops for the step.
+ * (Inside, the step was taken for one the host's SIGCONT trap made, no
+ * signal being pending, and not reported: ptfuzz seed 139 step 4480, at
+ * 10000 steps.)
+ */
+static void case_step_interrupted_by_group_stop(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_SINGLESTEP, f.child, 0, 0);
+	scn_wait_syscall(f.child, SYS_pause);
+	scn_say("-- N single-stepped into pause(); SIGSTOP to T's tid");
+	kill(f.thread, SIGSTOP);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_SINGLESTEP, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	end(&f);
+}
+
+/*
  * SIGCONT sent to T's tid (kill(2): to the process) wakes T, which wants
  * it (kernel/signal.c:complete_signal()): T, attached and single-stepped
  * into pause(), reports the call's exit as a step first (a SIGTRAP,
@@ -1056,7 +1313,10 @@ static const struct pt_case cases[] = {
 	{ "traced-thread-reaped", case_traced_thread_reaped },
 	{ "sigcont-stop-in-progress", case_sigcont_stop_in_progress },
 	{ "fatal-to-group", case_fatal_to_group },
+	{ "fatal-to-group-stepped", case_fatal_to_group_stepped },
+	{ "fatal-to-group-syscall", case_fatal_to_group_syscall },
 	{ "fatal-to-traced-tid", case_fatal_to_traced_tid },
+	{ "fatal-given-at-syscall-stop", case_fatal_given_at_syscall_stop },
 	{ "fatal-injected-blocked", case_fatal_injected_blocked },
 	{ "fatal-to-stopped-group", case_fatal_to_stopped_group },
 	{ "core-to-group", case_core_to_group },
@@ -1064,12 +1324,23 @@ static const struct pt_case cases[] = {
 	{ "sigcont-wakes-no-attached", case_sigcont_wakes_no_attached },
 	{ "sigcont-wakes-attached-named", case_sigcont_wakes_attached_named },
 	{ "sigcont-wakes-attached-other", case_sigcont_wakes_attached_other },
+	{ "step-interrupted-by-group-stop",
+	  case_step_interrupted_by_group_stop },
 	{ "sigcont-named-steps-first", case_sigcont_named_steps_first },
 	{ "sigcont-pending-drops-next", case_sigcont_pending_drops_next },
 	{ "sigcont-pending-taken-by-resumed",
 	  case_sigcont_pending_taken_by_resumed },
 	{ "traced-zombie-leader", case_traced_zombie_leader },
+	{ "traced-leader-killed-thread-unreaped",
+	  case_traced_leader_killed_thread_unreaped },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
+	{ "sigcont-tgkill-to-exited-leader",
+	  case_sigcont_tgkill_to_exited_leader },
+	{ "sigcont-discarded-wakes-no-stepped",
+	  case_sigcont_discarded_wakes_no_stepped },
+	{ "sigcont-discarded-leaves-group-signal",
+	  case_sigcont_discarded_leaves_group_signal },
+	{ "sigcont-discarded-cancels-stop", case_sigcont_discarded_cancels_stop },
 	{ "continue-survives-partial-stop",
 	  case_continue_survives_partial_stop },
 	{ "continue-dropped-by-group-exit",

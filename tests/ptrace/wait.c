@@ -1049,6 +1049,37 @@ static void case_sigchld_kept_for_traced_parent(void)
 }
 
 /*
+ * The same when the target, untraced, exits on its own while R is traced:
+ * R keeps the SIGCHLD its exit sends (kernel/exit.c:exit_notify(),
+ * do_notify_parent()). (The host sends it when the supervisor, the
+ * target's host tracer, collects the exit, and the attach after the
+ * detach took it for one Linux discarded: ptfuzz seed 93 step 7430, at
+ * 10000 steps.)
+ */
+static void case_sigchld_kept_untraced_child_exit(void)
+{
+	struct family f;
+
+	family_start(&f);
+	parent_command(&f, 'u');
+	scn_wait_syscall(f.parent, SYS_read);
+	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f.parent, 0, 0);
+	pt_wait_say(f.parent, 0, "wait(R)");
+	scn_say("-- R given its SIGSTOP: its group-stop");
+	pt_must(PTRACE_CONT, f.parent, 0, SIGSTOP);
+	pt_wait_say(f.parent, 0, "wait(R)");
+	scn_say("-- the target, untraced, exits");
+	scn_write_full(f.target_cmd, "x", 1);
+	wait_group_pending(f.parent, SIGCHLD);
+	scn_say("-- R detached in its stop, attached again, resumed");
+	pt_must(PTRACE_DETACH, f.parent, 0, 0);
+	scn_wait_state(f.parent, "Tt");
+	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f.parent, 0, 0);
+	pt_wait_say(f.parent, 0, "wait(R)");
+	resume_to_sigchld(&f);
+}
+
+/*
  * R, untraced and stopped, ignores SIGCHLD (not blocked, SIG_DFL) when its
  * child, the target, stops for its group under another tracer: Linux
  * discards that CLD_STOPPED at once (kernel/signal.c:prepare_signal()),
@@ -1194,6 +1225,8 @@ int main(int argc, char **argv)
 		{ "continued-null-infop", case_continued_null_infop },
 		{ "sigchld-kept-for-traced-parent",
 		  case_sigchld_kept_for_traced_parent },
+	{ "sigchld-kept-untraced-child-exit",
+	  case_sigchld_kept_untraced_child_exit },
 	{ "sigchld-discarded-then-kept", case_sigchld_discarded_then_kept },
 	};
 
