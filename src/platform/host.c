@@ -122,10 +122,11 @@ int ptv_host_uncollected_signal(pid_t tid)
  * unless the task is in a ptrace-stop (kernel/ptrace.c:ptrace_check_attach()):
  * running (a SIGKILL woke it), listening (PTRACE_LISTEN), or gone. A task
  * in a stop the loop has not collected has left the stop the loop did
- * collect without a resume: only a SIGKILL does that, and the only stop it
- * can reach next is its exit event (ptrace_stop() makes none with a fatal
- * signal pending); so only that stop (or a siginfo made to look like it)
- * needs the check for a newer uncollected stop.
+ * collect without a resume: only a SIGKILL does that, and the task then
+ * goes straight to its exit, where the one ptrace-stop left is its exit
+ * event's (the supervisor's PTRACE_O_TRACEEXIT); so only that stop (or a
+ * siginfo made to look like it) needs the check for a newer uncollected
+ * stop.
  */
 bool ptv_host_still_in_stop(pid_t tid)
 {
