@@ -577,6 +577,29 @@ static void note_parent_signal(struct ptv_kernel *k, struct ptv_task *t,
  * Linux made it the real parent's zombie at once; the host will once the
  * exit is over: until then a wait that reports it blocks for it.
  */
+static bool group_thread_unreaped(struct ptv_kernel *k,
+				  const struct ptv_task *t);
+
+/*
+ * @t, a thread, is reaped (or let go): its dead leader, a virtual zombie
+ * that waited for it (delay_group_leader()), may be reported now, and
+ * its tracer's waits that sleep for it are woken (kernel/exit.c:
+ * release_task(): "If we were the last child thread and the leader has
+ * exited already, and the leader's parent ignores SIGCHLD, then we are
+ * the one who should release the leader"; otherwise do_notify_parent()
+ * wakes its waiters).
+ */
+static void wake_for_delayed_leader(struct ptv_kernel *k, ptv_tid_t tid,
+				    ptv_tid_t tgid)
+{
+	struct ptv_task *leader = ptv_task_find(&k->tasks, tgid);
+
+	if (tid == tgid || leader == NULL || !leader->vzombie ||
+	    leader->tracer == NULL || group_thread_unreaped(k, leader))
+		return;
+	k->host->wake_waiters(k->host_ctx, leader->tracer->tgid);
+}
+
 static void release_zombie(struct ptv_kernel *k, struct ptv_task *t)
 {
 	bool was_zombie = t->vzombie;
@@ -1119,6 +1142,8 @@ static void report_zombie(struct ptv_kernel *k, struct ptv_task *t,
 			  const struct ptv_wait_req *req,
 			  struct ptv_wait_result *res)
 {
+	ptv_tid_t tid, tgid;
+
 	res->pid = ptv_guest_pid(t->tid);
 	res->status = t->zombie_status;
 	res->cld_code = cld_code_of(t->zombie_status);
@@ -1129,7 +1154,10 @@ static void report_zombie(struct ptv_kernel *k, struct ptv_task *t,
 	   the real parent when the ptracer detaches." */
 	ptrace_unlink(k, t);
 	release_zombie(k, t);
+	tid = t->tid;
+	tgid = t->tgid;
 	release_if_unused(k, t);
+	wake_for_delayed_leader(k, tid, tgid);
 }
 
 /* Does @t have an event for @req (what wait_consider_task() reports)? */

@@ -482,6 +482,37 @@ static bool reaped_natively(struct ptv_syscall_env *env, struct ptv_task *t,
 	return false;
 }
 
+/*
+ * The blocking wait @w of @caller, in its seccomp stop, sleeps in pause(2)
+ * at once, as it does after a native wait found no real child
+ * (ptv_wait_at_syscall_exit()): a virtual event's wake-up makes it run
+ * again, a signal gets the wait's own registers back
+ * (ptv_wait_at_wakeup(), ptv_wait_at_signal()). If the host refuses, the
+ * call runs natively, as before.
+ */
+static void sleep_in_pause(struct ptv_task *caller,
+			   const struct ptv_syscall *call, struct ptv_wait *w)
+{
+	struct user_regs_struct regs;
+
+	if (ptv_host_getregs(call->tid, &w->regs) < 0)
+		return;
+	regs = w->regs;
+	regs.orig_rax = w->abi == PTV_ABI_I386 ? I386_NR_pause : SYS_pause;
+	caller->wait = malloc(sizeof(*w));
+	if (caller->wait == NULL)
+		return;
+	if (ptv_host_setregs(call->tid, &regs) < 0) {
+		free(caller->wait);
+		caller->wait = NULL;
+		return;
+	}
+	w->state = PTV_WAIT_PAUSE;
+	*caller->wait = *w;
+	caller->hide_vehicle = true;
+	ptv_log("[%d] wait sleeps in pause(2) for a virtual event", call->tid);
+}
+
 void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		  const struct ptv_syscall *call, struct ptv_syscall_outcome *out)
 {
@@ -570,14 +601,19 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		return;
 	}
 	/*
-	 * A WNOHANG wait for a leader the host has made its zombie, whose
-	 * death Linux does not report yet (a traced thread of its group is
-	 * unreaped): the native wait would reap it; nothing is ready.
+	 * A wait for a leader the host has made its zombie, whose death Linux
+	 * does not report yet (a traced thread of its group is unreaped): the
+	 * native wait would reap it. Nothing is ready: a WNOHANG wait returns
+	 * 0, a blocking one sleeps in pause(2) until the thread is reaped
+	 * (wake_for_delayed_leader() in kernel/ptrace.c) or a signal comes.
 	 */
-	if ((w.req.options & PTV_WNOHANG) &&
-	    ptv_wait_names_delayed_zombie(env->k, &w.req)) {
-		out->action = PTV_SYSCALL_RETURN;
-		out->result = complete(call->tid, &w, NULL, NULL);
+	if (ptv_wait_names_delayed_zombie(env->k, &w.req)) {
+		if (w.req.options & PTV_WNOHANG) {
+			out->action = PTV_SYSCALL_RETURN;
+			out->result = complete(call->tid, &w, NULL, NULL);
+		} else {
+			sleep_in_pause(caller, call, &w);
+		}
 		return;
 	}
 	/*

@@ -722,6 +722,125 @@ static void case_sigcont_discarded_cancels_stop(void)
 	kill_and_end(&f);
 }
 
+static void on_sigprof(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * wait4(@pid, @flags), broken after 100 ms by a SIGPROF whose handler has
+ * no SA_RESTART: EINTR when nothing came, printed.
+ */
+static void wait_interrupted_say(pid_t pid, int flags, const char *who)
+{
+	struct sigaction sa = { .sa_handler = on_sigprof };
+	struct itimerspec its = { .it_value = { 0, 100000000 } };
+	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL,
+				.sigev_signo = SIGPROF };
+	timer_t timer;
+	int status = 0;
+	pid_t r;
+
+	scn_check(sigaction(SIGPROF, &sa, NULL) == 0);
+	scn_check(timer_create(CLOCK_MONOTONIC, &sev, &timer) == 0);
+	scn_check(timer_settime(timer, 0, &its, NULL) == 0);
+	r = wait4(pid, &status, flags, NULL);
+	if (r < 0)
+		scn_say("%s: %s", who, scn_errno(errno));
+	else
+		scn_say("%s: %s %s", who, scn_pid(r), pt_status(status));
+	timer_delete(timer);
+}
+
+/*
+ * The same as traced-leader-killed-thread-unreaped with a blocking wait
+ * for N, broken by a timer: Linux reports nothing while T is unreaped
+ * (a wider wait, for -1 or the process group, would report T first, a
+ * tracee being eligible without __WALL: eligible_child()). Then
+ * wait(-1, WNOHANG) reaps T, after which N is reported.
+ */
+static void case_traced_leader_killed_thread_unreaped_wider(void)
+{
+	struct family f;
+	siginfo_t si;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- T exits alone (SIGUSR2's handler)");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGUSR2);
+	memset(&si, 0, sizeof(si));
+	scn_check(waitid(P_PID, (id_t)f.thread, &si,
+			 WEXITED | WNOWAIT | __WALL) == 0);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	scn_say("-- N killed; T not reaped");
+	kill(f.child, SIGKILL);
+	scn_wait_state(f.child, "Z");
+	wait_interrupted_say(f.child, 0, "wait(N), 100 ms");
+	pt_wait_say(-1, WNOHANG, "wait(-1, WNOHANG)");
+	pt_wait_say(f.child, 0, "wait(N)");
+	close_tid_pipe();
+}
+
+/*
+ * The tracer's second thread: reaps T once the first sleeps in its wait
+ * (inside ptvisor, whose model knows that N's death is not to be reported
+ * yet, in pause(2), the wait's vehicle: /proc shows it).
+ */
+struct reaper {
+	pid_t waiter;	/* the thread that waits for N */
+	pid_t thread;	/* T */
+	pid_t got;
+	int status;
+};
+
+static void *reap_thread(void *arg)
+{
+	struct reaper *r = arg;
+
+	while (!scn_sleeps_in(r->waiter, SYS_wait4) &&
+	       !scn_sleeps_in(r->waiter, SYS_pause))
+		usleep(1000);
+	r->got = pt_wait(r->thread, &r->status, __WALL);
+	return NULL;
+}
+
+/*
+ * The same, but while the tracer's first thread waits for N (blocking),
+ * its second thread reaps T: N's death is reported then (kernel/exit.c:
+ * release_task() notifies the leader's parent once its last thread is
+ * gone, which wakes the wait).
+ */
+static void case_traced_leader_reported_once_thread_reaped(void)
+{
+	struct reaper r = { .waiter = (pid_t)syscall(SYS_gettid) };
+	struct family f;
+	siginfo_t si;
+	pthread_t th;
+
+	spawn(&f);
+	r.thread = f.thread;
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- T exits alone (SIGUSR2's handler)");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGUSR2);
+	memset(&si, 0, sizeof(si));
+	scn_check(waitid(P_PID, (id_t)f.thread, &si,
+			 WEXITED | WNOWAIT | __WALL) == 0);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	scn_say("-- N killed; a second thread reaps T while wait(N) sleeps");
+	kill(f.child, SIGKILL);
+	scn_wait_state(f.child, "Z");
+	scn_check(pthread_create(&th, NULL, reap_thread, &r) == 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_check(pthread_join(th, NULL) == 0);
+	scn_say("second thread's wait(T): %s %s", scn_pid(r.got),
+		pt_status(r.status));
+	close_tid_pipe();
+}
+
 /* waitid(P_PID, child, WCONTINUED|WNOHANG), printed. */
 static void say_waitid_continued(pid_t child)
 {
@@ -1333,6 +1452,10 @@ static const struct pt_case cases[] = {
 	{ "traced-zombie-leader", case_traced_zombie_leader },
 	{ "traced-leader-killed-thread-unreaped",
 	  case_traced_leader_killed_thread_unreaped },
+	{ "traced-leader-killed-thread-unreaped-wider",
+	  case_traced_leader_killed_thread_unreaped_wider },
+	{ "traced-leader-reported-once-thread-reaped",
+	  case_traced_leader_reported_once_thread_reaped },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 	{ "sigcont-tgkill-to-exited-leader",
 	  case_sigcont_tgkill_to_exited_leader },
