@@ -90,31 +90,42 @@ static long regset_iov(pid_t tracer, pid_t tracee, long request, uint64_t type,
 		       struct iovec *iov)
 {
 	struct iovec tracer_iov = *iov, local;
+	uintptr_t base = (uintptr_t)tracer_iov.iov_base;
 	long r;
 
+	if (request == PTRACE_SETREGSET &&
+	    (base >= PTV_USER_HALF_END || base + tracer_iov.iov_len < base)) {
+		/*
+		 * No user mapping can be there (above the 47-bit user half,
+		 * where the supervisor maps nothing either): the host makes
+		 * the kernel's checks on the tracer's iovec as it is. It
+		 * checks the regset and the length, then access_ok()
+		 * (copy_regset_from_user()), which fails even for an empty
+		 * iovec at a kernel address (ptfuzz seed 232), passes for
+		 * one at the end of the user half, and set() then moves
+		 * nothing.
+		 */
+		r = ptv_host_request(request, tracee, type,
+				     (unsigned long)&tracer_iov);
+		if (r == 0)
+			iov->iov_len = tracer_iov.iov_len;
+		return r;
+	}
 	local.iov_len = tracer_iov.iov_len < MAX_REGSET ? tracer_iov.iov_len
 							: MAX_REGSET;
 	local.iov_base = calloc(1, local.iov_len ? local.iov_len : 1);
 	if (local.iov_base == NULL)
 		return -ENOMEM;
 	if (request == PTRACE_SETREGSET &&
-	    from_tracer(tracer, (uintptr_t)tracer_iov.iov_base, local.iov_base,
-			local.iov_len) < 0) {
+	    from_tracer(tracer, base, local.iov_base, local.iov_len) < 0) {
 		/*
-		 * The kernel checks the regset and the length, then
-		 * access_ok() (copy_regset_from_user()), then what the
-		 * regset's set() checks (xfpregs_set(): EINVAL for a partial
-		 * write) before it copies: the host makes the same checks on
-		 * an iovec at NULL, where its copy faults before anything is
-		 * written, or at the tracer's address if no user mapping can
-		 * be there (above the 47-bit user half, where the supervisor
-		 * maps nothing either), which access_ok() fails.
+		 * Then what the regset's set() checks (xfpregs_set(): EINVAL
+		 * for a partial write) comes before the copy: the host makes
+		 * the same checks on an iovec at NULL, where its copy faults
+		 * before anything is written.
 		 */
-		uintptr_t base = (uintptr_t)tracer_iov.iov_base;
-		bool beyond = base >= PTV_USER_HALF_END ||
-			      base + tracer_iov.iov_len < base;
 		struct iovec probe = {
-			.iov_base = beyond ? tracer_iov.iov_base : NULL,
+			.iov_base = NULL,
 			.iov_len = tracer_iov.iov_len,
 		};
 
@@ -124,8 +135,7 @@ static long regset_iov(pid_t tracer, pid_t tracee, long request, uint64_t type,
 	}
 	r = ptv_host_request(request, tracee, type, (unsigned long)&local);
 	if (r == 0 && request == PTRACE_GETREGSET &&
-	    to_tracer(tracer, (uintptr_t)tracer_iov.iov_base, local.iov_base,
-		      local.iov_len) < 0)
+	    to_tracer(tracer, base, local.iov_base, local.iov_len) < 0)
 		r = -EFAULT;
 	if (r == 0)
 		iov->iov_len = local.iov_len;

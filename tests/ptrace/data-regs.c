@@ -10,6 +10,7 @@
  *    long, not a multiple of 8: iov_len updated), NT_PRFPREG, NT_X86_XSTATE
  *    (sizes and feature masks, never addresses), an unknown type (EINVAL),
  *    bad iovecs (EFAULT);
+ *  - regset-empty-beyond: empty iovecs at and above the user half's end;
  *  - arch-prctl: PTRACE_ARCH_PRCTL ARCH_GET_FS/GET_GS/SET_GS and errors;
  *  - thread-area: PTRACE_GET_THREAD_AREA/SET_THREAD_AREA, whatever the
  *    kernel says of them on x86_64.
@@ -18,6 +19,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -311,6 +313,46 @@ static void case_regset(void)
 	pt_finish_reporting(child, rep);
 }
 
+/*
+ * Empty iovecs at the edge of the user half and beyond: SETREGSET's
+ * copy_regset_from_user() checks access_ok(base, 0), which fails at a
+ * kernel address even though nothing is copied (EFAULT) and passes at the
+ * end of the user half; GETREGSET copies nothing out and succeeds (ptfuzz
+ * seed 232 at 10000 steps, step 9086).
+ */
+static void case_regset_empty_beyond(void)
+{
+	static const struct {
+		const char *what;
+		long type;
+		unsigned long base;
+	} iovs[] = {
+		{ "NT_PRSTATUS, 0 at a kernel address", NT_PRSTATUS,
+		  0xffff880000000000UL },
+		{ "NT_PRSTATUS, 0 past the user half", NT_PRSTATUS,
+		  0x7ffffffff000UL },
+		{ "NT_PRSTATUS, 0 just below", NT_PRSTATUS, 0x7fffffffeff8UL },
+		{ "NT_PRFPREG, 0 at a kernel address", NT_PRFPREG,
+		  0xffff880000000000UL },
+		{ "NT_PRSTATUS, 0 at NULL", NT_PRSTATUS, 0 },
+		{ "type 0x999, 0 at a kernel address", 0x999,
+		  0xffff880000000000UL },
+	};
+	pid_t child = pt_spawn_reporting(plain_child, rep);
+	char what[96];
+
+	for (size_t i = 0; i < sizeof(iovs) / sizeof(*iovs); i++) {
+		snprintf(what, sizeof(what), "GETREGSET(%s)", iovs[i].what);
+		regset_say(what, PTRACE_GETREGSET, child, iovs[i].type,
+			   (void *)iovs[i].base, 0);
+		snprintf(what, sizeof(what), "SETREGSET(%s)", iovs[i].what);
+		regset_say(what, PTRACE_SETREGSET, child, iovs[i].type,
+			   (void *)iovs[i].base, 0);
+	}
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_finish_reporting(child, rep);
+}
+
 static void case_arch_prctl(void)
 {
 	unsigned long v = 0, own = 0;
@@ -401,6 +443,7 @@ int main(int argc, char **argv)
 		{ "getregs", case_getregs },
 		{ "fpregs", case_fpregs },
 		{ "regset", case_regset },
+		{ "regset-empty-beyond", case_regset_empty_beyond },
 		{ "arch-prctl", case_arch_prctl },
 		{ "thread-area", case_thread_area },
 	};
