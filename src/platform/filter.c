@@ -80,12 +80,15 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 		bool pid_first;		/* arg 0 is a pid */
 		bool fatal;		/* PTV_SENT_FATAL_MASK too: it may name a
 					   thread for its whole group */
+		bool thread;		/* PTV_SENT_KILL_TO_THREAD_MASK too: it
+					   names one thread */
 	} senders[] = {
-		{ "kill", 1, true, true }, { "tkill", 1, true, false },
-		{ "tgkill", 2, true, false },
-		{ "rt_sigqueueinfo", 1, true, true },
-		{ "rt_tgsigqueueinfo", 2, true, false },
-		{ "pidfd_send_signal", 1, false, true },
+		{ "kill", 1, true, true, false },
+		{ "tkill", 1, true, false, true },
+		{ "tgkill", 2, true, false, true },
+		{ "rt_sigqueueinfo", 1, true, true, false },
+		{ "rt_tgsigqueueinfo", 2, true, false, true },
+		{ "pidfd_send_signal", 1, false, true, false },
 	};
 	const struct scmp_arg_cmp not_supervisor = {
 		.arg = 0, .op = SCMP_CMP_NE,
@@ -103,7 +106,9 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 			};
 
 			if (!((PTV_SENT_SIGNALS_MASK |
-			       (senders[i].fatal ? PTV_SENT_FATAL_MASK : 0)) &
+			       (senders[i].fatal ? PTV_SENT_FATAL_MASK : 0) |
+			       (senders[i].thread ? PTV_SENT_KILL_TO_THREAD_MASK
+						  : 0)) &
 			      (1ULL << (sig - 1))))
 				continue;
 			if (senders[i].pid_first)

@@ -63,6 +63,14 @@ int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity);
    SIGSYS, SIGXCPU, SIGXFSZ, which dump core or cannot be caught; SIGCHLD,
    SIGCONT, SIGURG, SIGWINCH, ignored; SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU.) */
 
+/*
+ * The signal whose sending by tkill(2), tgkill(2) and rt_tgsigqueueinfo(2),
+ * which name one thread, is trapped too: SIGKILL, which would kill the group
+ * of a traced thread the host holds at its PTRACE_EVENT_EXIT, where Linux
+ * does nothing (syscalls/signal.c, ptv_sys_signal_kill_thread()).
+ */
+#define PTV_SENT_KILL_TO_THREAD_MASK (1ULL << (9 - 1))	/* SIGKILL */
+
 /* prctl(2) options (linux/prctl.h): Yama's, and seccomp's. */
 #define PTV_PR_SET_PTRACER 0x59616d61
 #define PTV_PR_SET_SECCOMP 22

@@ -311,6 +311,17 @@ static void send_signal(struct ptv_syscall_env *env, struct ptv_task *task,
 		run(out);
 		return;
 	}
+	if (PTV_SENT_KILL_TO_THREAD_MASK & (1ULL << (sig - 1))) {
+		if (kind == TRAPPED_TKILL || kind == TRAPPED_TGKILL)
+			ptv_sys_signal_kill_thread(env, task, call, kinds[kind],
+						   (int32_t)call->args[0],
+						   to_thread ? (int32_t)call->args[1]
+							     : 0,
+						   out);
+		else
+			run(out);
+		return;
+	}
 	if (!(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1)))) {
 		if ((PTV_SENT_FATAL_MASK & (1ULL << (sig - 1))) &&
 		    kind != TRAPPED_TKILL && kind != TRAPPED_TGKILL)

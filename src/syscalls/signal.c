@@ -413,6 +413,34 @@ static bool sigcont_does_nothing(struct ptv_kernel *k, const struct ptv_task *n)
 }
 
 /*
+ * The signal argument of @task's sending call made 0 (its registers, at its
+ * seccomp stop); task->signal_zeroed says where, for unzero_signal().
+ * False if the registers could not be changed (the task was killed).
+ */
+static bool zero_signal(struct ptv_task *task,
+			const struct ptv_syscall *syscall,
+			enum ptv_send_call call)
+{
+	bool i386 = syscall->abi == PTV_ABI_I386;
+	struct user_regs_struct regs;
+	size_t off;
+
+	if (ptv_host_getregs(task->tid, &regs) < 0)
+		return false;
+	/* The signal is the 2nd argument (rsi, ecx), tgkill's the 3rd (rdx). */
+	if (call == PTV_SEND_TGKILL)
+		off = offsetof(struct user_regs_struct, rdx);
+	else
+		off = i386 ? offsetof(struct user_regs_struct, rcx)
+			   : offsetof(struct user_regs_struct, rsi);
+	*(unsigned long long *)((char *)&regs + off) = 0;
+	if (ptv_host_setregs(task->tid, &regs) < 0)
+		return false;
+	task->signal_zeroed = (int)off + 1;
+	return true;
+}
+
+/*
  * A send of @sig that Linux discards at once (the one task named ignores
  * it, untraced): on the host it would still be queued, seen by a tracer
  * that attaches later (PTRACE_PEEKSIGINFO; ptfuzz seed 111), and wake a
@@ -429,24 +457,11 @@ static bool send_nothing(struct ptv_kernel *k, struct ptv_task *task,
 			 int sig)
 {
 	struct ptv_task *n = single_named(k, call, pid, tid);
-	bool i386 = syscall->abi == PTV_ABI_I386;
-	struct user_regs_struct regs;
-	size_t off;
 
 	if (n == NULL || !linux_discards(n, sig) ||
 	    (sig == SIGCONT && !sigcont_does_nothing(k, n)) ||
-	    ptv_host_getregs(task->tid, &regs) < 0)
+	    !zero_signal(task, syscall, call))
 		return false;
-	/* The signal is the 2nd argument (rsi, ecx), tgkill's the 3rd (rdx). */
-	if (call == PTV_SEND_TGKILL)
-		off = offsetof(struct user_regs_struct, rdx);
-	else
-		off = i386 ? offsetof(struct user_regs_struct, rcx)
-			   : offsetof(struct user_regs_struct, rsi);
-	*(unsigned long long *)((char *)&regs + off) = 0;
-	if (ptv_host_setregs(task->tid, &regs) < 0)
-		return false;
-	task->signal_zeroed = (int)off + 1;
 	ptv_log("[%d] %s to %d: Linux discards it at once (ignored, untraced): "
 		"sent as signal 0", task->tid, ptv_signal_name(sig), n->tid);
 	return true;
@@ -551,6 +566,32 @@ static void sigcont_clears_stop_dequeued(struct ptv_kernel *k,
 			u->stop_dequeued_cleared = true;
 }
 
+void ptv_sys_signal_kill_thread(struct ptv_syscall_env *env,
+				struct ptv_task *task,
+				const struct ptv_syscall *syscall,
+				enum ptv_send_call call, int32_t pid,
+				int32_t tid, struct ptv_syscall_outcome *out)
+{
+	struct ptv_task *n = single_named(env->k, call, pid, tid);
+
+	out->result = 0;
+	task->signal_zeroed = 0;
+	if (n == NULL || !n->held_at_exit ||
+	    !zero_signal(task, syscall, call)) {
+		out->action = PTV_SYSCALL_RUN;
+		return;
+	}
+	for (size_t i = 0; i < N_MARKS; i++)
+		task->discard_marks[i] = 0;
+	task->signal_call = call;
+	task->signal_args[0] = pid;
+	task->signal_args[1] = tid;
+	task->signal_sig = SIGKILL;
+	out->action = PTV_SYSCALL_RUN_TO_EXIT;
+	ptv_log("[%d] SIGKILL to %d, held at its exit: Linux does nothing "
+		"(PF_EXITING): sent as signal 0", task->tid, n->tid);
+}
+
 void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 			     long result)
 {
@@ -558,6 +599,11 @@ void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 
 	if (task->signal_zeroed)
 		unzero_signal(task);
+	if (task->signal_sig == SIGKILL) {
+		/* ptv_sys_signal_kill_thread()'s: nothing else to do. */
+		task->signal_call = 0;
+		return;
+	}
 	if (result == 0 && zeroed && task->signal_sig == SIGCONT)
 		for_each_named(env->k, task, task->signal_args[0],
 			       task->signal_args[1],

@@ -26,6 +26,23 @@ void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
 			 int sig, struct ptv_syscall_outcome *out);
 
 /*
+ * At the trap of a tkill(2), tgkill(2) or rt_tgsigqueueinfo(2) of SIGKILL
+ * (PTV_SENT_KILL_TO_THREAD_MASK). Linux does nothing but queue it for a
+ * thread past its exit (kernel/signal.c:complete_signal(): wants_signal()
+ * is false for PF_EXITING, and a signal to one thread goes to no other);
+ * a traced thread the host holds at its PTRACE_EVENT_EXIT has no
+ * PF_EXITING yet (do_exit() sets it after that stop, exit_signals()), and
+ * there SIGKILL would kill its group (complete_signal(): sig_fatal()). So
+ * to such a thread the call runs with signal 0 (the same checks), put back
+ * at its exit. Preconditions: as ptv_sys_signal_send().
+ */
+void ptv_sys_signal_kill_thread(struct ptv_syscall_env *env,
+				struct ptv_task *task,
+				const struct ptv_syscall *syscall,
+				enum ptv_send_call call, int32_t pid,
+				int32_t tid, struct ptv_syscall_outcome *out);
+
+/*
  * At the syscall exit of that call (task->signal_call), which returned
  * @result: its signal argument is put back if it was made 0; a group that SIGCONT continued is continued in the model now, as
  * Linux does when the signal is sent, not when the group's threads trap on

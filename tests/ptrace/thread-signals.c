@@ -597,6 +597,42 @@ static void case_traced_leader_killed_thread_unreaped(void)
 }
 
 /*
+ * T, seized, exits alone and is not reaped. tkill(2) and tgkill(2) of
+ * SIGKILL to it return 0 and do nothing else: complete_signal() finds
+ * that T does not want it (wants_signal(): PF_EXITING) and gives a
+ * signal sent to one thread to no other. (Inside, the host holds T at
+ * its PTRACE_EVENT_EXIT, before do_exit() sets PF_EXITING: there SIGKILL
+ * killed the group; ptfuzz seed 238 step 5638, at 10000 steps.) Then
+ * SIGTERM kills the group.
+ */
+static void case_sigkill_to_exited_traced_thread(void)
+{
+	struct family f;
+	siginfo_t si;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- T exits alone (SIGUSR2's handler)");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGUSR2);
+	memset(&si, 0, sizeof(si));
+	scn_check(waitid(P_PID, (id_t)f.thread, &si,
+			 WEXITED | WNOWAIT | __WALL) == 0);
+	scn_say("waitid(T, WEXITED|WNOWAIT): %s status %d",
+		si.si_code == CLD_EXITED ? "exited" : "other", si.si_status);
+	scn_say("tgkill(N, T, SIGKILL) = %ld",
+		(long)syscall(SYS_tgkill, f.child, f.thread, SIGKILL));
+	scn_say("tkill(T, SIGKILL) = %ld",
+		(long)syscall(SYS_tkill, f.thread, SIGKILL));
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- kill(process, SIGTERM)");
+	kill(f.child, SIGTERM);
+	pt_wait_say(f.child, 0, "wait(N)");
+	close_tid_pipe();
+}
+
+/*
  * N exits alone; T, seized, stops for its group. tgkill(2) of SIGCONT to
  * N, a zombie, queues nothing and continues nothing (0 is returned; seen
  * on 6.18: the group's pending stop signals are not flushed either);
@@ -1459,6 +1495,8 @@ static const struct pt_case cases[] = {
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 	{ "sigcont-tgkill-to-exited-leader",
 	  case_sigcont_tgkill_to_exited_leader },
+	{ "sigkill-to-exited-traced-thread",
+	  case_sigkill_to_exited_traced_thread },
 	{ "sigcont-discarded-wakes-no-stepped",
 	  case_sigcont_discarded_wakes_no_stepped },
 	{ "sigcont-discarded-leaves-group-signal",
