@@ -960,13 +960,18 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 	/*
 	 * Pending signals that could have woken it, but not one Linux
 	 * discarded, nor a SIGCONT sent to its group that made the host trap
-	 * it (another thread takes it, or Linux discarded it).
+	 * it (another thread takes it, or Linux discarded it), unless it was
+	 * in a ptrace-stop when that SIGCONT was sent: then no thread wanted
+	 * it, it stayed pending for the group, and @t, resumed, has it
+	 * pending (ptrace_stop() ends with recalc_sigpending_tsk()), which
+	 * ends the call at once natively too (ptfuzz seed 239).
 	 */
 	ptv_proc_sig_masks(t->tid, &masks);
 	pending = (masks.pending | masks.shared) & ~masks.blocked &
 		  ~(SIGBIT(SIGTRAP) | t->discard_sigs |
 		    (leader ? leader->discard_sent : 0));
-	if (!(masks.pending & SIGBIT(SIGCONT)))
+	if (!(masks.pending & SIGBIT(SIGCONT)) &&
+	    !(t->sigcont_in_stop && (masks.shared & SIGBIT(SIGCONT))))
 		pending &= ~SIGBIT(SIGCONT);
 	if (pending)
 		return false;

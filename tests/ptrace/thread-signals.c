@@ -517,6 +517,38 @@ static void case_discarded_wakes_nothing(void)
 }
 
 /*
+ * N and T attached, both in a ptrace-stop when SIGCONT is sent to the
+ * process: neither wants it (kernel/signal.c:wants_signal()), so it stays
+ * pending for the group and wakes nobody. T, then single-stepped from its
+ * syscall-entry-stop into pause(), has it pending (ptrace_stop() ends with
+ * recalc_sigpending_tsk()): pause() ends at once, and T reports the step
+ * at the call's exit first (the step's SIGTRAP is synchronous: dequeued
+ * first), then the SIGCONT. (Inside, that step was taken for one the
+ * host's SIGCONT trap made and not reported: ptfuzz seed 239 step 4632,
+ * at 10000 steps.)
+ */
+static void case_sigcont_pending_ends_stepped_call(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SYSCALL, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- N and T stopped; SIGCONT to the process");
+	kill(f.child, SIGCONT);
+	scn_say("-- T single-stepped from its syscall-entry-stop");
+	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	kill_and_end(&f);
+}
+
+/*
  * SIGCONT makes the threads a tracer seized trap (kernel/signal.c:
  * prepare_signal(), ptrace_trap_notify()); T, attached, is not woken. (The
  * host seizes every thread, so inside T's pause ends; ptfuzz seed 87.)
@@ -1477,6 +1509,8 @@ static const struct pt_case cases[] = {
 	{ "core-to-group", case_core_to_group },
 	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
 	{ "sigcont-wakes-no-attached", case_sigcont_wakes_no_attached },
+	{ "sigcont-pending-ends-stepped-call",
+	  case_sigcont_pending_ends_stepped_call },
 	{ "sigcont-wakes-attached-named", case_sigcont_wakes_attached_named },
 	{ "sigcont-wakes-attached-other", case_sigcont_wakes_attached_other },
 	{ "step-interrupted-by-group-stop",
