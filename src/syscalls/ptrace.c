@@ -362,7 +362,7 @@ static long get_syscall_info(struct ptv_task *tracee, pid_t tracer,
 		return n;
 	if ((tracee->vstop == PTV_VSTOP_SYSCALL_ENTER ||
 	     tracee->vstop == PTV_VSTOP_SYSCALL_EXIT) &&
-	    !(tracee->event_msg_code & 0x80)) {
+	    tracee->event_msg_code != (SIGTRAP | 0x80)) {
 		info.op = PTRACE_SYSCALL_INFO_NONE;
 		n = offsetof(struct ptrace_syscall_info, entry);
 	}
@@ -400,7 +400,7 @@ static long set_syscall_info(struct ptv_task *tracee, pid_t tracer,
 		return -EFAULT;
 	if ((tracee->vstop == PTV_VSTOP_SYSCALL_ENTER ||
 	     tracee->vstop == PTV_VSTOP_SYSCALL_EXIT) &&
-	    !(tracee->event_msg_code & 0x80))
+	    tracee->event_msg_code != (SIGTRAP | 0x80))
 		return -EINVAL;
 	return ptv_host_request(PTRACE_SET_SYSCALL_INFO_REQ, tracee->tid,
 				sizeof(info), (unsigned long)info);
@@ -499,7 +499,14 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 			return r;
 		if (tracee->vstop == PTV_VSTOP_GROUP && !tracee->seized)
 			return -EINVAL;
-		return ptv_host_request(request, tid, 0, (unsigned long)&si);
+		r = ptv_host_request(request, tid, 0, (unsigned long)&si);
+		/*
+		 * It replaces last_siginfo, whose si_code GETSIGINFO,
+		 * GET_SYSCALL_INFO and LISTEN then go by.
+		 */
+		if (r == 0)
+			tracee->event_msg_code = si.si_code;
+		return r;
 	case PTRACE_GETSIGMASK:
 		if (addr != sizeof(uint64_t))
 			return -EINVAL;

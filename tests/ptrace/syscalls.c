@@ -78,13 +78,26 @@ static const char *value_of(long nr, long v)
  * Waits for the next stop and prints it with what the tracer can read at
  * it; returns the registers.
  */
+static struct user_regs_struct stop_info(pid_t child, bool siginfo);
+
 static struct user_regs_struct next_stop(pid_t child, bool siginfo)
+{
+	pt_wait_say(child, 0, "wait");
+	return stop_info(child, siginfo);
+}
+
+/* The stop's information read again (after a change). */
+static void next_stop_again(pid_t child)
+{
+	stop_info(child, true);
+}
+
+static struct user_regs_struct stop_info(pid_t child, bool siginfo)
 {
 	struct __ptrace_syscall_info info;
 	struct user_regs_struct regs;
 	long n;
 
-	pt_wait_say(child, 0, "wait");
 	scn_say("  GETEVENTMSG: %lu", pt_eventmsg(child));
 	pt_getregs(child, &regs);
 	scn_say("  regs: orig_rax %s, rax %s", syscall_name((long)regs.orig_rax),
@@ -256,6 +269,47 @@ static void case_no_sysgood(void)
 	finish(child);
 }
 
+/*
+ * PTRACE_SETSIGINFO at a syscall stop replaces the stop's siginfo, whose
+ * si_code PTRACE_GETSIGINFO then shows and PTRACE_GET_SYSCALL_INFO decides
+ * by (kernel/ptrace.c: ptrace_get_syscall_info(): entry or exit only for
+ * SIGTRAP | 0x80): a zeroed siginfo reads back zeroed, op NONE; one with
+ * SIGTRAP | 0x80 makes a stop without TRACESYSGOOD an entry. (Inside,
+ * GETSIGINFO showed the stop's own si_code: ptfuzz seed 306 step 3444, at
+ * 10000 steps.)
+ */
+static void case_setsiginfo(void)
+{
+	static const long nrs[] = { SYS_getpid, SYS_getppid, 0 };
+	pid_t child = start_child(nrs);
+	siginfo_t si;
+
+	scn_say("-- without PTRACE_O_TRACESYSGOOD");
+	resume_syscall(child);
+	next_stop(child, true);
+	memset(&si, 0, sizeof(si));
+	pt_say("SETSIGINFO(zeroed)", PTRACE_SETSIGINFO, child, 0,
+	       (unsigned long)&si);
+	pt_say_siginfo(child, "  tracer");
+	si.si_signo = SIGTRAP;
+	si.si_code = SIGTRAP | 0x80;
+	pt_say("SETSIGINFO(SIGTRAP, SIGTRAP|0x80)", PTRACE_SETSIGINFO, child, 0,
+	       (unsigned long)&si);
+	next_stop_again(child);
+	resume_syscall(child);
+	next_stop(child, true);
+	scn_say("-- with PTRACE_O_TRACESYSGOOD");
+	pt_say("PTRACE_SETOPTIONS(TRACESYSGOOD)", PTRACE_SETOPTIONS, child, 0,
+	       PTRACE_O_TRACESYSGOOD);
+	resume_syscall(child);
+	next_stop(child, true);
+	si.si_code = SIGTRAP;
+	pt_say("SETSIGINFO(SIGTRAP, SIGTRAP)", PTRACE_SETSIGINFO, child, 0,
+	       (unsigned long)&si);
+	next_stop_again(child);
+	finish(child);
+}
+
 static void case_sysgood(void)
 {
 	static const long nrs[] = { SYS_getpid, SYS_getppid, 0 };
@@ -340,6 +394,7 @@ int main(int argc, char **argv)
 		{ "no-sysgood", case_no_sysgood },
 		{ "modify", case_modify },
 		{ "step", case_step },
+		{ "setsiginfo", case_setsiginfo },
 	};
 
 	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
