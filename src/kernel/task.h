@@ -208,6 +208,9 @@ struct ptv_task {
 	bool ptvisor_interrupt;	/* the supervisor interrupted it (wake-up) */
 	bool in_native_wait;	/* a trapped wait of its runs natively: it may
 				   be asleep there when a virtual event comes */
+	bool hide_restart;	/* the host ended its call for no signal
+				   Linux knows (ptv_signal_spurious_syscall_
+				   exit()): the restart's entry stays hidden */
 	bool hide_vehicle;	/* its wait's vehicle and restart stay hidden
 				   from its own tracer's syscall stops */
 	long skipped_nr;	/* a syscall the supervisor completed without

@@ -1096,6 +1096,8 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 
 	/* A new dequeue: Linux sets JOBCTL_STOP_DEQUEUED again. */
 	task->stop_dequeued_cleared = false;
+	/* A handler may run: the call may not restart. */
+	task->hide_restart = false;
 	if (task->sighand_busy) {
 		/* Before the new task runs: sent again once it is set up. */
 		task->sighand_deferred |= 1ULL << (ev->sig - 1);
@@ -1250,6 +1252,11 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
+	if (entry && task->hide_restart) {
+		task->hide_restart = false;
+		ptv_loop_resume(loop, task, 0);
+		return;
+	}
 	if (entry && task->hide_vehicle) {
 		if (task->wait == NULL)
 			task->hide_vehicle = false; /* the restarted wait */
@@ -1276,6 +1283,14 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		}
 	}
 	task->skipped_nr = task->rewritten_nr = -1;
+	/* (Not a wait the loop woke, whose result it has put in rax.) */
+	if (!entry && !woken &&
+	    ptv_signal_spurious_syscall_exit(&loop->k, task,
+					     (long)info.exit.rval)) {
+		task->hide_restart = true;
+		ptv_loop_resume(loop, task, 0);
+		return;
+	}
 	/*
 	 * After a send that killed the group, no exit stop (an entry stop
 	 * stays: Linux would skip the call, syscall_trace_enter()).

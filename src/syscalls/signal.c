@@ -913,34 +913,18 @@ bool ptv_signal_group_dying(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	return false;
 }
 
-bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
-			      int sig)
+/*
+ * Did nothing Linux knows of end @t's call (interrupted, to be restarted),
+ * so that only the host's SIGCONT trap did? @group_stopped: a group-stop
+ * ended it.
+ */
+static bool woken_by_nothing(struct ptv_kernel *k, struct ptv_task *t,
+			     bool group_stopped)
 {
-	struct user_regs_struct regs;
 	struct ptv_task *leader;
 	struct ptv_proc_sig_masks masks;
-	bool group_stopped = t->step_group_stopped;
 	uint64_t pending;
-	siginfo_t si;
 
-	t->step_group_stopped = false;
-	/*
-	 * arch/x86/kernel/ptrace.c:user_single_step_report() reports a
-	 * stepped syscall's exit (TRAP_BRKPT), also when the call was only
-	 * interrupted, to be restarted. Only a signal interrupts it in Linux,
-	 * and a tracee attached (not seized) has no other cause; on the host,
-	 * which seizes every thread, a SIGCONT to its group does
-	 * (ptrace_trap_notify()). With no signal pending for it, that is the
-	 * cause: no step is reported, the call restarts as in Linux.
-	 */
-	if (sig != SIGTRAP || t->tracer == NULL || t->seized ||
-	    (t->resume != PTV_VRESUME_SINGLESTEP &&
-	     t->resume != PTV_VRESUME_SINGLEBLOCK &&
-	     t->resume != PTV_VRESUME_SYSEMU_SINGLESTEP) ||
-	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code != TRAP_BRKPT ||
-	    ptv_host_getregs(t->tid, &regs) < 0 ||
-	    (long long)regs.orig_rax < 0 || !ptv_is_restart_code((long)regs.rax))
-		return false;
 	/*
 	 * Linux woke it for a SIGCONT sent to its group
 	 * (name_sigcont_taker()): that is the cause, whether the SIGCONT is
@@ -975,7 +959,65 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 		pending &= ~SIGBIT(SIGCONT);
 	if (pending)
 		return false;
+	return true;
+}
+
+bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
+			      int sig)
+{
+	struct user_regs_struct regs;
+	bool group_stopped = t->step_group_stopped;
+	siginfo_t si;
+
+	t->step_group_stopped = false;
+	/*
+	 * arch/x86/kernel/ptrace.c:user_single_step_report() reports a
+	 * stepped syscall's exit (TRAP_BRKPT), also when the call was only
+	 * interrupted, to be restarted. Only a signal interrupts it in Linux,
+	 * and a tracee attached (not seized) has no other cause; on the host,
+	 * which seizes every thread, a SIGCONT to its group does
+	 * (ptrace_trap_notify()). With no signal pending for it, that is the
+	 * cause: no step is reported, the call restarts as in Linux.
+	 */
+	if (sig != SIGTRAP || t->tracer == NULL || t->seized ||
+	    (t->resume != PTV_VRESUME_SINGLESTEP &&
+	     t->resume != PTV_VRESUME_SINGLEBLOCK &&
+	     t->resume != PTV_VRESUME_SYSEMU_SINGLESTEP) ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code != TRAP_BRKPT ||
+	    ptv_host_getregs(t->tid, &regs) < 0 ||
+	    (long long)regs.orig_rax < 0 || !ptv_is_restart_code((long)regs.rax))
+		return false;
+	if (!woken_by_nothing(k, t, group_stopped))
+		return false;
 	ptv_log("[%d] step trap of an interrupted call not reported: no "
 		"signal interrupted it (the host's SIGCONT trap)", t->tid);
+	return true;
+}
+
+bool ptv_signal_spurious_syscall_exit(struct ptv_kernel *k,
+				      struct ptv_task *t, long rval)
+{
+	struct user_regs_struct regs;
+	struct ptv_task *u;
+
+	/*
+	 * The same for a call's syscall-exit-stop of a thread attached (not
+	 * seized) and resumed with PTRACE_SYSCALL: the host's SIGCONT trap,
+	 * pending since a SIGCONT was sent while it was stopped, ends the
+	 * call it enters at once (ptfuzz seed 274). Not while its group
+	 * stops: do_signal_stop() wakes every thread, which shows no signal.
+	 */
+	if (t->tracer == NULL || t->seized || t->resume != PTV_VRESUME_SYSCALL ||
+	    !ptv_is_restart_code(rval) || t->wait != NULL ||
+	    ptv_host_getregs(t->tid, &regs) < 0 ||
+	    !ptv_is_restart_code((long)regs.rax))
+		return false;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == t->tgid && (u->group_stopped || u->stop_in_flight))
+			return false;
+	if (!woken_by_nothing(k, t, false))
+		return false;
+	ptv_log("[%d] syscall-exit-stop of an interrupted call not reported: "
+		"no signal interrupted it (the host's SIGCONT trap)", t->tid);
 	return true;
 }

@@ -119,4 +119,12 @@ bool ptv_signal_group_dying(struct ptv_kernel *k, struct ptv_task *t, int sig);
 bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 			      int sig);
 
+/*
+ * At @t's host syscall-exit-stop with return value @rval: true if it is
+ * that of a call the host interrupted for no signal, with @t resumed by
+ * PTRACE_SYSCALL (the caller resumes @t and hides the restart's entry).
+ */
+bool ptv_signal_spurious_syscall_exit(struct ptv_kernel *k,
+				      struct ptv_task *t, long rval);
+
 #endif

@@ -549,6 +549,47 @@ static void case_sigcont_pending_ends_stepped_call(void)
 }
 
 /*
+ * T attached, in its syscall-entry-stop of pause(), when SIGCONT is sent
+ * naming it: T, traced and stopped, does not want it, N takes it
+ * (complete_signal()); only seized threads trap (ptrace_trap_notify()).
+ * T, then resumed with PTRACE_SYSCALL, sleeps in pause(): no
+ * syscall-exit-stop until its own SIGUSR1 ends the call. (Inside, the
+ * host, which seizes every thread, left T a trap that ended its pause at
+ * once, and the exit-stop was reported: ptfuzz seed 274 step 3421, at
+ * 10000 steps.) 100 ms of nothing is enough, as in step_into_pause_then().
+ */
+static void case_sigcont_wakes_no_syscall_traced(void)
+{
+	struct timespec ms = { 0, 1000000 };
+	struct family f;
+	int status, i;
+	pid_t r = 0;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SYSCALL, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- T in its syscall-entry-stop; SIGCONT to T's tid (kill)");
+	kill(f.thread, SIGCONT);
+	scn_wait_syscall(f.child, SYS_pause);
+	scn_say("-- T resumed with PTRACE_SYSCALL into pause()");
+	pt_must(PTRACE_SYSCALL, f.thread, 0, 0);
+	for (i = 0; i < 100 && r == 0; i++) {
+		r = waitpid(f.thread, &status, WNOHANG | __WALL);
+		nanosleep(&ms, NULL);
+	}
+	scn_say("wait(T, WNOHANG) for 100 ms: %s",
+		r == 0 ? "nothing" : pt_status(status));
+	scn_say("-- tgkill(T, SIGUSR1): its pause() ends");
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR1);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	kill_and_end(&f);
+}
+
+/*
  * SIGCONT makes the threads a tracer seized trap (kernel/signal.c:
  * prepare_signal(), ptrace_trap_notify()); T, attached, is not woken. (The
  * host seizes every thread, so inside T's pause ends; ptfuzz seed 87.)
@@ -1509,6 +1550,8 @@ static const struct pt_case cases[] = {
 	{ "core-to-group", case_core_to_group },
 	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
 	{ "sigcont-wakes-no-attached", case_sigcont_wakes_no_attached },
+	{ "sigcont-wakes-no-syscall-traced",
+	  case_sigcont_wakes_no_syscall_traced },
 	{ "sigcont-pending-ends-stepped-call",
 	  case_sigcont_pending_ends_stepped_call },
 	{ "sigcont-wakes-attached-named", case_sigcont_wakes_attached_named },
