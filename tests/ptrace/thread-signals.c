@@ -950,6 +950,38 @@ static void case_traced_leader_reported_once_thread_reaped(void)
 	close_tid_pipe();
 }
 
+/*
+ * T, seized, is at a syscall-entry-stop (its pause(2), restarted after an
+ * interrupt) when its group is sent SIGSTOP: N stops, T has the group-stop
+ * pending. Its tracer detaches it with SIGTERM: ptrace_report_syscall()
+ * sends it to T (send_sig()), untraced now, and complete_signal() kills
+ * the group at once (SIGTERM is fatal). Inside, the host still traces T,
+ * which takes the pending group-stop first and stops (ptfuzz seed 264,
+ * step 5413, at 10000 steps): a known difference (README, Limitations).
+ */
+static void case_detach_fatal_at_syscall_with_group_stop(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	pt_say("PTRACE_INTERRUPT(T)", PTRACE_INTERRUPT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SYSCALL, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- SIGSTOP to the group while T is at its syscall-entry-stop");
+	kill(f.child, SIGSTOP);
+	scn_wait_state(f.child, "Tt");	/* (inside, the host's stop: t) */
+	pt_say("PTRACE_DETACH(T, SIGTERM)", PTRACE_DETACH, f.thread, 0,
+	       SIGTERM);
+	pt_wait_say(f.child, WUNTRACED, "wait(N, WUNTRACED)");
+	/* (Inside, the group is left stopped: killed and reaped quietly.) */
+	kill(f.child, SIGKILL);
+	while (waitpid(f.child, NULL, 0) < 0 && errno == EINTR)
+		;
+	close_tid_pipe();
+}
+
 /* waitid(P_PID, child, WCONTINUED|WNOHANG), printed. */
 static void say_waitid_continued(pid_t child)
 {
@@ -1569,6 +1601,8 @@ static const struct pt_case cases[] = {
 	  case_traced_leader_killed_thread_unreaped_wider },
 	{ "traced-leader-reported-once-thread-reaped",
 	  case_traced_leader_reported_once_thread_reaped },
+	{ "detach-fatal-at-syscall-with-group-stop",
+	  case_detach_fatal_at_syscall_with_group_stop },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 	{ "sigcont-tgkill-to-exited-leader",
 	  case_sigcont_tgkill_to_exited_leader },
