@@ -481,10 +481,9 @@ static void unzero_signal(struct ptv_task *task)
 	ptv_host_setregs(task->tid, &regs);
 }
 
-void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
-			 const struct ptv_syscall *syscall,
-			 enum ptv_send_call call, int32_t pid, int32_t tid,
-			 int sig, struct ptv_syscall_outcome *out)
+/* @task's trapped send of @sig: what ptv_signal_sent_at_exit() needs. */
+static void note_send(struct ptv_task *task, enum ptv_send_call call,
+		      int32_t pid, int32_t tid, int sig)
 {
 	for (size_t i = 0; i < N_MARKS; i++)
 		task->discard_marks[i] = 0;
@@ -492,6 +491,14 @@ void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
 	task->signal_args[0] = pid;
 	task->signal_args[1] = tid;
 	task->signal_sig = sig;
+}
+
+void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
+			 const struct ptv_syscall *syscall,
+			 enum ptv_send_call call, int32_t pid, int32_t tid,
+			 int sig, struct ptv_syscall_outcome *out)
+{
+	note_send(task, call, pid, tid, sig);
 	task->signal_zeroed = 0;
 	/* Whether it continues a stopped group is decided on the model. */
 	if (sig == SIGCONT && env->take_pending)
@@ -581,12 +588,7 @@ void ptv_sys_signal_kill_thread(struct ptv_syscall_env *env,
 		out->action = PTV_SYSCALL_RUN;
 		return;
 	}
-	for (size_t i = 0; i < N_MARKS; i++)
-		task->discard_marks[i] = 0;
-	task->signal_call = call;
-	task->signal_args[0] = pid;
-	task->signal_args[1] = tid;
-	task->signal_sig = SIGKILL;
+	note_send(task, call, pid, tid, SIGKILL);
 	out->action = PTV_SYSCALL_RUN_TO_EXIT;
 	ptv_log("[%d] SIGKILL to %d, held at its exit: Linux does nothing "
 		"(PF_EXITING): sent as signal 0", task->tid, n->tid);
