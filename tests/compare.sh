@@ -73,11 +73,14 @@ trap 'rm -rf "$tmp"' EXIT
 work=$tmp/cwd
 tag="$$-$(basename "$scenario")-$RANDOM"
 
-# Pids of live processes (not zombies: their environment is gone) whose
-# environment holds our tag.
+# Tids of live tasks (not zombies: their environment is gone) whose
+# environment holds our tag: each process's leader, and each thread, found
+# under its process (a live thread of a zombie leader, stopped for its
+# group, is a process left behind too; /proc lists no thread at its top).
 tagged_processes() {
-	grep -lzxF "PTV_COMPARE_TAG=$tag" /proc/[0-9]*/environ 2>/dev/null |
-		sed 's#^/proc/\([0-9]*\)/environ$#\1#'
+	grep -lzxF "PTV_COMPARE_TAG=$tag" /proc/[0-9]*/environ \
+		/proc/[0-9]*/task/[0-9]*/environ 2>/dev/null |
+		sed 's#^.*/\([0-9]*\)/environ$#\1#' | sort -un
 }
 
 # Waits up to 5 s for the run's processes to go; reports and kills the rest.
