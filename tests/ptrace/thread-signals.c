@@ -157,6 +157,30 @@ static void end(struct family *f)
 	close_tid_pipe();
 }
 
+/*
+ * T, seized, exits alone (tgkill of SIGUSR2, whose handler calls exit(2));
+ * returns once it is a zombie its tracer has not reaped (waitid WNOWAIT:
+ * inside, its exit is held at its exit stop, note 2); @say: print that
+ * waitid's report.
+ */
+static void seized_thread_exits_alone(const struct family *f, bool say)
+{
+	siginfo_t si;
+
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f->thread, 0, 0);
+	syscall(SYS_tgkill, f->child, f->thread, SIGUSR2);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	scn_say("-- T exits alone (SIGUSR2's handler)");
+	pt_must(PTRACE_CONT, f->thread, 0, SIGUSR2);
+	memset(&si, 0, sizeof(si));
+	scn_check(waitid(P_PID, (id_t)f->thread, &si,
+			 WEXITED | WNOWAIT | __WALL) == 0);
+	if (say)
+		scn_say("waitid(T, WEXITED|WNOWAIT): %s status %d",
+			si.si_code == CLD_EXITED ? "exited" : "other",
+			si.si_status);
+}
+
 /* N attached (PTRACE_ATTACH), its attach stop reported, back in pause(). */
 static void attach_leader(struct family *f)
 {
@@ -646,19 +670,9 @@ static void case_traced_zombie_leader(void)
 static void case_traced_leader_killed_thread_unreaped(void)
 {
 	struct family f;
-	siginfo_t si;
 
 	spawn(&f);
-	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
-	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	scn_say("-- T exits alone (SIGUSR2's handler)");
-	pt_must(PTRACE_CONT, f.thread, 0, SIGUSR2);
-	memset(&si, 0, sizeof(si));
-	scn_check(waitid(P_PID, (id_t)f.thread, &si,
-			 WEXITED | WNOWAIT | __WALL) == 0);
-	scn_say("waitid(T, WEXITED|WNOWAIT): %s status %d",
-		si.si_code == CLD_EXITED ? "exited" : "other", si.si_status);
+	seized_thread_exits_alone(&f, true);
 	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
 	scn_say("-- N killed; T not reaped");
 	kill(f.child, SIGKILL);
@@ -681,19 +695,9 @@ static void case_traced_leader_killed_thread_unreaped(void)
 static void case_sigkill_to_exited_traced_thread(void)
 {
 	struct family f;
-	siginfo_t si;
 
 	spawn(&f);
-	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
-	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	scn_say("-- T exits alone (SIGUSR2's handler)");
-	pt_must(PTRACE_CONT, f.thread, 0, SIGUSR2);
-	memset(&si, 0, sizeof(si));
-	scn_check(waitid(P_PID, (id_t)f.thread, &si,
-			 WEXITED | WNOWAIT | __WALL) == 0);
-	scn_say("waitid(T, WEXITED|WNOWAIT): %s status %d",
-		si.si_code == CLD_EXITED ? "exited" : "other", si.si_status);
+	seized_thread_exits_alone(&f, true);
 	scn_say("tgkill(N, T, SIGKILL) = %ld",
 		(long)syscall(SYS_tgkill, f.child, f.thread, SIGKILL));
 	scn_say("tkill(T, SIGKILL) = %ld",
@@ -871,17 +875,9 @@ static void wait_interrupted_say(pid_t pid, int flags, const char *who)
 static void case_traced_leader_killed_thread_unreaped_wider(void)
 {
 	struct family f;
-	siginfo_t si;
 
 	spawn(&f);
-	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
-	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	scn_say("-- T exits alone (SIGUSR2's handler)");
-	pt_must(PTRACE_CONT, f.thread, 0, SIGUSR2);
-	memset(&si, 0, sizeof(si));
-	scn_check(waitid(P_PID, (id_t)f.thread, &si,
-			 WEXITED | WNOWAIT | __WALL) == 0);
+	seized_thread_exits_alone(&f, false);
 	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
 	scn_say("-- N killed; T not reaped");
 	kill(f.child, SIGKILL);
@@ -925,19 +921,11 @@ static void case_traced_leader_reported_once_thread_reaped(void)
 {
 	struct reaper r = { .waiter = (pid_t)syscall(SYS_gettid) };
 	struct family f;
-	siginfo_t si;
 	pthread_t th;
 
 	spawn(&f);
 	r.thread = f.thread;
-	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
-	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	scn_say("-- T exits alone (SIGUSR2's handler)");
-	pt_must(PTRACE_CONT, f.thread, 0, SIGUSR2);
-	memset(&si, 0, sizeof(si));
-	scn_check(waitid(P_PID, (id_t)f.thread, &si,
-			 WEXITED | WNOWAIT | __WALL) == 0);
+	seized_thread_exits_alone(&f, false);
 	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
 	scn_say("-- N killed; a second thread reaps T while wait(N) sleeps");
 	kill(f.child, SIGKILL);

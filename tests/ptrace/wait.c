@@ -1011,6 +1011,20 @@ static void resume_to_sigchld(struct family *f)
 }
 
 /*
+ * R, stopped for its group with a SIGCHLD pending, detached in that stop,
+ * attached again and resumed to the SIGCHLD (resume_to_sigchld()).
+ */
+static void reattach_to_sigchld(struct family *f)
+{
+	scn_say("-- R detached in its stop, attached again, resumed");
+	pt_must(PTRACE_DETACH, f->parent, 0, 0);
+	scn_wait_state(f->parent, "Tt");
+	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f->parent, 0, 0);
+	pt_wait_say(f->parent, 0, "wait(R)");
+	resume_to_sigchld(f);
+}
+
+/*
  * The tracer traces the target and its real parent R, which does not block
  * SIGCHLD (its action is the default: ignored) and is stopped for its
  * group. The tracer reaps the target: R hears (kernel/exit.c:
@@ -1040,12 +1054,7 @@ static void case_sigchld_kept_for_traced_parent(void)
 	pt_wait_say(f.target, 0, "wait(target)");
 	/* (Inside, the host sends it once the target's exit is over.) */
 	wait_group_pending(f.parent, SIGCHLD);
-	scn_say("-- R detached in its stop, attached again, resumed");
-	pt_must(PTRACE_DETACH, f.parent, 0, 0);
-	scn_wait_state(f.parent, "Tt");
-	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f.parent, 0, 0);
-	pt_wait_say(f.parent, 0, "wait(R)");
-	resume_to_sigchld(&f);
+	reattach_to_sigchld(&f);
 }
 
 /*
@@ -1071,12 +1080,7 @@ static void case_sigchld_kept_untraced_child_exit(void)
 	scn_say("-- the target, untraced, exits");
 	scn_write_full(f.target_cmd, "x", 1);
 	wait_group_pending(f.parent, SIGCHLD);
-	scn_say("-- R detached in its stop, attached again, resumed");
-	pt_must(PTRACE_DETACH, f.parent, 0, 0);
-	scn_wait_state(f.parent, "Tt");
-	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f.parent, 0, 0);
-	pt_wait_say(f.parent, 0, "wait(R)");
-	resume_to_sigchld(&f);
+	reattach_to_sigchld(&f);
 }
 
 /*
