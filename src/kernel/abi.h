@@ -39,6 +39,7 @@ enum ptv_signal {
 #define PTV_CLONE_THREAD 0x00010000ULL
 #define PTV_CLONE_UNTRACED 0x00800000ULL
 #define PTV_CLONE_PTRACE 0x00002000ULL
+#define PTV_CLONE_NEWPID 0x20000000ULL
 
 /* True for the signals whose default action is to stop the thread group. */
 static inline int ptv_sig_is_stop(int sig)

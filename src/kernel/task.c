@@ -21,8 +21,10 @@ static bool slot_live(const struct ptv_task *slot)
 void ptv_tasks_destroy(struct ptv_tasks *tasks)
 {
 	for (size_t i = 0; i < tasks->nslots; i++)
-		if (slot_live(tasks->slots[i]))
+		if (slot_live(tasks->slots[i])) {
+			free(tasks->slots[i]->pidns_view);
 			free(tasks->slots[i]);
+		}
 	free(tasks->slots);
 	memset(tasks, 0, sizeof(*tasks));
 }
@@ -148,6 +150,7 @@ struct ptv_task *ptv_task_add(struct ptv_tasks *tasks, ptv_tid_t tid,
 void ptv_task_remove(struct ptv_tasks *tasks, struct ptv_task *task)
 {
 	unlink_task(tasks, task);
+	free(task->pidns_view);
 	free(task);
 }
 
@@ -159,9 +162,17 @@ void ptv_task_rename(struct ptv_tasks *tasks, struct ptv_task *task,
 
 	if (task->tid == new_tid)
 		return;
+	/* Its pids are the leader's now: read anew when asked, if not known. */
+	free(task->pidns_view);
+	task->pidns_view = NULL;
+	task->pidns = PTV_PIDNS_UNKNOWN;
 	stale = ptv_task_find(tasks, new_tid);
-	if (stale != NULL)
+	if (stale != NULL) {
+		task->pidns = stale->pidns;
+		task->pidns_view = stale->pidns_view;
+		stale->pidns_view = NULL;
 		ptv_task_remove(tasks, stale);
+	}
 	unlink_task(tasks, task);
 	task->tid = new_tid;
 	task->tgid = new_tid;

@@ -73,6 +73,25 @@ enum ptv_sigfix {
 
 struct ptv_wait;
 
+/* What the supervisor knows of a task's pid namespace (syscalls/pidns.c). */
+enum ptv_pidns_known {
+	PTV_PIDNS_UNKNOWN = 0,	/* not read yet */
+	PTV_PIDNS_OWN,		/* the supervisor's: its pids are the host's */
+	PTV_PIDNS_BELOW,	/* one below it: ->pidns_view */
+	PTV_PIDNS_UNREADABLE,	/* gone before it was read, or too deep */
+};
+
+/* Levels of pid namespaces below the supervisor's that pids are mapped for. */
+#define PTV_PIDNS_DEPTH 7
+
+struct ptv_pidns_view {
+	int depth;			/* levels below the supervisor's */
+	int32_t nr[PTV_PIDNS_DEPTH + 1]; /* its pid at each level: nr[0]
+					    the host's, nr[depth] its own */
+	uint64_t ns[PTV_PIDNS_DEPTH + 1]; /* those namespaces (inodes; ns[0]
+					     is the supervisor's, unused) */
+};
+
 struct ptv_task {
 	ptv_tid_t tid;		/* host tid (== guest tid: no pid namespace yet) */
 	ptv_tid_t tgid;		/* thread group id; == tid for a group leader */
@@ -85,9 +104,11 @@ struct ptv_task {
 	bool host_gone;		/* the host has reported its death */
 	bool exit_seen;		/* its PTRACE_EVENT_EXIT stop was seen: it
 				   takes part in no group-stop any more */
-	uint8_t pidns;		/* its pid namespace: 0 not known yet, 1 the
-				   supervisor's, 2 one below (syscalls/
-				   dispatch.c: no virtual ptrace there) */
+	enum ptv_pidns_known pidns; /* its pid namespace (syscalls/pidns.c) */
+	struct ptv_pidns_view *pidns_view; /* PTV_PIDNS_BELOW: its pids */
+	bool pidns_for_children; /* it (or an ancestor) called unshare(
+				   CLONE_NEWPID) or setns: its children may be
+				   in a namespace below */
 	uint64_t clone_flags;	/* flags of the clone that made it (0: first) */
 	bool execed;		/* it has exec'd since that clone */
 	bool own_filters;	/* it may have seccomp filters of its own */

@@ -14,6 +14,7 @@
 #include "../platform/mem.h"
 #include "../platform/procfs.h"
 #include "../syscalls/signal.h"
+#include "../syscalls/syscalls.h"
 #include "loop.h"
 
 #include <stdarg.h>
@@ -82,26 +83,31 @@ static bool note_take(pid_t tgid, siginfo_t *info, bool *stands_in)
 	return found;
 }
 
-/* Was the SIGCHLD @si one the supervisor sent (kill(2): SI_USER)? */
-static bool sent_by_supervisor(const struct ptv_loop *loop, const siginfo_t *si)
+/*
+ * Was the SIGCHLD @si that @t took one the supervisor sent (kill(2):
+ * SI_USER)? From a pid namespace below its own, the supervisor's pid is 0.
+ */
+static bool sent_by_supervisor(const struct ptv_loop *loop,
+			       struct ptv_task *t, const siginfo_t *si)
 {
-	return si->si_code == SI_USER && si->si_pid == loop->self;
+	return si->si_code == SI_USER &&
+	       si->si_pid == (ptv_pidns_nested(t) ? 0 : loop->self);
 }
 
 /*
- * The SIGCHLD @si that a thread of group @tgid dequeued: true if it gets
+ * The SIGCHLD @si that @t dequeued: true if it gets
  * the siginfo of the group's first note (@fixed). Ours (kill(2) from the
  * supervisor) does; a native one does if it stands for a note, which Linux
  * kept where it had discarded the host's (iface_exit_signal_kept()); else
  * ours, sent meanwhile, were merged into it. The notes go either way.
  */
-static bool note_fixes(struct ptv_loop *loop, pid_t tgid, const siginfo_t *si,
-		       siginfo_t *fixed)
+static bool note_fixes(struct ptv_loop *loop, struct ptv_task *t,
+		       const siginfo_t *si, siginfo_t *fixed)
 {
 	bool stands_in;
 
-	return note_take(tgid, fixed, &stands_in) &&
-	       (sent_by_supervisor(loop, si) || stands_in);
+	return note_take(t->tgid, fixed, &stands_in) &&
+	       (sent_by_supervisor(loop, t, si) || stands_in);
 }
 
 bool ptv_loop_sigchld_stands_in_early(struct ptv_loop *loop,
@@ -120,7 +126,7 @@ bool ptv_loop_sigchld_stands_in_early(struct ptv_loop *loop,
 	 * time). Else the host dropped it, this one pending.
 	 */
 	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_signo != SIGCHLD ||
-	    sent_by_supervisor(loop, &si))
+	    sent_by_supervisor(loop, t, &si))
 		return false;
 	for (size_t i = 0; i < nnotes; i++) {
 		if (notes[i].stands_in && notes[i].tgid == t->tgid) {
@@ -152,7 +158,7 @@ bool ptv_loop_fix_sigchld(struct ptv_loop *loop, struct ptv_task *t)
 	siginfo_t si, fixed;
 
 	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_signo != SIGCHLD ||
-	    !note_fixes(loop, t->tgid, &si, &fixed))
+	    !note_fixes(loop, t, &si, &fixed))
 		return false;
 	ptv_host_setsiginfo(t->tid, &fixed);
 	return true;
@@ -171,7 +177,7 @@ void ptv_loop_fix_sigwait(struct ptv_loop *loop, struct ptv_task *t,
 		note_take(t->tgid, &fixed, NULL); /* taken, seen or not */
 		return;
 	}
-	if (!note_fixes(loop, t->tgid, &si, &fixed))
+	if (!note_fixes(loop, t, &si, &fixed))
 		return;
 	if (ptv_mem_write(t->tid, t->sigwait_info, &fixed, sizeof(fixed)) < 0)
 		ptv_log("[%d] could not fix a SIGCHLD's siginfo", t->tid);
@@ -202,7 +208,8 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 			memset(&si, 0, sizeof(si));
 			si.si_signo = sig;
 			si.si_code = SI_USER;
-			si.si_pid = sender;
+			/* task_pid_vnr(current->parent): in its namespace */
+			si.si_pid = ptv_pidns_to_guest(&loop->k, t, sender);
 			si.si_uid = sender ? real_uid_of(sender) : 0;
 			ptv_host_setsiginfo(t->tid, &si);
 		}
@@ -284,14 +291,18 @@ static bool sigchld_discarded(const struct ptv_task *parent,
 				       may_be_in_sigwait(leader));
 }
 
-/* The siginfo of a SIGCHLD about @child (kernel/signal.c:do_notify_parent()). */
-static void chld_info(siginfo_t *si, struct ptv_task *child, int why,
+/*
+ * The siginfo of a SIGCHLD about @child to @parent (kernel/signal.c:
+ * do_notify_parent(): the child's pid in the parent's namespace).
+ */
+static void chld_info(struct ptv_loop *loop, siginfo_t *si,
+		      struct ptv_task *parent, struct ptv_task *child, int why,
 		      int status)
 {
 	memset(si, 0, sizeof(*si));
 	si->si_signo = SIGCHLD;
 	si->si_code = why;
-	si->si_pid = ptv_guest_pid(child->tid);
+	si->si_pid = ptv_pidns_to_guest(&loop->k, parent, child->tid);
 	si->si_uid = real_uid_of(child->tid);
 	si->si_status = status;
 }
@@ -321,7 +332,7 @@ static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 	if ((leader == NULL || leader->tracer == NULL) &&
 	    sigchld_discarded(parent, leader))
 		return;
-	chld_info(&si, child, why, status);
+	chld_info(loop, &si, parent, child, why, status);
 	note_push(parent->tgid, &si, 0);
 	if (kill(parent->tgid, SIGCHLD) < 0)
 		note_take(parent->tgid, &si, NULL);
@@ -337,7 +348,7 @@ static void iface_exit_signal_kept(void *ctx, struct ptv_task *leader,
 	if (!ptv_signal_kept_stands_in(&loop->k, leader, sig) ||
 	    sig != SIGCHLD)
 		return;
-	chld_info(&si, child, why, status);
+	chld_info(loop, &si, leader, child, why, status);
 	note_push(leader->tgid, &si, child->tid);
 }
 

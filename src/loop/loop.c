@@ -515,6 +515,14 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 		child->parent_tgid = parent->tgid;
 		child->parent_tid = parent->tid;
 	}
+	/*
+	 * A child in a nested pid namespace has its pids read while it
+	 * exists: an exec by a thread is reported by its former pid.
+	 */
+	child->pidns_for_children = parent->pidns_for_children;
+	if (parent->pidns == PTV_PIDNS_BELOW || parent->pidns_for_children ||
+	    (flags & PTV_CLONE_NEWPID))
+		ptv_pidns_load(child);
 	traced = ptv_ptrace_clone(&loop->k, parent, child, flags, ev->event,
 				  &sigstop);
 	ptv_coloc_new_child(loop, parent, child);
@@ -532,7 +540,10 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	if (!parent->untraced_clone_pending &&
 	    ptv_ptrace_event_enabled(parent, ev->event)) {
 		parent->untraced_clone_pending = false;
-		ptv_vstop_event(&loop->k, parent, ev->event, (unsigned long)tid);
+		/* ptrace_event_pid(): its pid in the tracer's namespace. */
+		ptv_vstop_event(&loop->k, parent, ev->event,
+				(unsigned long)ptv_pidns_to_guest(&loop->k,
+					parent->tracer, tid));
 		return true;
 	}
 	parent->untraced_clone_pending = false;
@@ -547,14 +558,23 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 static bool on_exec(struct ptv_loop *loop, struct ptv_task **taskp,
 		    const struct ptv_host_event *ev)
 {
-	struct ptv_task *task = *taskp;
+	struct ptv_task *task = *taskp, *execer;
 	unsigned long former = 0;
+	pid_t former_seen;
 
 	if (ptv_host_geteventmsg(ev->tid, &former) < 0)
 		return false;
+	/*
+	 * The event's message is its former tid as its tracer sees it
+	 * (exec_binprm(): old_vpid), known before a thread's pids go.
+	 */
+	execer = ptv_task_find(&loop->k.tasks, (pid_t)former);
+	former_seen = execer != NULL && execer->tracer != NULL
+			      ? ptv_pidns_to_guest(&loop->k, execer->tracer,
+						   (pid_t)former)
+			      : (pid_t)former;
 	if ((pid_t)former != ev->tid) {
 		/* A non-leader thread exec'd: it now has the leader's tid. */
-		struct ptv_task *execer = ptv_task_find(&loop->k.tasks, (pid_t)former);
 		struct ptv_task *leader = ptv_task_find(&loop->k.tasks, ev->tid);
 
 		ptv_log("[%d] exec by thread %lu: it takes tid %d", ev->tid,
@@ -587,7 +607,7 @@ static bool on_exec(struct ptv_loop *loop, struct ptv_task **taskp,
 		return false;
 	if (ptv_ptrace_event_enabled(task, PTV_EVENT_EXEC)) {
 		ptv_vstop_event(&loop->k, task, PTV_EVENT_EXEC,
-				(unsigned long)ptv_guest_pid((pid_t)former));
+				(unsigned long)former_seen);
 		return true;
 	}
 	/* "(current->ptrace & (PT_PTRACED|PT_SEIZED)) == PT_PTRACED":
@@ -1032,6 +1052,8 @@ static bool on_event(struct ptv_loop *loop, struct ptv_task **taskp,
 			unsigned long msg = 0;
 
 			ptv_host_geteventmsg(ev->tid, &msg);
+			msg = (unsigned long)ptv_pidns_to_guest(&loop->k,
+					task->tracer, (pid_t)msg);
 			ptv_vstop_event(&loop->k, task, PTV_EVENT_VFORK_DONE, msg);
 			return true;
 		}
@@ -1072,7 +1094,7 @@ static void fix_siginfo(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	si.si_signo = sig;
 	si.si_code = sigfix_info[t->sigfix].code;
 	if (sigfix_info[t->sigfix].from_self) {
-		si.si_pid = t->tgid;
+		si.si_pid = ptv_pidns_to_guest(&loop->k, t, t->tgid);
 		si.si_uid = getuid();
 	}
 	t->sigfix = PTV_SIGFIX_NONE;

@@ -15,6 +15,7 @@
 
 #define X32_SYSCALL_BIT 0x40000000L
 #define CLONE_UNTRACED_FLAG 0x00800000ULL
+#define CLONE_NEWPID_FLAG 0x20000000ULL
 
 static struct sock_fprog prepared;
 
@@ -61,6 +62,10 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	const struct scmp_arg_cmp notif_send = {
 		.arg = 1, .op = SCMP_CMP_MASKED_EQ,
 		.datum_a = 0xffffffffu, .datum_b = PTV_SECCOMP_IOCTL_NOTIF_SEND,
+	};
+	const struct scmp_arg_cmp newpid = {
+		.arg = 0, .op = SCMP_CMP_MASKED_EQ,
+		.datum_a = CLONE_NEWPID_FLAG, .datum_b = CLONE_NEWPID_FLAG,
 	};
 	const struct scmp_arg_cmp set_ptracer = {
 		.arg = 0, .op = SCMP_CMP_EQ,
@@ -144,6 +149,14 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	if (r == 0)
 		r = seccomp_rule_add(ctx, action, seccomp_syscall_resolve_name("signal"),
 				     1, sigchld);
+	/*
+	 * Children in a pid namespace below their parent's: their pids are
+	 * read while they exist (syscalls/pidns.c).
+	 */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, action, SCMP_SYS(unshare), 1, newpid);
+	if (r == 0)
+		r = seccomp_rule_add(ctx, action, SCMP_SYS(setns), 0);
 	/* A listener's answer may continue a clone unseen: loop/notif.c. */
 	if (r == 0)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(ioctl), 1, notif_send);

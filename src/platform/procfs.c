@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -198,7 +200,8 @@ int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6])
 	return strcmp(buf, "0") == 0 ? -1 : 0;
 }
 
-int ptv_proc_pidns_depth(pid_t tid)
+/* The pids of NSpid in /proc/TID/status, outermost first: how many, or -errno. */
+static int nspid_fields(pid_t tid, int32_t *nr, int max)
 {
 	char buf[4096];
 	const char *p;
@@ -207,18 +210,71 @@ int ptv_proc_pidns_depth(pid_t tid)
 	if (read_proc(tid, "status", buf, sizeof(buf)) < 0)
 		return -ESRCH;
 	p = field(buf, "\nNSpid:");
-	if (p == NULL)
-		return 1;	/* a kernel without pid namespaces */
+	if (p == NULL) {
+		/* A kernel without pid namespaces. */
+		nr[0] = (int32_t)tid;
+		return 1;
+	}
 	while (*p == '\t' || *p == ' ') {
 		while (*p == '\t' || *p == ' ')
 			p++;
 		if (*p < '0' || *p > '9')
 			break;
-		n++;
+		if (n == max)
+			return -E2BIG;
+		nr[n++] = (int32_t)strtol(p, NULL, 10);
 		while (*p >= '0' && *p <= '9')
 			p++;
 	}
-	return n;
+	return n > 0 ? n : -EIO;
+}
+
+int ptv_proc_pidns_view(pid_t tid, int32_t *nr, uint64_t *ns, int max)
+{
+	/* 32 levels at most (MAX_PID_NS_LEVEL), and the initial one. */
+	int32_t all[33];
+	static int own_levels;
+	struct stat st;
+	char path[64];
+	int n, depth, fd;
+
+	if (own_levels == 0) {
+		n = nspid_fields(getpid(), all, 33);
+		if (n < 0)
+			return n;
+		own_levels = n;
+	}
+	n = nspid_fields(tid, all, 33);
+	if (n < 0)
+		return n;
+	depth = n - own_levels;
+	if (depth < 0)
+		return -EIO;
+	if (depth > max)
+		return -E2BIG;
+	for (int i = 0; i <= depth; i++)
+		nr[i] = all[own_levels - 1 + i];
+	if (depth == 0)
+		return 0;
+	/* Its namespace, then each one above it (NS_GET_PARENT). */
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	for (int i = depth; i > 0; i--) {
+		int parent = -1, err = 0;
+
+		if (fstat(fd, &st) < 0)
+			err = errno;
+		else if (i > 1 && (parent = ioctl(fd, NS_GET_PARENT)) < 0)
+			err = errno;
+		close(fd);
+		if (err != 0)
+			return -err;
+		ns[i] = (uint64_t)st.st_ino;
+		fd = parent;
+	}
+	return depth;
 }
 
 int ptv_proc_ppid(pid_t tid)

@@ -78,10 +78,14 @@ int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6]);
 int ptv_proc_ppid(pid_t tid);
 
 /*
- * How many pid namespaces task @tid is in, its own and those above it (the
- * fields of NSpid: in /proc/TID/status), or -errno.
+ * Task @tid in pid namespaces below the supervisor's: how many below it
+ * (0: the supervisor's own), or -errno (-E2BIG: more than @max). @nr[i] is
+ * its pid in the namespace i levels below the supervisor's (nr[0] the
+ * supervisor's own view; NSpid in /proc/TID/status), @ns[i] for i >= 1 that
+ * namespace's inode (/proc/TID/ns/pid and its NS_GET_PARENT ancestors).
+ * Both arrays hold @max + 1 entries.
  */
-int ptv_proc_pidns_depth(pid_t tid);
+int ptv_proc_pidns_view(pid_t tid, int32_t *nr, uint64_t *ns, int max);
 
 /*
  * A signal mask of /proc/TID/status, by its name: "SigPnd" (the thread's

@@ -37,6 +37,8 @@ enum {
 	I386_NR_pidfd_send_signal = 424,
 	I386_NR_sched_setaffinity = 241,
 	I386_NR_sched_getaffinity = 242,
+	I386_NR_unshare = 310,
+	I386_NR_setns = 346,
 	X32_NR_execve = 520,
 	X32_NR_execveat = 545,
 };
@@ -66,6 +68,7 @@ enum ptv_trapped {
 	TRAPPED_PIDFD_SIGNAL,	/* pidfd_send_signal(fd, sig, info, flags) */
 	TRAPPED_GETAFFINITY,	/* sched_getaffinity: loop/coloc.c */
 	TRAPPED_SETAFFINITY,
+	TRAPPED_PIDNS,		/* unshare(CLONE_NEWPID), setns */
 };
 
 static enum ptv_trapped classify(const struct ptv_syscall *call)
@@ -110,6 +113,9 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 			return TRAPPED_GETAFFINITY;
 		case I386_NR_sched_setaffinity:
 			return TRAPPED_SETAFFINITY;
+		case I386_NR_unshare:
+		case I386_NR_setns:
+			return TRAPPED_PIDNS;
 		}
 		return TRAPPED_OTHER;
 	}
@@ -154,6 +160,9 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 		return TRAPPED_SIGQUEUE;
 	case SYS_pidfd_send_signal:
 		return TRAPPED_PIDFD_SIGNAL;
+	case SYS_unshare:
+	case SYS_setns:
+		return TRAPPED_PIDNS;
 	}
 	return TRAPPED_OTHER;
 }
@@ -234,34 +243,12 @@ static void note_sigchld_action(struct ptv_syscall_env *env, struct ptv_task *ta
 }
 
 /*
- * Is @task in a pid namespace below the supervisor's? Guests there see
- * other pids than the supervisor's model, which does not translate them
- * (README, Limitations). Known at its first trapped ptrace or wait: a
- * task's own pid namespace never changes.
- */
-static bool in_nested_pidns(struct ptv_task *task)
-{
-	static int own_depth;
-
-	if (task->pidns == 0) {
-		int depth = ptv_proc_pidns_depth(task->tid);
-
-		if (own_depth == 0)
-			own_depth = ptv_proc_pidns_depth(getpid());
-		task->pidns = depth > 0 && own_depth > 0 && depth > own_depth ? 2
-									      : 1;
-	}
-	return task->pidns == 2;
-}
-
-/*
  * sched_getaffinity(pid, len, mask) and sched_setaffinity: the loop may keep
  * the task named on one CPU (loop/coloc.c), so its host affinity is not its
  * own. The call runs natively (its checks and errors are the kernel's); at
  * its exit the loop shows the task's own affinity, or takes the new one as
  * its own. The task may not be pinned or let go meanwhile (->affinity_busy).
- * A pid from a nested pid namespace is not translated: its call runs as it
- * is.
+ * A pid from a nested pid namespace is mapped (syscalls/pidns.c).
  */
 static void affinity_call(struct ptv_syscall_env *env, struct ptv_task *task,
 			  const struct ptv_syscall *call, bool get,
@@ -272,8 +259,9 @@ static void affinity_call(struct ptv_syscall_env *env, struct ptv_task *task,
 
 	if (pid == 0)
 		target = task;
-	else if (pid > 0 && !in_nested_pidns(task))
-		target = ptv_task_find(&env->k->tasks, pid);
+	else if (pid > 0)
+		target = ptv_task_find(&env->k->tasks,
+				       ptv_pidns_to_host(env->k, task, pid));
 	if (target == NULL) {
 		run(out);
 		return;
@@ -303,11 +291,12 @@ static void send_signal(struct ptv_syscall_env *env, struct ptv_task *task,
 	int sig = (int)call->args[to_thread ? 2 : 1];
 
 	/*
-	 * Pids of a nested pid namespace are not the model's; a signal the
+	 * A guest in a nested pid namespace sends its signals natively
+	 * (README, Limitations: the model is not told); a signal the
 	 * filter does not trap comes here when the supervisor runs the
 	 * filter itself (a suspended task's call).
 	 */
-	if (in_nested_pidns(task) || sig <= 0 || sig > 64) {
+	if (ptv_pidns_nested(task) || sig <= 0 || sig > 64) {
 		run(out);
 		return;
 	}
@@ -358,10 +347,9 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	kind = classify(call);
 	switch (kind) {
 	case TRAPPED_PTRACE:
-		if (in_nested_pidns(task)) {
-			/* Its pids are not the supervisor's: no translation. */
-			ptv_log("[%d] ptrace from a nested pid namespace: EPERM",
-				task->tid);
+		if (ptv_pidns_unmapped(task)) {
+			ptv_log("[%d] ptrace from a pid namespace whose pids "
+				"are not mapped: EPERM", task->tid);
 			fail(out, EPERM);
 			return;
 		}
@@ -369,7 +357,7 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		return;
 	case TRAPPED_WAIT:
 		/* Nothing is virtually traced from there: the native wait. */
-		if (in_nested_pidns(task)) {
+		if (ptv_pidns_unmapped(task)) {
 			run(out);
 			return;
 		}
@@ -441,6 +429,14 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	case TRAPPED_SETAFFINITY:
 		affinity_call(env, task, call,
 			      kind == TRAPPED_GETAFFINITY, out);
+		return;
+	case TRAPPED_PIDNS:
+		/*
+		 * Its children may be in a pid namespace below its own: their
+		 * pids are read as they are made (loop.c), while they exist.
+		 */
+		task->pidns_for_children = true;
+		run(out);
 		return;
 	case TRAPPED_OTHER:
 		break;

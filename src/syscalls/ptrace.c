@@ -954,6 +954,7 @@ void ptv_sys_ptrace(struct ptv_syscall_env *env, struct ptv_task *caller,
 	pid_t pid = (pid_t)call->args[1];
 	uint64_t addr = call->args[2], data = call->args[3];
 	bool compat = call->abi == PTV_ABI_I386;
+	pid_t host_pid;
 	long r;
 
 	if (compat) {
@@ -962,23 +963,27 @@ void ptv_sys_ptrace(struct ptv_syscall_env *env, struct ptv_task *caller,
 		addr = (uint32_t)addr;
 		data = (uint32_t)data;
 	}
+	/* find_get_task_by_vpid(): a pid of the caller's namespace. */
+	host_pid = ptv_pidns_to_host(env->k, caller, pid);
 	if (request == PTRACE_TRACEME) {
 		r = ptv_ptrace_traceme(env->k, caller);
 	} else if (request == PTRACE_ATTACH || request == PTRACE_SEIZE) {
-		r = ptv_ptrace_attach(env->k, caller, pid,
+		r = ptv_ptrace_attach(env->k, caller, host_pid,
 				      request == PTRACE_SEIZE, addr, data);
 		/*
 		 * Guests can never reach a process outside the guests: one
-		 * that exists gets SEIZE's argument checks, then EPERM.
+		 * that exists gets SEIZE's argument checks, then EPERM. (A
+		 * nested namespace holds guests only.)
 		 */
-		if (r == -ESRCH && pid > 0 && kill(pid, 0) == 0) {
+		if (r == -ESRCH && host_pid > 0 && host_pid == pid &&
+		    kill(pid, 0) == 0) {
 			r = request == PTRACE_SEIZE ?
 				    ptv_ptrace_seize_check(env->k, caller, addr, data) : 0;
 			if (r == 0)
 				r = -EPERM;
 		}
 	} else {
-		r = tracee_request(env, caller, request, pid, addr, data,
+		r = tracee_request(env, caller, request, host_pid, addr, data,
 				   compat);
 	}
 	ptv_log("[%d] ptrace(%s, %d, %#llx, %#llx) = %ld%s%s", caller->tid,

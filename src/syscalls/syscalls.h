@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../kernel/ptrace.h"
 
@@ -69,6 +70,24 @@ static inline bool ptv_is_restart_code(long rax)
 	return rax == -ERESTARTSYS || rax == -ERESTARTNOINTR ||
 	       rax == -ERESTARTNOHAND || rax == -ERESTART_RESTARTBLOCK;
 }
+
+/*
+ * Pid namespaces (syscalls/pidns.c). A guest in one below the supervisor's
+ * names tasks by its own pids; these map them. Pids of the supervisor's
+ * own namespace are the host's and pass unchanged.
+ */
+/* Reads @t's pid namespace now, if not yet (while /proc still has it). */
+void ptv_pidns_load(struct ptv_task *t);
+/* Is @t in a pid namespace below the supervisor's? */
+bool ptv_pidns_nested(struct ptv_task *t);
+/* ... one whose pids cannot be mapped (too deep, or not readable)? */
+bool ptv_pidns_unmapped(struct ptv_task *t);
+/* Host task @tid as @viewer sees it: its pid there, or 0 if it does not. */
+pid_t ptv_pidns_to_guest(struct ptv_kernel *k, struct ptv_task *viewer,
+			 pid_t tid);
+/* The host tid of the task @viewer names @nr (> 0), or 0: none it sees. */
+pid_t ptv_pidns_to_host(struct ptv_kernel *k, struct ptv_task *viewer,
+			pid_t nr);
 
 /*
  * Decides what a trapped syscall does. Preconditions: @task is in a host

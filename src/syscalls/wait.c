@@ -62,9 +62,14 @@ struct ptv_wait {
 	bool consume_continued;		/* ... of a continue, not a stop */
 };
 
-/* The decoded call; false if the native call must judge its arguments. */
-static bool decode(struct ptv_task *caller, const struct ptv_syscall *call,
-		   struct ptv_wait *w)
+/*
+ * The decoded call; false if the native call must judge its arguments, or
+ * they name no task of the model: a pid or process group id is the
+ * caller's, in its pid namespace (kernel/exit.c: find_get_pid()), mapped to
+ * the host's (a process group whose leader is gone is not found there).
+ */
+static bool decode(struct ptv_kernel *k, struct ptv_task *caller,
+		   const struct ptv_syscall *call, struct ptv_wait *w)
 {
 	bool i386 = call->abi == PTV_ABI_I386;
 	int pid, options;
@@ -93,13 +98,14 @@ static bool decode(struct ptv_task *caller, const struct ptv_syscall *call,
 			if (pid <= 0)
 				return false;
 			w->req.idtype = PTV_P_PID;
-			w->req.id = pid;
+			w->req.id = ptv_pidns_to_host(k, caller, pid);
 			break;
 		case PTV_P_PGID:
 			if (pid < 0)
 				return false;
 			w->req.idtype = PTV_P_PGID;
-			w->req.id = pid ? pid : getpgid(caller->tid);
+			w->req.id = pid ? ptv_pidns_to_host(k, caller, pid)
+					: getpgid(caller->tid);
 			break;
 		case P_PIDFD_ID:
 			pid = ptv_proc_pidfd_pid(caller->tid, pid);
@@ -127,27 +133,30 @@ static bool decode(struct ptv_task *caller, const struct ptv_syscall *call,
 			if (pid == (int)0x80000000)
 				return false;
 			w->req.idtype = PTV_P_PGID;
-			w->req.id = -pid;
+			w->req.id = ptv_pidns_to_host(k, caller, -pid);
 		} else if (pid == 0) {
 			w->req.idtype = PTV_P_PGID;
 			w->req.id = getpgid(caller->tid);
 		} else {
 			w->req.idtype = PTV_P_PID;
-			w->req.id = pid;
+			w->req.id = ptv_pidns_to_host(k, caller, pid);
 		}
 	}
 	w->req.options = options;
-	return true;
+	return w->req.idtype == PTV_P_ALL || w->req.id > 0;
 }
 
-/* Writes the waitid siginfo fields the kernel writes (kernel/exit.c). */
+/*
+ * Writes the waitid siginfo fields the kernel writes (kernel/exit.c), with
+ * the pid @shown the caller sees.
+ */
 static int write_waitid_info(pid_t tid, const struct ptv_wait *w,
-			     const struct ptv_wait_result *res)
+			     const struct ptv_wait_result *res, pid_t shown)
 {
 	/* si_signo, si_errno, si_code, then si_pid, si_uid, si_status. */
 	int32_t head[3] = { res ? 17 /* SIGCHLD */ : 0, 0,
 			    res ? res->cld_code : 0 };
-	int32_t chld[3] = { res ? res->pid : 0, 0, res ? res->cld_status : 0 };
+	int32_t chld[3] = { res ? shown : 0, 0, res ? res->cld_status : 0 };
 	/* The union starts at 16 on x86_64, at 12 in the i386 layout. */
 	uint64_t union_at = w->abi == PTV_ABI_I386 ? 12 : 16;
 	int r;
@@ -230,12 +239,16 @@ static int wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
  * Completes the wait with @res (NULL: WNOHANG and nothing to report) and
  * @usage (NULL: unknown, zeros).
  */
-static long complete(pid_t tid, const struct ptv_wait *w,
-		     const struct ptv_wait_result *res,
+static long complete(struct ptv_kernel *k, struct ptv_task *caller,
+		     const struct ptv_wait *w, const struct ptv_wait_result *res,
 		     const struct ptv_proc_usage *usage)
 {
+	pid_t tid = caller->tid;
+	/* wait_task_zombie() and the rest: task_pid_vnr(), in its namespace */
+	pid_t shown = res ? ptv_pidns_to_guest(k, caller, res->pid) : 0;
+
 	if (w->is_waitid) {
-		if (w->status_addr && write_waitid_info(tid, w, res) < 0)
+		if (w->status_addr && write_waitid_info(tid, w, res, shown) < 0)
 			return -EFAULT;
 		if (res && write_rusage(tid, w, usage) < 0)
 			return -EFAULT;
@@ -248,7 +261,7 @@ static long complete(pid_t tid, const struct ptv_wait *w,
 		return -EFAULT;
 	if (write_rusage(tid, w, usage) < 0)
 		return -EFAULT;
-	return res->pid;
+	return shown;
 }
 
 /*
@@ -355,20 +368,23 @@ static void rerun_wait(struct ptv_task *t)
 	ptv_wait_forget(t);
 }
 
-/* The pid a native wait that returned @rax reported, or 0. */
-static pid_t native_result_pid(struct ptv_task *t, const struct ptv_wait *w,
-			       long rax)
+/*
+ * The pid a native wait that returned @rax reported (the host's: it gave
+ * @t's own), or 0.
+ */
+static pid_t native_result_pid(struct ptv_kernel *k, struct ptv_task *t,
+			       const struct ptv_wait *w, long rax)
 {
 	int32_t pid;
 
 	if (!w->is_waitid)
-		return rax > 0 ? (pid_t)rax : 0;
+		return rax > 0 ? ptv_pidns_to_host(k, t, (pid_t)rax) : 0;
 	/* waitid returns 0; si_pid is at the union (16, or 12 for i386). */
 	if (rax != 0 || report_addr(w) == 0 ||
 	    ptv_mem_read(t->tid, report_addr(w) +
 			 (w->abi == PTV_ABI_I386 ? 12 : 16), &pid, sizeof(pid)) < 0)
 		return 0;
-	return pid;
+	return pid > 0 ? ptv_pidns_to_host(k, t, pid) : 0;
 }
 
 /*
@@ -453,7 +469,8 @@ static bool reaped_natively(struct ptv_syscall_env *env, struct ptv_task *t,
 		*own_options;
 	long r = (long)regs->rax;
 	bool missing = r == -ECHILD ||
-		       (r >= 0 && native_result_pid(t, w, r) != w->reap_pid);
+		       (r >= 0 &&
+			 native_result_pid(env->k, t, w, r) != w->reap_pid);
 
 	wait_args(regs, w, &which, &pid, &options);
 	wait_args(&w->regs, w, &own_which, &own_pid, &own_options);
@@ -538,7 +555,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	caller->hide_vehicle = false;
 	/* Fast path: nobody is traced, and the model knows nothing more. */
 	if ((env->k->traced == NULL && !ptv_wait_model_needed(env->k)) ||
-	    !decode(caller, call, &w))
+	    !decode(env->k, caller, call, &w))
 		return;
 	/*
 	 * A WNOHANG wait, or one that weighs tracees against children the
@@ -582,7 +599,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	}
 	if (r == 1) {
 		out->action = PTV_SYSCALL_RETURN;
-		out->result = complete(call->tid, &w, &res,
+		out->result = complete(env->k, caller, &w, &res,
 				       have_usage ? &usage : NULL);
 		ptv_log("[%d] wait reports virtual event of %d (status %#x)",
 			call->tid, res.pid, res.status);
@@ -610,7 +627,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	if (ptv_wait_names_delayed_zombie(env->k, &w.req)) {
 		if (w.req.options & PTV_WNOHANG) {
 			out->action = PTV_SYSCALL_RETURN;
-			out->result = complete(call->tid, &w, NULL, NULL);
+			out->result = complete(env->k, caller, &w, NULL, NULL);
 		} else {
 			sleep_in_pause(caller, call, &w);
 		}
@@ -713,7 +730,8 @@ static bool complete_woken(struct ptv_syscall_env *env, struct ptv_task *t)
 	/* A reaped thread still exiting (3): the wait runs again, deferred. */
 	if (wait_virtual(env->k, t, w, true, &res, &usage, &have_usage) != 1)
 		return false;
-	restore_wait(t, complete(t->tid, w, &res, have_usage ? &usage : NULL));
+	restore_wait(t, complete(env->k, t, w, &res,
+				 have_usage ? &usage : NULL));
 	ptv_log("[%d] woken wait returns the virtual event of %d", t->tid,
 		res.pid);
 	return true;
@@ -837,7 +855,7 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		consumed_report(env, t, &regs);
 		return true;
 	}
-	pid = native_result_pid(t, w, (long)regs.rax);
+	pid = native_result_pid(env->k, t, w, (long)regs.rax);
 	if (w->report_buf != 0) {
 		/* Read what it reported; the caller's pointer goes back now. */
 		return_report_buf(w, &regs);
@@ -896,10 +914,11 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		return false;
 	}
 	if (r == 1) {
-		regs.rax = (unsigned long long)complete(t->tid, w, &res,
+		regs.rax = (unsigned long long)complete(env->k, t, w, &res,
 				have_usage ? &usage : NULL);
 	} else if (w->req.options & PTV_WNOHANG) {
-		regs.rax = (unsigned long long)complete(t->tid, w, NULL, NULL);
+		regs.rax = (unsigned long long)complete(env->k, t, w, NULL,
+							NULL);
 	} else {
 		/* Sleep in pause(2): re-execute the syscall instruction. */
 		regs.rax = w->abi == PTV_ABI_I386 ? I386_NR_pause : SYS_pause;

@@ -1,0 +1,111 @@
+/*
+ * Pids across pid namespaces (docs/design-notes.md, 28). The model keys
+ * tasks by host tid; a guest in a pid namespace below the supervisor's
+ * (unshare -p, clone(CLONE_NEWPID)) names tasks and is told of them by its
+ * own pids. Each task's pids, one per level below the supervisor's, and
+ * the namespaces they are in come from /proc once and stay with it: a
+ * task's pid namespace never changes. A guest in the supervisor's own
+ * namespace costs nothing more than the first read.
+ *
+ * Linux's rules (kernel/pid.c): a task is seen from namespace N if it is in
+ * N or below it, by its pid in N (pid_nr_ns()); else by 0.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "../common/log.h"
+#include "../platform/procfs.h"
+#include "syscalls.h"
+
+/* Reads what the supervisor knows of @t's pid namespace, once. */
+static void load(struct ptv_task *t)
+{
+	struct ptv_pidns_view v;
+	int depth;
+
+	if (t->pidns != PTV_PIDNS_UNKNOWN)
+		return;
+	depth = ptv_proc_pidns_view(t->tid, v.nr, v.ns, PTV_PIDNS_DEPTH);
+	if (depth == 0) {
+		t->pidns = PTV_PIDNS_OWN;
+		return;
+	}
+	if (depth > 0) {
+		v.depth = depth;
+		t->pidns_view = malloc(sizeof(v));
+		if (t->pidns_view != NULL) {
+			*t->pidns_view = v;
+			t->pidns = PTV_PIDNS_BELOW;
+			return;
+		}
+	}
+	ptv_log("[%d] its pid namespace cannot be read (%d): its pids are "
+		"not mapped", t->tid, depth);
+	t->pidns = PTV_PIDNS_UNREADABLE;
+}
+
+void ptv_pidns_load(struct ptv_task *t)
+{
+	load(t);
+}
+
+bool ptv_pidns_nested(struct ptv_task *t)
+{
+	load(t);
+	return t->pidns == PTV_PIDNS_BELOW || t->pidns == PTV_PIDNS_UNREADABLE;
+}
+
+bool ptv_pidns_unmapped(struct ptv_task *t)
+{
+	load(t);
+	return t->pidns == PTV_PIDNS_UNREADABLE;
+}
+
+/* @t's pid as seen from the namespace of @viewer (at @depth >= 1), or 0. */
+static pid_t seen_at(struct ptv_task *t, const struct ptv_pidns_view *viewer)
+{
+	const struct ptv_pidns_view *v;
+
+	load(t);
+	if (t->pidns != PTV_PIDNS_BELOW)
+		return 0;
+	v = t->pidns_view;
+	if (v->depth < viewer->depth ||
+	    v->ns[viewer->depth] != viewer->ns[viewer->depth])
+		return 0;
+	return v->nr[viewer->depth];
+}
+
+pid_t ptv_pidns_to_guest(struct ptv_kernel *k, struct ptv_task *viewer,
+			 pid_t tid)
+{
+	struct ptv_task *t;
+
+	if (tid <= 0 || viewer == NULL || !ptv_pidns_nested(viewer))
+		return tid;
+	if (viewer->pidns != PTV_PIDNS_BELOW)
+		return 0;
+	t = ptv_task_find(&k->tasks, tid);
+	return t != NULL ? seen_at(t, viewer->pidns_view) : 0;
+}
+
+pid_t ptv_pidns_to_host(struct ptv_kernel *k, struct ptv_task *viewer,
+			pid_t nr)
+{
+	const struct ptv_pidns_view *vv;
+	struct ptv_task *t;
+	size_t cursor = 0;
+
+	if (nr <= 0 || !ptv_pidns_nested(viewer))
+		return nr;
+	if (viewer->pidns != PTV_PIDNS_BELOW)
+		return 0;
+	vv = viewer->pidns_view;
+	/* Its own group first: a task most often names itself or its kin. */
+	if (vv->nr[vv->depth] == nr)
+		return viewer->tid;
+	while ((t = ptv_tasks_next(&k->tasks, &cursor)) != NULL)
+		if (seen_at(t, vv) == nr)
+			return t->tid;
+	return 0;
+}

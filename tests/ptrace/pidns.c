@@ -1,0 +1,422 @@
+/*
+ * Tracers and tracees in pid namespaces below the first guest's (issue #3;
+ * strace's --pidns-translation tests run strace so: "unshare -Urpf
+ * strace"). Linux names every task by its pid in the namespace of the one
+ * who asks (kernel/pid.c: pid_nr_ns()) and a task not in that namespace or
+ * below it not at all: ptrace(2) finds tracees by the caller's pids
+ * (find_get_task_by_vpid()); wait results, siginfo and event messages are
+ * in the waiter's or tracer's namespace.
+ *
+ * Each case unshares a pid namespace in a child of the printer, whose
+ * next child is that namespace's init (pid 1). Pids in a new namespace are
+ * given in order, so the transcript prints them as numbers; pids of the
+ * printer's namespace are named ({pid N}) as elsewhere.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pt.h"
+
+static int report_fd;
+
+/*
+ * A tracee that forks blocks SIGCHLD: its child's exit makes no
+ * signal-delivery-stop for the transcript to wait out.
+ */
+static void block_sigchld(void)
+{
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+}
+
+#define say(...) scn_report(report_fd, __VA_ARGS__)
+
+/* Unshares a pid namespace; the next child is its init. */
+static void unshare_pidns(void)
+{
+	if (unshare(CLONE_NEWPID) < 0)
+		scn_die("unshare(CLONE_NEWPID): %s", scn_errno(errno));
+}
+
+/* Runs @init as pid 1 of a new namespace and reports how it ended. */
+static void in_new_pidns(int (*init)(void))
+{
+	pid_t pid;
+	int status;
+
+	unshare_pidns();
+	pid = fork();
+	if (pid < 0)
+		scn_die("fork");
+	if (pid == 0)
+		_exit(init());
+	if (scn_waitpid(pid, &status, 0) != pid)
+		scn_die("waitpid");
+	say("namespace init: %s", pt_status(status));
+}
+
+/* "ptrace(...) = R" or "= -1 ENAME", for the report pipe. */
+static long try(const char *what, long request, pid_t pid, unsigned long data)
+{
+	long r = pt_raw(request, pid, 0, data);
+
+	scn_report_result(report_fd, what, r);
+	return r;
+}
+
+/* wait4() in the namespace, reporting the pid and status it returns. */
+static pid_t wait_say(pid_t pid, int flags, const char *what)
+{
+	int status;
+	pid_t r;
+
+	do
+		r = wait4(pid, &status, flags, NULL);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		say("%s = -1 %s", what, scn_errno(errno));
+	else
+		say("%s = %d: %s", what, r, pt_status(status));
+	return r;
+}
+
+static void say_waitid_info(const char *what, const siginfo_t *si)
+{
+	say("%s: si_pid %d, %s %d", what, si->si_pid,
+	    scn_si_code(SIGCHLD, si->si_code), si->si_status);
+}
+
+/* The tracee: its own process group, TRACEME, SIGSTOP; forks a child. */
+static int tracee_main(int sync)
+{
+	pid_t child;
+	int status;
+
+	setpgid(0, 0);
+	block_sigchld();
+	pt_traceme_then_post(sync);
+	kill(getpid(), SIGSTOP);
+	child = fork();
+	if (child == 0)
+		_exit(7);
+	if (child < 0 || waitpid(child, &status, 0) != child)
+		_exit(1);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 7 ? 5 : 2;
+}
+
+static pid_t outer_pid;
+
+/*
+ * Pid 1 of its namespace traces its child A (2), which forks B (3): wait
+ * results, GETEVENTMSG, GETSIGINFO, SIGCHLD's siginfo (sigwaitinfo) and
+ * waitid's, by pid, process group and -1; a pid of another namespace.
+ */
+static int tracer_init(void)
+{
+	int sync[2];
+	sigset_t chld;
+	siginfo_t si;
+	unsigned long msg = 0;
+	pid_t a;
+
+	say("tracer: getpid = %d, getppid = %d", getpid(), getppid());
+	block_sigchld();
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	scn_pipe(sync, O_CLOEXEC);
+	a = fork();
+	if (a == 0) {
+		close(sync[0]);
+		_exit(tracee_main(sync[1]));
+	}
+	scn_take(sync[0]);
+	wait_say(-1, 0, "wait4(-1)");
+	memset(&si, 0, sizeof(si));
+	if (sigwaitinfo(&chld, &si) == SIGCHLD)
+		say_waitid_info("SIGCHLD", &si);
+	memset(&si, 0, sizeof(si));
+	pt_raw(PTRACE_GETSIGINFO, a, 0, (unsigned long)&si);
+	say("GETSIGINFO: %s si_pid %d", scn_sig(si.si_signo), si.si_pid);
+	try("SETOPTIONS(2, TRACEFORK)", PTRACE_SETOPTIONS, a, PTRACE_O_TRACEFORK);
+	try("CONT(2)", PTRACE_CONT, a, 0);
+	wait_say(a, 0, "wait4(2)");
+	pt_raw(PTRACE_GETEVENTMSG, a, 0, (unsigned long)&msg);
+	say("GETEVENTMSG(2) = %lu", msg);
+	wait_say((pid_t)msg, __WALL, "wait4(3, __WALL)");
+	/* Others: itself, one of another namespace, one that is not. */
+	try("ATTACH(1)", PTRACE_ATTACH, 1, 0);
+	try("ATTACH(the printer's child, by its outer pid)", PTRACE_ATTACH,
+	    outer_pid, 0);
+	try("ATTACH(99)", PTRACE_ATTACH, 99, 0);
+	try("GETEVENTMSG(99)", PTRACE_GETEVENTMSG, 99, (unsigned long)&msg);
+	try("CONT(3)", PTRACE_CONT, (pid_t)msg, 0);
+	try("CONT(2)", PTRACE_CONT, a, 0);
+	wait_say(-a, __WALL, "wait4(-2, __WALL)");
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PGID, (id_t)a, &si, WEXITED) < 0)
+		say("waitid(P_PGID, 2) = -1 %s", scn_errno(errno));
+	else
+		say_waitid_info("waitid(P_PGID, 2)", &si);
+	wait_say(0, WNOHANG, "wait4(0, WNOHANG)");
+	return 0;
+}
+
+static void case_tracer_inside(int fd)
+{
+	report_fd = fd;
+	outer_pid = getpid();
+	in_new_pidns(tracer_init);
+}
+
+/* A thread of the tracee execs: the event's message is its former tid. */
+static void *exec_thread(void *unused)
+{
+	static char *const argv[] = { "true", NULL };
+
+	(void)unused;
+	execv("/bin/true", argv);
+	_exit(127);
+}
+
+static int exec_tracee_main(int sync)
+{
+	pthread_t thread;
+
+	pt_traceme_then_post(sync);
+	kill(getpid(), SIGSTOP);
+	if (pthread_create(&thread, NULL, exec_thread, NULL) != 0)
+		_exit(1);
+	pthread_join(thread, NULL);
+	_exit(2);
+}
+
+static int exec_tracer_init(void)
+{
+	int sync[2];
+	unsigned long msg = 0;
+	pid_t a, t;
+
+	scn_pipe(sync, O_CLOEXEC);
+	a = fork();
+	if (a == 0) {
+		close(sync[0]);
+		_exit(exec_tracee_main(sync[1]));
+	}
+	scn_take(sync[0]);
+	wait_say(a, 0, "wait4(2)");
+	try("SETOPTIONS(2, TRACECLONE|TRACEEXEC)", PTRACE_SETOPTIONS, a,
+	    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC);
+	try("CONT(2)", PTRACE_CONT, a, 0);
+	wait_say(a, 0, "wait4(2)");
+	pt_raw(PTRACE_GETEVENTMSG, a, 0, (unsigned long)&msg);
+	t = (pid_t)msg;
+	say("GETEVENTMSG(2) = %d", t);
+	wait_say(t, __WALL, "wait4(3, __WALL)");
+	try("CONT(3)", PTRACE_CONT, t, 0);
+	try("CONT(2)", PTRACE_CONT, a, 0);
+	/* The thread's exec: its event comes with the leader's pid. */
+	wait_say(a, __WALL, "wait4(2, __WALL)");
+	msg = 0;
+	pt_raw(PTRACE_GETEVENTMSG, a, 0, (unsigned long)&msg);
+	say("GETEVENTMSG(2) = %lu (the former tid)", msg);
+	try("CONT(2)", PTRACE_CONT, a, 0);
+	wait_say(a, __WALL, "wait4(2, __WALL)");
+	return 0;
+}
+
+static void case_exec_by_thread(int fd)
+{
+	report_fd = fd;
+	in_new_pidns(exec_tracer_init);
+}
+
+/*
+ * Two levels: pid 1 of the first namespace attaches to V, pid 1 of a
+ * second one below (its pid 3 in the first), and follows its fork. V sees
+ * nobody above it.
+ */
+static int go_pipe[2], v_pipe[2];
+
+static int inner_init(void)
+{
+	pid_t w;
+	int status;
+	char c;
+
+	close(go_pipe[1]);
+	block_sigchld();
+	while (read(go_pipe[0], &c, 1) < 0 && errno == EINTR)
+		;
+	say("V: getpid = %d, getppid = %d", getpid(), getppid());
+	try("V: ATTACH(3)", PTRACE_ATTACH, 3, 0);
+	w = fork();
+	if (w == 0)
+		_exit(0);
+	if (w < 0 || waitpid(w, &status, 0) != w)
+		return 1;
+	/* Not said: the tracer reports meanwhile. */
+	return w == 2 && status == 0 ? 4 : 1;
+}
+
+static int middle_main(void)
+{
+	pid_t v;
+
+	close(v_pipe[0]);
+	unshare_pidns();
+	v = fork();
+	if (v == 0)
+		_exit(inner_init());
+	scn_write_full(v_pipe[1], &v, sizeof(v));
+	close(v_pipe[1]);
+	close(go_pipe[0]);
+	close(go_pipe[1]);
+	if (v < 0 || waitpid(v, NULL, 0) != v)
+		return 1;
+	return 0;
+}
+
+static int two_level_init(void)
+{
+	unsigned long msg = 0;
+	pid_t u, v;
+
+	scn_pipe(go_pipe, O_CLOEXEC);
+	scn_pipe(v_pipe, O_CLOEXEC);
+	u = fork();
+	if (u == 0)
+		_exit(middle_main());
+	close(v_pipe[1]);
+	close(go_pipe[0]);
+	if (!scn_read_full(v_pipe[0], &v, sizeof(v)))
+		scn_die("no pid from the middle");
+	say("U (%d) made V, %d here", u, v);
+	try("ATTACH(V)", PTRACE_ATTACH, v, 0);
+	wait_say(v, 0, "wait4(V)");
+	try("SETOPTIONS(V, TRACEFORK)", PTRACE_SETOPTIONS, v, PTRACE_O_TRACEFORK);
+	try("CONT(V)", PTRACE_CONT, v, 0);
+	scn_post(go_pipe[1]);
+	close(go_pipe[1]);
+	wait_say(v, 0, "wait4(V)");
+	pt_raw(PTRACE_GETEVENTMSG, v, 0, (unsigned long)&msg);
+	say("GETEVENTMSG(V) = %lu", msg);
+	wait_say((pid_t)msg, __WALL, "wait4(W, __WALL)");
+	try("CONT(W)", PTRACE_CONT, (pid_t)msg, 0);
+	try("CONT(V)", PTRACE_CONT, v, 0);
+	wait_say((pid_t)msg, __WALL, "wait4(W, __WALL)");
+	wait_say(v, __WALL, "wait4(V, __WALL)");
+	wait_say(u, 0, "wait4(U)");
+	return 0;
+}
+
+static void case_two_levels(int fd)
+{
+	report_fd = fd;
+	in_new_pidns(two_level_init);
+}
+
+/*
+ * The tracer outside, its tracee init of a namespace below: pids are the
+ * tracer's (the printer's namespace), the tracee's own are its.
+ */
+static int seized_pipe[2];
+
+static int outside_tracee_init(void)
+{
+	pid_t child;
+	int status;
+
+	close(seized_pipe[1]);
+	block_sigchld();
+	scn_take(seized_pipe[0]);
+	say("A: getpid = %d, getppid = %d", getpid(), getppid());
+	raise(SIGSTOP);
+	child = fork();
+	if (child == 0)
+		_exit(0);
+	if (child < 0 || waitpid(child, &status, 0) != child)
+		return 1;
+	/* Not said: the tracer reports meanwhile. */
+	return child == 2 && status == 0 ? 6 : 1;
+}
+
+static void case_tracer_outside(int fd)
+{
+	unsigned long msg = 0;
+	pid_t a;
+	int status;
+
+	report_fd = fd;
+	scn_pipe(seized_pipe, O_CLOEXEC);
+	unshare_pidns();
+	a = fork();
+	if (a == 0)
+		_exit(outside_tracee_init());
+	close(seized_pipe[0]);
+	scn_report(fd, "A is {pid %d}", a);
+	try("SEIZE(A, TRACEFORK)", PTRACE_SEIZE, a, PTRACE_O_TRACEFORK);
+	scn_post(seized_pipe[1]);
+	if (pt_wait(a, &status, WUNTRACED) != a)
+		scn_die("wait");
+	say("A: %s", pt_status(status));
+	try("CONT(A)", PTRACE_CONT, a, 0);
+	if (pt_wait(a, &status, 0) != a)
+		scn_die("wait");
+	say("A: %s", pt_status(status));
+	pt_raw(PTRACE_GETEVENTMSG, a, 0, (unsigned long)&msg);
+	scn_report(fd, "GETEVENTMSG(A) = {pid %lu}", msg);
+	if (pt_wait((pid_t)msg, &status, __WALL) != (pid_t)msg)
+		scn_die("wait");
+	scn_report(fd, "{pid %lu}: %s", msg, pt_status(status));
+	try("CONT(its child)", PTRACE_CONT, (pid_t)msg, 0);
+	try("CONT(A)", PTRACE_CONT, a, 0);
+	if (pt_wait((pid_t)msg, &status, __WALL) != (pid_t)msg)
+		scn_die("wait");
+	scn_report(fd, "{pid %lu}: %s", msg, pt_status(status));
+	if (pt_wait(a, &status, __WALL) != a)
+		scn_die("wait");
+	say("A: %s", pt_status(status));
+}
+
+static void tracer_inside(void)
+{
+	scn_in_child("tracer in a pid namespace of its own", case_tracer_inside);
+}
+
+static void exec_by_thread(void)
+{
+	scn_in_child("exec by a thread, in a pid namespace", case_exec_by_thread);
+}
+
+static void two_levels(void)
+{
+	scn_in_child("two levels of pid namespaces", case_two_levels);
+}
+
+static void tracer_outside(void)
+{
+	scn_in_child("tracee in a pid namespace below its tracer's",
+		     case_tracer_outside);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct pt_case cases[] = {
+		{ "tracer-inside", tracer_inside },
+		{ "exec-by-thread", exec_by_thread },
+		{ "two-levels", two_levels },
+		{ "tracer-outside", tracer_outside },
+	};
+
+	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
+}
