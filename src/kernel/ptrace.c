@@ -120,7 +120,8 @@ static void release_if_unused(struct ptv_kernel *k, struct ptv_task *t)
 
 static int yama_may_attach(struct ptv_kernel *k, struct ptv_task *tracer,
 			   struct ptv_task *tracee);
-static int yama_may_traceme(struct ptv_kernel *k, struct ptv_task *parent);
+static int yama_may_traceme(struct ptv_kernel *k, struct ptv_task *parent,
+			     struct ptv_task *child);
 static int check_options(struct ptv_kernel *k, struct ptv_task *tracer,
 			 uint64_t options);
 
@@ -143,7 +144,7 @@ int ptv_ptrace_traceme(struct ptv_kernel *k, struct ptv_task *caller)
 		return -EPERM;
 	r = k->host->may_traceme(k->host_ctx, parent, caller);
 	if (r == 0)
-		r = yama_may_traceme(k, parent);
+		r = yama_may_traceme(k, parent, caller);
 	if (r)
 		return r;
 	ptrace_link(k, caller, parent);
@@ -164,7 +165,8 @@ static int check_options(struct ptv_kernel *k, struct ptv_task *tracer,
 	 * invariant 4).
 	 */
 	if (options & PTV_O_SUSPEND_SECCOMP) {
-		if (!k->host->capable(k->host_ctx, tracer, PTV_CAP_SYS_ADMIN))
+		if (!k->host->capable(k->host_ctx, tracer, NULL,
+				      PTV_CAP_SYS_ADMIN))
 			return -EPERM;
 		if (k->host->has_own_seccomp(k->host_ctx, tracer))
 			return -EPERM;
@@ -220,14 +222,17 @@ static int yama_may_attach(struct ptv_kernel *k, struct ptv_task *tracer,
 	case PTV_YAMA_OFF:
 	case PTV_YAMA_DISABLED:
 		return 0;
+	/* "ns_capable(__task_cred(child)->user_ns, CAP_SYS_PTRACE)" */
 	case PTV_YAMA_RELATIONAL:
 		if (is_descendant(k, tracer->tgid, tracee) ||
 		    ptracer_exception_found(k, tracer, tracee) ||
-		    k->host->capable(k->host_ctx, tracer, PTV_CAP_SYS_PTRACE))
+		    k->host->capable(k->host_ctx, tracer, tracee,
+				     PTV_CAP_SYS_PTRACE))
 			return 0;
 		return -EPERM;
 	case PTV_YAMA_CAPABILITY:
-		return k->host->capable(k->host_ctx, tracer, PTV_CAP_SYS_PTRACE)
+		return k->host->capable(k->host_ctx, tracer, tracee,
+					PTV_CAP_SYS_PTRACE)
 			       ? 0
 			       : -EPERM;
 	case PTV_YAMA_NO_ATTACH:
@@ -236,11 +241,14 @@ static int yama_may_attach(struct ptv_kernel *k, struct ptv_task *tracer,
 	return -EPERM;
 }
 
-static int yama_may_traceme(struct ptv_kernel *k, struct ptv_task *parent)
+static int yama_may_traceme(struct ptv_kernel *k, struct ptv_task *parent,
+			     struct ptv_task *child)
 {
 	switch (k->yama) {
+	/* "has_ns_capability(parent, current_user_ns(), CAP_SYS_PTRACE)" */
 	case PTV_YAMA_CAPABILITY:
-		return k->host->capable(k->host_ctx, parent, PTV_CAP_SYS_PTRACE)
+		return k->host->capable(k->host_ctx, parent, child,
+					PTV_CAP_SYS_PTRACE)
 			       ? 0
 			       : -EPERM;
 	case PTV_YAMA_NO_ATTACH:

@@ -96,10 +96,14 @@ struct ptv_host_iface {
 	int (*may_traceme)(void *ctx, struct ptv_task *parent,
 			   struct ptv_task *child);
 	/*
-	 * Has @t CAP_SYS_PTRACE (@cap 19) or CAP_SYS_ADMIN (21) in effect?
-	 * And does it have seccomp filters of its own (not the supervisor's)?
+	 * Has @t CAP_SYS_PTRACE (@cap 19) or CAP_SYS_ADMIN (21) in the user
+	 * namespace of @ns_of (Linux's ns_capable(): in effect there, or
+	 * there by owning it or a namespace above it)? @ns_of NULL: in the
+	 * initial one (capable()), which for guests is the supervisor's.
+	 * And does @t have seccomp filters of its own (not the supervisor's)?
 	 */
-	bool (*capable)(void *ctx, struct ptv_task *t, int cap);
+	bool (*capable)(void *ctx, struct ptv_task *t, struct ptv_task *ns_of,
+			int cap);
 	/*
 	 * Is @t a zombie on the host already, its death not yet collected by
 	 * the loop? (Linux's "task->exit_state" at attach.)

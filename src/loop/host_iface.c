@@ -20,7 +20,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#define CAP_SYS_PTRACE_BIT (1ULL << 19)
+#define CAP_SYS_PTRACE 19
 
 /*
  * SIGCHLD notes: the siginfo a SIGCHLD the supervisor sent a tracer's thread
@@ -386,10 +386,90 @@ static int iface_pgid_of(void *ctx, struct ptv_task *t)
 }
 
 /*
+ * security/commoncap.c:cap_capable(): has the task whose credentials are
+ * @c, in user namespace @own (a chain up to the supervisor's), capability
+ * @cap in namespace @target[0] (a chain too)? "See if cred has the
+ * capability in the target user namespace by examining the target user
+ * namespace and all of the target user namespace's parents": its own
+ * namespace's effective set counts there and below it, and "the owner of
+ * the user namespace in the parent of the user namespace has all caps".
+ * Both chains end at the supervisor's namespace, so a namespace's level is
+ * its distance to the chain's end.
+ */
+static bool cap_capable_walk(const struct ptv_proc_creds *c,
+			     const struct ptv_userns *own, int own_len,
+			     const struct ptv_userns *target, int target_len,
+			     int cap)
+{
+	if (own[own_len - 1].ino != target[target_len - 1].ino)
+		return false;	/* not below the supervisor's: unknown */
+	for (int i = 0; i < target_len; i++) {
+		int level = target_len - 1 - i;
+
+		if (target[i].ino == own[0].ino)
+			return (c->cap_eff & (1ULL << cap)) != 0;
+		if (level <= own_len - 1)
+			return false;
+		if (i + 1 < target_len && target[i + 1].ino == own[0].ino &&
+		    target[i].owner == c->uid[1])
+			return true;
+	}
+	return false;
+}
+
+/*
+ * ns_capable(the user namespace of @target_tid, @cap) for task @tid, whose
+ * credentials are @c: the walk above, read from /proc and nsfs. @target_tid
+ * 0 names the supervisor's namespace (Linux's initial one for the guests:
+ * capable()). A namespace that cannot be read proves nothing: false.
+ * Cheap when the two are in one namespace (two stat(2)s): the chains are
+ * read only when they differ.
+ */
+static bool capable_in_userns_of(pid_t tid, const struct ptv_proc_creds *c,
+				 pid_t target_tid, int cap)
+{
+	struct ptv_userns own[PTV_USERNS_MAX_DEPTH];
+	struct ptv_userns target[PTV_USERNS_MAX_DEPTH];
+	uint64_t own_ino, target_ino;
+	int own_len, target_len;
+
+	if (ptv_proc_userns_ino(tid, &own_ino) < 0 ||
+	    ptv_proc_userns_ino(target_tid, &target_ino) < 0)
+		return false;
+	if (own_ino == target_ino)
+		return (c->cap_eff & (1ULL << cap)) != 0;
+	own_len = ptv_proc_userns_chain(tid, own, PTV_USERNS_MAX_DEPTH);
+	target_len = ptv_proc_userns_chain(target_tid, target,
+					   PTV_USERNS_MAX_DEPTH);
+	if (own_len <= 0 || target_len <= 0)
+		return false;
+	return cap_capable_walk(c, own, own_len, target, target_len, cap);
+}
+
+/* Are tasks @a and @b in one user namespace? (false if either is gone) */
+static bool same_userns(pid_t a, pid_t b)
+{
+	uint64_t ino_a, ino_b;
+
+	return ptv_proc_userns_ino(a, &ino_a) == 0 &&
+	       ptv_proc_userns_ino(b, &ino_b) == 0 && ino_a == ino_b;
+}
+
+/*
  * kernel/ptrace.c:__ptrace_may_access(PTRACE_MODE_ATTACH_REALCREDS): the
  * tracer's real uid and gid must match the target's real, effective and
- * saved ones, and the target must be dumpable, unless the tracer has
- * CAP_SYS_PTRACE. Guests share one user namespace with the supervisor.
+ * saved ones, "|| ptrace_has_cap(tcred->user_ns, mode)"; a target that is
+ * not dumpable needs "ptrace_has_cap(mm->user_ns, mode)"; and security/
+ * commoncap.c:cap_ptrace_access_check() allows it if "cred->user_ns ==
+ * child_cred->user_ns && cap_issubset(child_cred->cap_permitted,
+ * *caller_caps)", else needs "ns_capable(child_cred->user_ns,
+ * CAP_SYS_PTRACE)". All three pass if the tracer has CAP_SYS_PTRACE in the
+ * target's user namespace; else each must pass on its own.
+ *
+ * mm->user_ns (the namespace of the target's last exec, or an ancestor)
+ * is taken to be the credentials' one: after an unshare without exec they
+ * differ, and a non-dumpable such target is reachable inside where Linux
+ * asks for the capability in the namespace above (design note 28).
  */
 static int iface_may_attach(void *ctx, struct ptv_task *tracer,
 			    struct ptv_task *target)
@@ -404,35 +484,50 @@ static int iface_may_attach(void *ctx, struct ptv_task *tracer,
 	ids_match = tc.uid[0] == gc.uid[0] && tc.uid[0] == gc.uid[1] &&
 		    tc.uid[0] == gc.uid[2] && tc.gid[0] == gc.gid[0] &&
 		    tc.gid[0] == gc.gid[1] && tc.gid[0] == gc.gid[2];
-	if (tc.cap_eff & CAP_SYS_PTRACE_BIT)
+	if (ids_match && (gc.cap_prm & ~tc.cap_prm) == 0 &&
+	    same_userns(tracer->tid, target->tid) &&
+	    ptv_proc_dumpable(target->tid, gc.uid[1]))
 		return 0;
-	if (!ids_match || !ptv_proc_dumpable(target->tid, gc.uid[1]))
-		return -EPERM;
-	/*
-	 * security/commoncap.c:cap_ptrace_access_check(): the target's
-	 * permitted capabilities must be a subset of the tracer's.
-	 */
-	if ((gc.cap_prm & ~tc.cap_prm) != 0)
-		return -EPERM;
-	return 0;
+	return capable_in_userns_of(tracer->tid, &tc, target->tid,
+				    CAP_SYS_PTRACE)
+		       ? 0
+		       : -EPERM;
 }
 
-/* security_ptrace_traceme(): no Yama policy yet (ptrace_scope 0). */
+/*
+ * security/commoncap.c:cap_ptrace_traceme(): "if (cred->user_ns ==
+ * child_cred->user_ns && cap_issubset(child_cred->cap_permitted,
+ * cred->cap_permitted)) goto out; if (has_ns_capability(parent,
+ * child_cred->user_ns, CAP_SYS_PTRACE)) goto out; ret = -EPERM". Yama's
+ * part is the model's (kernel/ptrace.c).
+ */
 static int iface_may_traceme(void *ctx, struct ptv_task *parent,
 			     struct ptv_task *child)
 {
+	struct ptv_proc_creds pc, cc;
+
 	(void)ctx;
-	(void)parent;
-	(void)child;
-	return 0;
+	if (ptv_proc_creds(parent->tid, &pc) < 0 ||
+	    ptv_proc_creds(child->tid, &cc) < 0)
+		return -EPERM;
+	if ((cc.cap_prm & ~pc.cap_prm) == 0 &&
+	    same_userns(parent->tid, child->tid))
+		return 0;
+	return capable_in_userns_of(parent->tid, &pc, child->tid,
+				    CAP_SYS_PTRACE)
+		       ? 0
+		       : -EPERM;
 }
 
-static bool iface_capable(void *ctx, struct ptv_task *t, int cap)
+/* ns_capable(@ns_of's user namespace, @cap); NULL: capable(@cap). */
+static bool iface_capable(void *ctx, struct ptv_task *t,
+			  struct ptv_task *ns_of, int cap)
 {
 	struct ptv_proc_creds c;
 
 	(void)ctx;
-	return ptv_proc_creds(t->tid, &c) == 0 && (c.cap_eff & (1ULL << cap));
+	return ptv_proc_creds(t->tid, &c) == 0 &&
+	       capable_in_userns_of(t->tid, &c, ns_of ? ns_of->tid : 0, cap);
 }
 
 static bool iface_is_zombie(void *ctx, struct ptv_task *t)

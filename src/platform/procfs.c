@@ -464,3 +464,54 @@ bool ptv_proc_dumpable(pid_t tid, uid_t euid)
 		return false;
 	return euid == 0 || st.st_uid == euid;
 }
+
+static void userns_path(pid_t tid, char path[static 64])
+{
+	if (tid == 0)
+		snprintf(path, 64, "/proc/self/ns/user");
+	else
+		snprintf(path, 64, "/proc/%d/ns/user", tid);
+}
+
+int ptv_proc_userns_ino(pid_t tid, uint64_t *ino)
+{
+	char path[64];
+	struct stat st;
+
+	userns_path(tid, path);
+	if (stat(path, &st) < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+int ptv_proc_userns_chain(pid_t tid, struct ptv_userns *chain, int max)
+{
+	char path[64];
+	struct stat st;
+	int fd, parent, n = 0;
+
+	userns_path(tid, path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	for (;;) {
+		uid_t owner;
+
+		if (n == max || fstat(fd, &st) < 0 ||
+		    ioctl(fd, NS_GET_OWNER_UID, &owner) < 0) {
+			int err = n == max ? -E2BIG : -errno;
+
+			close(fd);
+			return err;
+		}
+		chain[n].ino = st.st_ino;
+		chain[n].owner = owner;
+		n++;
+		parent = ioctl(fd, NS_GET_PARENT);
+		close(fd);
+		if (parent < 0)
+			return errno == EPERM ? n : -errno;
+		fd = parent;
+	}
+}

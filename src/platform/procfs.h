@@ -112,4 +112,29 @@ bool ptv_proc_signal_default(pid_t tid, int sig);
  */
 bool ptv_proc_dumpable(pid_t tid, uid_t euid);
 
+/*
+ * User namespaces (kernel/user_namespace.c). A namespace is named by the
+ * inode of its nsfs file (the one /proc/TID/ns/user shows).
+ */
+struct ptv_userns {
+	uint64_t ino;		/* its nsfs inode */
+	uid_t owner;		/* its creator's euid (NS_GET_OWNER_UID) */
+};
+/* Levels of user namespaces Linux allows below the initial one, plus it. */
+#define PTV_USERNS_MAX_DEPTH 34
+
+/*
+ * The user namespace of task @tid (0: the supervisor's own): 0 and *@ino,
+ * or -errno (-ESRCH when it is gone).
+ */
+int ptv_proc_userns_ino(pid_t tid, uint64_t *ino);
+
+/*
+ * Task @tid's user namespace and its ancestors, up to the supervisor's own
+ * (NS_GET_PARENT fails with EPERM above it: fs/nsfs.c, ns_get_owner()):
+ * chain[0] is the task's, the last one the supervisor's. Returns how many
+ * (so a task in the supervisor's namespace has 1), or -errno.
+ */
+int ptv_proc_userns_chain(pid_t tid, struct ptv_userns *chain, int max);
+
 #endif

@@ -124,9 +124,10 @@ static int f_may_traceme(void *ctx, struct ptv_task *a, struct ptv_task *b)
 	(void)ctx; (void)a; (void)b;
 	return host.deny_traceme ? -EPERM : 0;
 }
-static bool f_capable(void *ctx, struct ptv_task *t, int cap)
+static bool f_capable(void *ctx, struct ptv_task *t, struct ptv_task *ns_of,
+		      int cap)
 {
-	(void)ctx; (void)t; (void)cap;
+	(void)ctx; (void)t; (void)ns_of; (void)cap;
 	return host.capable;
 }
 static bool f_is_zombie(void *ctx, struct ptv_task *t)

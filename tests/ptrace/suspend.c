@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -259,11 +260,23 @@ static void with_nothing(int report)
 	try_suspend(report, "as root, no filter");
 }
 
+/*
+ * "if (!capable(CAP_SYS_ADMIN))": in the initial user namespace. Root in a
+ * namespace of its own has every capability there only.
+ */
+static void in_userns(int report)
+{
+	if (unshare(CLONE_NEWUSER) < 0)
+		_exit(4);
+	try_suspend(report, "root in a user namespace of its own");
+}
+
 static void case_eperm(void)
 {
 	scn_in_child("tracer as root", with_nothing);
 	scn_in_child("tracer without CAP_SYS_ADMIN", without_cap);
 	scn_in_child("tracer with a filter", with_filter);
+	scn_in_child("tracer in a user namespace", in_userns);
 }
 
 int main(int argc, char **argv)

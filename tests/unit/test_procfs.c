@@ -1,9 +1,12 @@
 /*
  * Unit tests of the /proc readers (src/platform/procfs.c) against the
  * test's own process and a child: the signal masks read from stat (signals
- * below 32) and from status (the others), and the cache of open /proc
- * files, which must follow a pid to its new task.
+ * below 32) and from status (the others), the cache of open /proc
+ * files, which must follow a pid to its new task, and the chain of user
+ * namespaces of a child that unshared one.
  */
+#include <errno.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -129,12 +132,56 @@ static void cached_file_follows_the_task(void **state)
 	assert_int_equal(ptv_proc_state(child), 0);
 }
 
+/* A child's own user namespace sits below the caller's, owned by its euid. */
+static void userns_chain_of_a_child(void **state)
+{
+	struct ptv_userns chain[PTV_USERNS_MAX_DEPTH];
+	int ready[2], hold[2], status, n;
+	uint64_t own, child_ino;
+	char c = 0;
+	pid_t child;
+
+	(void)state;
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(hold), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		close(ready[0]);
+		close(hold[1]);
+		c = unshare(CLONE_NEWUSER) == 0 ? 'y' : 'n';
+		(void)write(ready[1], &c, 1);
+		(void)read(hold[0], &c, 1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_int_equal(ptv_proc_userns_ino(0, &own), 0);
+	assert_int_equal(ptv_proc_userns_chain(getpid(), chain, 4), 1);
+	assert_true(chain[0].ino == own);
+	if (c == 'y') {
+		n = ptv_proc_userns_chain(child, chain, PTV_USERNS_MAX_DEPTH);
+		assert_int_equal(n, 2);
+		assert_int_equal(ptv_proc_userns_ino(child, &child_ino), 0);
+		assert_true(chain[0].ino == child_ino && chain[1].ino == own);
+		assert_int_equal(chain[0].owner, geteuid());
+		assert_int_equal(ptv_proc_userns_chain(child, chain, 1), -E2BIG);
+	}
+	close(hold[1]);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_int_equal(ptv_proc_userns_ino(child, &child_ino), -ESRCH);
+	if (c != 'y')
+		skip();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(signal_ignored),
 		cmocka_unit_test(signal_masks),
 		cmocka_unit_test(cached_file_follows_the_task),
+		cmocka_unit_test(userns_chain_of_a_child),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,9 @@ struct fake {
 	int deny_attach;
 	bool autoreap;
 	bool capable;
+	/* The last capable() question: who, in whose user namespace, what. */
+	ptv_tid_t capable_who, capable_ns_of;	/* ns_of 0: the initial one */
+	int capable_cap;
 	uint64_t pending_ignored, pending_twice; /* at an attach */
 	int kept_exit_signals, last_kept_sig, last_kept_why, last_kept_status;
 	ptv_tid_t last_kept_leader, last_kept_child;
@@ -95,9 +98,13 @@ static int f_may_traceme(void *ctx, struct ptv_task *a, struct ptv_task *b)
 	return 0;
 }
 
-static bool f_capable(void *ctx, struct ptv_task *t, int cap)
+static bool f_capable(void *ctx, struct ptv_task *t, struct ptv_task *ns_of,
+		      int cap)
 {
-	(void)ctx; (void)t; (void)cap;
+	(void)ctx;
+	fake.capable_who = t->tid;
+	fake.capable_ns_of = ns_of ? ns_of->tid : 0;
+	fake.capable_cap = cap;
 	return fake.capable;
 }
 static bool f_is_zombie(void *ctx, struct ptv_task *t)
@@ -654,6 +661,40 @@ static void yama_relational_needs_ancestry_or_exception(void **state)
 	(void)p;
 }
 
+/*
+ * Yama asks for CAP_SYS_PTRACE in the tracee's user namespace ("ns_capable(
+ * __task_cred(child)->user_ns, ...)"; for PTRACE_TRACEME at scope 2,
+ * "has_ns_capability(parent, current_user_ns(), ...)"), and
+ * PTRACE_O_SUSPEND_SECCOMP for CAP_SYS_ADMIN in the initial one.
+ */
+static void capabilities_are_asked_in_the_right_user_namespace(void **state)
+{
+	struct ptv_task *g = proc(100, 1), *p = proc(200, 100), *c = proc(300, 200);
+
+	(void)state;
+	k.yama = PTV_YAMA_RELATIONAL;
+	assert_int_equal(ptv_ptrace_attach(&k, c, 200, true, 0, 0), -EPERM);
+	assert_int_equal(fake.capable_who, 300);
+	assert_int_equal(fake.capable_ns_of, 200);
+	assert_int_equal(fake.capable_cap, 19);
+	k.yama = PTV_YAMA_CAPABILITY;
+	fake.capable = true;
+	assert_int_equal(ptv_ptrace_attach(&k, g, 300, true, 0, 0), 0);
+	assert_int_equal(fake.capable_who, 100);
+	assert_int_equal(fake.capable_ns_of, 300);
+	assert_int_equal(ptv_ptrace_detach(&k, c, 0), 0);
+	fake.capable_who = fake.capable_ns_of = -1;
+	assert_int_equal(ptv_ptrace_traceme(&k, c), 0);
+	assert_int_equal(fake.capable_who, 200);
+	assert_int_equal(fake.capable_ns_of, 300);
+	k.yama = PTV_YAMA_OFF;
+	assert_int_equal(ptv_ptrace_seize_check(&k, p, 0,
+						PTV_O_SUSPEND_SECCOMP), 0);
+	assert_int_equal(fake.capable_who, 200);
+	assert_int_equal(fake.capable_ns_of, 0);
+	assert_int_equal(fake.capable_cap, 21);
+}
+
 static void no_yama_means_set_ptracer_is_einval(void **state)
 {
 	struct ptv_task *c = proc(300, 1);
@@ -716,6 +757,7 @@ int main(void)
 		T(tracer_exit_detaches_and_exitkills),
 		T(detach_validates_signal_and_resumes),
 		T(yama_relational_needs_ancestry_or_exception),
+		T(capabilities_are_asked_in_the_right_user_namespace),
 		T(no_yama_means_set_ptracer_is_einval),
 		T(attach_discards_only_unseen_ignored_signals),
 	};
