@@ -1152,7 +1152,7 @@ static void report_zombie(struct ptv_kernel *k, struct ptv_task *t,
 {
 	ptv_tid_t tid, tgid;
 
-	res->pid = ptv_guest_pid(t->tid);
+	res->pid = t->tid;
 	res->status = t->zombie_status;
 	res->cld_code = cld_code_of(t->zombie_status);
 	res->cld_status = cld_status_of(t->zombie_status);
@@ -1294,7 +1294,7 @@ static void report(struct ptv_kernel *k, struct ptv_task *t,
 	}
 	if (what == WAIT_CONTINUED) {
 		/* "SIGNAL_STOP_CONTINUED" is the group's: one report. */
-		res->pid = ptv_guest_pid(t->tid);
+		res->pid = t->tid;
 		res->status = 0xffff;
 		res->cld_code = PTV_CLD_CONTINUED;
 		res->cld_status = PTV_SIGCONT;
@@ -1314,7 +1314,7 @@ static void report(struct ptv_kernel *k, struct ptv_task *t,
 		}
 		return;
 	}
-	res->pid = ptv_guest_pid(t->tid);
+	res->pid = t->tid;
 	res->status = (t->exit_code << 8) | 0x7f;
 	res->cld_code = PTV_CLD_TRAPPED;
 	res->cld_status = t->exit_code;
@@ -1524,7 +1524,7 @@ static bool first_native_event(struct ptv_kernel *k,
 			*owed = NULL;
 			found = true;
 			*best = place;
-			res->pid = ptv_guest_pid(z->tid);
+			res->pid = z->tid;
 			res->status = z->status;
 			res->cld_code = cld_code_of(z->status);
 			res->cld_status = cld_status_of(z->status);
@@ -1546,7 +1546,7 @@ static bool first_native_event(struct ptv_kernel *k,
 		found = true;
 		*best = place;
 		*owed = event == WAIT_STOP && t->native_stop_owed ? t : NULL;
-		res->pid = ptv_guest_pid(t->tid);
+		res->pid = t->tid;
 		res->exiting = false;
 		if (event == WAIT_STOP) {
 			res->status = (t->group_stop_sig << 8) | 0x7f;
@@ -1671,7 +1671,7 @@ again:
 	    (best_event == WAIT_CONTINUED &&
 	     ptv_wait_child_traced_by_group(k, waiter, best) &&
 	     !delayed_dead_leader(k, best))) {
-		res->pid = ptv_guest_pid(best->tid);
+		res->pid = best->tid;
 		res->status = best_event == WAIT_EXIT ? best->zombie_status : 0xffff;
 		res->cld_code = best_event == WAIT_EXIT ?
 				cld_code_of(best->zombie_status) : PTV_CLD_CONTINUED;

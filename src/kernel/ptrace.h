@@ -294,7 +294,8 @@ struct ptv_wait_req {
 };
 
 struct ptv_wait_result {
-	ptv_tid_t pid;		/* the tracee reported */
+	ptv_tid_t pid;		/* the tracee reported (host tid: syscalls/
+				   pidns.c maps it for the waiter) */
 	int status;		/* wait4 status */
 	int cld_code;	/* waitid: CLD_* */
 	int cld_status;		/* waitid: exit code, signal or stop code */

@@ -25,6 +25,8 @@ void ptv_tasks_destroy(struct ptv_tasks *tasks)
 			free(tasks->slots[i]->pidns_view);
 			free(tasks->slots[i]);
 		}
+	for (size_t i = 0; i < PTV_GONE_VIEWS; i++)
+		free(tasks->gone[i].view);
 	free(tasks->slots);
 	memset(tasks, 0, sizeof(*tasks));
 }
@@ -128,6 +130,18 @@ static void unlink_task(struct ptv_tasks *tasks, struct ptv_task *task)
 	tasks->count--;
 }
 
+/* A gone task's view stays until its tid is another task's. */
+static void forget_gone_view(struct ptv_tasks *tasks, ptv_tid_t tid)
+{
+	for (size_t i = 0; i < PTV_GONE_VIEWS; i++) {
+		if (tasks->gone[i].tid != tid)
+			continue;
+		free(tasks->gone[i].view);
+		tasks->gone[i].view = NULL;
+		tasks->gone[i].tid = 0;
+	}
+}
+
 struct ptv_task *ptv_task_add(struct ptv_tasks *tasks, ptv_tid_t tid,
 			      ptv_tid_t tgid)
 {
@@ -135,6 +149,7 @@ struct ptv_task *ptv_task_add(struct ptv_tasks *tasks, ptv_tid_t tid,
 
 	if (task == NULL)
 		return NULL;
+	forget_gone_view(tasks, tid);
 	task->tid = tid;
 	task->tgid = tgid;
 	task->skipped_nr = -1;
@@ -150,7 +165,14 @@ struct ptv_task *ptv_task_add(struct ptv_tasks *tasks, ptv_tid_t tid,
 void ptv_task_remove(struct ptv_tasks *tasks, struct ptv_task *task)
 {
 	unlink_task(tasks, task);
-	free(task->pidns_view);
+	if (task->pidns_view != NULL) {
+		struct ptv_gone_view *g = &tasks->gone[tasks->gone_next++ %
+						       PTV_GONE_VIEWS];
+
+		free(g->view);
+		g->tid = task->tid;
+		g->view = task->pidns_view;
+	}
 	free(task);
 }
 

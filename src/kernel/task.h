@@ -93,7 +93,8 @@ struct ptv_pidns_view {
 };
 
 struct ptv_task {
-	ptv_tid_t tid;		/* host tid (== guest tid: no pid namespace yet) */
+	ptv_tid_t tid;		/* host tid (a guest's own in the supervisor's
+				   pid namespace; syscalls/pidns.c) */
 	ptv_tid_t tgid;		/* thread group id; == tid for a group leader */
 	ptv_tid_t parent_tgid;	/* real parent's tgid at creation (0: unknown) */
 	ptv_tid_t parent_tid;	/* the real parent thread at creation */
@@ -287,12 +288,25 @@ enum ptv_affinity_call {
  * (tasks are allocated one by one), so a struct ptv_task * stays valid until
  * ptv_task_remove().
  */
+/*
+ * The pid views of tasks removed lately (syscalls/pidns.c): a native wait
+ * in a pid namespace below may report a child the model has forgotten.
+ */
+#define PTV_GONE_VIEWS 64
+
+struct ptv_gone_view {
+	ptv_tid_t tid;			/* 0: a free slot */
+	struct ptv_pidns_view *view;
+};
+
 struct ptv_tasks {
 	struct ptv_task **slots; /* NULL: never used; PTV_TOMBSTONE: removed */
 	size_t nslots;		 /* a power of two */
 	size_t count;		 /* live entries */
 	size_t used;		 /* live + tombstones */
 	uint64_t next_seq;	 /* ->seq of the next task added */
+	struct ptv_gone_view gone[PTV_GONE_VIEWS]; /* oldest overwritten */
+	size_t gone_next;
 };
 
 void ptv_tasks_init(struct ptv_tasks *tasks);
@@ -329,15 +343,5 @@ struct ptv_task *ptv_tasks_next(const struct ptv_tasks *tasks, size_t *cursor);
 /* Calls @fn on every task; @fn may not add or remove tasks. */
 void ptv_tasks_for_each(const struct ptv_tasks *tasks,
 			void (*fn)(struct ptv_task *task, void *arg), void *arg);
-
-/*
- * The one mapping of pids that cross the guest boundary (wait results, event
- * messages, siginfo). Identity today: guests share the supervisor's pid
- * namespace (DESIGN.md, PIDs).
- */
-static inline ptv_tid_t ptv_guest_pid(ptv_tid_t host_pid)
-{
-	return host_pid;
-}
 
 #endif

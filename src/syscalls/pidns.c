@@ -61,19 +61,21 @@ bool ptv_pidns_unmapped(struct ptv_task *t)
 	return t->pidns == PTV_PIDNS_UNREADABLE;
 }
 
-/* @t's pid as seen from the namespace of @viewer (at @depth >= 1), or 0. */
-static pid_t seen_at(struct ptv_task *t, const struct ptv_pidns_view *viewer)
+/* The pid of view @v as seen from the namespace of @viewer, or 0. */
+static pid_t seen_in(const struct ptv_pidns_view *v,
+		     const struct ptv_pidns_view *viewer)
 {
-	const struct ptv_pidns_view *v;
-
-	load(t);
-	if (t->pidns != PTV_PIDNS_BELOW)
-		return 0;
-	v = t->pidns_view;
 	if (v->depth < viewer->depth ||
 	    v->ns[viewer->depth] != viewer->ns[viewer->depth])
 		return 0;
 	return v->nr[viewer->depth];
+}
+
+/* @t's pid as seen from the namespace of @viewer (below the supervisor's). */
+static pid_t seen_at(struct ptv_task *t, const struct ptv_pidns_view *viewer)
+{
+	load(t);
+	return t->pidns == PTV_PIDNS_BELOW ? seen_in(t->pidns_view, viewer) : 0;
 }
 
 pid_t ptv_pidns_to_guest(struct ptv_kernel *k, struct ptv_task *viewer,
@@ -86,7 +88,13 @@ pid_t ptv_pidns_to_guest(struct ptv_kernel *k, struct ptv_task *viewer,
 	if (viewer->pidns != PTV_PIDNS_BELOW)
 		return 0;
 	t = ptv_task_find(&k->tasks, tid);
-	return t != NULL ? seen_at(t, viewer->pidns_view) : 0;
+	if (t != NULL)
+		return seen_at(t, viewer->pidns_view);
+	/* One the model forgot, which a native wait reported. */
+	for (size_t i = 0; i < PTV_GONE_VIEWS; i++)
+		if (k->tasks.gone[i].tid == tid)
+			return seen_in(k->tasks.gone[i].view, viewer->pidns_view);
+	return 0;
 }
 
 pid_t ptv_pidns_to_host(struct ptv_kernel *k, struct ptv_task *viewer,
@@ -107,5 +115,9 @@ pid_t ptv_pidns_to_host(struct ptv_kernel *k, struct ptv_task *viewer,
 	while ((t = ptv_tasks_next(&k->tasks, &cursor)) != NULL)
 		if (seen_at(t, vv) == nr)
 			return t->tid;
+	for (size_t i = 0; i < PTV_GONE_VIEWS; i++)
+		if (k->tasks.gone[i].tid != 0 &&
+		    seen_in(k->tasks.gone[i].view, vv) == nr)
+			return k->tasks.gone[i].tid;
 	return 0;
 }

@@ -416,8 +416,8 @@ static void wait_args(struct user_regs_struct *regs, const struct ptv_wait *w,
  * tracee is eligible whatever its exit signal, and WNOHANG, as the model
  * may believe in an event a native wait has taken unseen.
  */
-static void reap_natively(struct ptv_task *caller, struct ptv_wait *w,
-			  const struct ptv_wait_result *res,
+static void reap_natively(struct ptv_kernel *k, struct ptv_task *caller,
+			  struct ptv_wait *w, const struct ptv_wait_result *res,
 			  struct ptv_syscall_outcome *out)
 {
 	pid_t pid = res->pid;
@@ -430,7 +430,7 @@ static void reap_natively(struct ptv_task *caller, struct ptv_wait *w,
 	wait_args(&regs, w, &which, &pidp, &options);
 	if (which)
 		*which = PTV_P_PID;
-	*pidp = (unsigned long long)pid;
+	*pidp = (unsigned long long)ptv_pidns_to_guest(k, caller, pid);
 	/*
 	 * A child still exiting on the host is a zombie in Linux already:
 	 * the wait blocks the moment until the host has made it one.
@@ -594,7 +594,7 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		goto native;
 	}
 	if (r == 2) {
-		reap_natively(caller, &w, &res, out);
+		reap_natively(env->k, caller, &w, &res, out);
 		return;
 	}
 	if (r == 1) {
@@ -747,8 +747,8 @@ static bool complete_woken(struct ptv_syscall_env *env, struct ptv_task *t)
  * siginfo_t below the stack's red zone, where nothing of the caller's lives
  * during a syscall; then the wait reruns.
  */
-static void consume_report(struct ptv_task *t, const struct ptv_task *child,
-			   bool continued)
+static void consume_report(struct ptv_kernel *k, struct ptv_task *t,
+			   const struct ptv_task *child, bool continued)
 {
 	struct ptv_wait *w = t->wait;
 	struct user_regs_struct regs = rerun_regs(w);
@@ -757,7 +757,7 @@ static void consume_report(struct ptv_task *t, const struct ptv_task *child,
 
 	wait_args(&regs, w, &which, &pid, &options);
 	*which = PTV_P_PID;
-	*pid = (unsigned long long)child->tid;
+	*pid = (unsigned long long)ptv_pidns_to_guest(k, t, child->tid);
 	*options = (continued ? PTV_WCONTINUED : PTV_WSTOPPED) | PTV_WNOHANG |
 		   PTV_WALL;
 	w->consume_info = below_red_zone(&regs, w->abi);
@@ -800,7 +800,8 @@ static void consumed_report(struct ptv_syscall_env *env, struct ptv_task *t,
 	if (child && child->tid == child->tgid && (long)regs->rax == 0 &&
 	    ptv_mem_read(t->tid, w->consume_info +
 			 (w->abi == PTV_ABI_I386 ? 12 : 16), &pid,
-			 sizeof(pid)) == 0 && pid == child->tid)
+			 sizeof(pid)) == 0 &&
+	    pid == ptv_pidns_to_guest(env->k, t, child->tid))
 		report_taken(env->k, child, w->consume_continued);
 	rerun_wait(t);
 }
@@ -865,7 +866,7 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 	if (child && reports_hidden(env->k, t, w, child, &continued)) {
 		/* A WNOWAIT report would come back each time: taken first. */
 		if (w->req.options & PTV_WNOWAIT) {
-			consume_report(t, child, continued);
+			consume_report(env->k, t, child, continued);
 			return true;
 		}
 		/* Consumed on the host: the wait starts again. */
