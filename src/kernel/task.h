@@ -340,6 +340,15 @@ void ptv_task_rename(struct ptv_tasks *tasks, struct ptv_task *task,
  */
 struct ptv_task *ptv_tasks_next(const struct ptv_tasks *tasks, size_t *cursor);
 
+/*
+ * The task that reaps @t, an orphan, when its parent's group is gone:
+ * the init of its pid namespace below the supervisor's (kernel/exit.c:
+ * find_new_reaper(), the namespace's child_reaper), if the model knows
+ * @t's namespace; NULL in the supervisor's own (ptvisor reaps it).
+ */
+struct ptv_task *ptv_pidns_reaper(const struct ptv_tasks *tasks,
+				  const struct ptv_task *t);
+
 /* Calls @fn on every task; @fn may not add or remove tasks. */
 void ptv_tasks_for_each(const struct ptv_tasks *tasks,
 			void (*fn)(struct ptv_task *task, void *arg), void *arg);

@@ -388,6 +388,64 @@ static void case_tracer_outside(int fd)
 	say("A: %s", pt_status(status));
 }
 
+/*
+ * An orphan's new parent is its namespace's init (kernel/exit.c:
+ * find_new_reaper(): the child_reaper; the supervisor, a subreaper above
+ * the namespace, is not looked at). Pid 1 traces A (2) with TRACEFORK; A
+ * forks B (3) and exits; B, its tracee, is now its child too: its exit is
+ * reported once (strace as a namespace's init saw it twice).
+ */
+static int orphan_tracee_main(int sync)
+{
+	pt_traceme_then_post(sync);
+	kill(getpid(), SIGSTOP);
+	if (fork() == 0) {
+		/* B: stopped at birth; exits once let go. */
+		_exit(9);
+	}
+	return 4;
+}
+
+static int orphan_init(void)
+{
+	int sync[2];
+	unsigned long msg = 0;
+	pid_t a, b;
+
+	block_sigchld();
+	scn_pipe(sync, O_CLOEXEC);
+	a = fork();
+	if (a == 0) {
+		close(sync[0]);
+		_exit(orphan_tracee_main(sync[1]));
+	}
+	scn_take(sync[0]);
+	wait_say(a, 0, "wait4(2)");
+	try("SETOPTIONS(2, TRACEFORK)", PTRACE_SETOPTIONS, a, PTRACE_O_TRACEFORK);
+	try("CONT(2)", PTRACE_CONT, a, 0);
+	wait_say(a, 0, "wait4(2)");
+	pt_raw(PTRACE_GETEVENTMSG, a, 0, (unsigned long)&msg);
+	b = (pid_t)msg;
+	say("GETEVENTMSG(2) = %d", b);
+	wait_say(b, __WALL, "wait4(3, __WALL)");
+	try("CONT(2)", PTRACE_CONT, a, 0);
+	wait_say(a, 0, "wait4(2)");
+	/*
+	 * B's parent is gone (exit_notify() reparented B before A became a
+	 * zombie): B, still in its first stop, is the init's child now.
+	 */
+	try("CONT(3)", PTRACE_CONT, b, 0);
+	wait_say(-1, __WALL, "wait4(-1, __WALL)");
+	wait_say(-1, __WALL | WNOHANG, "wait4(-1, __WALL|WNOHANG)");
+	return 0;
+}
+
+static void case_orphan_to_init(int fd)
+{
+	report_fd = fd;
+	in_new_pidns(orphan_init);
+}
+
 static void tracer_inside(void)
 {
 	scn_in_child("tracer in a pid namespace of its own", case_tracer_inside);
@@ -396,6 +454,12 @@ static void tracer_inside(void)
 static void exec_by_thread(void)
 {
 	scn_in_child("exec by a thread, in a pid namespace", case_exec_by_thread);
+}
+
+static void orphan_to_init(void)
+{
+	scn_in_child("an orphan's reaper is its namespace's init",
+		     case_orphan_to_init);
 }
 
 static void two_levels(void)
@@ -415,6 +479,7 @@ int main(int argc, char **argv)
 		{ "tracer-inside", tracer_inside },
 		{ "exec-by-thread", exec_by_thread },
 		{ "two-levels", two_levels },
+		{ "orphan-to-init", orphan_to_init },
 		{ "tracer-outside", tracer_outside },
 	};
 
