@@ -1110,6 +1110,32 @@ bool ptv_loop_stops_task(const struct ptv_task *task, int sig)
 	return ptv_proc_signal_default(task->tid, sig);
 }
 
+/*
+ * A fault (force_sig(): a kernel si_code) with the default action kills a
+ * pid namespace's init natively: force_sig_info_to_task() clears its
+ * SIGNAL_UNKILLABLE, but not while it is ptraced, as every guest is on the
+ * host, and get_signal() then drops the signal: the fault would come again
+ * for ever. (Natively a traced init loops so too: not for a guest's
+ * tracee.) SIGKILL, which no init ignores, kills it in its place.
+ */
+static bool kills_faulting_pidns_init(struct ptv_task *task, int sig)
+{
+	siginfo_t si;
+
+	if (task->tracer != NULL ||
+	    (sig != SIGSEGV && sig != SIGBUS && sig != SIGILL && sig != SIGFPE &&
+	     sig != SIGSYS && sig != SIGTRAP) ||
+	    !ptv_pidns_nested(task) || task->pidns_view == NULL ||
+	    task->pidns_view->nr[task->pidns_view->depth] != 1 ||
+	    ptv_host_getsiginfo(task->tid, &si) < 0 || si.si_code <= 0 ||
+	    !ptv_proc_signal_default(task->tid, sig))
+		return false;
+	ptv_log("[%d] %s kills its pid namespace's init: SIGKILL in its place",
+		task->tid, ptv_signal_name(sig));
+	ptv_host_kill_thread(task->tgid, task->tid);
+	return true;
+}
+
 static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 			   const struct ptv_host_event *ev)
 {
@@ -1151,6 +1177,10 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	kills_group = ptv_signal_kills_group(&loop->k, task, ev->sig);
 	if (task->tracer && !kills_group) {
 		ptv_vstop_signal(&loop->k, task, ev->sig);
+		return;
+	}
+	if (kills_faulting_pidns_init(task, ev->sig)) {
+		ptv_loop_resume(loop, task, 0);
 		return;
 	}
 	task->stop_in_flight = ptv_loop_stops_task(task, ev->sig);

@@ -16,8 +16,10 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -446,6 +448,24 @@ static void case_orphan_to_init(int fd)
 	in_new_pidns(orphan_init);
 }
 
+/* A namespace's init that faults dies of the fault (no core file). */
+static int faulting_init(void)
+{
+	struct rlimit none = { 0, 0 };
+	/* An address the compiler cannot prove bad: it is only at run time. */
+	static volatile uintptr_t nowhere = 16;
+
+	setrlimit(RLIMIT_CORE, &none);
+	*(volatile int *)nowhere = 1;
+	return 0;
+}
+
+static void case_init_fault(int fd)
+{
+	report_fd = fd;
+	in_new_pidns(faulting_init);
+}
+
 static void tracer_inside(void)
 {
 	scn_in_child("tracer in a pid namespace of its own", case_tracer_inside);
@@ -460,6 +480,11 @@ static void orphan_to_init(void)
 {
 	scn_in_child("an orphan's reaper is its namespace's init",
 		     case_orphan_to_init);
+}
+
+static void init_fault(void)
+{
+	scn_in_child("a namespace's init faults", case_init_fault);
 }
 
 static void two_levels(void)
@@ -480,6 +505,7 @@ int main(int argc, char **argv)
 		{ "exec-by-thread", exec_by_thread },
 		{ "two-levels", two_levels },
 		{ "orphan-to-init", orphan_to_init },
+		{ "init-fault", init_fault },
 		{ "tracer-outside", tracer_outside },
 	};
 
