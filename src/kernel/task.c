@@ -76,7 +76,7 @@ struct ptv_task *ptv_task_find(const struct ptv_tasks *tasks, ptv_tid_t tid)
 static bool grow(struct ptv_tasks *tasks)
 {
 	size_t nslots = tasks->nslots ? tasks->nslots : PTV_TASKS_MIN_SLOTS;
-	struct ptv_tasks bigger;
+	struct ptv_tasks bigger = { 0 };
 
 	/* Keep the load (live + tombstones) under a half. */
 	while ((tasks->count + 1) * 2 > nslots)
@@ -85,9 +85,6 @@ static bool grow(struct ptv_tasks *tasks)
 	if (bigger.slots == NULL)
 		return false;
 	bigger.nslots = nslots;
-	bigger.count = 0;
-	bigger.used = 0;
-	bigger.next_seq = tasks->next_seq;
 	for (size_t i = 0; i < tasks->nslots; i++) {
 		struct ptv_task *task = tasks->slots[i];
 		bool found;
@@ -99,7 +96,10 @@ static bool grow(struct ptv_tasks *tasks)
 		bigger.used++;
 	}
 	free(tasks->slots);
-	*tasks = bigger;
+	tasks->slots = bigger.slots;
+	tasks->nslots = bigger.nslots;
+	tasks->count = bigger.count;
+	tasks->used = bigger.used;
 	return true;
 }
 

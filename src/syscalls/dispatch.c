@@ -274,6 +274,38 @@ static void affinity_call(struct ptv_syscall_env *env, struct ptv_task *task,
 	out->result = 0;
 }
 
+/*
+ * The pid (@pid) and thread (@tid, tgkill's) a send names, mapped to the
+ * host's when the sender is in a pid namespace below the supervisor's (the
+ * call itself runs with its own); false if one names no task of the
+ * model, or kill(-1, ...): every process the sender sees, a set the
+ * model does not tell. A pidfd's pid is the host's already.
+ */
+static bool map_send_pids(struct ptv_kernel *k, struct ptv_task *task,
+			  enum ptv_trapped kind, int32_t *pid, int32_t *tid)
+{
+	pid_t m;
+
+	if (!ptv_pidns_nested(task) || kind == TRAPPED_PIDFD_SIGNAL)
+		return true;
+	if (kind == TRAPPED_TGKILL) {
+		*tid = ptv_pidns_to_host(k, task, *tid);
+		if (*tid <= 0)
+			return false;
+	}
+	if (kind == TRAPPED_KILL && *pid <= 0) {
+		if (*pid == 0)
+			return true;	/* its own process group */
+		if (*pid == -1 || *pid == INT32_MIN)
+			return false;
+		m = ptv_pidns_to_host(k, task, -*pid);
+		*pid = -m;
+		return m > 0;
+	}
+	*pid = ptv_pidns_to_host(k, task, *pid);
+	return *pid > 0;
+}
+
 /* kill(2) and its kin, for the signals the filter traps them for. */
 static void send_signal(struct ptv_syscall_env *env, struct ptv_task *task,
 			const struct ptv_syscall *call,
@@ -289,24 +321,24 @@ static void send_signal(struct ptv_syscall_env *env, struct ptv_task *task,
 	enum ptv_trapped kind = classify(call);
 	bool to_thread = kind == TRAPPED_TGKILL;
 	int sig = (int)call->args[to_thread ? 2 : 1];
+	int32_t pid = (int32_t)call->args[0];
+	int32_t tid = to_thread ? (int32_t)call->args[1] : 0;
 
 	/*
-	 * A guest in a nested pid namespace sends its signals natively
-	 * (README, Limitations: the model is not told); a signal the
-	 * filter does not trap comes here when the supervisor runs the
-	 * filter itself (a suspended task's call).
+	 * A signal the filter does not trap comes here when the supervisor
+	 * runs the filter itself (a suspended task's call). A send the model
+	 * cannot follow from a nested pid namespace runs as it is (README,
+	 * Limitations).
 	 */
-	if (ptv_pidns_nested(task) || sig <= 0 || sig > 64) {
+	if (sig <= 0 || sig > 64 ||
+	    !map_send_pids(env->k, task, kind, &pid, &tid)) {
 		run(out);
 		return;
 	}
 	if (PTV_SENT_KILL_TO_THREAD_MASK & (1ULL << (sig - 1))) {
 		if (kind == TRAPPED_TKILL || kind == TRAPPED_TGKILL)
 			ptv_sys_signal_kill_thread(env, task, call, kinds[kind],
-						   (int32_t)call->args[0],
-						   to_thread ? (int32_t)call->args[1]
-							     : 0,
-						   out);
+						   pid, tid, out);
 		else
 			run(out);
 		return;
@@ -314,13 +346,12 @@ static void send_signal(struct ptv_syscall_env *env, struct ptv_task *task,
 	if (!(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1)))) {
 		if ((PTV_SENT_FATAL_MASK & (1ULL << (sig - 1))) &&
 		    kind != TRAPPED_TKILL && kind != TRAPPED_TGKILL)
-			ptv_signal_fatal_sent(env->k, task, kinds[kind],
-					      (int32_t)call->args[0], sig);
+			ptv_signal_fatal_sent(env->k, task, kinds[kind], pid,
+					      sig);
 		run(out);
 		return;
 	}
-	ptv_sys_signal_send(env, task, call, kinds[kind], (int32_t)call->args[0],
-			    to_thread ? (int32_t)call->args[1] : 0, sig, out);
+	ptv_sys_signal_send(env, task, call, kinds[kind], pid, tid, sig, out);
 }
 
 void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,

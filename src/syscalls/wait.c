@@ -421,16 +421,18 @@ static void reap_natively(struct ptv_kernel *k, struct ptv_task *caller,
 			  struct ptv_syscall_outcome *out)
 {
 	pid_t pid = res->pid;
+	/* Its pid as the caller sees it (its child: in its namespace). */
+	pid_t shown = ptv_pidns_to_guest(k, caller, pid);
 	struct user_regs_struct regs;
 	unsigned long long *which, *pidp, *options;
 
-	if (ptv_host_getregs(caller->tid, &w->regs) < 0)
+	if (shown <= 0 || ptv_host_getregs(caller->tid, &w->regs) < 0)
 		return;
 	regs = w->regs;
 	wait_args(&regs, w, &which, &pidp, &options);
 	if (which)
 		*which = PTV_P_PID;
-	*pidp = (unsigned long long)ptv_pidns_to_guest(k, caller, pid);
+	*pidp = (unsigned long long)shown;
 	/*
 	 * A child still exiting on the host is a zombie in Linux already:
 	 * the wait blocks the moment until the host has made it one.

@@ -224,8 +224,9 @@ static int exec_tracer_init(void)
 	t = (pid_t)msg;
 	say("GETEVENTMSG(2) = %d", t);
 	wait_say(t, __WALL, "wait4(3, __WALL)");
-	try("CONT(3)", PTRACE_CONT, t, 0);
+	/* The leader first: the thread's exec ends it (de_thread()). */
 	try("CONT(2)", PTRACE_CONT, a, 0);
+	try("CONT(3)", PTRACE_CONT, t, 0);
 	/* The thread's exec: its event comes with the leader's pid. */
 	wait_say(a, __WALL, "wait4(2, __WALL)");
 	msg = 0;
@@ -448,6 +449,57 @@ static void case_orphan_to_init(int fd)
 	in_new_pidns(orphan_init);
 }
 
+/*
+ * Signals a guest below sends name tasks by its pids too: pid 1 seizes A
+ * (2), which stops itself; A's group-stop, LISTEN, then SIGCONT sent by
+ * the tracer (kill) re-traps it; its real parent sees the continue.
+ */
+static int listen_tracee_main(int sync)
+{
+	char c;
+
+	while (read(sync, &c, 1) < 0 && errno == EINTR)
+		;
+	kill(getpid(), SIGSTOP);
+	return 3;
+}
+
+static int sigcont_init(void)
+{
+	int sync[2];
+	pid_t a;
+
+	block_sigchld();
+	scn_pipe(sync, O_CLOEXEC);
+	a = fork();
+	if (a == 0) {
+		close(sync[1]);
+		_exit(listen_tracee_main(sync[0]));
+	}
+	close(sync[0]);
+	try("SEIZE(2)", PTRACE_SEIZE, a, 0);
+	scn_post(sync[1]);
+	wait_say(a, 0, "wait4(2)");
+	try("CONT(2, SIGSTOP)", PTRACE_CONT, a, SIGSTOP);
+	wait_say(a, 0, "wait4(2)");
+	try("LISTEN(2)", PTRACE_LISTEN, a, 0);
+	say("kill(2, SIGCONT) = %d", kill(a, SIGCONT));
+	wait_say(a, 0, "wait4(2)");
+	try("CONT(2)", PTRACE_CONT, a, 0);
+	/* Its stop for the SIGCONT first: the continue is still owed. */
+	wait_say(a, 0, "wait4(2)");
+	wait_say(a, WCONTINUED | WNOHANG, "wait4(2, WCONTINUED|WNOHANG)");
+	try("CONT(2, SIGCONT)", PTRACE_CONT, a, SIGCONT);
+	wait_say(a, 0, "wait4(2)");
+	return 0;
+}
+
+static void case_sigcont_listen(int fd)
+{
+	report_fd = fd;
+	in_new_pidns(sigcont_init);
+}
+
 /* A namespace's init that faults dies of the fault (no core file). */
 static int faulting_init(void)
 {
@@ -482,6 +534,12 @@ static void orphan_to_init(void)
 		     case_orphan_to_init);
 }
 
+static void sigcont_listen(void)
+{
+	scn_in_child("SIGCONT to a listening tracee, in a pid namespace",
+		     case_sigcont_listen);
+}
+
 static void init_fault(void)
 {
 	scn_in_child("a namespace's init faults", case_init_fault);
@@ -505,6 +563,7 @@ int main(int argc, char **argv)
 		{ "exec-by-thread", exec_by_thread },
 		{ "two-levels", two_levels },
 		{ "orphan-to-init", orphan_to_init },
+		{ "sigcont-listen", sigcont_listen },
 		{ "init-fault", init_fault },
 		{ "tracer-outside", tracer_outside },
 	};
