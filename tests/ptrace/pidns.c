@@ -76,6 +76,29 @@ static long try(const char *what, long request, pid_t pid, unsigned long data)
 	return r;
 }
 
+/*
+ * Forks a tracee that runs @main(sync): PTRACE_TRACEME, a byte on @sync,
+ * then its part. Returns its pid once it is a tracee.
+ */
+static pid_t fork_tracee(int (*main)(int sync))
+{
+	int sync[2];
+	pid_t pid;
+
+	scn_pipe(sync, O_CLOEXEC);
+	pid = fork();
+	if (pid < 0)
+		scn_die("fork");
+	if (pid == 0) {
+		close(sync[0]);
+		_exit(main(sync[1]));
+	}
+	close(sync[1]);
+	scn_take(sync[0]);
+	close(sync[0]);
+	return pid;
+}
+
 /* wait4() in the namespace, reporting the pid and status it returns. */
 static pid_t wait_say(pid_t pid, int flags, const char *what)
 {
@@ -125,7 +148,6 @@ static pid_t outer_pid;
  */
 static int tracer_init(void)
 {
-	int sync[2];
 	sigset_t chld;
 	siginfo_t si;
 	unsigned long msg = 0;
@@ -135,13 +157,7 @@ static int tracer_init(void)
 	block_sigchld();
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	scn_pipe(sync, O_CLOEXEC);
-	a = fork();
-	if (a == 0) {
-		close(sync[0]);
-		_exit(tracee_main(sync[1]));
-	}
-	scn_take(sync[0]);
+	a = fork_tracee(tracee_main);
 	wait_say(-1, 0, "wait4(-1)");
 	memset(&si, 0, sizeof(si));
 	if (sigwaitinfo(&chld, &si) == SIGCHLD)
@@ -204,17 +220,9 @@ static int exec_tracee_main(int sync)
 
 static int exec_tracer_init(void)
 {
-	int sync[2];
 	unsigned long msg = 0;
-	pid_t a, t;
+	pid_t a = fork_tracee(exec_tracee_main), t;
 
-	scn_pipe(sync, O_CLOEXEC);
-	a = fork();
-	if (a == 0) {
-		close(sync[0]);
-		_exit(exec_tracee_main(sync[1]));
-	}
-	scn_take(sync[0]);
 	wait_say(a, 0, "wait4(2)");
 	try("SETOPTIONS(2, TRACECLONE|TRACEEXEC)", PTRACE_SETOPTIONS, a,
 	    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC);
@@ -411,18 +419,11 @@ static int orphan_tracee_main(int sync)
 
 static int orphan_init(void)
 {
-	int sync[2];
 	unsigned long msg = 0;
 	pid_t a, b;
 
 	block_sigchld();
-	scn_pipe(sync, O_CLOEXEC);
-	a = fork();
-	if (a == 0) {
-		close(sync[0]);
-		_exit(orphan_tracee_main(sync[1]));
-	}
-	scn_take(sync[0]);
+	a = fork_tracee(orphan_tracee_main);
 	wait_say(a, 0, "wait4(2)");
 	try("SETOPTIONS(2, TRACEFORK)", PTRACE_SETOPTIONS, a, PTRACE_O_TRACEFORK);
 	try("CONT(2)", PTRACE_CONT, a, 0);
