@@ -359,6 +359,7 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 			  struct ptv_syscall_outcome *out)
 {
 	enum ptv_trapped kind;
+	int64_t arg;
 
 	task->signal_call = 0;	/* that call's exit is past */
 	if (call->guest_trap) {
@@ -452,9 +453,14 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 			return;
 		}
 		out->action = PTV_SYSCALL_RETURN;
-		out->result = ptv_yama_set_ptracer(env->k, task,
-			call->abi == PTV_ABI_I386 ? (int32_t)call->args[1]
-						  : (int64_t)call->args[1]);
+		arg = call->abi == PTV_ABI_I386 ? (int32_t)call->args[1]
+						 : (int64_t)call->args[1];
+		/* find_get_task_by_vpid(): the caller's pid (0: none). */
+		if (arg > 0 && arg <= INT32_MAX)
+			arg = ptv_pidns_to_host(env->k, task, (pid_t)arg);
+		out->result = arg == 0 && call->args[1] != 0
+				      ? -EINVAL
+				      : ptv_yama_set_ptracer(env->k, task, arg);
 		return;
 	case TRAPPED_GETAFFINITY:
 	case TRAPPED_SETAFFINITY:
