@@ -1056,7 +1056,17 @@ bool ptv_wait_names_delayed_zombie(struct ptv_kernel *k,
 	if (req->idtype != PTV_P_PID || req->id <= 0)
 		return false;
 	t = ptv_task_find(&k->tasks, req->id);
-	return t && t->vzombie && t->native_reap && delayed_dead_leader(k, t);
+	if (t == NULL || t->tracer == NULL)
+		return false;
+	if (t->vzombie)
+		return t->native_reap && delayed_dead_leader(k, t);
+	/*
+	 * Killed (no exit stop), its death not collected yet by the loop,
+	 * which may take a while on a loaded host: the host shows it a
+	 * zombie already, and the native wait would reap it at once.
+	 */
+	return !t->exit_seen && !t->host_gone && t->tid == t->tgid &&
+	       group_thread_unreaped(k, t) && k->host->is_zombie(k->host_ctx, t);
 }
 
 bool ptv_wait_real_child_matches(struct ptv_kernel *k,

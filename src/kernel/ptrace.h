@@ -400,9 +400,10 @@ bool ptv_wait_native_counts_dead_leader(struct ptv_kernel *k,
 /*
  * Does @req name one task by its pid, a leader of a group that @waiter's
  * group traces, dead and its real parent's zombie on the host already
- * (native_reap), whose death Linux does not report yet: a traced thread of
- * its group is not reaped (kernel/exit.c:delay_group_leader())? The native
- * wait would reap it; nothing else can match.
+ * (native_reap; or killed, its death not collected yet), whose death Linux
+ * does not report yet: a traced thread of its group is not reaped
+ * (kernel/exit.c:delay_group_leader())? The native wait would reap it;
+ * nothing else can match.
  */
 bool ptv_wait_names_delayed_zombie(struct ptv_kernel *k,
 				   const struct ptv_wait_req *req);
