@@ -39,8 +39,10 @@ static void load(struct ptv_task *t)
 			return;
 		}
 	}
-	ptv_log("[%d] its pid namespace cannot be read (%d): its pids are "
-		"not mapped", t->tid, depth);
+	/* Gone already (ESRCH), too deep (E2BIG), or out of memory. */
+	if (depth != -ESRCH)
+		ptv_log("[%d] its pid namespace cannot be read (%d): its pids "
+			"are not mapped", t->tid, depth);
 	t->pidns = PTV_PIDNS_UNREADABLE;
 }
 
@@ -109,7 +111,7 @@ pid_t ptv_pidns_to_host(struct ptv_kernel *k, struct ptv_task *viewer,
 	if (viewer->pidns != PTV_PIDNS_BELOW)
 		return 0;
 	vv = viewer->pidns_view;
-	/* Its own group first: a task most often names itself or its kin. */
+	/* Itself first: a task often names itself. */
 	if (vv->nr[vv->depth] == nr)
 		return viewer->tid;
 	while ((t = ptv_tasks_next(&k->tasks, &cursor)) != NULL)
