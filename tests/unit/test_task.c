@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 #include "kernel/task.h"
@@ -107,6 +108,80 @@ static void for_each_visits_all(void **state)
 	ptv_tasks_destroy(&tasks);
 }
 
+/* A task in a namespace @depth levels below, with pids @nr and @ns. */
+static struct ptv_task *add_below(struct ptv_tasks *tasks, ptv_tid_t tid,
+				  int depth, const int32_t *nr,
+				  const uint64_t *ns)
+{
+	struct ptv_task *t = ptv_task_add(tasks, tid, tid);
+	struct ptv_pidns_view *v = calloc(1, sizeof(*v));
+
+	assert_non_null(t);
+	assert_non_null(v);
+	v->depth = depth;
+	for (int i = 0; i <= depth; i++) {
+		v->nr[i] = nr[i];
+		v->ns[i] = ns[i];
+	}
+	t->pidns = PTV_PIDNS_BELOW;
+	t->pidns_view = v;
+	return t;
+}
+
+/*
+ * An orphan's reaper is its namespace's init (find_new_reaper()); an init
+ * whose parent unshared its namespace goes to the init above; none in the
+ * supervisor's namespace.
+ */
+static void pidns_reaper(void **state)
+{
+	struct ptv_tasks tasks;
+	struct ptv_task *init1, *init2, *orphan, *inner;
+	const uint64_t ns[] = { 0, 7001, 7002 };
+
+	(void)state;
+	ptv_tasks_init(&tasks);
+	init1 = add_below(&tasks, 200, 1, (const int32_t[]){ 200, 1 }, ns);
+	orphan = add_below(&tasks, 201, 1, (const int32_t[]){ 201, 5 }, ns);
+	init2 = add_below(&tasks, 202, 2, (const int32_t[]){ 202, 6, 1 }, ns);
+	inner = add_below(&tasks, 203, 2, (const int32_t[]){ 203, 7, 2 }, ns);
+	assert_ptr_equal(ptv_pidns_reaper(&tasks, orphan), init1);
+	assert_ptr_equal(ptv_pidns_reaper(&tasks, inner), init2);
+	assert_ptr_equal(ptv_pidns_reaper(&tasks, init2), init1);
+	assert_null(ptv_pidns_reaper(&tasks, init1));
+	init2->host_gone = true;
+	assert_null(ptv_pidns_reaper(&tasks, inner));
+	ptv_tasks_destroy(&tasks);
+}
+
+/*
+ * A removed task's pid view stays in the ring until its tid is another
+ * task's; the table may grow meanwhile (its ring is kept).
+ */
+static void gone_views(void **state)
+{
+	struct ptv_tasks tasks;
+	const uint64_t ns[] = { 0, 7001 };
+	bool found = false;
+
+	(void)state;
+	ptv_tasks_init(&tasks);
+	ptv_task_remove(&tasks, add_below(&tasks, 300, 1,
+					  (const int32_t[]){ 300, 4 }, ns));
+	for (int tid = 1000; tid < 1100; tid++)
+		ptv_task_add(&tasks, tid, tid);
+	for (size_t i = 0; i < PTV_GONE_VIEWS; i++)
+		if (tasks.gone[i].tid == 300) {
+			found = true;
+			assert_int_equal(tasks.gone[i].view->nr[1], 4);
+		}
+	assert_true(found);
+	ptv_task_add(&tasks, 300, 300);
+	for (size_t i = 0; i < PTV_GONE_VIEWS; i++)
+		assert_int_not_equal(tasks.gone[i].tid, 300);
+	ptv_tasks_destroy(&tasks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +189,8 @@ int main(void)
 		cmocka_unit_test(grow_and_churn),
 		cmocka_unit_test(rename_on_exec),
 		cmocka_unit_test(for_each_visits_all),
+		cmocka_unit_test(pidns_reaper),
+		cmocka_unit_test(gone_views),
 	};
 
 	return cmocka_run_group_tests_name("task table", tests, NULL, NULL);
