@@ -91,7 +91,7 @@ static bool sent_by_supervisor(const struct ptv_loop *loop,
 			       struct ptv_task *t, const siginfo_t *si)
 {
 	return si->si_code == SI_USER &&
-	       si->si_pid == (ptv_pidns_nested(t) ? 0 : loop->self);
+	       si->si_pid == ptv_pidns_supervisor_seen_by(t, loop->self);
 }
 
 /*

@@ -1088,7 +1088,7 @@ static void fix_siginfo(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	if (t->sigfix == PTV_SIGFIX_NONE || sig != sigfix_info[t->sigfix].sig)
 		return;
 	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code != SI_TKILL ||
-	    si.si_pid != loop->self)
+	    si.si_pid != ptv_pidns_supervisor_seen_by(t, loop->self))
 		return;
 	memset(&si, 0, sizeof(si));
 	si.si_signo = sig;
@@ -1166,7 +1166,8 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	if (ev->sig == SIGCHLD)
 		ptv_loop_fix_sigchld(loop, task);
 	fix_siginfo(loop, task, ev->sig);
-	ptv_signal_rerouted_info(task, ev->sig, loop->self);
+	ptv_signal_rerouted_info(task, ev->sig,
+				 ptv_pidns_supervisor_seen_by(task, loop->self));
 	/*
 	 * Not the end of a group-stop: a SIGCONT continues the group as it
 	 * is sent (kernel/signal.c:prepare_signal(); syscalls/signal.c and

@@ -80,6 +80,11 @@ static pid_t seen_at(struct ptv_task *t, const struct ptv_pidns_view *viewer)
 	return t->pidns == PTV_PIDNS_BELOW ? seen_in(t->pidns_view, viewer) : 0;
 }
 
+pid_t ptv_pidns_supervisor_seen_by(struct ptv_task *t, pid_t self)
+{
+	return ptv_pidns_nested(t) ? 0 : self;
+}
+
 pid_t ptv_pidns_to_guest(struct ptv_kernel *k, struct ptv_task *viewer,
 			 pid_t tid)
 {

@@ -898,6 +898,29 @@ static bool answered_by_model(long request)
 	       is_resume(request);
 }
 
+/*
+ * kernel/seccomp.c: seccomp_get_filter() and seccomp_get_metadata() first
+ * answer EACCES "if (!capable(CAP_SYS_ADMIN) || current->seccomp.mode !=
+ * SECCOMP_MODE_DISABLED)": the tracer's own filters count, the
+ * supervisor's does not; capable() asks in the initial user namespace
+ * (the supervisor's: NULL).
+ */
+#define PTV_CAP_SYS_ADMIN 21
+
+static long seccomp_request_access(struct ptv_syscall_env *env,
+				   struct ptv_task *caller)
+{
+	struct ptv_proc_creds c;
+
+	if (ptv_proc_creds(caller->tid, &c) < 0)
+		return -ESRCH;
+	if (c.seccomp_filters > 1 ||
+	    !env->k->host->capable(env->k->host_ctx, caller, NULL,
+				   PTV_CAP_SYS_ADMIN))
+		return -EACCES;
+	return 0;
+}
+
 static long carry_out_request(struct ptv_syscall_env *env,
 				   struct ptv_task *caller,
 				   struct ptv_task *tracee, long request,
@@ -918,6 +941,12 @@ static long carry_out_request(struct ptv_syscall_env *env,
 		return ptv_ptrace_interrupt(env->k, tracee);
 	case PTRACE_LISTEN:
 		return ptv_ptrace_listen(env->k, tracee);
+	case PTRACE_SECCOMP_GET_FILTER:
+	case PTRACE_SECCOMP_GET_METADATA:
+		result = seccomp_request_access(env, caller);
+		if (result < 0)
+			return result;
+		break;
 	}
 	if (compat && compat_data_request(tracee, caller->tid, request, addr,
 					  data, &result))
@@ -971,12 +1000,12 @@ void ptv_sys_ptrace(struct ptv_syscall_env *env, struct ptv_task *caller,
 		r = ptv_ptrace_attach(env->k, caller, host_pid,
 				      request == PTRACE_SEIZE, addr, data);
 		/*
-		 * Guests can never reach a process outside the guests: one
-		 * that exists gets SEIZE's argument checks, then EPERM. (A
-		 * nested namespace holds guests only.)
+		 * Guests can never reach a process outside the guests, nor a
+		 * dying one (a zombie): one that exists gets SEIZE's argument
+		 * checks, then EPERM. (From a nested namespace, only one the
+		 * model could name.)
 		 */
-		if (r == -ESRCH && host_pid > 0 && host_pid == pid &&
-		    kill(pid, 0) == 0) {
+		if (r == -ESRCH && host_pid > 0 && kill(host_pid, 0) == 0) {
 			r = request == PTRACE_SEIZE ?
 				    ptv_ptrace_seize_check(env->k, caller, addr, data) : 0;
 			if (r == 0)

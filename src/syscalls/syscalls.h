@@ -82,6 +82,11 @@ void ptv_pidns_load(struct ptv_task *t);
 bool ptv_pidns_nested(struct ptv_task *t);
 /* ... one whose pids cannot be mapped (too deep, or not readable)? */
 bool ptv_pidns_unmapped(struct ptv_task *t);
+/*
+ * The supervisor's pid @self as @t sees it (the si_pid of a signal it
+ * sent): 0 from a namespace below its own.
+ */
+pid_t ptv_pidns_supervisor_seen_by(struct ptv_task *t, pid_t self);
 /* Host task @tid as @viewer sees it: its pid there, or 0 if it does not. */
 pid_t ptv_pidns_to_guest(struct ptv_kernel *k, struct ptv_task *viewer,
 			 pid_t tid);

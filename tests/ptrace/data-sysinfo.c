@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
@@ -33,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "pt.h"
 
 #define PTRACE_SET_SUD_CONFIG 0x4210
@@ -597,6 +599,61 @@ static void case_filters(void)
 	}
 }
 
+/* A tracee that waits in its SIGSTOP stop until it is killed. */
+static int idle_child(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/*
+ * kernel/seccomp.c: seccomp_get_filter() and seccomp_get_metadata() answer
+ * EACCES first "if (!capable(CAP_SYS_ADMIN) || current->seccomp.mode !=
+ * SECCOMP_MODE_DISABLED)": the tracer's own filters count (the
+ * supervisor's does not), and the capability is the initial namespace's.
+ */
+static void filters_denied(int report)
+{
+	uint64_t md[2] = { 0, 0 };
+	pid_t child = pt_spawn_stopped(idle_child, NULL);
+	long r;
+
+	r = pt_raw(PTRACE_SECCOMP_GET_FILTER, child, 0, 0);
+	scn_report_result(report, "SECCOMP_GET_FILTER(0, NULL)", r);
+	r = pt_raw(PTRACE_SECCOMP_GET_METADATA, child, sizeof(md),
+		   (unsigned long)md);
+	scn_report_result(report, "SECCOMP_GET_METADATA(16, 0)", r);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
+static void tracer_with_filter(int report)
+{
+	/* No rules: everything allowed. */
+	if (scn_install_filter(NULL, 0, 0) != 0)
+		scn_die("seccomp");
+	filters_denied(report);
+}
+
+static void tracer_without_sys_admin(int report)
+{
+	struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &head, data) < 0)
+		scn_die("capget");
+	data[0].effective &= ~(1u << CAP_SYS_ADMIN);
+	if (syscall(SYS_capset, &head, data) < 0)
+		scn_die("capset");
+	filters_denied(report);
+}
+
+static void case_filters_access(void)
+{
+	scn_in_child("a tracer with a filter of its own", tracer_with_filter);
+	scn_in_child("a tracer without CAP_SYS_ADMIN", tracer_without_sys_admin);
+}
+
 struct rseq_conf {
 	uint64_t rseq_abi_pointer;
 	uint32_t rseq_abi_size;
@@ -757,6 +814,7 @@ int main(int argc, char **argv)
 		{ "seccomp-no-option", case_seccomp_no_option },
 		{ "set-syscall-info", case_set_syscall_info },
 		{ "filters", case_filters },
+		{ "filters-access", case_filters_access },
 		{ "rseq", case_rseq },
 		{ "user-dispatch", case_user_dispatch },
 	};
