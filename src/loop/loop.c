@@ -1166,8 +1166,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	if (ev->sig == SIGCHLD)
 		ptv_loop_fix_sigchld(loop, task);
 	fix_siginfo(loop, task, ev->sig);
-	ptv_signal_rerouted_info(task, ev->sig,
-				 ptv_pidns_supervisor_seen_by(task, loop->self));
+	ptv_signal_rerouted_info(task, ev->sig, loop->self);
 	/*
 	 * Not the end of a group-stop: a SIGCONT continues the group as it
 	 * is sent (kernel/signal.c:prepare_signal(); syscalls/signal.c and

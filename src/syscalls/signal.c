@@ -766,7 +766,8 @@ bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self)
 	siginfo_t si;
 
 	if (t->reroute_sig != sig || ptv_host_getsiginfo(t->tid, &si) < 0 ||
-	    si.si_code != SI_TKILL || si.si_pid != self)
+	    si.si_code != SI_TKILL ||
+	    si.si_pid != ptv_pidns_supervisor_seen_by(t, self))
 		return false;
 	t->reroute_sig = 0;
 	memcpy(&si, t->reroute_info, sizeof(si));
