@@ -115,6 +115,24 @@ static pid_t wait_say(pid_t pid, int flags, const char *what)
 	return r;
 }
 
+/*
+ * Tracee 2 (@a), in its first stop, gets @options (@what names them) and
+ * goes on to its fork or clone: the event, its message (the new task's
+ * pid, 3) and the new task's first stop are reported. Returns that pid.
+ */
+static pid_t follow_new_task(pid_t a, long options, const char *what)
+{
+	unsigned long msg = 0;
+
+	try(what, PTRACE_SETOPTIONS, a, (unsigned long)options);
+	try("CONT(2)", PTRACE_CONT, a, 0);
+	wait_say(a, 0, "wait4(2)");
+	pt_raw(PTRACE_GETEVENTMSG, a, 0, (unsigned long)&msg);
+	say("GETEVENTMSG(2) = %lu", msg);
+	wait_say((pid_t)msg, __WALL, "wait4(3, __WALL)");
+	return (pid_t)msg;
+}
+
 static void say_waitid_info(const char *what, const siginfo_t *si)
 {
 	say("%s: si_pid %d, %s %d", what, si->si_pid,
@@ -151,7 +169,7 @@ static int tracer_init(void)
 	sigset_t chld;
 	siginfo_t si;
 	unsigned long msg = 0;
-	pid_t a;
+	pid_t a, b;
 
 	say("tracer: getpid = %d, getppid = %d", getpid(), getppid());
 	block_sigchld();
@@ -165,19 +183,14 @@ static int tracer_init(void)
 	memset(&si, 0, sizeof(si));
 	pt_raw(PTRACE_GETSIGINFO, a, 0, (unsigned long)&si);
 	say("GETSIGINFO: %s si_pid %d", scn_sig(si.si_signo), si.si_pid);
-	try("SETOPTIONS(2, TRACEFORK)", PTRACE_SETOPTIONS, a, PTRACE_O_TRACEFORK);
-	try("CONT(2)", PTRACE_CONT, a, 0);
-	wait_say(a, 0, "wait4(2)");
-	pt_raw(PTRACE_GETEVENTMSG, a, 0, (unsigned long)&msg);
-	say("GETEVENTMSG(2) = %lu", msg);
-	wait_say((pid_t)msg, __WALL, "wait4(3, __WALL)");
+	b = follow_new_task(a, PTRACE_O_TRACEFORK, "SETOPTIONS(2, TRACEFORK)");
 	/* Others: itself, one of another namespace, one that is not. */
 	try("ATTACH(1)", PTRACE_ATTACH, 1, 0);
 	try("ATTACH(the printer's child, by its outer pid)", PTRACE_ATTACH,
 	    outer_pid, 0);
 	try("ATTACH(99)", PTRACE_ATTACH, 99, 0);
 	try("GETEVENTMSG(99)", PTRACE_GETEVENTMSG, 99, (unsigned long)&msg);
-	try("CONT(3)", PTRACE_CONT, (pid_t)msg, 0);
+	try("CONT(3)", PTRACE_CONT, b, 0);
 	try("CONT(2)", PTRACE_CONT, a, 0);
 	wait_say(-a, __WALL, "wait4(-2, __WALL)");
 	memset(&si, 0, sizeof(si));
@@ -224,14 +237,8 @@ static int exec_tracer_init(void)
 	pid_t a = fork_tracee(exec_tracee_main), t;
 
 	wait_say(a, 0, "wait4(2)");
-	try("SETOPTIONS(2, TRACECLONE|TRACEEXEC)", PTRACE_SETOPTIONS, a,
-	    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC);
-	try("CONT(2)", PTRACE_CONT, a, 0);
-	wait_say(a, 0, "wait4(2)");
-	pt_raw(PTRACE_GETEVENTMSG, a, 0, (unsigned long)&msg);
-	t = (pid_t)msg;
-	say("GETEVENTMSG(2) = %d", t);
-	wait_say(t, __WALL, "wait4(3, __WALL)");
+	t = follow_new_task(a, PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC,
+			    "SETOPTIONS(2, TRACECLONE|TRACEEXEC)");
 	/* The leader first: the thread's exec ends it (de_thread()). */
 	try("CONT(2)", PTRACE_CONT, a, 0);
 	try("CONT(3)", PTRACE_CONT, t, 0);
@@ -419,19 +426,12 @@ static int orphan_tracee_main(int sync)
 
 static int orphan_init(void)
 {
-	unsigned long msg = 0;
 	pid_t a, b;
 
 	block_sigchld();
 	a = fork_tracee(orphan_tracee_main);
 	wait_say(a, 0, "wait4(2)");
-	try("SETOPTIONS(2, TRACEFORK)", PTRACE_SETOPTIONS, a, PTRACE_O_TRACEFORK);
-	try("CONT(2)", PTRACE_CONT, a, 0);
-	wait_say(a, 0, "wait4(2)");
-	pt_raw(PTRACE_GETEVENTMSG, a, 0, (unsigned long)&msg);
-	b = (pid_t)msg;
-	say("GETEVENTMSG(2) = %d", b);
-	wait_say(b, __WALL, "wait4(3, __WALL)");
+	b = follow_new_task(a, PTRACE_O_TRACEFORK, "SETOPTIONS(2, TRACEFORK)");
 	try("CONT(2)", PTRACE_CONT, a, 0);
 	wait_say(a, 0, "wait4(2)");
 	/*
