@@ -861,7 +861,7 @@ static bool note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 	z->tid = t->tid;
 	z->parent_tid = parent->tid;
 	z->parent_tgid = parent->tgid;
-	z->seq = t->seq;
+	z->seq = t->child_seq;
 	z->status = status;
 	z->pgid = k->host->pgid_of(k->host_ctx, t);
 	z->clone_child = is_clone_child(t);
@@ -915,9 +915,45 @@ void ptv_native_zombie_gone(struct ptv_kernel *k, ptv_tid_t tid)
 	}
 }
 
+/*
+ * kernel/exit.c:exit_notify(): when the last thread of @t's group exits,
+ * forget_original_parent() gives its children to their reaper, at the tail
+ * of its ->children. In a pid namespace below the supervisor's that is the
+ * namespace's init, a guest (ptv_pidns_reaper()); in the supervisor's own,
+ * ptvisor, which the model does not keep.
+ */
+static void adopt_orphans(struct ptv_kernel *k, const struct ptv_task *t)
+{
+	struct ptv_task *c, *r;
+	size_t cursor = 0;
+
+	/* Its children are in its namespace or one below. */
+	if (t->pidns != PTV_PIDNS_BELOW && !t->pidns_for_children)
+		return;
+	while ((c = ptv_tasks_next(&k->tasks, &cursor)) != NULL)
+		if (c->tgid == t->tgid && c != t && !c->host_gone)
+			return;		/* a thread of its group lives on */
+	for (cursor = 0; (c = ptv_tasks_next(&k->tasks, &cursor)) != NULL;) {
+		if (c->parent_tgid != t->tgid || c->tgid == t->tgid ||
+		    c->host_gone)
+			continue;
+		r = ptv_pidns_reaper(&k->tasks, c);
+		if (r == NULL || r->tgid == t->tgid)
+			continue;
+		c->parent_tgid = r->tgid;
+		c->parent_tid = r->tid;
+		if (c->tid == c->tgid)
+			c->child_seq = k->tasks.next_seq++;
+		VLOG(k, "[%d] orphan adopted by its pid namespace's init %d",
+		     c->tid, r->tid);
+	}
+}
+
 void ptv_task_exited(struct ptv_kernel *k, struct ptv_task *t, int status)
 {
 	struct ptv_task *tracer = t->tracer;
+
+	adopt_orphans(k, t);
 
 	if (t->vzombie) {
 		/*
@@ -1372,7 +1408,7 @@ static bool wait_place(struct ptv_kernel *k, const struct ptv_task *waiter,
 	    eligible_as_child(req, waiter, parent, is_clone_child(t))) {
 		place_at_thread(p, waiter, parent);
 		p->list = 0;
-		p->nth = t->seq;
+		p->nth = t->child_seq;
 		return true;
 	}
 	if (nothread ? t->tracer != waiter : !same_thread_group(t->tracer, waiter))
@@ -1550,7 +1586,7 @@ static bool first_native_event(struct ptv_kernel *k,
 			continue;
 		place_at_thread(&place, waiter, parent);
 		place.list = 0;
-		place.nth = t->seq;
+		place.nth = t->child_seq;
 		if ((have_best || found) && !place_before(&place, best))
 			continue;
 		found = true;

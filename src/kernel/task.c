@@ -155,6 +155,7 @@ struct ptv_task *ptv_task_add(struct ptv_tasks *tasks, ptv_tid_t tid,
 	task->skipped_nr = -1;
 	task->rewritten_nr = -1;
 	task->seq = tasks->next_seq++;
+	task->child_seq = task->seq;
 	if (!insert(tasks, task)) {
 		free(task);
 		return NULL;

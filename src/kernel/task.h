@@ -98,7 +98,10 @@ struct ptv_task {
 	ptv_tid_t tgid;		/* thread group id; == tid for a group leader */
 	ptv_tid_t parent_tgid;	/* real parent's tgid at creation (0: unknown) */
 	ptv_tid_t parent_tid;	/* the real parent thread at creation */
-	uint64_t seq;		/* creation order (a parent's ->children order) */
+	uint64_t seq;		/* creation order */
+	uint64_t child_seq;	/* its place in its parent's ->children: ->seq,
+				   or a later one once a pid namespace's init
+				   adopted it (ptrace.c: adopt_orphans()) */
 	enum ptv_host_state host_state;
 	bool first_guest;	/* the program ptvisor was asked to run */
 	bool attached;		/* its first host stop (or the seize) was seen */
