@@ -168,22 +168,30 @@ run_side() {
 	check_leftovers "$side" "$pid" "$tag"
 }
 
-# run_checked SIDE COMMAND...: run_side, once more if the temporary
-# directory vanished meanwhile. Twice in CI runs (sessions 9 and 10), each
+# run_checked SIDE COMMAND...: run_side, again if the temporary directory
+# vanished meanwhile. Three times in CI runs (sessions 9, 10 and 14), each
 # time beside selftests-ptrace, it was gone within milliseconds of the
 # native side's start (its `cd` failed, so the test never ran); nothing in
-# the tests was found to remove it. Said aloud, and run again only then.
+# the tests was found to remove it. In session 14 the same path, made
+# again, vanished again: each retry takes a new directory. Said aloud.
 run_checked() {
-	local side=$1
-	run_side "$@"
-	[ -e "$tmp/$side" ] && return
-	echo "run.sh: WARNING: $tmp vanished during the $side run," \
-		"removed from outside this test; the $side side runs again"
-	mkdir -p "$tmp"
-	run_side "$@"
+	local side=$1 try
+	for try in 1 2 3; do
+		run_side "$@"
+		[ -e "$tmp/$side" ] && return
+		echo "run.sh: WARNING: $tmp vanished during the $side run," \
+			"removed from outside this test; the $side side runs" \
+			"again in a new directory"
+		tmp=$(mktemp -d "${TMPDIR:-/tmp}/ptv-faults.XXXXXX") || exit 2
+		[ "$side" = ptvisor ] && [ -n "${native_copy:-}" ] &&
+			printf '%s' "$native_copy" >"$tmp/native"
+	done
 }
 
 run_checked native "${native_parent[@]}" "$@"
+# Kept in case the directory vanishes during the ptvisor side.
+native_copy=$(cat "$tmp/native"; echo x)
+native_copy=${native_copy%x}
 run_checked ptvisor "$ptvisor" -- "$@"
 
 if grep -qE '^(FAIL:|WATCHDOG)' "$tmp/native" ||
