@@ -99,7 +99,7 @@ struct ptv_task *ptv_real_parent(struct ptv_kernel *k, struct ptv_task *t)
 	for (size_t cursor = 0; (p = ptv_tasks_next(&k->tasks, &cursor));)
 		if (p->tgid == t->parent_tgid && !p->host_gone)
 			return p;
-	return ptv_pidns_reaper(&k->tasks, t);
+	return NULL;
 }
 
 /* True if @a and @b are threads of one thread group. */

@@ -344,7 +344,8 @@ void ptv_task_rename(struct ptv_tasks *tasks, struct ptv_task *task,
 struct ptv_task *ptv_tasks_next(const struct ptv_tasks *tasks, size_t *cursor);
 
 /*
- * The task that reaps @t, an orphan, when its parent's group is gone:
+ * The task that reaps @t, an orphan, when its parent's group is gone
+ * (ptrace.c: adopt_orphans() makes it @t's parent then):
  * the init of its pid namespace below the supervisor's (kernel/exit.c:
  * find_new_reaper(), the namespace's child_reaper), if the model knows
  * @t's namespace; NULL in the supervisor's own (ptvisor reaps it).
