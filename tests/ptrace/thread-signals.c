@@ -190,6 +190,15 @@ static void attach_leader(struct family *f)
 	scn_wait_syscall(f->child, SYS_pause);
 }
 
+/* N, then T, attached (PTRACE_ATTACH), each left in its attach stop. */
+static void attach_both(struct family *f)
+{
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f->child, 0, 0);
+	pt_wait_say(f->child, 0, "wait(N)");
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f->thread, 0, 0);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+}
+
 /* The child killed; its traced thread T reaped by its tracer, then it. */
 static void kill_and_end(struct family *f)
 {
@@ -556,10 +565,7 @@ static void case_sigcont_pending_ends_stepped_call(void)
 	struct family f;
 
 	spawn(&f);
-	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
-	pt_wait_say(f.child, 0, "wait(N)");
-	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
+	attach_both(&f);
 	pt_must(PTRACE_SYSCALL, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	scn_say("-- N and T stopped; SIGCONT to the process");
@@ -1291,10 +1297,7 @@ static void case_sigcont_wakes_attached_other(void)
 	struct family f;
 
 	spawn(&f);
-	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
-	pt_wait_say(f.child, 0, "wait(N)");
-	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
+	attach_both(&f);
 	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
 	scn_wait_syscall(f.thread, SYS_pause);
 	scn_say("-- N in its attach stop, T single-stepped into pause(); "
