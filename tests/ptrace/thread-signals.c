@@ -666,6 +666,21 @@ static void case_traced_zombie_leader(void)
 }
 
 /*
+ * The family spawned, T seized and exited alone (its report printed if
+ * @say_t), N seized, then killed: a zombie whose death Linux delays while
+ * T is unreaped.
+ */
+static void leader_killed_thread_unreaped(struct family *f, bool say_t)
+{
+	spawn(f);
+	seized_thread_exits_alone(f, say_t);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f->child, 0, 0);
+	scn_say("-- N killed; T not reaped");
+	kill(f->child, SIGKILL);
+	scn_wait_state(f->child, "Z");
+}
+
+/*
  * T, traced, exits alone (its SIGUSR2 handler), not reaped; then N, traced
  * too, is killed: Linux does not report N's death while T, a zombie its
  * tracer has not reaped, is still in N's group (kernel/exit.c:
@@ -677,12 +692,7 @@ static void case_traced_leader_killed_thread_unreaped(void)
 {
 	struct family f;
 
-	spawn(&f);
-	seized_thread_exits_alone(&f, true);
-	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
-	scn_say("-- N killed; T not reaped");
-	kill(f.child, SIGKILL);
-	scn_wait_state(f.child, "Z");
+	leader_killed_thread_unreaped(&f, true);
 	pt_wait_say(f.child, WNOHANG, "wait(N, WNOHANG)");
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	pt_wait_say(f.child, 0, "wait(N)");
@@ -882,12 +892,7 @@ static void case_traced_leader_killed_thread_unreaped_wider(void)
 {
 	struct family f;
 
-	spawn(&f);
-	seized_thread_exits_alone(&f, false);
-	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
-	scn_say("-- N killed; T not reaped");
-	kill(f.child, SIGKILL);
-	scn_wait_state(f.child, "Z");
+	leader_killed_thread_unreaped(&f, false);
 	wait_interrupted_say(f.child, 0, "wait(N), 100 ms");
 	pt_wait_say(-1, WNOHANG, "wait(-1, WNOHANG)");
 	pt_wait_say(f.child, 0, "wait(N)");
