@@ -11,15 +11,17 @@
 #                    guest must inherit and then execs the rest)
 #   --native-parent PROG
 #                    the native side runs PROG SCENARIO... (tests/lib/
-#                    native-parent: a subreaper that stands where ptvisor
-#                    stands, so both sides have the same process tree);
-#                    default: native-parent beside SCENARIO, if there is one
+#                    native-parent, which stands where ptvisor stands, so
+#                    both sides have the same process tree), and both sides
+#                    run under PROG --reaper, a subreaper outside their
+#                    session that reaps their orphans at once; default:
+#                    native-parent beside SCENARIO, if there is one
 #   --timeout SECS   per side (default 40)
 #   --keep DIR       keep the transcripts in DIR
 #
 # Each side runs in a fresh session (setsid), in the same fresh working
-# directory, under timeout(1), with stdout and stderr captured together and the
-# exit status appended. The transcripts are normalised (addresses, the
+# directory, under timeout(1) and the reaper, with stdout and stderr captured
+# together and the exit status appended. The transcripts are normalised (addresses, the
 # temporary directory's name) and must be identical. Afterwards no process of
 # the run may be left: every process the run started carries PTV_COMPARE_TAG
 # in its environment, and /proc is searched for it.
@@ -68,6 +70,9 @@ if [ ${#native_parent[@]} -eq 0 ] && [ -x "$(dirname "$scenario")/native-parent"
 	native_parent=("$(dirname "$scenario")/native-parent")
 fi
 
+reaper=()
+[ ${#native_parent[@]} -gt 0 ] && reaper=("${native_parent[@]}" --reaper)
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ptv-compare.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 work=$tmp/cwd
@@ -111,8 +116,8 @@ run_side() {
 		cd "$work" || exit 125
 		ulimit -c 0
 		eval "$setup"
-		exec env PTV_COMPARE_TAG="$tag" timeout -k 5 "$limit" \
-			setsid -w "${wrap[@]}" "$@"
+		exec "${reaper[@]}" env PTV_COMPARE_TAG="$tag" \
+			timeout -k 5 "$limit" setsid -w "${wrap[@]}" "$@"
 	) <"$stdin" >"$tmp/out" 2>&1
 	status=$?
 	# Both sides write to the same name: a guest may print where it writes.

@@ -65,11 +65,11 @@ static int start_supervisor(int scope, bool colocate)
 {
 	int r;
 
-	/* Orphaned guests come back to us, so none is left a zombie. */
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
-		ptv_error("cannot become a subreaper: %s", strerror(errno));
-		return -1;
-	}
+	/*
+	 * Not a child subreaper: orphaned guests go where Linux would send
+	 * them without ptvisor (the nearest subreaper above, or init), and a
+	 * process group whose other parents are gone is orphaned.
+	 */
 	/* No guest may read or write the supervisor's memory as its owner. */
 	prctl(PR_SET_DUMPABLE, 0);
 	r = ptv_signals_init();

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "abi.h"
@@ -915,38 +916,166 @@ void ptv_native_zombie_gone(struct ptv_kernel *k, ptv_tid_t tid)
 	}
 }
 
+/* Its level below the supervisor's pid namespace (0: that one; -1: unknown). */
+static int pidns_level(const struct ptv_task *t)
+{
+	if (t->pidns == PTV_PIDNS_BELOW)
+		return t->pidns_view->depth;
+	return t->pidns == PTV_PIDNS_UNREADABLE ? -1 : 0;
+}
+
+/*
+ * kernel/exit.c:find_alive_thread(): a thread of @tgid that is not exiting,
+ * other than @dying.
+ */
+static struct ptv_task *alive_thread(struct ptv_kernel *k, ptv_tid_t tgid,
+				     const struct ptv_task *dying)
+{
+	struct ptv_task *t;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->tgid == tgid && t != dying && !t->host_gone &&
+		    !t->exit_seen)
+			return t;
+	return NULL;
+}
+
+/*
+ * kernel/exit.c:find_new_reaper(): the reaper of the orphans of @father's
+ * group, which is dying. A live thread of the nearest ancestor in @father's
+ * pid namespace that is a child subreaper (PR_SET_CHILD_SUBREAPER), else
+ * that namespace's init, which below the supervisor's namespace is a guest.
+ * NULL when it is not a guest: in the supervisor's namespace the walk leaves
+ * the tree (ptvisor, no subreaper, and its ancestors decide); also when
+ * @father's namespace is not known (*known false).
+ */
+static struct ptv_task *new_reaper(struct ptv_kernel *k,
+				   struct ptv_task *father, bool *known)
+{
+	int level = pidns_level(father);
+	struct ptv_task *p = father;
+
+	*known = level >= 0;
+	if (level < 0)
+		return NULL;
+	for (int hops = 0; hops < 4096; hops++) {
+		struct ptv_task *thread;
+
+		p = ptv_real_parent(k, p);
+		if (p == NULL || pidns_level(p) != level)
+			break;
+		if (p->child_subreaper &&
+		    (thread = alive_thread(k, p->tgid, father)))
+			return thread;
+	}
+	if (level == 0)
+		return NULL;
+	p = ptv_pidns_init_of(&k->tasks, father);
+	*known = p != NULL;
+	return p;
+}
+
+/* An orphan to renumber: a task, or a native zombie (->task NULL). */
+struct orphan {
+	uint64_t seq;
+	struct ptv_task *task;
+	ptv_tid_t zombie;
+};
+
+struct orphans {
+	struct orphan *o;
+	size_t n, cap;
+};
+
+static void push_orphan(struct orphans *l, struct orphan o)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->o = realloc(l->o, l->cap * sizeof(*l->o));
+		PTV_CHECK(l->o != NULL, "out of memory adopting orphans");
+	}
+	l->o[l->n++] = o;
+}
+
+static int orphan_order(const void *a, const void *b)
+{
+	const struct orphan *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Gives @r's ->children places after all it has, keeping the orphans' order
+ * (list_splice_tail_init()): the @n in @o are sorted by their old places.
+ */
+static void append_orphans(struct ptv_kernel *k, struct orphan *o, size_t n)
+{
+	if (n == 0)
+		return;		/* (qsort's array may not be NULL) */
+	qsort(o, n, sizeof(*o), orphan_order);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t seq = k->tasks.next_seq++;
+
+		if (o[i].task != NULL) {
+			o[i].task->child_seq = seq;
+			continue;
+		}
+		for (size_t j = 0; j < k->n_native_zombies; j++)
+			if (k->native_zombies[j].tid == o[i].zombie)
+				k->native_zombies[j].seq = seq;
+	}
+}
+
 /*
  * kernel/exit.c:exit_notify(): when the last thread of @t's group exits,
- * forget_original_parent() gives its children to their reaper, at the tail
- * of its ->children. In a pid namespace below the supervisor's that is the
- * namespace's init, a guest (ptv_pidns_reaper()); in the supervisor's own,
- * ptvisor, which the model does not keep.
+ * forget_original_parent() gives its children to their reaper
+ * (new_reaper()), at the tail of its ->children, with SIGCHLD as their exit
+ * signal (reparent_leader()); its zombies go too. A reaper outside the tree
+ * leaves them without a parent in the model (0: no guest's wait matches
+ * them, even once their old parent's tgid is reused).
  */
-static void adopt_orphans(struct ptv_kernel *k, const struct ptv_task *t)
+static void adopt_orphans(struct ptv_kernel *k, struct ptv_task *t)
 {
+	struct orphans list = { NULL, 0, 0 };
 	struct ptv_task *c, *r;
-	size_t cursor = 0;
+	bool known;
 
-	/* Its children are in its namespace or one below. */
-	if (t->pidns != PTV_PIDNS_BELOW && !t->pidns_for_children)
+	if (alive_thread(k, t->tgid, t) != NULL)
+		return;		/* a thread of its group lives on */
+	r = new_reaper(k, t, &known);
+	if (!known || (r != NULL && r->tgid == t->tgid))
 		return;
-	while ((c = ptv_tasks_next(&k->tasks, &cursor)) != NULL)
-		if (c->tgid == t->tgid && c != t && !c->host_gone)
-			return;		/* a thread of its group lives on */
-	for (cursor = 0; (c = ptv_tasks_next(&k->tasks, &cursor)) != NULL;) {
+	for (size_t cursor = 0; (c = ptv_tasks_next(&k->tasks, &cursor));) {
 		if (c->parent_tgid != t->tgid || c->tgid == t->tgid ||
 		    c->host_gone)
 			continue;
-		r = ptv_pidns_reaper(&k->tasks, c);
-		if (r == NULL || r->tgid == t->tgid)
+		c->parent_tgid = r ? r->tgid : 0;
+		c->parent_tid = r ? r->tid : 0;
+		if (c->tid != c->tgid)
 			continue;
-		c->parent_tgid = r->tgid;
-		c->parent_tid = r->tid;
-		if (c->tid == c->tgid)
-			c->child_seq = k->tasks.next_seq++;
-		VLOG(k, "[%d] orphan adopted by its pid namespace's init %d",
-		     c->tid, r->tid);
+		if (c->clone_flags != 0)
+			c->clone_flags = (c->clone_flags & ~0xffULL) | PTV_SIGCHLD;
+		VLOG(k, "[%d] orphan adopted by %d", c->tid, r ? r->tid : 0);
+		if (r == NULL)
+			continue;
+		push_orphan(&list, (struct orphan){ .seq = c->child_seq, .task = c });
 	}
+	for (size_t i = k->n_native_zombies; i-- > 0;) {
+		struct ptv_native_zombie *z = &k->native_zombies[i];
+
+		if (z->parent_tgid != t->tgid)
+			continue;
+		if (r == NULL) {
+			drop_native_zombie(k, i);
+			continue;
+		}
+		z->parent_tgid = r->tgid;
+		z->parent_tid = r->tid;
+		z->clone_child = false;
+		push_orphan(&list, (struct orphan){ .seq = z->seq, .zombie = z->tid });
+	}
+	append_orphans(k, list.o, list.n);
+	free(list.o);
 }
 
 void ptv_task_exited(struct ptv_kernel *k, struct ptv_task *t, int status)

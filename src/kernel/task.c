@@ -222,28 +222,20 @@ void ptv_tasks_for_each(const struct ptv_tasks *tasks,
 			fn(tasks->slots[i], arg);
 }
 
-struct ptv_task *ptv_pidns_reaper(const struct ptv_tasks *tasks,
-				  const struct ptv_task *t)
+struct ptv_task *ptv_pidns_init_of(const struct ptv_tasks *tasks,
+				   const struct ptv_task *t)
 {
 	const struct ptv_pidns_view *v = t->pidns_view;
 	struct ptv_task *p;
-	int level;
 
 	if (t->pidns != PTV_PIDNS_BELOW || v == NULL)
-		return NULL;
-	/*
-	 * Its parent's namespace: its own, or the one above if it is that
-	 * namespace's init (its parent unshared it).
-	 */
-	level = v->nr[v->depth] == 1 ? v->depth - 1 : v->depth;
-	if (level == 0)
 		return NULL;
 	for (size_t cursor = 0; (p = ptv_tasks_next(tasks, &cursor));) {
 		const struct ptv_pidns_view *pv = p->pidns_view;
 
 		if (p->pidns == PTV_PIDNS_BELOW && !p->host_gone &&
-		    pv->depth == level && pv->nr[level] == 1 &&
-		    pv->ns[level] == v->ns[level])
+		    pv->depth == v->depth && pv->nr[v->depth] == 1 &&
+		    pv->ns[v->depth] == v->ns[v->depth])
 			return p;
 	}
 	return NULL;

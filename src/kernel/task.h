@@ -96,12 +96,15 @@ struct ptv_task {
 	ptv_tid_t tid;		/* host tid (a guest's own in the supervisor's
 				   pid namespace; syscalls/pidns.c) */
 	ptv_tid_t tgid;		/* thread group id; == tid for a group leader */
-	ptv_tid_t parent_tgid;	/* real parent's tgid at creation (0: unknown) */
-	ptv_tid_t parent_tid;	/* the real parent thread at creation */
+	ptv_tid_t parent_tgid;	/* real parent's tgid (0: unknown, or not a
+				   guest since it was orphaned) */
+	ptv_tid_t parent_tid;	/* the real parent thread at creation or
+				   adoption */
 	uint64_t seq;		/* creation order */
 	uint64_t child_seq;	/* its place in its parent's ->children: ->seq,
-				   or a later one once a pid namespace's init
-				   adopted it (ptrace.c: adopt_orphans()) */
+				   or a later one once a subreaper or a pid
+				   namespace's init adopted it (ptrace.c:
+				   adopt_orphans()) */
 	enum ptv_host_state host_state;
 	bool first_guest;	/* the program ptvisor was asked to run */
 	bool attached;		/* its first host stop (or the seize) was seen */
@@ -110,6 +113,9 @@ struct ptv_task {
 				   takes part in no group-stop any more */
 	enum ptv_pidns_known pidns; /* its pid namespace (syscalls/pidns.c) */
 	struct ptv_pidns_view *pidns_view; /* PTV_PIDNS_BELOW: its pids */
+	bool child_subreaper;	/* its group called prctl(
+				   PR_SET_CHILD_SUBREAPER, 1): orphans below it
+				   come to it (each thread has the flag) */
 	bool pidns_for_children; /* it (or an ancestor) called unshare(
 				   CLONE_NEWPID) or setns: its children may be
 				   in a namespace below */
@@ -344,14 +350,12 @@ void ptv_task_rename(struct ptv_tasks *tasks, struct ptv_task *task,
 struct ptv_task *ptv_tasks_next(const struct ptv_tasks *tasks, size_t *cursor);
 
 /*
- * The task that reaps @t, an orphan, when its parent's group is gone
- * (ptrace.c: adopt_orphans() makes it @t's parent then):
- * the init of its pid namespace below the supervisor's (kernel/exit.c:
- * find_new_reaper(), the namespace's child_reaper), if the model knows
- * @t's namespace; NULL in the supervisor's own (ptvisor reaps it).
+ * The init of @t's pid namespace, when that is below the supervisor's and
+ * the model knows its init (the namespace's child_reaper: kernel/exit.c:
+ * find_new_reaper()); NULL otherwise.
  */
-struct ptv_task *ptv_pidns_reaper(const struct ptv_tasks *tasks,
-				  const struct ptv_task *t);
+struct ptv_task *ptv_pidns_init_of(const struct ptv_tasks *tasks,
+				   const struct ptv_task *t);
 
 /* Calls @fn on every task; @fn may not add or remove tasks. */
 void ptv_tasks_for_each(const struct ptv_tasks *tasks,

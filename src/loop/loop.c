@@ -508,6 +508,9 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	if ((flags & (PTV_CLONE_SIGHAND | PTV_CLONE_THREAD)) == PTV_CLONE_SIGHAND)
 		sighand_shared(loop, parent, child);
 	child->tgid = (flags & PTV_CLONE_THREAD) ? parent->tgid : tid;
+	/* is_child_subreaper is its group's (copy_signal() clears it) */
+	child->child_subreaper = (flags & PTV_CLONE_THREAD) &&
+				 parent->child_subreaper;
 	if (flags & (PTV_CLONE_THREAD | PTV_CLONE_PARENT)) {
 		child->parent_tgid = parent->parent_tgid;
 		child->parent_tid = parent->parent_tid;

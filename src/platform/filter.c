@@ -67,6 +67,10 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 		.arg = 0, .op = SCMP_CMP_MASKED_EQ,
 		.datum_a = CLONE_NEWPID_FLAG, .datum_b = CLONE_NEWPID_FLAG,
 	};
+	const struct scmp_arg_cmp set_subreaper = {
+		.arg = 0, .op = SCMP_CMP_EQ,
+		.datum_a = PTV_PR_SET_CHILD_SUBREAPER, .datum_b = 0,
+	};
 	const struct scmp_arg_cmp set_ptracer = {
 		.arg = 0, .op = SCMP_CMP_EQ,
 		.datum_a = PTV_PR_SET_PTRACER, .datum_b = 0,
@@ -157,6 +161,10 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(unshare), 1, newpid);
 	if (r == 0)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(setns), 0);
+	/* Orphans go to the nearest subreaper: ptrace.c's adopt_orphans(). */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1,
+				     set_subreaper);
 	/* A listener's answer may continue a clone unseen: loop/notif.c. */
 	if (r == 0)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(ioctl), 1, notif_send);

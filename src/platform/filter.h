@@ -71,9 +71,10 @@ int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity);
  */
 #define PTV_SENT_KILL_TO_THREAD_MASK (1ULL << (9 - 1))	/* SIGKILL */
 
-/* prctl(2) options (linux/prctl.h): Yama's, and seccomp's. */
+/* prctl(2) options (linux/prctl.h): Yama's, seccomp's, the subreaper's. */
 #define PTV_PR_SET_PTRACER 0x59616d61
 #define PTV_PR_SET_SECCOMP 22
+#define PTV_PR_SET_CHILD_SUBREAPER 36
 /* ioctl(2) command: a seccomp listener's answer (loop/notif.c). */
 #define PTV_SECCOMP_IOCTL_NOTIF_SEND 0xc0182101u
 

@@ -194,6 +194,21 @@ static void mark_own_filters(struct ptv_syscall_env *env, struct ptv_task *task)
 }
 
 /*
+ * prctl(PR_SET_CHILD_SUBREAPER), which cannot fail: kernel/sys.c sets
+ * is_child_subreaper for the caller's group. (The i386 call's second
+ * argument is an unsigned long too: its upper half is zero.)
+ */
+static void mark_subreaper(struct ptv_syscall_env *env, struct ptv_task *task,
+			   bool on)
+{
+	struct ptv_task *t;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&env->k->tasks, &cursor));)
+		if (t->tgid == task->tgid)
+			t->child_subreaper = on;
+}
+
+/*
  * A sigaction(SIGCHLD) by @task: note SA_NOCLDSTOP for its group, which
  * kernel/signal.c:do_notify_parent_cldstop() looks at, and SA_NOCLDWAIT,
  * which do_notify_parent() does; and the handler, which decides whether a
@@ -448,6 +463,8 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	case TRAPPED_PRCTL:
 		if ((uint32_t)call->args[0] == PTV_PR_SET_SECCOMP)
 			mark_own_filters(env, task);
+		if ((uint32_t)call->args[0] == PTV_PR_SET_CHILD_SUBREAPER)
+			mark_subreaper(env, task, call->args[1] != 0);
 		if ((uint32_t)call->args[0] != PTV_PR_SET_PTRACER) {
 			run(out);
 			return;

@@ -3,14 +3,20 @@
  * run, built to stand where ptvisor stands in the other run, so that both
  * transcripts describe the same process tree.
  *
- * Like ptvisor it is a child subreaper (orphans come back to it, so a
- * double-forked orphan's new parent is the first guest's parent in both
- * runs), it reaps every orphan, it forwards the termination signals it gets
- * to its child (timeout(1) ends a stuck run through it), it gives the child
- * the signal dispositions and mask it was started with, and its exit status is
- * the child's exit code or 128+signal.
+ * Like ptvisor it is not a child subreaper (an orphan goes to the reaper
+ * above both, the same one in both runs), it forwards the termination
+ * signals it gets to its child (timeout(1) ends a stuck run through it), it
+ * gives the child the signal dispositions and mask it was started with, and
+ * its exit status is the child's exit code or 128+signal.
+ *
+ * native-parent --reaper COMMAND [ARG...]: that reaper, above both sides
+ * (tests/compare.sh runs each side's session under it): a child subreaper
+ * that reaps every orphan at once, so that a run does not depend on how
+ * soon the machine's init reaps (seconds on some VMs), and otherwise the
+ * same.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,13 +41,18 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
 	int status, code = -1;
+	bool reaper = argc > 1 && strcmp(argv[1], "--reaper") == 0;
 	pid_t pid;
 
+	if (reaper) {
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fputs("usage: native-parent COMMAND [ARG...]\n", stderr);
+		fputs("usage: native-parent [--reaper] COMMAND [ARG...]\n", stderr);
 		return 2;
 	}
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+	if (reaper && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
 		perror("native-parent: PR_SET_CHILD_SUBREAPER");
 		return 125;
 	}
@@ -65,9 +76,9 @@ int main(int argc, char **argv)
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	child = pid;
-	/* Reap everything until the child is gone, then whatever is left dead. */
+	/* Wait for the child (a reaper reaps every orphan meanwhile). */
 	while (code < 0) {
-		pid_t r = waitpid(-1, &status, 0);
+		pid_t r = waitpid(reaper ? -1 : pid, &status, 0);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -78,7 +89,7 @@ int main(int argc, char **argv)
 						 : 128 + WTERMSIG(status);
 	}
 	child = 0;
-	while (waitpid(-1, &status, WNOHANG) > 0)
+	while (reaper && waitpid(-1, &status, WNOHANG) > 0)
 		;
 	return code;
 }

@@ -70,10 +70,7 @@ static void in_new_pidns(int (*init)(void))
 /* "ptrace(...) = R" or "= -1 ENAME", for the report pipe. */
 static long try(const char *what, long request, pid_t pid, unsigned long data)
 {
-	long r = pt_raw(request, pid, 0, data);
-
-	scn_report_result(report_fd, what, r);
-	return r;
+	return pt_report_call(report_fd, what, request, pid, data);
 }
 
 /*
@@ -102,17 +99,7 @@ static pid_t fork_tracee(int (*main)(int sync))
 /* wait4() in the namespace, reporting the pid and status it returns. */
 static pid_t wait_say(pid_t pid, int flags, const char *what)
 {
-	int status;
-	pid_t r;
-
-	do
-		r = wait4(pid, &status, flags, NULL);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		say("%s = -1 %s", what, scn_errno(errno));
-	else
-		say("%s = %d: %s", what, r, pt_status(status));
-	return r;
+	return pt_report_wait4(report_fd, pid, flags, what, false);
 }
 
 /*

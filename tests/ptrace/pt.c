@@ -109,6 +109,35 @@ int pt_wait_say(pid_t pid, int flags, const char *who)
 	return status;
 }
 
+long pt_report_call(int fd, const char *what, long request, pid_t pid,
+		    unsigned long data)
+{
+	long r = pt_raw(request, pid, 0, data);
+
+	scn_report_result(fd, what, r);
+	return r;
+}
+
+pid_t pt_report_wait4(int fd, pid_t pid, int flags, const char *what,
+		      bool named)
+{
+	int status = 0;
+	pid_t r;
+
+	do
+		r = wait4(pid, &status, flags, NULL);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		scn_report(fd, "%s = -1 %s", what, scn_errno(errno));
+	else if (r == 0)
+		scn_report(fd, "%s = 0", what);
+	else if (named)
+		scn_report(fd, "%s = {pid %d}: %s", what, (int)r, pt_status(status));
+	else
+		scn_report(fd, "%s = %d: %s", what, (int)r, pt_status(status));
+	return r;
+}
+
 void pt_wait_expect(pid_t pid, int expected)
 {
 	int status = 0;

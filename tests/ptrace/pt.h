@@ -80,6 +80,22 @@ int pt_wait_say(pid_t pid, int flags, const char *who);
 /* Waits for a stop of @pid and dies unless its status is @expected. */
 void pt_wait_expect(pid_t pid, int expected);
 
+/*
+ * For a child that reports to the printer on @fd (scn_report()): the call
+ * and "@what = R" or "@what = -1 ENAME"; returns the result.
+ */
+long pt_report_call(int fd, const char *what, long request, pid_t pid,
+		    unsigned long data);
+
+/*
+ * wait4(@pid, @flags) (retrying on EINTR), reported on @fd as "@what = PID:
+ * <status>", "@what = 0" or "@what = -1 ENAME"; the pid is named ({pid N})
+ * if @named, else printed as a number (a pid of a namespace below, whose
+ * pids are small and given in order). Returns wait4's result.
+ */
+pid_t pt_report_wait4(int fd, pid_t pid, int flags, const char *what,
+		      bool named);
+
 /* PTRACE_GETEVENTMSG, dying on failure. */
 unsigned long pt_eventmsg(pid_t pid);
 /* PTRACE_GETREGS, dying on failure. */

@@ -1,22 +1,25 @@
 /*
  * Orphans. A child forks a grandchild and exits: the grandchild is
- * reparented to the nearest subreaper, the first guest's parent (ptvisor, or
- * natively tests/lib/native-parent, which stands in the same place), which
- * reaps it; its exit is reported neither to us (no status, no SIGCHLD) nor
- * left as a zombie. Then a process group orphaned while one of its members
- * is stopped gets SIGHUP and SIGCONT (POSIX; kernel/exit.c:
- * kill_orphaned_pgrp).
+ * reparented to the nearest subreaper among its ancestors, here us
+ * (PR_SET_CHILD_SUBREAPER), which gets its exit (status and SIGCHLD). A
+ * process group orphaned while one of its members is stopped gets SIGHUP
+ * and SIGCONT (POSIX; kernel/exit.c: kill_orphaned_pgrp()): first in the
+ * session we were started in, where our parent (ptvisor, or natively
+ * tests/lib/native-parent) is, then in a session of our own. Neither is a
+ * subreaper (compare.sh's reaper, above both, is outside the first
+ * session), so the group's last outside parent is gone in both.
  */
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "scenario.h"
 
-static pid_t our_parent;
+static pid_t us;
 
 static void say_sigchld_pending(void)
 {
@@ -45,8 +48,8 @@ static void __attribute__((noreturn)) grandchild(pid_t middle, int report,
 	/* Reparenting is done once the middle child is reaped or a zombie. */
 	while (getppid() == middle)
 		sched_yield();
-	scn_report(report, "orphan {pid %d}: new parent is the first guest's parent: %s",
-		   (int)getpid(), getppid() == our_parent ? "yes" : "no");
+	scn_report(report, "orphan {pid %d}: new parent is us, the subreaper: %s",
+		   (int)getpid(), getppid() == us ? "yes" : "no");
 	(void)!read(release, &c, 1);
 	_exit(9);
 }
@@ -57,7 +60,9 @@ static void case_double_fork(void)
 	pid_t middle, orphan;
 	int status;
 
-	scn_say("== double fork ==");
+	scn_say("== double fork, we are a child subreaper ==");
+	scn_result("prctl(PR_SET_CHILD_SUBREAPER, 1)",
+		   prctl(PR_SET_CHILD_SUBREAPER, 1));
 	scn_pipe(report, O_CLOEXEC);
 	scn_pipe(release, O_CLOEXEC);
 	middle = scn_fork();
@@ -83,10 +88,12 @@ static void case_double_fork(void)
 	close(release[1]);
 	scn_relay(report[0]);
 	close(report[0]);
-	scn_wait_reaped(orphan);
-	scn_say("orphan reaped by its new parent: yes");
+	take_sigchld();
+	scn_wait_and_say(orphan, "orphan");
 	scn_result("waitpid(-1, WNOHANG) after it", waitpid(-1, &status, WNOHANG));
 	say_sigchld_pending();
+	scn_result("prctl(PR_SET_CHILD_SUBREAPER, 0)",
+		   prctl(PR_SET_CHILD_SUBREAPER, 0));
 }
 
 /* Records SIGHUP and SIGCONT, then reports them when both have come. */
@@ -101,13 +108,15 @@ static void record(int sig, siginfo_t *info, void *ucontext)
 		order[norder++] = sig;
 }
 
-static void case_orphaned_stopped_group(void)
+static void case_orphaned_stopped_group(const char *where)
 {
 	int report[2];
 	pid_t middle, member = 0;
 	int status;
 
-	scn_say("== a stopped process group orphaned ==");
+	scn_say("== a stopped process group orphaned, %s ==", where);
+	got[SIGHUP] = got[SIGCONT] = 0;
+	norder = 0;
 	scn_pipe(report, O_CLOEXEC);
 	middle = scn_fork();
 	if (middle == 0) {
@@ -141,7 +150,8 @@ static void case_orphaned_stopped_group(void)
 	take_sigchld();
 	scn_relay(report[0]);
 	close(report[0]);
-	scn_wait_reaped(member);
+	/* Dead; its reaper is above us, and no SIGCHLD of it comes to us. */
+	scn_wait_state(member, "ZX0");
 	scn_result("waitpid(-1, WNOHANG)", waitpid(-1, &status, WNOHANG));
 	say_sigchld_pending();
 }
@@ -149,12 +159,12 @@ static void case_orphaned_stopped_group(void)
 int main(void)
 {
 	scn_start(20);
-	our_parent = getppid();
+	us = getpid();
 	scn_block(SIGCHLD, true);
-	/* A session of our own: our parent is outside it, so a group whose
-	 * members' parents are our parent or in-group is orphaned. */
+	case_orphaned_stopped_group("in the session we were started in");
+	/* A session of our own (and a group): our parent is outside it. */
 	scn_result("setsid", setsid() > 0 ? 0 : -1);
 	case_double_fork();
-	case_orphaned_stopped_group();
+	case_orphaned_stopped_group("in a session of our own");
 	return 0;
 }

@@ -13,6 +13,7 @@ wrapper: the host kernel is the oracle) or under ptvisor, --repeat times.
 
 import argparse
 import fcntl
+import itertools
 import os
 import re
 import select
@@ -87,6 +88,15 @@ def all_processes():
                 yield info
 
 
+def has_tag(pid, tag):
+    """Whether @tag (b'NAME=VALUE') is in the environment of @pid."""
+    try:
+        with open(f'/proc/{pid}/environ', 'rb') as f:
+            return tag in f.read().split(b'\0')
+    except OSError:
+        return False
+
+
 def signal_pending(pid, sig):
     """Whether @sig is pending for process @pid (/proc/PID/status)."""
     try:
@@ -112,6 +122,9 @@ def sleeps_in_wait(pid):
     return wchan in ('do_wait', '0')
 
 
+_session_ids = itertools.count()
+
+
 class PtySession:
     def __init__(self, argv, env, echo=True, name=None):
         self.argv = list(argv)
@@ -122,6 +135,11 @@ class PtySession:
         self.status = None    # wait status of the session leader
         self.prompt = PROMPT  # what expect_prompt() waits for
         self.marks = 0        # sync_shell() markers used so far
+        # Marks every process it starts that keeps its environment: an
+        # orphan whose session leader exited goes to the reaper above
+        # (ptvisor is no subreaper), out of the session leader's tree.
+        self.tag = f'PTYDRIVE_TAG={os.getpid()}.{next(_session_ids)}'
+        env = dict(env, PTYDRIVE_TAG=self.tag.split('=', 1)[1])
         master, slave = os.openpty()
         self._configure_terminal(slave, echo)
         # The child reports a failed exec here; a successful one closes it.
@@ -308,7 +326,8 @@ class PtySession:
     def processes(self, include_zombies=False):
         """The session's processes, and those of sessions its descendants
         lead (a supervisor that leads its terminal's session hands both to
-        its program, which then leads a session of its own, as natively)."""
+        its program, which then leads a session of its own, as natively),
+        and every live process with its tag."""
         procs = list(all_processes())
         parent = {p.pid: p.ppid for p in procs}
 
@@ -322,8 +341,10 @@ class PtySession:
             return False
         sessions = {self.pid} | {p.session for p in procs
                                  if p.pid == p.session and descends(p.pid)}
+        tag = self.tag.encode()
         return [p for p in procs
-                if (p.session in sessions or descends(p.pid)) and
+                if (p.session in sessions or descends(p.pid) or
+                    has_tag(p.pid, tag)) and
                 (include_zombies or p.state not in 'ZX')]
 
     def find(self, comm, state=None, foreground=False):

@@ -594,6 +594,47 @@ static void untraced_child_exit_keeps_its_place(void **state)
 	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), -ECHILD);
 }
 
+/*
+ * kernel/exit.c:find_new_reaper(): a group's orphans go to the nearest
+ * ancestor that is a child subreaper with a live thread, after its own
+ * children and in their old order, with SIGCHLD as their exit signal (its
+ * native zombies too); with none in the tree, to nobody the model knows.
+ */
+static void orphans_go_to_the_nearest_subreaper(void **state)
+{
+	struct ptv_task *s = proc(100, 1), *m = proc(200, 100);
+	struct ptv_task *a = proc(300, m->tid), *b1 = proc(400, 300);
+	struct ptv_task *b2 = proc(500, 300), *c = proc(600, 100);
+	struct ptv_task *a2 = proc(700, m->tid), *d = proc(800, 700);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	s->child_subreaper = true;
+	b1->clone_flags = 10;		/* exit signal SIGUSR1: a clone child */
+	b2->clone_flags = PTV_SIGCHLD;
+	ptv_task_exited(&k, b2, 5 << 8);	/* a native zombie of A's */
+	assert_int_equal(k.n_native_zombies, 1);
+	a->exit_seen = true;
+	ptv_task_exited(&k, a, 0);
+	assert_int_equal(b1->parent_tgid, 100);
+	assert_int_equal(b1->parent_tid, 100);
+	assert_true(b1->child_seq > c->child_seq);
+	assert_int_equal(b1->clone_flags & 0xff, PTV_SIGCHLD);
+	assert_int_equal(k.native_zombies[0].parent_tgid, 100);
+	assert_true(k.native_zombies[0].seq > b1->child_seq);
+	/* S's wait (it traces C, not ready): B2's exit, the native wait's. */
+	assert_int_equal(ptv_ptrace_attach(&k, s, 600, true, 0, 0), 0);
+	assert_int_equal(ptv_wait_virtual(&k, s, &req, &res), 2);
+	assert_int_equal(res.pid, 500);
+	assert_int_equal(res.status, 5 << 8);
+	/* No subreaper: D leaves the model's tree. */
+	s->child_subreaper = false;
+	ptv_task_exited(&k, a2, 0);
+	assert_int_equal(d->parent_tgid, 0);
+	assert_null(ptv_real_parent(&k, d));
+}
+
 static void tracer_exit_detaches_and_exitkills(void **state)
 {
 	struct ptv_task *a = proc(100, 1), *b = proc(200, 1), *c = proc(300, 1);
@@ -754,6 +795,7 @@ int main(void)
 		T(untraced_child_exit_keeps_its_place),
 		T(real_parent_tracer_gets_one_native_report),
 		T(reap_keeps_exit_signal_of_traced_parent),
+		T(orphans_go_to_the_nearest_subreaper),
 		T(tracer_exit_detaches_and_exitkills),
 		T(detach_validates_signal_and_resumes),
 		T(yama_relational_needs_ancestry_or_exception),

@@ -129,11 +129,11 @@ static struct ptv_task *add_below(struct ptv_tasks *tasks, ptv_tid_t tid,
 }
 
 /*
- * An orphan's reaper is its namespace's init (find_new_reaper()); an init
- * whose parent unshared its namespace goes to the init above; none in the
- * supervisor's namespace.
+ * The init of a task's namespace below the supervisor's (the reaper of its
+ * orphans, find_new_reaper()): an init is its own; none once it is gone, and
+ * none in the supervisor's namespace.
  */
-static void pidns_reaper(void **state)
+static void pidns_init_of(void **state)
 {
 	struct ptv_tasks tasks;
 	struct ptv_task *init1, *init2, *orphan, *inner;
@@ -145,12 +145,13 @@ static void pidns_reaper(void **state)
 	orphan = add_below(&tasks, 201, 1, (const int32_t[]){ 201, 5 }, ns);
 	init2 = add_below(&tasks, 202, 2, (const int32_t[]){ 202, 6, 1 }, ns);
 	inner = add_below(&tasks, 203, 2, (const int32_t[]){ 203, 7, 2 }, ns);
-	assert_ptr_equal(ptv_pidns_reaper(&tasks, orphan), init1);
-	assert_ptr_equal(ptv_pidns_reaper(&tasks, inner), init2);
-	assert_ptr_equal(ptv_pidns_reaper(&tasks, init2), init1);
-	assert_null(ptv_pidns_reaper(&tasks, init1));
+	assert_ptr_equal(ptv_pidns_init_of(&tasks, orphan), init1);
+	assert_ptr_equal(ptv_pidns_init_of(&tasks, inner), init2);
+	assert_ptr_equal(ptv_pidns_init_of(&tasks, init2), init2);
+	assert_ptr_equal(ptv_pidns_init_of(&tasks, init1), init1);
+	assert_null(ptv_pidns_init_of(&tasks, ptv_task_add(&tasks, 100, 100)));
 	init2->host_gone = true;
-	assert_null(ptv_pidns_reaper(&tasks, inner));
+	assert_null(ptv_pidns_init_of(&tasks, inner));
 	ptv_tasks_destroy(&tasks);
 }
 
@@ -189,7 +190,7 @@ int main(void)
 		cmocka_unit_test(grow_and_churn),
 		cmocka_unit_test(rename_on_exec),
 		cmocka_unit_test(for_each_visits_all),
-		cmocka_unit_test(pidns_reaper),
+		cmocka_unit_test(pidns_init_of),
 		cmocka_unit_test(gone_views),
 	};
 

@@ -1,0 +1,246 @@
+/*
+ * Orphans of traced processes (issue #3, lifecycle). When the last thread
+ * of a group exits, its children go to the nearest ancestor in its pid
+ * namespace that is a child subreaper (prctl(PR_SET_CHILD_SUBREAPER)), else
+ * to the namespace's init, at the tail of that one's children, with SIGCHLD
+ * as their exit signal (kernel/exit.c: forget_original_parent(),
+ * find_new_reaper(), reparent_leader()). ptvisor is no subreaper: without a
+ * guest subreaper an orphan leaves the tree, as it does natively.
+ *
+ * In each case the printer's child S traces A (PTRACE_TRACEME) with
+ * PTRACE_O_TRACEFORK; A forks B, S's tracee too, and exits.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pt.h"
+
+static int report_fd;
+
+#define say(...) scn_report(report_fd, __VA_ARGS__)
+
+/* "ptrace(...) = R" or "= -1 ENAME", for the report pipe. */
+static long try(const char *what, long request, pid_t pid, unsigned long data)
+{
+	return pt_report_call(report_fd, what, request, pid, data);
+}
+
+/* wait4(), reporting the pid and status it returns. */
+static pid_t wait_say(pid_t pid, int flags, const char *what)
+{
+	return pt_report_wait4(report_fd, pid, flags, what, true);
+}
+
+/* Waits until @pid can be reported as exited, without reaping it. */
+static void wait_exited(pid_t pid)
+{
+	siginfo_t si;
+	int r;
+
+	do
+		r = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT | __WALL);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		scn_die("waitid(%d): %s", (int)pid, scn_errno(errno));
+}
+
+/*
+ * A: TRACEME, a byte on @sync, SIGSTOP; then forks B and exits 4. B, once
+ * A is gone, exits 9 if its parent is now A's parent, 8 if not.
+ */
+static int tracee_a(int sync)
+{
+	pid_t self = getpid(), s = getppid();
+
+	pt_traceme_then_post(sync);
+	kill(self, SIGSTOP);
+	if (fork() == 0) {
+		/* B: stopped at birth; runs once let go. */
+		while (getppid() == self)
+			usleep(1000);
+		_exit(getppid() == s ? 9 : 8);
+	}
+	return 4;
+}
+
+/*
+ * S forks A and follows it to its fork: A's stops and B's first are
+ * reported; returns A and B.
+ */
+static void start(pid_t *a, pid_t *b)
+{
+	unsigned long msg = 0;
+	int sync[2];
+
+	scn_block(SIGCHLD, true);
+	scn_pipe(sync, O_CLOEXEC);
+	*a = fork();
+	if (*a < 0)
+		scn_die("fork");
+	if (*a == 0) {
+		close(sync[0]);
+		_exit(tracee_a(sync[1]));
+	}
+	close(sync[1]);
+	scn_take(sync[0]);
+	close(sync[0]);
+	wait_say(*a, 0, "wait4(A)");
+	try("SETOPTIONS(A, TRACEFORK)", PTRACE_SETOPTIONS, *a,
+	    PTRACE_O_TRACEFORK);
+	try("CONT(A)", PTRACE_CONT, *a, 0);
+	wait_say(*a, 0, "wait4(A)");
+	pt_raw(PTRACE_GETEVENTMSG, *a, 0, (unsigned long)&msg);
+	*b = (pid_t)msg;
+	say("GETEVENTMSG(A) = {pid %d}", (int)*b);
+	wait_say(*b, __WALL, "wait4(B, __WALL)");
+}
+
+/* A exits and is reaped: B is an orphan now. */
+static void a_exits(pid_t a)
+{
+	try("CONT(A)", PTRACE_CONT, a, 0);
+	wait_say(a, 0, "wait4(A)");
+}
+
+/*
+ * S is a subreaper: B, its tracee, becomes its child too, and its exit is
+ * reported once (the model, which took B's parent for gone, reported it
+ * again as the real parent's).
+ */
+static void case_traced_orphan(int fd)
+{
+	pid_t a, b;
+
+	report_fd = fd;
+	scn_report_result(fd, "prctl(PR_SET_CHILD_SUBREAPER, 1)",
+			  prctl(PR_SET_CHILD_SUBREAPER, 1));
+	start(&a, &b);
+	a_exits(a);
+	try("CONT(B)", PTRACE_CONT, b, 0);
+	wait_say(-1, __WALL, "wait4(-1, __WALL)");
+	wait_say(-1, __WALL | WNOHANG, "wait4(-1, __WALL|WNOHANG)");
+}
+
+/*
+ * The orphan goes to the tail of its reaper's children: after C, which S
+ * forked after B was born. Both are dead when S waits for any child: C
+ * first, then B.
+ */
+static void case_adopted_at_tail(int fd)
+{
+	pid_t a, b, c;
+
+	report_fd = fd;
+	scn_report_result(fd, "prctl(PR_SET_CHILD_SUBREAPER, 1)",
+			  prctl(PR_SET_CHILD_SUBREAPER, 1));
+	start(&a, &b);
+	c = fork();
+	if (c < 0)
+		scn_die("fork");
+	if (c == 0)
+		_exit(5);
+	say("S forked C {pid %d}", (int)c);
+	a_exits(a);
+	try("CONT(B)", PTRACE_CONT, b, 0);
+	wait_exited(b);
+	wait_exited(c);
+	wait_say(-1, __WALL, "wait4(-1, __WALL)");
+	wait_say(-1, __WALL, "wait4(-1, __WALL)");
+	wait_say(-1, __WALL | WNOHANG, "wait4(-1, __WALL|WNOHANG)");
+}
+
+/*
+ * S is not a subreaper: B goes above it, out of the tree. S, its tracer
+ * only, reaps its exit; then nothing is left for S.
+ */
+static void case_orphan_leaves(int fd)
+{
+	pid_t a, b;
+
+	report_fd = fd;
+	start(&a, &b);
+	a_exits(a);
+	try("CONT(B)", PTRACE_CONT, b, 0);
+	wait_say(-1, __WALL, "wait4(-1, __WALL)");
+	wait_say(-1, __WALL | WNOHANG, "wait4(-1, __WALL|WNOHANG)");
+}
+
+/*
+ * A subreaper below another: S's child M, a subreaper too, is the one that
+ * traces A and B here; B goes to the nearest, M, and M's wait reports its
+ * exit once. S finds nothing of B.
+ */
+static void case_nearest(int fd)
+{
+	pid_t m;
+	int sync[2], go[2];
+
+	report_fd = fd;
+	scn_report_result(fd, "prctl(PR_SET_CHILD_SUBREAPER, 1)",
+			  prctl(PR_SET_CHILD_SUBREAPER, 1));
+	scn_block(SIGCHLD, true);
+	scn_pipe(sync, O_CLOEXEC);
+	scn_pipe(go, O_CLOEXEC);
+	m = fork();
+	if (m < 0)
+		scn_die("fork");
+	if (m == 0) {
+		pid_t a, b;
+
+		close(sync[0]);
+		close(go[1]);
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		start(&a, &b);
+		a_exits(a);
+		try("M: CONT(B)", PTRACE_CONT, b, 0);
+		scn_post(sync[1]);
+		scn_take(go[0]);
+		wait_say(-1, __WALL, "M: wait4(-1, __WALL)");
+		wait_say(-1, __WALL | WNOHANG, "M: wait4(-1, __WALL|WNOHANG)");
+		_exit(0);
+	}
+	close(sync[1]);
+	close(go[0]);
+	scn_take(sync[0]);
+	say("S: M {pid %d} let B go", (int)m);
+	scn_post(go[1]);
+	wait_say(m, 0, "S: wait4(M)");
+	wait_say(-1, __WALL | WNOHANG, "S: wait4(-1, __WALL|WNOHANG)");
+}
+
+static void traced_orphan(void)
+{
+	scn_in_child("a subreaper's tracee orphaned to it", case_traced_orphan);
+}
+
+static void adopted_at_tail(void)
+{
+	scn_in_child("an orphan goes after its reaper's children",
+		     case_adopted_at_tail);
+}
+
+static void orphan_leaves(void)
+{
+	scn_in_child("no subreaper: the orphan leaves the tree",
+		     case_orphan_leaves);
+}
+
+static void nearest(void)
+{
+	scn_in_child("the nearest subreaper adopts", case_nearest);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct pt_case cases[] = {
+		{ "traced-orphan", traced_orphan },
+		{ "adopted-at-tail", adopted_at_tail },
+		{ "orphan-leaves", orphan_leaves },
+		{ "nearest", nearest },
+	};
+
+	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
+}
