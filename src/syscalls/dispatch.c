@@ -195,8 +195,7 @@ static void mark_own_filters(struct ptv_syscall_env *env, struct ptv_task *task)
 
 /*
  * prctl(PR_SET_CHILD_SUBREAPER), which cannot fail: kernel/sys.c sets
- * is_child_subreaper for the caller's group. (The i386 call's second
- * argument is an unsigned long too: its upper half is zero.)
+ * is_child_subreaper for the caller's group.
  */
 static void mark_subreaper(struct ptv_syscall_env *env, struct ptv_task *task,
 			   bool on)
@@ -464,7 +463,10 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		if ((uint32_t)call->args[0] == PTV_PR_SET_SECCOMP)
 			mark_own_filters(env, task);
 		if ((uint32_t)call->args[0] == PTV_PR_SET_CHILD_SUBREAPER)
-			mark_subreaper(env, task, call->args[1] != 0);
+			mark_subreaper(env, task,
+				       (call->abi == PTV_ABI_I386
+						? (uint32_t)call->args[1]
+						: call->args[1]) != 0);
 		if ((uint32_t)call->args[0] != PTV_PR_SET_PTRACER) {
 			run(out);
 			return;

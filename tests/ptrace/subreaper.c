@@ -105,6 +105,25 @@ static void a_exits(pid_t a)
 	wait_say(a, 0, "wait4(A)");
 }
 
+/* S makes itself a child subreaper. */
+static void be_subreaper(void)
+{
+	scn_report_result(report_fd, "prctl(PR_SET_CHILD_SUBREAPER, 1)",
+			  prctl(PR_SET_CHILD_SUBREAPER, 1));
+}
+
+/* After A's exit B exits, and S, its tracer, waits for any child twice. */
+static void orphan_exits(void)
+{
+	pid_t a, b;
+
+	start(&a, &b);
+	a_exits(a);
+	try("CONT(B)", PTRACE_CONT, b, 0);
+	wait_say(-1, __WALL, "wait4(-1, __WALL)");
+	wait_say(-1, __WALL | WNOHANG, "wait4(-1, __WALL|WNOHANG)");
+}
+
 /*
  * S is a subreaper: B, its tracee, becomes its child too, and its exit is
  * reported once (the model, which took B's parent for gone, reported it
@@ -112,16 +131,9 @@ static void a_exits(pid_t a)
  */
 static void case_traced_orphan(int fd)
 {
-	pid_t a, b;
-
 	report_fd = fd;
-	scn_report_result(fd, "prctl(PR_SET_CHILD_SUBREAPER, 1)",
-			  prctl(PR_SET_CHILD_SUBREAPER, 1));
-	start(&a, &b);
-	a_exits(a);
-	try("CONT(B)", PTRACE_CONT, b, 0);
-	wait_say(-1, __WALL, "wait4(-1, __WALL)");
-	wait_say(-1, __WALL | WNOHANG, "wait4(-1, __WALL|WNOHANG)");
+	be_subreaper();
+	orphan_exits();
 }
 
 /*
@@ -134,8 +146,7 @@ static void case_adopted_at_tail(int fd)
 	pid_t a, b, c;
 
 	report_fd = fd;
-	scn_report_result(fd, "prctl(PR_SET_CHILD_SUBREAPER, 1)",
-			  prctl(PR_SET_CHILD_SUBREAPER, 1));
+	be_subreaper();
 	start(&a, &b);
 	c = fork();
 	if (c < 0)
@@ -158,14 +169,8 @@ static void case_adopted_at_tail(int fd)
  */
 static void case_orphan_leaves(int fd)
 {
-	pid_t a, b;
-
 	report_fd = fd;
-	start(&a, &b);
-	a_exits(a);
-	try("CONT(B)", PTRACE_CONT, b, 0);
-	wait_say(-1, __WALL, "wait4(-1, __WALL)");
-	wait_say(-1, __WALL | WNOHANG, "wait4(-1, __WALL|WNOHANG)");
+	orphan_exits();
 }
 
 /*
@@ -179,8 +184,7 @@ static void case_nearest(int fd)
 	int sync[2], go[2];
 
 	report_fd = fd;
-	scn_report_result(fd, "prctl(PR_SET_CHILD_SUBREAPER, 1)",
-			  prctl(PR_SET_CHILD_SUBREAPER, 1));
+	be_subreaper();
 	scn_block(SIGCHLD, true);
 	scn_pipe(sync, O_CLOEXEC);
 	scn_pipe(go, O_CLOEXEC);
