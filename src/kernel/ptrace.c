@@ -1027,6 +1027,33 @@ static void append_orphans(struct ptv_kernel *k, struct orphan *o, size_t n)
 }
 
 /*
+ * @z, a virtual zombie for its tracer, becomes the child of @r, of its
+ * tracer's group. Linux reports it once now, as the child it is
+ * (wait_consider_task(): "pretend the caller is ptrace_parent";
+ * reparent_leader() leaves a ptraced zombie alone). On the host it is, or
+ * will be, @r's zombie: the supervisor reaped it as its host tracer (a
+ * SIGKILL passes no exit stop), or lets its held exit go on now. So a
+ * native wait of @r's group reports it (->native_reap), waiting for the
+ * host to finish the exit if need be; else that wait would report it a
+ * second time. Unless the host reaps it at once for @r (SIGCHLD
+ * ignored): then the model reports it, as before.
+ */
+static void tracer_adopts_zombie(struct ptv_kernel *k, struct ptv_task *z,
+				 struct ptv_task *r)
+{
+	if (z->native_reap || k->host->autoreaped(k->host_ctx, r))
+		return;
+	z->native_reap = true;
+	VLOG(k, "[%d] zombie of its tracer's group %d now: a native wait "
+	     "reaps it", z->tid, r->tgid);
+	if (!z->held_at_exit)
+		return;
+	z->held_at_exit = false;
+	k->host->resume(k->host_ctx, z, PTV_VRESUME_CONT, 0, false, 0);
+	z->host_state = PTV_HOST_EXITING;
+}
+
+/*
  * kernel/exit.c:exit_notify(): when the last thread of @t's group exits,
  * forget_original_parent() gives its children to their reaper
  * (new_reaper()), at the tail of its ->children, with SIGCHLD as their exit
@@ -1047,7 +1074,7 @@ static void adopt_orphans(struct ptv_kernel *k, struct ptv_task *t)
 		return;
 	for (size_t cursor = 0; (c = ptv_tasks_next(&k->tasks, &cursor));) {
 		if (c->parent_tgid != t->tgid || c->tgid == t->tgid ||
-		    c->host_gone)
+		    (c->host_gone && !c->vzombie))
 			continue;
 		c->parent_tgid = r ? r->tgid : 0;
 		c->parent_tid = r ? r->tid : 0;
@@ -1058,6 +1085,8 @@ static void adopt_orphans(struct ptv_kernel *k, struct ptv_task *t)
 		VLOG(k, "[%d] orphan adopted by %d", c->tid, r ? r->tid : 0);
 		if (r == NULL)
 			continue;
+		if (c->vzombie && c->tracer && same_thread_group(c->tracer, r))
+			tracer_adopts_zombie(k, c, r);
 		push_orphan(&list, (struct orphan){ .seq = c->child_seq, .task = c });
 	}
 	for (size_t i = k->n_native_zombies; i-- > 0;) {
@@ -1852,6 +1881,8 @@ again:
 				cld_code_of(best->zombie_status) : PTV_CLD_CONTINUED;
 		res->cld_status = best_event == WAIT_EXIT ?
 				  cld_status_of(best->zombie_status) : PTV_SIGCONT;
+		/* (An exit let go at an adoption: the host may not be done.) */
+		res->exiting = best_event == WAIT_EXIT && !best->host_gone;
 		return 2;
 	}
 	if (best_event == WAIT_EXIT && finish_thread_exit(k, best, req))

@@ -47,6 +47,9 @@ static void wait_exited(pid_t pid)
 		scn_die("waitid(%d): %s", (int)pid, scn_errno(errno));
 }
 
+/* B exits at once (7) instead of waiting for A's exit. */
+static bool b_exits_at_once;
+
 /*
  * A: TRACEME, a byte on @sync, SIGSTOP; then forks B and exits 4. B, once
  * A is gone, exits 9 if its parent is now A's parent, 8 if not.
@@ -59,6 +62,8 @@ static int tracee_a(int sync)
 	kill(self, SIGSTOP);
 	if (fork() == 0) {
 		/* B: stopped at birth; runs once let go. */
+		if (b_exits_at_once)
+			_exit(7);
 		while (getppid() == self)
 			usleep(1000);
 		_exit(getppid() == s ? 9 : 8);
@@ -164,6 +169,42 @@ static void case_adopted_at_tail(int fd)
 }
 
 /*
+ * B, S's tracee, is dead while A lives: a zombie that S has not reaped.
+ * Then A exits, and B goes to S, its tracer: S reaps it once. Killed, B
+ * passes no exit stop (the supervisor reaps it on the host at once, and
+ * the host gives it to A, then to S); exited, the supervisor holds its exit
+ * until the adoption.
+ */
+static void zombie_orphaned_to_tracer(bool killed)
+{
+	pid_t a, b;
+
+	be_subreaper();
+	b_exits_at_once = !killed;
+	start(&a, &b);
+	if (killed)
+		say("kill(B, SIGKILL) = %d", kill(b, SIGKILL));
+	else
+		try("CONT(B)", PTRACE_CONT, b, 0);
+	wait_exited(b);
+	a_exits(a);
+	wait_say(-1, __WALL | WNOHANG, "wait4(-1, __WALL|WNOHANG)");
+	wait_say(-1, __WALL | WNOHANG, "wait4(-1, __WALL|WNOHANG)");
+}
+
+static void case_killed_orphan_to_tracer(int fd)
+{
+	report_fd = fd;
+	zombie_orphaned_to_tracer(true);
+}
+
+static void case_exited_orphan_to_tracer(int fd)
+{
+	report_fd = fd;
+	zombie_orphaned_to_tracer(false);
+}
+
+/*
  * S is not a subreaper: B goes above it, out of the tree. S, its tracer
  * only, reaps its exit; then nothing is left for S.
  */
@@ -226,6 +267,18 @@ static void adopted_at_tail(void)
 		     case_adopted_at_tail);
 }
 
+static void killed_orphan_to_tracer(void)
+{
+	scn_in_child("a killed tracee's zombie orphaned to its tracer",
+		     case_killed_orphan_to_tracer);
+}
+
+static void exited_orphan_to_tracer(void)
+{
+	scn_in_child("an exited tracee's zombie orphaned to its tracer",
+		     case_exited_orphan_to_tracer);
+}
+
 static void orphan_leaves(void)
 {
 	scn_in_child("no subreaper: the orphan leaves the tree",
@@ -242,6 +295,8 @@ int main(int argc, char **argv)
 	static const struct pt_case cases[] = {
 		{ "traced-orphan", traced_orphan },
 		{ "adopted-at-tail", adopted_at_tail },
+		{ "killed-orphan-to-tracer", killed_orphan_to_tracer },
+		{ "exited-orphan-to-tracer", exited_orphan_to_tracer },
 		{ "orphan-leaves", orphan_leaves },
 		{ "nearest", nearest },
 	};

@@ -635,6 +635,47 @@ static void orphans_go_to_the_nearest_subreaper(void **state)
 	assert_null(ptv_real_parent(&k, d));
 }
 
+/*
+ * A tracee's zombie orphaned to its tracer's group: one report, by the
+ * native wait (the host made it the tracer's zombie); a held exit is let
+ * go then, and the wait blocks until the host has finished it.
+ */
+static void zombie_orphaned_to_its_tracer_is_reported_once(void **state)
+{
+	struct ptv_task *s = proc(100, 1), *a = proc(200, 100);
+	struct ptv_task *b = proc(300, 200), *h = proc(400, 200);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	s->child_subreaper = true;
+	assert_int_equal(ptv_ptrace_attach(&k, s, 300, true, 0, 0), 0);
+	assert_int_equal(ptv_ptrace_attach(&k, s, 400, true, 0, 0), 0);
+	ptv_task_exited(&k, b, 9);		/* killed: no exit stop */
+	h->held_at_exit = true;
+	ptv_task_exited(&k, h, 7 << 8);		/* exited: held */
+	assert_true(b->vzombie && h->vzombie);
+	fake.resumes = 0;
+	ptv_task_exited(&k, a, 0);
+	assert_true(b->native_reap && h->native_reap);
+	assert_false(h->held_at_exit);
+	assert_int_equal(fake.resumes, 1);	/* h's exit goes on */
+	/* A's own exit first (an older child), then B and H. */
+	assert_int_equal(ptv_wait_virtual(&k, s, &req, &res), 2);
+	assert_int_equal(res.pid, 200);
+	ptv_native_zombie_gone(&k, 200);
+	assert_int_equal(ptv_wait_virtual(&k, s, &req, &res), 2);
+	assert_int_equal(res.pid, 300);
+	assert_false(res.exiting);
+	ptv_wait_native_reaped(&k, b);
+	assert_int_equal(ptv_wait_virtual(&k, s, &req, &res), 2);
+	assert_int_equal(res.pid, 400);
+	assert_true(res.exiting);
+	ptv_task_exited(&k, h, 7 << 8);		/* the host is done */
+	ptv_wait_native_reaped(&k, h);
+	assert_int_equal(ptv_wait_virtual(&k, s, &req, &res), -ECHILD);
+}
+
 static void tracer_exit_detaches_and_exitkills(void **state)
 {
 	struct ptv_task *a = proc(100, 1), *b = proc(200, 1), *c = proc(300, 1);
@@ -796,6 +837,7 @@ int main(void)
 		T(real_parent_tracer_gets_one_native_report),
 		T(reap_keeps_exit_signal_of_traced_parent),
 		T(orphans_go_to_the_nearest_subreaper),
+		T(zombie_orphaned_to_its_tracer_is_reported_once),
 		T(tracer_exit_detaches_and_exitkills),
 		T(detach_validates_signal_and_resumes),
 		T(yama_relational_needs_ancestry_or_exception),
