@@ -435,6 +435,12 @@ int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 	if (syscall_stop && sig != 0)
 		tracee->given_at_syscall |= 1ULL << (sig - 1);
 	tracee->resume = how;
+	/*
+	 * Out of its PTRACE_EVENT_EXIT stop (the only event after its exit
+	 * began): exit_notify() detaches its own tracees next.
+	 */
+	if (tracee->vstop == PTV_VSTOP_EVENT && tracee->exit_seen)
+		ptv_ptrace_tracer_exit(k, tracee);
 	if (exit_stop_becomes_zombie(k, tracee))
 		return 0;
 	tracee->vstop = PTV_VSTOP_NONE;

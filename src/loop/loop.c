@@ -659,6 +659,19 @@ static void group_exit_seen(struct ptv_loop *loop, struct ptv_task *task,
 }
 
 /*
+ * A task leaves its PTRACE_EVENT_EXIT stop (in Linux, or in the model while
+ * the host holds it): kernel/exit.c:exit_notify() detaches its tracees next
+ * (exit_ptrace()). Not only at its death: the init of a pid namespace
+ * waits in exit_notify() for every task of its namespace to go
+ * (zap_pid_ns_processes()), and a tracee the supervisor holds at its own
+ * exit for it would never go.
+ */
+static void exit_goes_on(struct ptv_loop *loop, struct ptv_task *task)
+{
+	ptv_ptrace_tracer_exit(&loop->k, task);
+}
+
+/*
  * PTRACE_EVENT_EXIT: "the tracer sees a tracee's exit before its real
  * parent, whose wait blocks until the tracer has reaped it". A single-
  * threaded tracee whose tracer is not in its real parent's group is held
@@ -676,14 +689,19 @@ static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 	struct ptv_task *parent;
 	bool hold;
 
-	if (task)
-		task->exit_seen = true;
-	if (task == NULL || (task->tracer == NULL && !task->vcontinued) ||
-	    ptv_host_geteventmsg(ev->tid, &status) < 0)
+	if (task == NULL)
 		return false;
+	task->exit_seen = true;
+	if ((task->tracer == NULL && !task->vcontinued) ||
+	    ptv_host_geteventmsg(ev->tid, &status) < 0) {
+		exit_goes_on(loop, task);
+		return false;
+	}
 	group_exit_seen(loop, task, (int)status);
-	if (task->tracer == NULL)
+	if (task->tracer == NULL) {
+		exit_goes_on(loop, task);
 		return false;
+	}
 	parent = ptv_real_parent(&loop->k, task);
 	/*
 	 * Not a vfork child that has not exec'd: its parent is released only
@@ -700,6 +718,7 @@ static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_vstop_event(&loop->k, task, PTV_EVENT_EXIT, status);
 		return true;
 	}
+	exit_goes_on(loop, task);
 	if (hold) {
 		ptv_log("[%d] exit held until its tracer %d reaps it", ev->tid,
 			task->tracer->tid);

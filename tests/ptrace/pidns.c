@@ -246,6 +246,60 @@ static void case_exec_by_thread(int fd)
 }
 
 /*
+ * The init exits while it traces a thread of its child, dead in its
+ * group's exit, that it has not reaped: exit_notify() detaches the thread
+ * (released: exit_ptrace()) before the init waits for its namespace to
+ * empty (zap_pid_ns_processes()). Inside, the supervisor held the thread at
+ * its exit for its tracer until the init's death, which never came: the
+ * init's SIGKILL to the exiting group woke nobody (ptfuzz seed 28 in a
+ * namespace, at its watchdog's exit).
+ */
+static void *pausing_thread(void *unused)
+{
+	(void)unused;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int group_exit_tracee_main(int sync)
+{
+	pthread_t thread;
+
+	pt_traceme_then_post(sync);
+	kill(getpid(), SIGSTOP);
+	if (pthread_create(&thread, NULL, pausing_thread, NULL) != 0)
+		_exit(1);
+	_exit(3);
+}
+
+static int init_exits_tracing(void)
+{
+	pid_t a = fork_tracee(group_exit_tracee_main), t;
+	siginfo_t si;
+
+	wait_say(a, 0, "wait4(2)");
+	t = follow_new_task(a, PTRACE_O_TRACECLONE,
+			    "SETOPTIONS(2, TRACECLONE)");
+	try("CONT(3)", PTRACE_CONT, t, 0);
+	try("CONT(2)", PTRACE_CONT, a, 0);
+	memset(&si, 0, sizeof(si));
+	while (waitid(P_PID, (id_t)t, &si, WEXITED | WNOWAIT | __WALL) < 0 &&
+	       errno == EINTR)
+		;
+	say("waitid(3, WEXITED|WNOWAIT|__WALL): %s %d",
+	    scn_si_code(SIGCHLD, si.si_code), si.si_status);
+	say("the init exits, 3 unreaped");
+	return 6;
+}
+
+static void case_init_exits_tracing(int fd)
+{
+	report_fd = fd;
+	in_new_pidns(init_exits_tracing);
+}
+
+/*
  * Two levels: pid 1 of the first namespace attaches to V, pid 1 of a
  * second one below (its pid 3 in the first), and follows its fork. V sees
  * nobody above it.
@@ -533,6 +587,12 @@ static void init_fault(void)
 	scn_in_child("a namespace's init faults", case_init_fault);
 }
 
+static void init_exits_tracing_case(void)
+{
+	scn_in_child("a namespace's init exits, its tracee's thread unreaped",
+		     case_init_exits_tracing);
+}
+
 static void two_levels(void)
 {
 	scn_in_child("two levels of pid namespaces", case_two_levels);
@@ -553,6 +613,7 @@ int main(int argc, char **argv)
 		{ "orphan-to-init", orphan_to_init },
 		{ "sigcont-listen", sigcont_listen },
 		{ "init-fault", init_fault },
+		{ "init-exits-tracing", init_exits_tracing_case },
 		{ "tracer-outside", tracer_outside },
 	};
 
