@@ -1033,20 +1033,26 @@ static void append_orphans(struct ptv_kernel *k, struct orphan *o, size_t n)
 }
 
 /*
- * @z, a virtual zombie for its tracer, becomes the child of @r, of its
- * tracer's group. Linux reports it once now, as the child it is
- * (wait_consider_task(): "pretend the caller is ptrace_parent";
- * reparent_leader() leaves a ptraced zombie alone). On the host it is, or
- * will be, @r's zombie: the supervisor reaped it as its host tracer (a
- * SIGKILL passes no exit stop), or lets its held exit go on now. So a
- * native wait of @r's group reports it (->native_reap), waiting for the
- * host to finish the exit if need be; else that wait would report it a
- * second time. Unless the host reaps it at once for @r (SIGCHLD
+ * @z, a tracee, becomes the child of @r, of its tracer's group. Linux
+ * reports its exit once, as the child it is (wait_consider_task():
+ * "pretend the caller is ptrace_parent"; reparent_leader() leaves a
+ * ptraced zombie alone). A leader stopped at its exit event, held there
+ * for its tracer while another was its parent, is held no more: its exit
+ * goes on when it is resumed (on_exit_event()'s rule). A virtual zombie
+ * is, or will be, @r's zombie on the host: the supervisor reaped it as its
+ * host tracer (a SIGKILL passes no exit stop), or lets its held exit go on
+ * now. So a native wait of @r's group reports it (->native_reap), waiting
+ * for the host to finish the exit if need be; else that wait would report
+ * it a second time. Unless the host reaps it at once for @r (SIGCHLD
  * ignored): then the model reports it, as before.
  */
-static void tracer_adopts_zombie(struct ptv_kernel *k, struct ptv_task *z,
-				 struct ptv_task *r)
+static void tracer_adopts(struct ptv_kernel *k, struct ptv_task *z,
+			  struct ptv_task *r)
 {
+	if (!z->vzombie) {
+		z->held_at_exit = false;
+		return;
+	}
 	if (z->native_reap || k->host->autoreaped(k->host_ctx, r))
 		return;
 	z->native_reap = true;
@@ -1091,8 +1097,8 @@ static void adopt_orphans(struct ptv_kernel *k, struct ptv_task *t)
 		VLOG(k, "[%d] orphan adopted by %d", c->tid, r ? r->tid : 0);
 		if (r == NULL)
 			continue;
-		if (c->vzombie && c->tracer && same_thread_group(c->tracer, r))
-			tracer_adopts_zombie(k, c, r);
+		if (c->tracer && same_thread_group(c->tracer, r))
+			tracer_adopts(k, c, r);
 		push_orphan(&list, (struct orphan){ .seq = c->child_seq, .task = c });
 	}
 	for (size_t i = k->n_native_zombies; i-- > 0;) {

@@ -168,40 +168,58 @@ static void case_adopted_at_tail(int fd)
 	wait_say(-1, __WALL | WNOHANG, "wait4(-1, __WALL|WNOHANG)");
 }
 
+enum b_end { B_KILLED, B_EXITED, B_AT_EXIT_STOP };
+
 /*
- * B, S's tracee, is dead while A lives: a zombie that S has not reaped.
- * Then A exits, and B goes to S, its tracer: S reaps it once. Killed, B
- * passes no exit stop (the supervisor reaps it on the host at once, and
- * the host gives it to A, then to S); exited, the supervisor holds its exit
- * until the adoption.
+ * B, S's tracee, dies while A lives. Then A exits, and B goes to S, its
+ * tracer: S reaps it once. Killed, B passes no exit stop (the supervisor
+ * reaps it on the host at once, and the host gives it to A, then to S);
+ * exited, the supervisor holds its exit until the adoption; with
+ * PTRACE_O_TRACEEXIT, B is in its exit stop at the adoption (held for S
+ * while A was its parent) and exits once S resumes it.
  */
-static void zombie_orphaned_to_tracer(bool killed)
+static void orphaned_to_tracer(int fd, enum b_end end)
 {
 	pid_t a, b;
 
+	report_fd = fd;
 	be_subreaper();
-	b_exits_at_once = !killed;
+	b_exits_at_once = end != B_KILLED;
 	start(&a, &b);
-	if (killed)
+	if (end == B_AT_EXIT_STOP)
+		try("SETOPTIONS(B, TRACEEXIT)", PTRACE_SETOPTIONS, b,
+		    PTRACE_O_TRACEEXIT);
+	if (end == B_KILLED) {
 		say("kill(B, SIGKILL) = %d", kill(b, SIGKILL));
-	else
+	} else {
 		try("CONT(B)", PTRACE_CONT, b, 0);
-	wait_exited(b);
+		if (end == B_AT_EXIT_STOP)
+			wait_say(b, __WALL, "wait4(B, __WALL)");
+		else
+			wait_exited(b);
+	}
 	a_exits(a);
+	if (end == B_AT_EXIT_STOP) {
+		try("CONT(B)", PTRACE_CONT, b, 0);
+		wait_exited(b);
+	}
 	wait_say(-1, __WALL | WNOHANG, "wait4(-1, __WALL|WNOHANG)");
 	wait_say(-1, __WALL | WNOHANG, "wait4(-1, __WALL|WNOHANG)");
 }
 
 static void case_killed_orphan_to_tracer(int fd)
 {
-	report_fd = fd;
-	zombie_orphaned_to_tracer(true);
+	orphaned_to_tracer(fd, B_KILLED);
 }
 
 static void case_exited_orphan_to_tracer(int fd)
 {
-	report_fd = fd;
-	zombie_orphaned_to_tracer(false);
+	orphaned_to_tracer(fd, B_EXITED);
+}
+
+static void case_exit_stopped_orphan_to_tracer(int fd)
+{
+	orphaned_to_tracer(fd, B_AT_EXIT_STOP);
 }
 
 /*
@@ -279,6 +297,12 @@ static void exited_orphan_to_tracer(void)
 		     case_exited_orphan_to_tracer);
 }
 
+static void exit_stopped_orphan_to_tracer(void)
+{
+	scn_in_child("a tracee in its exit stop orphaned to its tracer",
+		     case_exit_stopped_orphan_to_tracer);
+}
+
 static void orphan_leaves(void)
 {
 	scn_in_child("no subreaper: the orphan leaves the tree",
@@ -297,6 +321,7 @@ int main(int argc, char **argv)
 		{ "adopted-at-tail", adopted_at_tail },
 		{ "killed-orphan-to-tracer", killed_orphan_to_tracer },
 		{ "exited-orphan-to-tracer", exited_orphan_to_tracer },
+		{ "exit-stopped-orphan-to-tracer", exit_stopped_orphan_to_tracer },
 		{ "orphan-leaves", orphan_leaves },
 		{ "nearest", nearest },
 	};
