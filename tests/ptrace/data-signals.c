@@ -256,6 +256,49 @@ static void case_peeksiginfo_discarded(void)
 	pt_wait_say(child, 0, "wait");
 }
 
+/* A field of /proc/@pid/status read as a hexadecimal number (0: none). */
+static unsigned long long status_field(pid_t pid, const char *name)
+{
+	char path[64], line[256];
+	unsigned long long v = 0;
+	size_t len = strlen(name);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, name, len) == 0 && line[len] == ':') {
+			v = strtoull(line + len + 1, NULL,
+				     strcmp(name, "TracerPid") == 0 ? 10 : 16);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/*
+ * Waits until @child's stop has told its stopped parent @parent. Natively
+ * 'T' shows the group-stop complete, and the CLD_STOPPED sent (and
+ * discarded) with it. Inside ptvisor (the parent has a host tracer: its
+ * TracerPid, README's limitations) 't' shows already in the child's
+ * host signal-delivery-stop, before its group-stop; there the host keeps
+ * the SIGCHLD pending for the parent (the supervisor hides it from the
+ * parent's tracers): wait for it.
+ */
+static void wait_cld_stopped_sent(pid_t child, pid_t parent)
+{
+	const unsigned long long chld = 1ULL << (SIGCHLD - 1);
+
+	scn_wait_state(child, "Tt");
+	if (status_field(parent, "TracerPid") == 0)
+		return;
+	while (!((status_field(parent, "ShdPnd") |
+		  status_field(parent, "SigPnd")) & chld))
+		usleep(1000);
+}
+
 /*
  * The kernel's own SIGCHLD: a child's group-stop tells its untraced,
  * stopped parent (CLD_STOPPED), which ignores SIGCHLD by default, so Linux
@@ -287,7 +330,7 @@ static void case_peeksiginfo_discarded_sigchld(void)
 	pt_wait_say(parent, WUNTRACED, "wait(WUNTRACED)");
 	scn_say("-- its child stops: CLD_STOPPED to the stopped parent");
 	kill(child, SIGSTOP);
-	scn_wait_state(child, "Tt");
+	wait_cld_stopped_sent(child, parent);
 	seize_and_peek(parent, "PTRACE_SEIZE(parent)");
 	kill(child, SIGKILL);
 	kill(parent, SIGKILL);
