@@ -300,6 +300,42 @@ static void case_init_exits_tracing(int fd)
 }
 
 /*
+ * The same, but the init is killed (SIGKILL from the namespace above).
+ * (It hung inside as well before the fix: the host still stops it at its
+ * exit event, the SIGKILL being dequeued by then.)
+ */
+static int killed_pipe[2];
+
+static int init_killed_tracing(void)
+{
+	init_exits_tracing();
+	scn_post(killed_pipe[1]);
+	for (;;)
+		pause();
+	return 0;
+}
+
+static void case_init_killed_tracing(int fd)
+{
+	pid_t pid;
+	int status;
+
+	report_fd = fd;
+	scn_pipe(killed_pipe, O_CLOEXEC);
+	unshare_pidns();
+	pid = fork();
+	if (pid < 0)
+		scn_die("fork");
+	if (pid == 0)
+		_exit(init_killed_tracing());
+	scn_take(killed_pipe[0]);
+	say("kill(the init, SIGKILL) = %d", kill(pid, SIGKILL));
+	if (scn_waitpid(pid, &status, 0) != pid)
+		scn_die("waitpid");
+	say("namespace init: %s", pt_status(status));
+}
+
+/*
  * Two levels: pid 1 of the first namespace attaches to V, pid 1 of a
  * second one below (its pid 3 in the first), and follows its fork. V sees
  * nobody above it.
@@ -593,6 +629,12 @@ static void init_exits_tracing_case(void)
 		     case_init_exits_tracing);
 }
 
+static void init_killed_tracing_case(void)
+{
+	scn_in_child("a namespace's init killed, its tracee's thread unreaped",
+		     case_init_killed_tracing);
+}
+
 static void two_levels(void)
 {
 	scn_in_child("two levels of pid namespaces", case_two_levels);
@@ -614,6 +656,7 @@ int main(int argc, char **argv)
 		{ "sigcont-listen", sigcont_listen },
 		{ "init-fault", init_fault },
 		{ "init-exits-tracing", init_exits_tracing_case },
+		{ "init-killed-tracing", init_killed_tracing_case },
 		{ "tracer-outside", tracer_outside },
 	};
 
