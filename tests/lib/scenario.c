@@ -550,6 +550,26 @@ void scn_wait_syscall(pid_t tid, long nr)
 	}
 }
 
+unsigned long long scn_status_field(pid_t tid, const char *name, int base)
+{
+	char path[64], line[256];
+	unsigned long long v = 0;
+	size_t len = strlen(name);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, name, len) == 0 && line[len] == ':') {
+			v = strtoull(line + len + 1, NULL, base);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
 void scn_wait_reaped(pid_t pid)
 {
 	char path[64];

@@ -140,6 +140,12 @@ bool scn_sleeps_in(pid_t tid, long nr);
 /* Polls until /proc/@pid is gone: the task was reaped. */
 void scn_wait_reaped(pid_t pid);
 
+/*
+ * A number field of /proc/@tid/status ("TracerPid" in @base 10, "ShdPnd"
+ * in 16...); 0 if the task or the field is gone.
+ */
+unsigned long long scn_status_field(pid_t tid, const char *name, int base);
+
 /* sigaction() with @flags (SA_SIGINFO is added for @action); dies on error. */
 void scn_handle(int sig, void (*action)(int, siginfo_t *, void *), int flags);
 /* Blocks (@block true) or unblocks one signal in the calling thread. */

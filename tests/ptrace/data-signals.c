@@ -256,28 +256,6 @@ static void case_peeksiginfo_discarded(void)
 	pt_wait_say(child, 0, "wait");
 }
 
-/* A field of /proc/@pid/status read as a hexadecimal number (0: none). */
-static unsigned long long status_field(pid_t pid, const char *name)
-{
-	char path[64], line[256];
-	unsigned long long v = 0;
-	size_t len = strlen(name);
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, name, len) == 0 && line[len] == ':') {
-			v = strtoull(line + len + 1, NULL,
-				     strcmp(name, "TracerPid") == 0 ? 10 : 16);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
 /*
  * Waits until @child's stop has told its stopped parent @parent. Natively
  * 'T' shows the group-stop complete, and the CLD_STOPPED sent (and
@@ -292,10 +270,10 @@ static void wait_cld_stopped_sent(pid_t child, pid_t parent)
 	const unsigned long long chld = 1ULL << (SIGCHLD - 1);
 
 	scn_wait_state(child, "Tt");
-	if (status_field(parent, "TracerPid") == 0)
+	if (scn_status_field(parent, "TracerPid", 10) == 0)
 		return;
-	while (!((status_field(parent, "ShdPnd") |
-		  status_field(parent, "SigPnd")) & chld))
+	while (!((scn_status_field(parent, "ShdPnd", 16) |
+		  scn_status_field(parent, "SigPnd", 16)) & chld))
 		usleep(1000);
 }
 
