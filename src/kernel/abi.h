@@ -40,6 +40,7 @@ enum ptv_signal {
 #define PTV_CLONE_UNTRACED 0x00800000ULL
 #define PTV_CLONE_PTRACE 0x00002000ULL
 #define PTV_CLONE_NEWPID 0x20000000ULL
+#define PTV_CLONE_NEWUSER 0x10000000ULL
 
 /* True for the signals whose default action is to stop the thread group. */
 static inline int ptv_sig_is_stop(int sig)

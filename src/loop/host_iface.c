@@ -210,7 +210,8 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 			si.si_code = SI_USER;
 			/* task_pid_vnr(current->parent): in its namespace */
 			si.si_pid = ptv_pidns_to_guest(&loop->k, t, sender);
-			si.si_uid = sender ? real_uid_of(sender) : 0;
+			si.si_uid = sender ? ptv_uid_seen_by(t->tid,
+						real_uid_of(sender)) : 0;
 			ptv_host_setsiginfo(t->tid, &si);
 		}
 		/*
@@ -303,7 +304,7 @@ static void chld_info(struct ptv_loop *loop, siginfo_t *si,
 	si->si_signo = SIGCHLD;
 	si->si_code = why;
 	si->si_pid = ptv_pidns_to_guest(&loop->k, parent, child->tid);
-	si->si_uid = real_uid_of(child->tid);
+	si->si_uid = ptv_uid_seen_by(parent->tid, real_uid_of(child->tid));
 	si->si_status = status;
 }
 

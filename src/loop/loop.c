@@ -523,6 +523,8 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	 * exists: an exec by a thread is reported by its former pid.
 	 */
 	child->pidns_for_children = parent->pidns_for_children;
+	if (flags & PTV_CLONE_NEWUSER)
+		ptv_userns_note();
 	if (parent->pidns == PTV_PIDNS_BELOW || parent->pidns_for_children ||
 	    (flags & PTV_CLONE_NEWPID))
 		ptv_pidns_load(child);
@@ -1116,8 +1118,11 @@ static void fix_siginfo(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	si.si_signo = sig;
 	si.si_code = sigfix_info[t->sigfix].code;
 	if (sigfix_info[t->sigfix].from_self) {
+		struct ptv_proc_creds c;
+
 		si.si_pid = ptv_pidns_to_guest(&loop->k, t, t->tgid);
-		si.si_uid = getuid();
+		si.si_uid = ptv_uid_seen_by(t->tid, ptv_proc_creds(t->tid, &c) == 0
+							    ? c.uid[0] : getuid());
 	}
 	t->sigfix = PTV_SIGFIX_NONE;
 	ptv_host_setsiginfo(t->tid, &si);

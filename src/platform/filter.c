@@ -16,6 +16,7 @@
 #define X32_SYSCALL_BIT 0x40000000L
 #define CLONE_UNTRACED_FLAG 0x00800000ULL
 #define CLONE_NEWPID_FLAG 0x20000000ULL
+#define CLONE_NEWUSER_FLAG 0x10000000ULL
 
 static struct sock_fprog prepared;
 
@@ -66,6 +67,10 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	const struct scmp_arg_cmp newpid = {
 		.arg = 0, .op = SCMP_CMP_MASKED_EQ,
 		.datum_a = CLONE_NEWPID_FLAG, .datum_b = CLONE_NEWPID_FLAG,
+	};
+	const struct scmp_arg_cmp newuser = {
+		.arg = 0, .op = SCMP_CMP_MASKED_EQ,
+		.datum_a = CLONE_NEWUSER_FLAG, .datum_b = CLONE_NEWUSER_FLAG,
 	};
 	const struct scmp_arg_cmp set_subreaper = {
 		.arg = 0, .op = SCMP_CMP_EQ,
@@ -161,6 +166,9 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(unshare), 1, newpid);
 	if (r == 0)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(setns), 0);
+	/* A user namespace: uids in siginfo are mapped (syscalls/pidns.c). */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, action, SCMP_SYS(unshare), 1, newuser);
 	/* Orphans go to the nearest subreaper: ptrace.c's adopt_orphans(). */
 	if (r == 0)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1,

@@ -485,6 +485,41 @@ int ptv_proc_userns_ino(pid_t tid, uint64_t *ino)
 	return 0;
 }
 
+/* /proc/sys/kernel/overflowuid: the uid an unmapped one shows as. */
+static uid_t overflow_uid(void)
+{
+	unsigned int uid = 65534;
+	FILE *f = fopen("/proc/sys/kernel/overflowuid", "re");
+
+	if (f != NULL) {
+		if (fscanf(f, "%u", &uid) != 1)
+			uid = 65534;
+		fclose(f);
+	}
+	return (uid_t)uid;
+}
+
+int ptv_proc_uid_seen_by(pid_t tid, uid_t uid, uid_t *out)
+{
+	char path[64], line[128];
+	unsigned int inside, outside, count;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)tid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return errno == ENOENT ? -ESRCH : -errno;
+	*out = overflow_uid();
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%u %u %u", &inside, &outside, &count) == 3 &&
+		    uid >= outside && uid - outside < count) {
+			*out = (uid_t)(inside + (uid - outside));
+			break;
+		}
+	fclose(f);
+	return 0;
+}
+
 int ptv_proc_userns_chain(pid_t tid, struct ptv_userns *chain, int max)
 {
 	char path[64];

@@ -137,4 +137,13 @@ int ptv_proc_userns_ino(pid_t tid, uint64_t *ino);
  */
 int ptv_proc_userns_chain(pid_t tid, struct ptv_userns *chain, int max);
 
+/*
+ * @uid, as the supervisor sees it, as task @tid sees it (from_kuid_munged()
+ * into its user namespace: /proc/TID/uid_map, the overflow uid when it is
+ * not mapped there). Only for a task in another user namespace than the
+ * supervisor's (uid_map is relative to its parent's for a reader in the
+ * namespace itself). 0 and *@out, or -errno.
+ */
+int ptv_proc_uid_seen_by(pid_t tid, uid_t uid, uid_t *out);
+
 #endif

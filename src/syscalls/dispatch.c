@@ -7,6 +7,7 @@
 
 #include "../common/log.h"
 #include "../common/names.h"
+#include "../kernel/abi.h"
 #include "../platform/filter.h"
 #include "../platform/mem.h"
 #include "../platform/procfs.h"
@@ -165,6 +166,13 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 		return TRAPPED_PIDNS;
 	}
 	return TRAPPED_OTHER;
+}
+
+/* unshare(2) (the other call trapped as TRAPPED_PIDNS is setns(2)). */
+static bool is_unshare(const struct ptv_syscall *call)
+{
+	return call->abi == PTV_ABI_I386 ? call->nr == I386_NR_unshare
+					 : call->nr == SYS_unshare;
 }
 
 static void run(struct ptv_syscall_outcome *out)
@@ -490,8 +498,12 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		/*
 		 * Its children may be in a pid namespace below its own: their
 		 * pids are read as they are made (loop.c), while they exist.
+		 * Or it may enter a user namespace of its own.
 		 */
-		task->pidns_for_children = true;
+		if (!is_unshare(call) || (call->args[0] & PTV_CLONE_NEWPID))
+			task->pidns_for_children = true;
+		if (!is_unshare(call) || (call->args[0] & PTV_CLONE_NEWUSER))
+			ptv_userns_note();
 		run(out);
 		return;
 	case TRAPPED_OTHER:

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../common/log.h"
 #include "../platform/procfs.h"
@@ -127,4 +128,34 @@ pid_t ptv_pidns_to_host(struct ptv_kernel *k, struct ptv_task *viewer,
 		    seen_in(k->tasks.gone[i].view, vv) == nr)
 			return k->tasks.gone[i].tid;
 	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* User namespaces: the uids the supervisor writes into siginfo           */
+
+/* A guest may have a user namespace of its own: see ptv_userns_note(). */
+static bool userns_seen;
+
+void ptv_userns_note(void)
+{
+	if (!userns_seen)
+		ptv_log("a guest may be in a user namespace of its own: uids "
+			"in siginfo are mapped from now on");
+	userns_seen = true;
+}
+
+uid_t ptv_uid_seen_by(pid_t viewer, uid_t uid)
+{
+	static uint64_t own;
+	uint64_t ino;
+	uid_t seen;
+
+	if (!userns_seen)
+		return uid;
+	if (own == 0 && ptv_proc_userns_ino(getpid(), &own) < 0)
+		return uid;
+	if (ptv_proc_userns_ino(viewer, &ino) < 0 || ino == own ||
+	    ptv_proc_uid_seen_by(viewer, uid, &seen) < 0)
+		return uid;
+	return seen;
 }

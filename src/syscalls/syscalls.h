@@ -95,6 +95,17 @@ pid_t ptv_pidns_to_host(struct ptv_kernel *k, struct ptv_task *viewer,
 			pid_t nr);
 
 /*
+ * User namespaces (syscalls/pidns.c). The uid of a siginfo the supervisor
+ * writes is the one its reader sees (kernel/signal.c, kernel/exit.c:
+ * from_kuid_munged() into the reader's user namespace). Until a guest
+ * makes a user namespace (unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER),
+ * setns: ptv_userns_note()), uids pass unchanged at no cost.
+ */
+void ptv_userns_note(void);
+/* @uid (as the supervisor sees it) as task @viewer sees it. */
+uid_t ptv_uid_seen_by(pid_t viewer, uid_t uid);
+
+/*
  * Decides what a trapped syscall does. Preconditions: @task is in a host
  * PTRACE_EVENT_SECCOMP stop for @call, on the loop thread.
  */

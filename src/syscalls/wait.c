@@ -165,7 +165,7 @@ static int write_waitid_info(pid_t tid, const struct ptv_wait *w,
 		struct ptv_proc_creds c;
 
 		if (ptv_proc_creds(res->pid, &c) == 0)
-			chld[1] = (int32_t)c.uid[0];
+			chld[1] = (int32_t)ptv_uid_seen_by(tid, c.uid[0]);
 	}
 	r = ptv_mem_write(tid, w->status_addr, head, sizeof(head));
 	if (r == 0)
