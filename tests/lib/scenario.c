@@ -570,6 +570,29 @@ unsigned long long scn_status_field(pid_t tid, const char *name, int base)
 	return v;
 }
 
+void scn_write_proc_self(const char *name, const char *text)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		scn_die("write %s: %s", path, scn_errno(errno));
+	close(fd);
+}
+
+void scn_take_sigchld(siginfo_t *si)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	memset(si, 0, sizeof(*si));
+	if (sigwaitinfo(&set, si) != SIGCHLD)
+		scn_die("sigwaitinfo(SIGCHLD): %s", scn_errno(errno));
+}
+
 void scn_wait_reaped(pid_t pid)
 {
 	char path[64];

@@ -146,6 +146,12 @@ void scn_wait_reaped(pid_t pid);
  */
 unsigned long long scn_status_field(pid_t tid, const char *name, int base);
 
+/* Writes @text to /proc/self/@name (uid_map, setgroups...), or dies. */
+void scn_write_proc_self(const char *name, const char *text);
+
+/* Takes the SIGCHLD pending for the caller (blocked) into *@si, or dies. */
+void scn_take_sigchld(siginfo_t *si);
+
 /* sigaction() with @flags (SA_SIGINFO is added for @action); dies on error. */
 void scn_handle(int sig, void (*action)(int, siginfo_t *, void *), int flags);
 /* Blocks (@block true) or unblocks one signal in the calling thread. */

@@ -120,18 +120,6 @@ static void become(uid_t r, uid_t e, uid_t s, gid_t rg, gid_t eg, gid_t sg,
 		caps_set(keep, keep);
 }
 
-static void write_proc_self(const char *name, const char *text)
-{
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		scn_die("write %s: %s", path, scn_errno(errno));
-	close(fd);
-}
-
 /*
  * Unshares @depth user namespaces, one below the other. A namespace's
  * owner must be mapped in its parent (kernel/user_namespace.c:
@@ -150,11 +138,11 @@ static void enter_userns(int depth)
 	for (int level = 1; level <= depth; level++) {
 		if (unshare(CLONE_NEWUSER) < 0)
 			scn_die("unshare(CLONE_NEWUSER): %s", scn_errno(errno));
-		write_proc_self("setgroups", "deny");
+		scn_write_proc_self("setgroups", "deny");
 		snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
-		write_proc_self("uid_map", map);
+		scn_write_proc_self("uid_map", map);
 		snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
-		write_proc_self("gid_map", map);
+		scn_write_proc_self("gid_map", map);
 		uid = 0;
 		gid = 0;
 	}

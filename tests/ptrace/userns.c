@@ -25,18 +25,6 @@ static int report_fd;
 
 #define say(...) scn_report(report_fd, __VA_ARGS__)
 
-static void write_proc_self(const char *name, const char *text)
-{
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		scn_die("write %s: %s", path, scn_errno(errno));
-	close(fd);
-}
-
 /* A user namespace where the caller's uid and gid are 5. */
 static void enter_userns_as_5(void)
 {
@@ -46,11 +34,11 @@ static void enter_userns_as_5(void)
 
 	if (unshare(CLONE_NEWUSER) < 0)
 		scn_die("unshare(CLONE_NEWUSER): %s", scn_errno(errno));
-	write_proc_self("setgroups", "deny");
+	scn_write_proc_self("setgroups", "deny");
 	snprintf(map, sizeof(map), "5 %u 1", (unsigned)uid);
-	write_proc_self("uid_map", map);
+	scn_write_proc_self("uid_map", map);
 	snprintf(map, sizeof(map), "5 %u 1", (unsigned)gid);
-	write_proc_self("gid_map", map);
+	scn_write_proc_self("gid_map", map);
 }
 
 /* waitid(P_PID, @pid, @flags): what it says and the uid. */
@@ -70,14 +58,9 @@ static void waitid_say(pid_t pid, int flags, const char *what)
 /* The SIGCHLD pending for us: what it says and the uid. */
 static void sigchld_say(const char *what)
 {
-	sigset_t set;
 	siginfo_t si;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	memset(&si, 0, sizeof(si));
-	if (sigwaitinfo(&set, &si) != SIGCHLD)
-		scn_die("sigwaitinfo: %s", scn_errno(errno));
+	scn_take_sigchld(&si);
 	say("%s: SIGCHLD %s, status %d, si_uid %u", what,
 	    scn_si_code(SIGCHLD, si.si_code), si.si_status,
 	    (unsigned)si.si_uid);

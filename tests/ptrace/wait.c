@@ -86,12 +86,8 @@ static void say_sigchld_info(const char *who, const siginfo_t *si)
 static void say_sigchld(const char *who)
 {
 	siginfo_t si;
-	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	memset(&si, 0, sizeof(si));
-	scn_check(sigwaitinfo(&set, &si) == SIGCHLD);
+	scn_take_sigchld(&si);
 	say_sigchld_info(who, &si);
 }
 
