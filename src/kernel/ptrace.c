@@ -1092,6 +1092,15 @@ static void adopt_orphans(struct ptv_kernel *k, struct ptv_task *t)
 		c->parent_tid = r ? r->tid : 0;
 		if (c->tid != c->tgid)
 			continue;
+		/*
+		 * A zombie its tracer's group was to reap natively, as its
+		 * parent: that group is the one dying, and the host's zombie
+		 * goes to the reaper. Its tracer (of that group, exiting too)
+		 * still has it, virtually, until its own exit lets it go.
+		 */
+		if (c->native_reap &&
+		    !(r && c->tracer && same_thread_group(c->tracer, r)))
+			c->native_reap = false;
 		if (c->clone_flags != 0)
 			c->clone_flags = (c->clone_flags & ~0xffULL) | PTV_SIGCHLD;
 		VLOG(k, "[%d] orphan adopted by %d", c->tid, r ? r->tid : 0);
