@@ -1085,6 +1085,8 @@ static void adopt_orphans(struct ptv_kernel *k, struct ptv_task *t)
 	if (!known || (r != NULL && r->tgid == t->tgid))
 		return;
 	for (size_t cursor = 0; (c = ptv_tasks_next(&k->tasks, &cursor));) {
+		bool to_tracer;
+
 		if (c->parent_tgid != t->tgid || c->tgid == t->tgid ||
 		    (c->host_gone && !c->vzombie))
 			continue;
@@ -1092,23 +1094,24 @@ static void adopt_orphans(struct ptv_kernel *k, struct ptv_task *t)
 		c->parent_tid = r ? r->tid : 0;
 		if (c->tid != c->tgid)
 			continue;
-		/*
-		 * A zombie its tracer's group was to reap natively, as its
-		 * parent: that group is the one dying, and the host's zombie
-		 * goes to the reaper. Its tracer (of that group, exiting too)
-		 * still has it, virtually, until its own exit lets it go.
-		 */
-		if (c->native_reap &&
-		    !(r && c->tracer && same_thread_group(c->tracer, r)))
-			c->native_reap = false;
 		if (c->clone_flags != 0)
 			c->clone_flags = (c->clone_flags & ~0xffULL) | PTV_SIGCHLD;
 		VLOG(k, "[%d] orphan adopted by %d", c->tid, r ? r->tid : 0);
-		if (r == NULL)
-			continue;
-		if (c->tracer && same_thread_group(c->tracer, r))
+		to_tracer = r && c->tracer && same_thread_group(c->tracer, r);
+		/*
+		 * Otherwise a zombie its tracer's group was to reap natively,
+		 * as its parent, is no longer: that group is the one dying,
+		 * and the host's zombie goes to the reaper. Its tracer (of
+		 * that group, exiting too) still has it, virtually, until its
+		 * own exit lets it go.
+		 */
+		if (to_tracer)
 			tracer_adopts(k, c, r);
-		push_orphan(&list, (struct orphan){ .seq = c->child_seq, .task = c });
+		else
+			c->native_reap = false;
+		if (r != NULL)
+			push_orphan(&list, (struct orphan){ .seq = c->child_seq,
+							    .task = c });
 	}
 	for (size_t i = k->n_native_zombies; i-- > 0;) {
 		struct ptv_native_zombie *z = &k->native_zombies[i];
