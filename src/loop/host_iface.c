@@ -183,13 +183,6 @@ void ptv_loop_fix_sigwait(struct ptv_loop *loop, struct ptv_task *t,
 		ptv_log("[%d] could not fix a SIGCHLD's siginfo", t->tid);
 }
 
-static uid_t real_uid_of(pid_t tid)
-{
-	struct ptv_proc_creds c;
-
-	return ptv_proc_creds(tid, &c) == 0 ? c.uid[0] : 0;
-}
-
 static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 			int sig, bool signal_stop, ptv_tid_t sender)
 {
@@ -210,8 +203,9 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 			si.si_code = SI_USER;
 			/* task_pid_vnr(current->parent): in its namespace */
 			si.si_pid = ptv_pidns_to_guest(&loop->k, t, sender);
-			si.si_uid = sender ? ptv_uid_seen_by(t->tid,
-						real_uid_of(sender)) : 0;
+			if (sender == 0 ||
+			    ptv_real_uid_seen_by(t->tid, sender, &si.si_uid) < 0)
+				si.si_uid = 0;
 			ptv_host_setsiginfo(t->tid, &si);
 		}
 		/*
@@ -304,7 +298,8 @@ static void chld_info(struct ptv_loop *loop, siginfo_t *si,
 	si->si_signo = SIGCHLD;
 	si->si_code = why;
 	si->si_pid = ptv_pidns_to_guest(&loop->k, parent, child->tid);
-	si->si_uid = ptv_uid_seen_by(parent->tid, real_uid_of(child->tid));
+	if (ptv_real_uid_seen_by(parent->tid, child->tid, &si->si_uid) < 0)
+		si->si_uid = 0;
 	si->si_status = status;
 }
 

@@ -1118,11 +1118,9 @@ static void fix_siginfo(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	si.si_signo = sig;
 	si.si_code = sigfix_info[t->sigfix].code;
 	if (sigfix_info[t->sigfix].from_self) {
-		struct ptv_proc_creds c;
-
 		si.si_pid = ptv_pidns_to_guest(&loop->k, t, t->tgid);
-		si.si_uid = ptv_uid_seen_by(t->tid, ptv_proc_creds(t->tid, &c) == 0
-							    ? c.uid[0] : getuid());
+		if (ptv_real_uid_seen_by(t->tid, t->tid, &si.si_uid) < 0)
+			si.si_uid = getuid();
 	}
 	t->sigfix = PTV_SIGFIX_NONE;
 	ptv_host_setsiginfo(t->tid, &si);

@@ -144,6 +144,17 @@ void ptv_userns_note(void)
 	userns_seen = true;
 }
 
+int ptv_real_uid_seen_by(pid_t viewer, pid_t tid, uid_t *uid)
+{
+	struct ptv_proc_creds c;
+	int r = ptv_proc_creds(tid, &c);
+
+	if (r < 0)
+		return r;
+	*uid = ptv_uid_seen_by(viewer, c.uid[0]);
+	return 0;
+}
+
 uid_t ptv_uid_seen_by(pid_t viewer, uid_t uid)
 {
 	static uint64_t own;

@@ -104,6 +104,8 @@ pid_t ptv_pidns_to_host(struct ptv_kernel *k, struct ptv_task *viewer,
 void ptv_userns_note(void);
 /* @uid (as the supervisor sees it) as task @viewer sees it. */
 uid_t ptv_uid_seen_by(pid_t viewer, uid_t uid);
+/* Task @tid's real uid as @viewer sees it: 0 and *@uid, or -errno. */
+int ptv_real_uid_seen_by(pid_t viewer, pid_t tid, uid_t *uid);
 
 /*
  * Decides what a trapped syscall does. Preconditions: @task is in a host

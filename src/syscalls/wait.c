@@ -162,10 +162,10 @@ static int write_waitid_info(pid_t tid, const struct ptv_wait *w,
 	int r;
 
 	if (res) {
-		struct ptv_proc_creds c;
+		uid_t uid;
 
-		if (ptv_proc_creds(res->pid, &c) == 0)
-			chld[1] = (int32_t)ptv_uid_seen_by(tid, c.uid[0]);
+		if (ptv_real_uid_seen_by(tid, res->pid, &uid) == 0)
+			chld[1] = (int32_t)uid;
 	}
 	r = ptv_mem_write(tid, w->status_addr, head, sizeof(head));
 	if (r == 0)
