@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -580,6 +581,19 @@ void scn_write_proc_self(const char *name, const char *text)
 	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
 		scn_die("write %s: %s", path, scn_errno(errno));
 	close(fd);
+}
+
+void scn_unshare_userns(unsigned int id, uid_t uid, gid_t gid)
+{
+	char map[64];
+
+	if (unshare(CLONE_NEWUSER) < 0)
+		scn_die("unshare(CLONE_NEWUSER): %s", scn_errno(errno));
+	scn_write_proc_self("setgroups", "deny");
+	snprintf(map, sizeof(map), "%u %u 1", id, (unsigned int)uid);
+	scn_write_proc_self("uid_map", map);
+	snprintf(map, sizeof(map), "%u %u 1", id, (unsigned int)gid);
+	scn_write_proc_self("gid_map", map);
 }
 
 void scn_take_sigchld(siginfo_t *si)

@@ -149,6 +149,13 @@ unsigned long long scn_status_field(pid_t tid, const char *name, int base);
 /* Writes @text to /proc/self/@name (uid_map, setgroups...), or dies. */
 void scn_write_proc_self(const char *name, const char *text);
 
+/*
+ * Unshares a user namespace and maps ids there, or dies: @uid and @gid, the
+ * caller's ids in the namespace it leaves, become @id in the new one (a
+ * task may map its own ids without privilege; setgroups is denied).
+ */
+void scn_unshare_userns(unsigned int id, uid_t uid, gid_t gid);
+
 /* Takes the SIGCHLD pending for the caller (blocked) into *@si, or dies. */
 void scn_take_sigchld(siginfo_t *si);
 

@@ -33,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -130,19 +129,12 @@ static void enter_userns(int depth)
 {
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
-	char map[64];
 
 	/* Its /proc files are root's while a change of ids left it not dumpable. */
 	if (depth > 0 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		scn_die("PR_SET_DUMPABLE");
 	for (int level = 1; level <= depth; level++) {
-		if (unshare(CLONE_NEWUSER) < 0)
-			scn_die("unshare(CLONE_NEWUSER): %s", scn_errno(errno));
-		scn_write_proc_self("setgroups", "deny");
-		snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
-		scn_write_proc_self("uid_map", map);
-		snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
-		scn_write_proc_self("gid_map", map);
+		scn_unshare_userns(0, uid, gid);
 		uid = 0;
 		gid = 0;
 	}

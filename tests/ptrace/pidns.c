@@ -50,8 +50,11 @@ static void unshare_pidns(void)
 		scn_die("unshare(CLONE_NEWPID): %s", scn_errno(errno));
 }
 
-/* Runs @init as pid 1 of a new namespace and reports how it ended. */
-static void in_new_pidns(int (*init)(void))
+/*
+ * Runs @init as pid 1 of a new namespace and reports how it ended; if
+ * @meanwhile, it is called with the init's pid before the wait.
+ */
+static void in_new_pidns_then(int (*init)(void), void (*meanwhile)(pid_t))
 {
 	pid_t pid;
 	int status;
@@ -62,9 +65,16 @@ static void in_new_pidns(int (*init)(void))
 		scn_die("fork");
 	if (pid == 0)
 		_exit(init());
+	if (meanwhile)
+		meanwhile(pid);
 	if (scn_waitpid(pid, &status, 0) != pid)
 		scn_die("waitpid");
 	say("namespace init: %s", pt_status(status));
+}
+
+static void in_new_pidns(int (*init)(void))
+{
+	in_new_pidns_then(init, NULL);
 }
 
 /* "ptrace(...) = R" or "= -1 ENAME", for the report pipe. */
@@ -315,24 +325,18 @@ static int init_killed_tracing(void)
 	return 0;
 }
 
+/* Once the init is ready, it is killed. */
+static void kill_init(pid_t init)
+{
+	scn_take(killed_pipe[0]);
+	say("kill(the init, SIGKILL) = %d", kill(init, SIGKILL));
+}
+
 static void case_init_killed_tracing(int fd)
 {
-	pid_t pid;
-	int status;
-
 	report_fd = fd;
 	scn_pipe(killed_pipe, O_CLOEXEC);
-	unshare_pidns();
-	pid = fork();
-	if (pid < 0)
-		scn_die("fork");
-	if (pid == 0)
-		_exit(init_killed_tracing());
-	scn_take(killed_pipe[0]);
-	say("kill(the init, SIGKILL) = %d", kill(pid, SIGKILL));
-	if (scn_waitpid(pid, &status, 0) != pid)
-		scn_die("waitpid");
-	say("namespace init: %s", pt_status(status));
+	in_new_pidns_then(init_killed_tracing, kill_init);
 }
 
 /*

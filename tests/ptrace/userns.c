@@ -12,9 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,22 +22,6 @@
 static int report_fd;
 
 #define say(...) scn_report(report_fd, __VA_ARGS__)
-
-/* A user namespace where the caller's uid and gid are 5. */
-static void enter_userns_as_5(void)
-{
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
-	char map[64];
-
-	if (unshare(CLONE_NEWUSER) < 0)
-		scn_die("unshare(CLONE_NEWUSER): %s", scn_errno(errno));
-	scn_write_proc_self("setgroups", "deny");
-	snprintf(map, sizeof(map), "5 %u 1", (unsigned)uid);
-	scn_write_proc_self("uid_map", map);
-	snprintf(map, sizeof(map), "5 %u 1", (unsigned)gid);
-	scn_write_proc_self("gid_map", map);
-}
 
 /* waitid(P_PID, @pid, @flags): what it says and the uid. */
 static void waitid_say(pid_t pid, int flags, const char *what)
@@ -72,7 +54,7 @@ static void case_si_uid(int fd)
 	pid_t c;
 
 	report_fd = fd;
-	enter_userns_as_5();
+	scn_unshare_userns(5, geteuid(), getegid());
 	say("getuid in the namespace: %u", (unsigned)getuid());
 	scn_block(SIGCHLD, true);
 	scn_pipe(sync, O_CLOEXEC);
