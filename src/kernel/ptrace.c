@@ -894,11 +894,13 @@ bool ptv_wait_model_needed(struct ptv_kernel *k)
 	/*
 	 * A continue the model holds is reported by a native wait, which
 	 * the model must see take it: a tracer attached later would report
-	 * it again otherwise (ptv_wait_native_may_see_hidden()).
+	 * it again otherwise. One a tracer took is still the host's, which
+	 * a native wait must not report (ptv_wait_native_may_see_hidden()),
+	 * traced or not by then.
 	 */
 	if (k->continues_held) {
 		for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
-			if (t->vcontinued)
+			if (t->vcontinued || t->continue_taken)
 				return true;
 		k->continues_held = false;
 	}

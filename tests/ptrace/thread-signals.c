@@ -28,6 +28,8 @@
  * And traced-thread-reaped: T, traced, exits alone; once its tracer's wait
  * (for the process group) has reaped it, it is gone. sigcont-stop-in-progress:
  * SIGCONT while T has not stopped for its group's stop yet.
+ * sigcont-taken-then-detached: the printer takes the group's continue
+ * through T, then detaches it; its wait for any child has none left.
  */
 #include <errno.h>
 #include <poll.h>
@@ -332,6 +334,28 @@ static void case_sigcont_stop_in_progress(void)
 	pt_wait_say(f.child, WCONTINUED | WNOHANG,
 		    "wait(N, WCONTINUED|WNOHANG)");
 	kill_and_end(&f);
+}
+
+/*
+ * kernel/exit.c:wait_task_continued() clears the group's one continue
+ * report (SIGNAL_STOP_CONTINUED) whichever thread reports it: the real
+ * parent, tracing T, takes it through T; once T is detached, its wait for
+ * any child finds no continue of N left (ptfuzz seed 363 step 7777).
+ */
+static void case_sigcont_taken_then_detached(void)
+{
+	struct family f;
+
+	start(&f);
+	scn_say("-- SIGCONT to the process");
+	kill(f.child, SIGCONT);
+	pt_wait_say(f.thread, WCONTINUED | WNOHANG | __WALL,
+		    "wait(T, WCONTINUED|WNOHANG)");
+	/* T is still in its trap: a seized tracee's stop outlasts SIGCONT. */
+	pt_say("PTRACE_DETACH(T)", PTRACE_DETACH, f.thread, 0, 0);
+	pt_wait_say(-1, WNOHANG | WUNTRACED | WCONTINUED,
+		    "wait(-1, WNOHANG|WUNTRACED|WCONTINUED)");
+	end(&f);
 }
 
 /*
@@ -1648,6 +1672,7 @@ static const struct pt_case cases[] = {
 	{ "sigcont-to-traced-leader", case_sigcont_to_traced_leader },
 	{ "traced-thread-reaped", case_traced_thread_reaped },
 	{ "sigcont-stop-in-progress", case_sigcont_stop_in_progress },
+	{ "sigcont-taken-then-detached", case_sigcont_taken_then_detached },
 	{ "fatal-to-group", case_fatal_to_group },
 	{ "fatal-to-group-stepped", case_fatal_to_group_stepped },
 	{ "fatal-to-group-syscall", case_fatal_to_group_syscall },

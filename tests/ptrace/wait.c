@@ -21,6 +21,9 @@
  *  - sigchld: the tracer's SIGCHLD (CLD_TRAPPED, si_status) for stops;
  *  - continued-null-infop: a WNOWAIT waitid with no infop leaves a
  *    continue reportable;
+ *  - continued-taken-then-detached: a real parent that traces its child
+ *    takes the group's continue as its tracer, detaches, and its plain
+ *    wait finds no continue left;
  *  - eintr, eintr-grandchild: a tracer blocked in wait4 gets EINTR from a
  *    handled signal without SA_RESTART, continues through one with
  *    SA_RESTART, and does not notice an ignored one; with a tracee that is
@@ -1203,6 +1206,43 @@ static void case_continued_null_infop(void)
 	close(done[1]);
 }
 
+/*
+ * The real parent seizes its child and takes its group's one continue
+ * report (SIGNAL_STOP_CONTINUED) with a tracer's waitid; after it
+ * detaches, a wait for any child, untraced now, has no continue left to
+ * report (ptfuzz seed 363 step 7777).
+ */
+static void case_continued_taken_then_detached(void)
+{
+	pid_t child = scn_fork();
+
+	if (child == 0)
+		for (;;)
+			pause();
+	pt_say("PTRACE_SEIZE(child)", PTRACE_SEIZE, child, 0, 0);
+	scn_say("-- SIGSTOP: a group-stop; LISTEN; SIGCONT");
+	kill(child, SIGSTOP);
+	pt_wait_say(child, 0, "wait(child)");
+	pt_must(PTRACE_CONT, child, 0, SIGSTOP);
+	pt_wait_say(child, 0, "wait(child)");
+	pt_must(PTRACE_LISTEN, child, 0, 0);
+	kill(child, SIGCONT);
+	pt_wait_say(child, 0, "wait(child)");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait(child)");
+	pt_must(PTRACE_CONT, child, 0, SIGCONT);
+	say_waitid(P_PID, child, WCONTINUED | WNOHANG,
+		   "waitid(child, WCONTINUED|WNOHANG)");
+	scn_say("-- interrupted and detached");
+	pt_must(PTRACE_INTERRUPT, child, 0, 0);
+	pt_wait_say(child, 0, "wait(child)");
+	pt_say("PTRACE_DETACH(child)", PTRACE_DETACH, child, 0, 0);
+	pt_wait_say(-1, WNOHANG | WUNTRACED | WCONTINUED,
+		    "wait(-1, WNOHANG|WUNTRACED|WCONTINUED)");
+	kill(child, SIGKILL);
+	pt_wait_say(child, 0, "wait(child)");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct pt_case cases[] = {
@@ -1223,6 +1263,8 @@ int main(int argc, char **argv)
 		{ "before-traceme", case_before_traceme },
 		{ "continued", case_continued },
 		{ "continued-null-infop", case_continued_null_infop },
+		{ "continued-taken-then-detached",
+		  case_continued_taken_then_detached },
 		{ "sigchld-kept-for-traced-parent",
 		  case_sigchld_kept_for_traced_parent },
 	{ "sigchld-kept-untraced-child-exit",
