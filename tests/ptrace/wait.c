@@ -24,6 +24,8 @@
  *  - continued-taken-then-detached: a real parent that traces its child
  *    takes the group's continue as its tracer, detaches, and its plain
  *    wait finds no continue left;
+ *  - continued-told-late: when a SIGCONT to a group left stopped tells
+ *    the real parent (its SIGCHLD);
  *  - eintr, eintr-grandchild: a tracer blocked in wait4 gets EINTR from a
  *    handled signal without SA_RESTART, continues through one with
  *    SA_RESTART, and does not notice an ignored one; with a tracee that is
@@ -194,6 +196,23 @@ static void parent_sigchld(int report)
 		   scn_si_code(SIGCHLD, si.si_code), (int)si.si_pid, si.si_status);
 }
 
+/* A SIGCHLD pending for the real parent, taken at once, or none. */
+static void parent_sigchld_pending(int report)
+{
+	const struct timespec zero = { 0, 0 };
+	siginfo_t si;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	if (sigtimedwait(&set, &si, &zero) != SIGCHLD) {
+		scn_report(report, "  real parent: no SIGCHLD pending");
+		return;
+	}
+	scn_report(report, "  real parent: SIGCHLD %s pending",
+		   scn_si_code(SIGCHLD, si.si_code));
+}
+
 static void __attribute__((noreturn)) parent_loop(int cmd, int report, int tcmd)
 {
 	pid_t target;
@@ -222,6 +241,9 @@ static void __attribute__((noreturn)) parent_loop(int cmd, int report, int tcmd)
 			break;
 		case 'c':
 			parent_sigchld(report);
+			break;
+		case 'p':
+			parent_sigchld_pending(report);
 			break;
 		case 'u':
 			scn_block(SIGCHLD, false);	/* SIG_DFL: ignored */
@@ -353,6 +375,58 @@ static void case_continued(void)
 	scn_write_full(f.target_cmd, "x", 1);
 	pt_wait_say(f.target, 0, "tracer: wait(target)");
 	/* (Blocking: inside, its exit goes on once the tracer has reaped it.) */
+	parent_command(&f, 'w');
+	relay_one(f.report);
+	family_end(&f);
+}
+
+/*
+ * kernel/signal.c:prepare_signal(): a SIGCONT sent while the group is
+ * SIGNAL_STOP_STOPPED (a group-stop its tracer let go of with PTRACE_CONT
+ * leaves it so) marks the continue for the real parent's WCONTINUED wait,
+ * and get_signal() tells the real parent at its "relock" label: a target
+ * running when it comes tells it at once. A target PTRACE_ATTACHed and in
+ * a signal-delivery-stop when it comes, then resumed, stops for the
+ * SIGCONT in the same loop and tells nothing; it tells at its next
+ * signal, taken asleep in read(2). Inside, the host, which seizes every
+ * guest, traps it first for the SIGCONT (ptrace_trap_notify()), whose way
+ * out passes "relock": the parent hears of it at once (a known difference,
+ * ptfuzz seed 370 step 4609).
+ */
+static void case_continued_told_late(void)
+{
+	struct family f;
+
+	family_start(&f);
+	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f.target, 0, 0);
+	pt_wait_say(f.target, 0, "wait(target)");
+	scn_say("-- a group-stop, let go of");
+	pt_must(PTRACE_CONT, f.target, 0, SIGSTOP);
+	pt_wait_say(f.target, 0, "wait(target)");
+	parent_command(&f, 'p');
+	relay_one(f.report);
+	pt_must(PTRACE_CONT, f.target, 0, 0);
+	scn_say("-- SIGSTOP: a signal-delivery-stop; SIGCONT meanwhile");
+	kill(f.target, SIGSTOP);
+	pt_wait_say(f.target, 0, "wait(target)");
+	kill(f.target, SIGCONT);
+	parent_command(&f, 'p');
+	relay_one(f.report);
+	pt_must(PTRACE_CONT, f.target, 0, 0);
+	pt_wait_say(f.target, 0, "wait(target)");
+	parent_command(&f, 'p');
+	relay_one(f.report);
+	parent_command(&f, 'C');
+	relay_one(f.report);
+	scn_say("-- resumed into read(2), then SIGUSR1: it passes relock");
+	pt_must(PTRACE_CONT, f.target, 0, 0);
+	scn_wait_syscall(f.target, SYS_read);
+	kill(f.target, SIGUSR1);
+	pt_wait_say(f.target, 0, "wait(target)");
+	parent_command(&f, 'p');
+	relay_one(f.report);
+	pt_must(PTRACE_DETACH, f.target, 0, 0);
+	scn_write_full(f.target_cmd, "x", 1);
 	parent_command(&f, 'w');
 	relay_one(f.report);
 	family_end(&f);
@@ -1265,6 +1339,7 @@ int main(int argc, char **argv)
 		{ "continued-null-infop", case_continued_null_infop },
 		{ "continued-taken-then-detached",
 		  case_continued_taken_then_detached },
+		{ "continued-told-late", case_continued_told_late },
 		{ "sigchld-kept-for-traced-parent",
 		  case_sigchld_kept_for_traced_parent },
 	{ "sigchld-kept-untraced-child-exit",
