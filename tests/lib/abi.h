@@ -24,6 +24,7 @@ enum {
 	SCN_I386_getppid = 64,
 	SCN_I386_wait4 = 114,
 	SCN_I386_clone = 120,
+	SCN_I386_prctl = 172,
 	SCN_I386_waitid = 284,
 	SCN_I386_clone3 = 435,
 };

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "abi.h"
 #include "pt.h"
 
 static int report_fd;
@@ -274,9 +275,48 @@ static void case_nearest(int fd)
 	wait_say(-1, __WALL | WNOHANG, "S: wait4(-1, __WALL|WNOHANG)");
 }
 
+/*
+ * S sets PR_SET_CHILD_SUBREAPER through the i386 entry point (int 0x80),
+ * where prctl reads the low 32 bits of its argument (compat): @arg2 is 1
+ * (S is a subreaper, B its child once A is gone) or 1 << 32 (0 there: B
+ * leaves the tree).
+ */
+static void i386_subreaper_then_orphan(long arg2)
+{
+	if (!scn_have_int80()) {
+		say("int 0x80 not available");
+		return;
+	}
+	say("int 0x80: prctl(PR_SET_CHILD_SUBREAPER, %s) = %ld",
+	    arg2 == 1 ? "1" : "1 << 32", scn_int80(SCN_I386_prctl, PR_SET_CHILD_SUBREAPER, arg2, 0, 0, 0));
+	orphan_exits();
+}
+
+static void case_i386(int fd)
+{
+	report_fd = fd;
+	i386_subreaper_then_orphan(1);
+}
+
+static void case_i386_high_half(int fd)
+{
+	report_fd = fd;
+	i386_subreaper_then_orphan(1L << 32);
+}
+
 static void traced_orphan(void)
 {
 	scn_in_child("a subreaper's tracee orphaned to it", case_traced_orphan);
+}
+
+static void i386(void)
+{
+	scn_in_child("a subreaper made through int 0x80", case_i386);
+}
+
+static void i386_high_half(void)
+{
+	scn_in_child("int 0x80's prctl reads the low half", case_i386_high_half);
 }
 
 static void adopted_at_tail(void)
@@ -324,6 +364,8 @@ int main(int argc, char **argv)
 		{ "exit-stopped-orphan-to-tracer", exit_stopped_orphan_to_tracer },
 		{ "orphan-leaves", orphan_leaves },
 		{ "nearest", nearest },
+		{ "i386", i386 },
+		{ "i386-high-half", i386_high_half },
 	};
 
 	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
