@@ -30,6 +30,8 @@
  * SIGCONT while T has not stopped for its group's stop yet.
  * sigcont-taken-then-detached: the printer takes the group's continue
  * through T, then detaches it; its wait for any child has none left.
+ * group-signal-left-at-trapped-call: a SIGCHLD left pending for N is not
+ * T's at its next call.
  */
 #include <errno.h>
 #include <poll.h>
@@ -73,12 +75,28 @@ static void on_usr2(int sig)
 	syscall(usr2_ends_group ? SYS_exit_group : SYS_exit, 5);
 }
 
+/*
+ * T waits: for each byte read from wait_pipes[0][0], it makes a WNOHANG
+ * wait4(-1) (a call the supervisor traps) and writes a byte back on
+ * wait_pipes[1][1] (instead of pause()).
+ */
+static bool thread_waits;
+static int wait_pipes[2][2];
+
 static void *thread_main(void *arg)
 {
 	pid_t tid = (pid_t)syscall(SYS_gettid);
 
 	(void)arg;
 	scn_write_full(tid_pipe[1], &tid, sizeof(tid));
+	while (thread_waits) {
+		char c;
+
+		if (read(wait_pipes[0][0], &c, 1) != 1)
+			continue;
+		c = syscall(SYS_wait4, -1, NULL, WNOHANG, NULL) == -1 ? 'E' : '0';
+		scn_write_full(wait_pipes[1][1], &c, 1);
+	}
 	for (;;)
 		pause();
 	return NULL;
@@ -139,7 +157,7 @@ static void spawn(struct family *f)
 	else
 		scn_wait_syscall(f->child,
 				 leader_answers ? SYS_read : SYS_pause);
-	scn_wait_syscall(f->thread, SYS_pause);
+	scn_wait_syscall(f->thread, thread_waits ? SYS_read : SYS_pause);
 	scn_say("child (leader N) is %s, its thread T is %s", scn_pid(f->child),
 		scn_pid(f->thread));
 }
@@ -356,6 +374,49 @@ static void case_sigcont_taken_then_detached(void)
 	pt_wait_say(-1, WNOHANG | WUNTRACED | WCONTINUED,
 		    "wait(-1, WNOHANG|WUNTRACED|WCONTINUED)");
 	end(&f);
+}
+
+/*
+ * kernel/signal.c:complete_signal() wakes N, single-stepped asleep in
+ * pause(), for a SIGCHLD sent to the process; N's syscall exit reports
+ * its step trap first, and the SIGCHLD stays pending for the group, left
+ * to N. T, asleep in read(2), was not woken: its next call (a WNOHANG
+ * wait4) returns without looking at signals, and N, resumed, stops for
+ * the SIGCHLD. Inside, T's call is trapped: leaving that host stop
+ * (ptrace_stop() ends with recalc_sigpending_tsk()), T takes the SIGCHLD,
+ * untraced, and discards it (the host-stop limitation; ptfuzz seed 363
+ * step 9772).
+ */
+static void case_group_signal_left_at_trapped_call(void)
+{
+	struct family f;
+	char c;
+
+	thread_waits = true;
+	scn_pipe(wait_pipes[0], O_CLOEXEC);
+	scn_pipe(wait_pipes[1], O_CLOEXEC);
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	pt_must(PTRACE_INTERRUPT, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_say("-- N single-stepped back into pause(); SIGCHLD to the process");
+	pt_must(PTRACE_SINGLESTEP, f.child, 0, 0);
+	scn_wait_syscall(f.child, SYS_pause);
+	kill(f.child, SIGCHLD);
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_say("shared pending: %#llx",
+		scn_status_field(f.child, "ShdPnd", 16));
+	scn_say("-- T makes a WNOHANG wait4");
+	scn_write_full(wait_pipes[0][1], "w", 1);
+	scn_check(scn_read_full(wait_pipes[1][0], &c, 1));
+	scn_say("T's wait4: %s", c == 'E' ? "-1" : "0");
+	scn_say("shared pending: %#llx",
+		scn_status_field(f.child, "ShdPnd", 16));
+	end(&f);
+	for (int i = 0; i < 2; i++) {
+		close(wait_pipes[i][0]);
+		close(wait_pipes[i][1]);
+	}
 }
 
 /*
@@ -1673,6 +1734,8 @@ static const struct pt_case cases[] = {
 	{ "traced-thread-reaped", case_traced_thread_reaped },
 	{ "sigcont-stop-in-progress", case_sigcont_stop_in_progress },
 	{ "sigcont-taken-then-detached", case_sigcont_taken_then_detached },
+	{ "group-signal-left-at-trapped-call",
+	  case_group_signal_left_at_trapped_call },
 	{ "fatal-to-group", case_fatal_to_group },
 	{ "fatal-to-group-stepped", case_fatal_to_group_stepped },
 	{ "fatal-to-group-syscall", case_fatal_to_group_syscall },
