@@ -184,6 +184,13 @@ struct ptv_task {
 	int reroute_sig;	/* a signal the supervisor sent it for another
 				   thread that took it on the host ... */
 	uint8_t reroute_info[128]; /* ... whose siginfo_t it gets back */
+	uint64_t left_sigs;	/* pending for its group, unblocked, at its
+				   trapped call (left_ip), which Linux leaves
+				   to a thread its tracer stopped: sent on to
+				   that one if it dequeues them there */
+	uint64_t left_ip;	/* that call's return address */
+	uint64_t host_stops;	/* host stops seen, counted */
+	uint64_t vresumed_stop;	/* the count at its last virtual resume */
 	enum ptv_exec_guard exec_guard; /* see syscalls/exec.c */
 	uint64_t saved_regs[27];/* its registers while the supervisor runs a
 				   call of its own in it (the exec guard, the

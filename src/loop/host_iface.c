@@ -223,6 +223,9 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 		/* Its group-stop is to come (loop.c, take_pending()). */
 		t->stop_in_flight = ptv_loop_stops_task(t, sig);
 	}
+	/* Out of a stop Linux makes too: it takes what is pending. */
+	t->vresumed_stop = t->host_stops;
+	t->left_sigs = 0;
 	return ptv_loop_resume(loop, t, sig);
 }
 

@@ -825,6 +825,9 @@ static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 	call.trace_data = info.seccomp.ret_data;
 	call.guest_trap = !ptv_trace_data_is_ours(call.trace_data) ||
 			  guest_filter_trace(task, &info, &call.trace_data);
+	/* Right after a virtual stop its signals were looked at (Linux's). */
+	ptv_signal_note_left(&loop->k, task, &call,
+			     task->vresumed_stop + 1 == task->host_stops);
 	if (call.guest_trap && ptv_ptrace_event_enabled(task, PTV_EVENT_SECCOMP)) {
 		/*
 		 * A guest filter's SECCOMP_RET_TRACE, for its virtual tracer.
@@ -1059,6 +1062,8 @@ static bool on_event(struct ptv_loop *loop, struct ptv_task **taskp,
 {
 	struct ptv_task *task = *taskp;
 
+	if (ev->event != PTRACE_EVENT_SECCOMP)
+		task->left_sigs = 0;
 	switch (ev->event) {
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
@@ -1179,6 +1184,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	}
 	if (ptv_signal_discarded(&loop->k, task, ev->sig) ||
 	    ptv_signal_reroute(&loop->k, task, ev->sig) ||
+	    ptv_signal_left_for_other(&loop->k, task, ev->sig) ||
 	    ptv_signal_spurious_step(&loop->k, task, ev->sig) ||
 	    ptv_signal_group_dying(&loop->k, task, ev->sig) ||
 	    (ev->sig == SIGCHLD &&
@@ -1217,6 +1223,7 @@ static void on_group_stop(struct ptv_loop *loop, struct ptv_task *task,
 {
 	bool was_stopped = task->group_stopped;
 
+	task->left_sigs = 0;
 	task->group_stopped = true;
 	task->group_stop_sig = ev->sig;
 	task->step_group_stopped = task->tracer &&
@@ -1292,6 +1299,8 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 	if (ptv_host_get_syscall_info(ev->tid, &info) < 0)
 		return;
 	entry = info.op == PTRACE_SYSCALL_INFO_ENTRY;
+	if (entry)
+		task->left_sigs = 0;	/* a new call */
 	if (task->sighand_busy) {
 		/* One of the supervisor's rt_sigaction calls in a new task. */
 		if (entry)
@@ -1398,8 +1407,10 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	/* A deferred wait's task has left its seccomp stop: killed. */
 	if (task && loop->ndeferred > 0)
 		forget_deferred(loop, task);
-	if (task)
+	if (task) {
 		task->stop_in_flight = false;
+		task->host_stops++;
+	}
 	if (ev->kind == PTV_HEV_EXITED || ev->kind == PTV_HEV_SIGNALED) {
 		on_task_gone(loop, task, ev);
 		return;

@@ -733,6 +733,22 @@ static bool may_reroute(struct ptv_kernel *k, const struct ptv_task *t,
 	return true;
 }
 
+/*
+ * Sends @sig to @n alone, for it to take with @si (ptv_signal_rerouted_info()
+ * gives it back); false if @n is gone.
+ */
+static bool send_on(struct ptv_task *n, int sig, const siginfo_t *si)
+{
+	_Static_assert(sizeof(*si) == sizeof(n->reroute_info), "siginfo_t");
+	memcpy(n->reroute_info, si, sizeof(*si));
+	n->reroute_sig = sig;
+	if (ptv_host_send_signal(n->tgid, n->tid, sig) < 0) {
+		n->reroute_sig = 0;
+		return false;
+	}
+	return true;
+}
+
 bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
 	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
@@ -749,15 +765,91 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	if (!may_reroute(k, t, n) || ptv_host_getsiginfo(t->tid, &si) < 0 ||
 	    si.si_code == SI_TKILL)
 		return false;
-	_Static_assert(sizeof(si) == sizeof(n->reroute_info), "siginfo_t");
-	memcpy(n->reroute_info, &si, sizeof(si));
-	n->reroute_sig = sig;
-	if (ptv_host_send_signal(n->tgid, n->tid, sig) < 0) {
-		n->reroute_sig = 0;	/* it is gone: @t keeps it */
+	if (!send_on(n, sig, &si))
 		return false;
-	}
 	ptv_log("[%d] %s sent to the group goes to %d, its traced thread",
 		t->tid, ptv_signal_name(sig), n->tid);
+	return true;
+}
+
+/*
+ * Calls that make Linux look at no pending signal of the caller's group
+ * (no recalc_sigpending(), no signal sent or forked with, no exec): at
+ * their seccomp stop the supervisor's host stop is the only reason the
+ * caller would take one.
+ */
+static bool quiet_call(const struct ptv_syscall *call)
+{
+	static const char *const quiet[] = {
+		"ptrace", "wait4", "waitid", "waitpid", "prctl", "seccomp",
+		"sched_getaffinity", "sched_setaffinity", "unshare", "setns",
+		"rt_sigaction", "sigaction",
+	};
+	const char *name = ptv_syscall_name(call->abi, call->nr);
+
+	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
+		if (strcmp(name, quiet[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A thread of @t's group, not @t, in a virtual stop (its leader first). */
+static struct ptv_task *stopped_mate(struct ptv_kernel *k,
+				     const struct ptv_task *t)
+{
+	struct ptv_task *u, *found = NULL;
+
+	for (u = k->traced; u; u = u->traced_next)
+		if (u != t && u->tgid == t->tgid && u->vstop != PTV_VSTOP_NONE &&
+		    !u->host_gone && !u->exit_seen &&
+		    (found == NULL || u->tid == u->tgid))
+			found = u;
+	return found;
+}
+
+void ptv_signal_note_left(struct ptv_kernel *k, struct ptv_task *t,
+			  const struct ptv_syscall *call, bool after_vstop)
+{
+	struct ptv_proc_sig_masks m;
+	struct user_regs_struct regs;
+	uint64_t left;
+
+	t->left_sigs = 0;
+	if (after_vstop || k->traced == NULL || !quiet_call(call) ||
+	    stopped_mate(k, t) == NULL)
+		return;
+	ptv_proc_sig_masks(t->tid, &m);
+	left = m.shared & ~m.pending & ~m.blocked &
+	       ~(SIGBIT(SIGKILL) | SIGBIT(SIGCONT));
+	if (left == 0 || ptv_host_getregs(t->tid, &regs) < 0)
+		return;
+	t->left_sigs = left;
+	t->left_ip = regs.rip;
+	ptv_log("[%d] signals %#llx pending for its group are left to a "
+		"thread in a virtual stop", t->tid, (unsigned long long)left);
+}
+
+bool ptv_signal_left_for_other(struct ptv_kernel *k, struct ptv_task *t,
+			       int sig)
+{
+	struct user_regs_struct regs;
+	struct ptv_task *n;
+	siginfo_t si;
+
+	if (!(t->left_sigs & SIGBIT(sig)))
+		return false;
+	/* Dequeued at that call's exit, not later elsewhere. */
+	if (ptv_host_getregs(t->tid, &regs) < 0 || regs.rip != t->left_ip) {
+		t->left_sigs = 0;
+		return false;
+	}
+	n = stopped_mate(k, t);
+	if (n == NULL || n->reroute_sig != 0 ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL ||
+	    !send_on(n, sig, &si))
+		return false;
+	ptv_log("[%d] %s pending for the group, which Linux leaves to %d "
+		"(stopped), goes to it", t->tid, ptv_signal_name(sig), n->tid);
 	return true;
 }
 

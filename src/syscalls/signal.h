@@ -78,8 +78,29 @@ bool ptv_signal_kept_stands_in(struct ptv_kernel *k, struct ptv_task *leader,
 bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
+ * At @t's seccomp stop for @call, not preceded by a virtual stop of the
+ * same call (@after_vstop false): the signals pending for its group that
+ * it does not block, when another thread of the group is in a virtual
+ * stop, are noted (task->left_sigs). Linux leaves them to the thread it
+ * woke for them, which its tracer stopped first; @t, whose host stop
+ * Linux does not make (ptrace_stop() ends with recalc_sigpending_tsk()),
+ * would take them at the call's exit. Only for calls that make Linux look
+ * at no signal (not a fork, a send, an exec, rt_sigtimedwait).
+ */
+void ptv_signal_note_left(struct ptv_kernel *k, struct ptv_task *t,
+			  const struct ptv_syscall *call, bool after_vstop);
+
+/*
+ * At @t's host signal-delivery-stop for @sig: one ptv_signal_note_left()
+ * noted, dequeued at the exit of that call? True if it was sent on to a
+ * thread of the group in a virtual stop (the caller resumes @t with 0).
+ */
+bool ptv_signal_left_for_other(struct ptv_kernel *k, struct ptv_task *t,
+			       int sig);
+
+/*
  * At @t's host signal-delivery-stop for @sig: if it is the one
- * ptv_signal_reroute() sent it (from the supervisor, pid @self), it gets
+ * ptv_signal_reroute() or ptv_signal_left_for_other() sent it (from the supervisor, pid @self), it gets
  * the siginfo_t of the original. True if so.
  */
 bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self);

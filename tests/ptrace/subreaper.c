@@ -192,6 +192,8 @@ static void orphaned_to_tracer(int fd, enum b_end end)
 		    PTRACE_O_TRACEEXIT);
 	if (end == B_KILLED) {
 		say("kill(B, SIGKILL) = %d", kill(b, SIGKILL));
+		/* Dead before A exits, which SIGKILL's return does not say. */
+		wait_exited(b);
 	} else {
 		try("CONT(B)", PTRACE_CONT, b, 0);
 		if (end == B_AT_EXIT_STOP)
