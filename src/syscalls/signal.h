@@ -78,14 +78,16 @@ bool ptv_signal_kept_stands_in(struct ptv_kernel *k, struct ptv_task *leader,
 bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
- * At @t's seccomp stop for @call, not preceded by a virtual stop of the
- * same call (@after_vstop false): the signals pending for its group that
- * it does not block, when another thread of the group is in a virtual
- * stop, are noted (task->left_sigs). Linux leaves them to the thread it
- * woke for them, which its tracer stopped first; @t, whose host stop
- * Linux does not make (ptrace_stop() ends with recalc_sigpending_tsk()),
- * would take them at the call's exit. Only for calls that make Linux look
- * at no signal (not a fork, a send, an exec, rt_sigtimedwait).
+ * At a host stop of @t that Linux does not make, right before it is
+ * resumed: its seccomp stop for @call (not preceded by a virtual stop of
+ * the same call: @after_vstop false), or a trap (@call NULL: the host's
+ * PTRACE_EVENT_STOP for a SIGCONT, or the supervisor's wake-up). When
+ * another thread of its group is in a virtual stop, the signals pending
+ * for the group that @t does not block are noted (task->left_sigs):
+ * Linux leaves them to the thread it woke for them, which its tracer
+ * stopped first, while @t, leaving the host stop (ptrace_stop() ends with
+ * recalc_sigpending_tsk()), would take them. Only for calls that make
+ * Linux look at no signal (not a fork, a send, an exec, rt_sigtimedwait).
  */
 void ptv_signal_note_left(struct ptv_kernel *k, struct ptv_task *t,
 			  const struct ptv_syscall *call, bool after_vstop);
