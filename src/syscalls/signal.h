@@ -78,10 +78,11 @@ bool ptv_signal_kept_stands_in(struct ptv_kernel *k, struct ptv_task *leader,
 bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
- * At a host stop of @t that Linux does not make, right before it is
- * resumed: its seccomp stop for @call (not preceded by a virtual stop of
- * the same call: @after_vstop false), or a trap (@call NULL: the host's
- * PTRACE_EVENT_STOP for a SIGCONT, or the supervisor's wake-up). When
+ * At a host stop of @t that Linux does not make: its seccomp stop for
+ * @call (not preceded by a virtual stop of the same call: @after_vstop
+ * false), or a trap (@call NULL: the host's PTRACE_EVENT_STOP for a
+ * SIGCONT, or the supervisor's wake-up; @after_vstop also when it ends a
+ * group-stop, which Linux's get_signal() goes on from too). When
  * another thread of its group is in a virtual stop, the signals pending
  * for the group that @t does not block are noted (task->left_sigs):
  * Linux leaves them to the thread it woke for them, which its tracer
