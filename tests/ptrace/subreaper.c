@@ -174,7 +174,8 @@ enum b_end { B_KILLED, B_EXITED, B_AT_EXIT_STOP };
 /*
  * B, S's tracee, dies while A lives. Then A exits, and B goes to S, its
  * tracer: S reaps it once. Killed, B passes no exit stop (the supervisor
- * reaps it on the host at once, and the host gives it to A, then to S);
+ * reaps it on the host at once, and the host gives it to A, then to S;
+ * S sees it dead, WNOWAIT, before A exits: kill(2) returns before);
  * exited, the supervisor holds its exit until the adoption; with
  * PTRACE_O_TRACEEXIT, B is in its exit stop at the adoption (held for S
  * while A was its parent) and exits once S resumes it.
