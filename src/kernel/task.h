@@ -122,6 +122,8 @@ struct ptv_task {
 	uint64_t clone_flags;	/* flags of the clone that made it (0: first) */
 	bool execed;		/* it has exec'd since that clone */
 	bool own_filters;	/* it may have seccomp filters of its own */
+	bool strict;		/* in SECCOMP_MODE_STRICT (syscalls/strict.c) */
+	bool strict_call;	/* its call asking for it runs, rewritten */
 	bool sigchld_nocldstop;	/* its SIGCHLD action has SA_NOCLDSTOP */
 	bool sigchld_nocldwait;	/* ... and SA_NOCLDWAIT */
 	enum ptv_sigchld_action sigchld_action; /* ... and its handler */

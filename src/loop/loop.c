@@ -30,6 +30,7 @@
 #include "../syscalls/clone.h"
 #include "../syscalls/exec.h"
 #include "../syscalls/signal.h"
+#include "../syscalls/strict.h"
 #include "../syscalls/syscalls.h"
 #include "coloc.h"
 
@@ -173,6 +174,7 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait || t->signal_call ||
 	     t->host_suspended ||
 	     t->exec_guard == PTV_EXEC_GUARD_PRCTL || t->clone3_fixup ||
+	     t->strict_call ||
 	     t->sighand_busy || t->affinity_call != PTV_AFFINITY_NONE))
 		how = PTV_VRESUME_SYSCALL;
 	switch (how) {
@@ -807,6 +809,9 @@ static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 
 	if (r < 0)
 		return false; /* ESRCH: killed meanwhile */
+	if (info.op == PTRACE_SYSCALL_INFO_SECCOMP &&
+	    ptv_strict_kills(task, info.seccomp.ret_data))
+		return false;
 	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
 		/*
 		 * A SIGKILL took it out of the seccomp stop meanwhile, into its
@@ -1333,8 +1338,10 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		return;
 	}
 	/* The prctl before a guarded exec, and the exec's second entry. */
-	if (!entry)
+	if (!entry) {
 		ptv_clone3_fixup(task);
+		ptv_strict_at_exit(task, info.exit.rval);
+	}
 	if (!entry && ptv_exec_guard_at_exit(task, info.exit.rval)) {
 		ptv_loop_resume(loop, task, 0);
 		return;

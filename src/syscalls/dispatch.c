@@ -14,6 +14,7 @@
 #include "clone.h"
 #include "exec.h"
 #include "signal.h"
+#include "strict.h"
 
 /* i386 syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
 enum {
@@ -424,7 +425,11 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		ptv_sys_clone3(task, call, out);
 		return;
 	case TRAPPED_SECCOMP:
-		mark_own_filters(env, task);
+		if (ptv_strict_enter(task, call, out))
+			return;
+		/* Strict mode installs none (SECCOMP_SET_MODE_STRICT is 0). */
+		if ((uint32_t)call->args[0] != 0)
+			mark_own_filters(env, task);
 		run(out);
 		return;
 	case TRAPPED_SIGACTION:
@@ -468,7 +473,11 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		run(out);
 		return;
 	case TRAPPED_PRCTL:
-		if ((uint32_t)call->args[0] == PTV_PR_SET_SECCOMP)
+		if (ptv_strict_enter(task, call, out))
+			return;
+		/* (SECCOMP_MODE_STRICT is 1: it installs no filter.) */
+		if ((uint32_t)call->args[0] == PTV_PR_SET_SECCOMP &&
+		    (uint32_t)call->args[1] != 1)
 			mark_own_filters(env, task);
 		if ((uint32_t)call->args[0] == PTV_PR_SET_CHILD_SUBREAPER)
 			mark_subreaper(env, task,

@@ -533,8 +533,12 @@ static long data_request(struct ptv_task *tracee, pid_t tracer, long request,
 	case PTRACE_ARCH_PRCTL:
 		return arch_prctl(tracer, tid, addr, data);
 	case PTRACE_SECCOMP_GET_FILTER:
-		return seccomp_get_filter(tracer, tid, addr, data);
 	case PTRACE_SECCOMP_GET_METADATA:
+		/* Not in filter mode: strict mode's filter is the supervisor's. */
+		if (tracee->strict)
+			return -EINVAL;
+		if (request == PTRACE_SECCOMP_GET_FILTER)
+			return seccomp_get_filter(tracer, tid, addr, data);
 		return seccomp_get_metadata(tracer, tid, addr, data);
 	case PTRACE_GET_RSEQ_CONFIGURATION: {
 		/* struct ptrace_rseq_configuration: 32 bytes; addr is its size. */

@@ -15,6 +15,7 @@
  *  - set-syscall-info: PTRACE_SET_SYSCALL_INFO (0x4212, Linux 6.16);
  *  - filters: PTRACE_SECCOMP_GET_FILTER / PTRACE_SECCOMP_GET_METADATA for
  *    a tracee with none, one and two filters of its own;
+ *  - filters-strict: and for one in SECCOMP_MODE_STRICT (EINVAL);
  *  - rseq: PTRACE_GET_RSEQ_CONFIGURATION;
  *  - user-dispatch: PTRACE_SET/GET_SYSCALL_USER_DISPATCH_CONFIG
  *    (0x4210/0x4211, Linux 6.11).
@@ -599,6 +600,46 @@ static void case_filters(void)
 	}
 }
 
+/* Strict mode, then a read(2) on the pipe @arg, then exit(2). */
+static int strict_child(void *arg)
+{
+	char c;
+
+	prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT);
+	(void)!read(*(int *)arg, &c, 1);
+	syscall(SYS_exit, 0);
+	return 1;
+}
+
+/*
+ * A tracee in SECCOMP_MODE_STRICT has no filters to show:
+ * kernel/seccomp.c:get_nth_filter() answers EINVAL for a task not in
+ * filter mode. (Inside, strict mode is a filter of the supervisor's.)
+ */
+static void case_filters_strict(void)
+{
+	uint64_t md[2] = { 0, 0 };
+	int p[2];
+	pid_t child;
+
+	scn_pipe(p, 0);
+	child = pt_spawn_stopped(strict_child, &p[0]);
+	pt_must(PTRACE_CONT, child, 0, 0);
+	scn_wait_syscall(child, SYS_read);
+	scn_say("-- in strict mode, asleep in read(2); SIGSTOP");
+	kill(child, SIGSTOP);
+	pt_wait_say(child, 0, "wait");
+	pt_say("SECCOMP_GET_FILTER(0, NULL)", PTRACE_SECCOMP_GET_FILTER, child,
+	       0, 0);
+	pt_say("SECCOMP_GET_METADATA(16)", PTRACE_SECCOMP_GET_METADATA, child,
+	       sizeof(md), (unsigned long)md);
+	pt_must(PTRACE_CONT, child, 0, 0);
+	scn_write_full(p[1], "x", 1);
+	pt_wait_say(child, 0, "wait");
+	close(p[0]);
+	close(p[1]);
+}
+
 /* A tracee that waits in its SIGSTOP stop until it is killed. */
 static int idle_child(void *arg)
 {
@@ -815,6 +856,7 @@ int main(int argc, char **argv)
 		{ "set-syscall-info", case_set_syscall_info },
 		{ "filters", case_filters },
 		{ "filters-access", case_filters_access },
+		{ "filters-strict", case_filters_strict },
 		{ "rseq", case_rseq },
 		{ "user-dispatch", case_user_dispatch },
 	};
