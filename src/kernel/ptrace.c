@@ -1460,8 +1460,6 @@ void ptv_group_sigcont(struct ptv_kernel *k, ptv_tid_t tgid)
 		if (t->tgid == tgid) {
 			if (t->group_stopped && why_status == 0)
 				why_status = t->group_stop_sig;
-			/* Its host trap for the SIGCONT ends that stop. */
-			t->group_stop_ended = t->group_stopped;
 			t->group_stopped = false;
 		}
 	if (stopped)

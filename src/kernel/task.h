@@ -226,7 +226,6 @@ struct ptv_task {
 				   too: a native wait reaps it */
 	bool held_at_exit;	/* host: held in PTRACE_EVENT_EXIT meanwhile */
 	bool group_stopped;	/* last host group-stop not yet ended by SIGCONT */
-	bool group_stop_ended;	/* ... ended by one whose host trap is to come */
 	bool native_stop_taken;	/* (leader) its real parent's native wait has
 				   taken that group-stop's report */
 	bool native_stop_owed;	/* (leader) a native wait took the host's

@@ -1261,13 +1261,11 @@ static void on_trap_stop(struct ptv_loop *loop, struct ptv_task *task,
 			 bool woken)
 {
 	struct ptv_syscall_env env = env_of(loop);
-	/* Continued from a group-stop, it is in get_signal() as in Linux. */
-	bool was_group_stopped = task->group_stopped || task->group_stop_ended;
 
 	/* A SIGTRAP trap: the group-stop, if any, is over (SIGCONT). */
 	if (task->group_stopped)
 		ptv_group_continued(&loop->k, task->tgid, true);
-	task->group_stopped = task->group_stop_ended = false;
+	task->group_stopped = false;
 	if (!task->attached) {
 		task->attached = true;
 		if (!task->clone_seen && task->tid != loop->first_pid) {
@@ -1293,9 +1291,6 @@ static void on_trap_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_vstop_event(&loop->k, task, PTV_EVENT_STOP, 0);
 		return;
 	}
-	ptv_signal_note_left(&loop->k, task, NULL,
-			     was_group_stopped ||
-			     task->vresumed_stop + 1 == task->host_stops);
 	ptv_loop_resume(loop, task, 0);
 }
 
@@ -1422,8 +1417,6 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	if (task) {
 		task->stop_in_flight = false;
 		task->host_stops++;
-		if (ev->kind != PTV_HEV_TRAP_STOP)
-			task->group_stop_ended = false;
 	}
 	if (ev->kind == PTV_HEV_EXITED || ev->kind == PTV_HEV_SIGNALED) {
 		on_task_gone(loop, task, ev);

@@ -815,8 +815,8 @@ void ptv_signal_note_left(struct ptv_kernel *k, struct ptv_task *t,
 	uint64_t left;
 
 	t->left_sigs = 0;
-	if (after_vstop || k->traced == NULL ||
-	    (call != NULL && !quiet_call(call)) || stopped_mate(k, t) == NULL)
+	if (after_vstop || k->traced == NULL || !quiet_call(call) ||
+	    stopped_mate(k, t) == NULL)
 		return;
 	ptv_proc_sig_masks(t->tid, &m);
 	left = m.shared & ~m.pending & ~m.blocked &

@@ -78,17 +78,16 @@ bool ptv_signal_kept_stands_in(struct ptv_kernel *k, struct ptv_task *leader,
 bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
- * At a host stop of @t that Linux does not make: its seccomp stop for
- * @call (not preceded by a virtual stop of the same call: @after_vstop
- * false), or a trap (@call NULL: the host's PTRACE_EVENT_STOP for a
- * SIGCONT, or the supervisor's wake-up; @after_vstop also when it ends a
- * group-stop, which Linux's get_signal() goes on from too). When
+ * At @t's seccomp stop for @call, a host stop Linux does not make (not
+ * preceded by a virtual stop of the same call: @after_vstop false): when
  * another thread of its group is in a virtual stop, the signals pending
- * for the group that @t does not block are noted (task->left_sigs):
+ * for the group that @t does not block are noted (task->left_sigs).
  * Linux leaves them to the thread it woke for them, which its tracer
  * stopped first, while @t, leaving the host stop (ptrace_stop() ends with
- * recalc_sigpending_tsk()), would take them. Only for calls that make
- * Linux look at no signal (not a fork, a send, an exec, rt_sigtimedwait).
+ * recalc_sigpending_tsk()), would take them at the call's exit. Only for
+ * calls that make Linux look at no signal (not a fork, a send, an exec,
+ * rt_sigtimedwait). Not at the host's traps: one for a SIGCONT may be a
+ * wake-up Linux makes too (the thread it gives the SIGCONT to).
  */
 void ptv_signal_note_left(struct ptv_kernel *k, struct ptv_task *t,
 			  const struct ptv_syscall *call, bool after_vstop);
