@@ -18,6 +18,8 @@
 #                    native-parent beside SCENARIO, if there is one
 #   --timeout SECS   per side (default 40)
 #   --keep DIR       keep the transcripts in DIR
+#   --depth N        ptvisor inside ptvisor, N levels (default 1); the
+#                    native side has N levels of the native parent
 #
 # Each side runs in a fresh session (setsid), in the same fresh working
 # directory, under timeout(1) and the reaper, with stdout and stderr captured
@@ -32,7 +34,7 @@
 set -u
 
 usage() {
-	sed -n '5,19p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '5,21p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -41,6 +43,7 @@ setup=:
 wrap=()
 limit=40
 keep=
+depth=1
 native_parent=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -57,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--native-parent) native_parent=("$(realpath "$2")") || exit 2; shift 2 ;;
 	--timeout) limit=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
+	--depth) depth=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) usage ;;
 	*) break ;;
@@ -131,8 +135,13 @@ run_side() {
 	check_leftovers "$side" >>"$tmp/$side.leftovers"
 }
 
-run_side native "${native_parent[@]}" "$scenario" "$@"
-run_side ptvisor "$ptvisor" -- "$scenario" "$@"
+native_levels=() inside_levels=()
+for ((level = 0; level < depth; level++)); do
+	native_levels+=("${native_parent[@]}")
+	inside_levels+=("$ptvisor" --)
+done
+run_side native "${native_levels[@]}" "$scenario" "$@"
+run_side ptvisor "${inside_levels[@]}" "$scenario" "$@"
 
 if [ -n "$keep" ]; then
 	mkdir -p "$keep" && cp "$tmp/native" "$tmp/ptvisor" "$keep/"

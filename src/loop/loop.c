@@ -830,8 +830,12 @@ static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 	call.trace_data = info.seccomp.ret_data;
 	call.guest_trap = !ptv_trace_data_is_ours(call.trace_data) ||
 			  guest_filter_trace(task, &info, &call.trace_data);
-	/* Right after a virtual stop its signals were looked at (Linux's). */
+	/*
+	 * Right after a virtual stop its signals were looked at (Linux's).
+	 * (vresumed_stop is 0 until its first virtual resume.)
+	 */
 	ptv_signal_note_left(&loop->k, task, &call,
+			     task->vresumed_stop != 0 &&
 			     task->vresumed_stop + 1 == task->host_stops);
 	if (call.guest_trap && ptv_ptrace_event_enabled(task, PTV_EVENT_SECCOMP)) {
 		/*
