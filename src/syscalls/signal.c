@@ -793,17 +793,29 @@ static bool quiet_call(const struct ptv_syscall *call)
 	return false;
 }
 
-/* A thread of @t's group, not @t, in a virtual stop (its leader first). */
+/*
+ * A thread of @t's group, not @t, in a virtual stop (its leader first),
+ * that does not block @sig (0: any).
+ */
 static struct ptv_task *stopped_mate(struct ptv_kernel *k,
-				     const struct ptv_task *t)
+				     const struct ptv_task *t, int sig)
 {
 	struct ptv_task *u, *found = NULL;
 
-	for (u = k->traced; u; u = u->traced_next)
-		if (u != t && u->tgid == t->tgid && u->vstop != PTV_VSTOP_NONE &&
-		    !u->host_gone && !u->exit_seen &&
-		    (found == NULL || u->tid == u->tgid))
-			found = u;
+	for (u = k->traced; u; u = u->traced_next) {
+		struct ptv_proc_sig_masks m;
+
+		if (u == t || u->tgid != t->tgid || u->vstop == PTV_VSTOP_NONE ||
+		    u->host_gone || u->exit_seen ||
+		    (found != NULL && u->tid != u->tgid))
+			continue;
+		if (sig != 0) {
+			ptv_proc_sig_masks(u->tid, &m);
+			if (m.blocked & SIGBIT(sig))
+				continue;
+		}
+		found = u;
+	}
 	return found;
 }
 
@@ -816,7 +828,7 @@ void ptv_signal_note_left(struct ptv_kernel *k, struct ptv_task *t,
 
 	t->left_sigs = 0;
 	if (after_vstop || k->traced == NULL || !quiet_call(call) ||
-	    stopped_mate(k, t) == NULL)
+	    stopped_mate(k, t, 0) == NULL)
 		return;
 	ptv_proc_sig_masks(t->tid, &m);
 	left = m.shared & ~m.pending & ~m.blocked &
@@ -843,7 +855,8 @@ bool ptv_signal_left_for_other(struct ptv_kernel *k, struct ptv_task *t,
 		t->left_sigs = 0;
 		return false;
 	}
-	n = stopped_mate(k, t);
+	/* One that blocks it would keep it from the others for good. */
+	n = stopped_mate(k, t, sig);
 	if (n == NULL || n->reroute_sig != 0 ||
 	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL ||
 	    !send_on(n, sig, &si))
