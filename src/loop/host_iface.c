@@ -10,6 +10,7 @@
 
 #include "../common/log.h"
 #include "../common/names.h"
+#include "../platform/filter.h"
 #include "../platform/host.h"
 #include "../platform/mem.h"
 #include "../platform/procfs.h"
@@ -576,13 +577,14 @@ static bool iface_autoreaped(void *ctx, struct ptv_task *parent)
 	return parent->sigchld_nocldwait || sigchld_set_ignored(parent);
 }
 
-/* The supervisor's filter is the first of every guest's: more are its own. */
+/* The supervisor's filters are the first of every guest's: more are its own. */
 static bool iface_has_own_seccomp(void *ctx, struct ptv_task *t)
 {
 	struct ptv_proc_creds c;
 
 	(void)ctx;
-	return ptv_proc_creds(t->tid, &c) == 0 && c.seccomp_filters > 1;
+	return ptv_proc_creds(t->tid, &c) == 0 &&
+	       c.seccomp_filters > ptv_filter_base();
 }
 
 __attribute__((format(printf, 2, 3)))

@@ -765,8 +765,14 @@ static bool guest_filter_trace(struct ptv_task *task,
 		return false;
 	for (int i = 0; i < 6; i++)
 		sd.args[i] = info->seccomp.args[i];
-	/* Host index 0 is the supervisor's filter; the last is the newest. */
-	for (long index = c.seccomp_filters - 1; index >= 1; index--) {
+	/*
+	 * /proc counts every filter, those of a ptvisor this one runs in
+	 * too (ptv_filter_base()); PTRACE_SECCOMP_GET_FILTER, which such a
+	 * ptvisor serves, counts from the supervisor's own, index 0. The
+	 * last is the newest.
+	 */
+	for (long index = c.seccomp_filters - ptv_filter_base(); index >= 1;
+	     index--) {
 		struct ptv_bpf_insn prog[4096];
 		long n = ptv_host_request(PTRACE_SECCOMP_GET_FILTER, task->tid,
 					  (unsigned long)index, 0);
@@ -1541,6 +1547,9 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 	first->parent_tgid = loop.self;
 	first->parent_tid = loop.self;
 	first_sigchld_action(first);
+	ptv_filter_note_base(first_pid);
+	ptv_log("guests have %d seccomp filter(s) not their own",
+		ptv_filter_base());
 	ptv_signals_forward_to(first_pid);
 	for (;;) {
 		int r;

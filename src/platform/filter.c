@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../common/names.h"
+#include "procfs.h"
 
 #define X32_SYSCALL_BIT 0x40000000L
 #define CLONE_UNTRACED_FLAG 0x00800000ULL
@@ -52,6 +53,10 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	const struct scmp_arg_cmp untraced = {
 		.arg = 0, .op = SCMP_CMP_MASKED_EQ,
 		.datum_a = CLONE_UNTRACED_FLAG, .datum_b = CLONE_UNTRACED_FLAG,
+	};
+	const struct scmp_arg_cmp get_seccomp = {
+		.arg = 0, .op = SCMP_CMP_EQ,
+		.datum_a = PTV_PR_GET_SECCOMP, .datum_b = 0,
 	};
 	const struct scmp_arg_cmp set_seccomp = {
 		.arg = 0, .op = SCMP_CMP_EQ,
@@ -148,6 +153,9 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 	r = seccomp_rule_add(ctx, action, SCMP_SYS(clone), 1, untraced);
 	if (r == 0)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1, set_seccomp);
+	/* The mode a guest sees is its own, not the supervisor's filter's. */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1, get_seccomp);
 	/* SIGCHLD's SA_NOCLDSTOP decides whether a tracer hears of stops. */
 	if (r == 0)
 		r = seccomp_rule_add(ctx, action, SCMP_SYS(rt_sigaction), 1, sigchld);
@@ -283,6 +291,21 @@ int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity)
 out:
 	seccomp_release(ctx);
 	return err;
+}
+
+static int filter_base = 1;
+
+void ptv_filter_note_base(pid_t first_guest)
+{
+	struct ptv_proc_creds c;
+
+	if (ptv_proc_creds(first_guest, &c) == 0 && c.seccomp_filters >= 1)
+		filter_base = c.seccomp_filters;
+}
+
+int ptv_filter_base(void)
+{
+	return filter_base;
 }
 
 const void *ptv_filter_program(size_t *len)

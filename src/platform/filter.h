@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /*
  * SECCOMP_RET_DATA of the supervisor's traps: PTV_TRACE_MAGIC | abi. A
@@ -73,6 +74,7 @@ int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity);
 
 /* prctl(2) options (linux/prctl.h): Yama's, seccomp's, the subreaper's. */
 #define PTV_PR_SET_PTRACER 0x59616d61
+#define PTV_PR_GET_SECCOMP 21
 #define PTV_PR_SET_SECCOMP 22
 #define PTV_PR_SET_CHILD_SUBREAPER 36
 /* ioctl(2) command: a seccomp listener's answer (loop/notif.c). */
@@ -85,6 +87,14 @@ int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity);
  * CAP_SYS_ADMIN). Returns 0 or -errno.
  */
 int ptv_filter_install(bool no_new_privs);
+
+/*
+ * How many seccomp filters every guest has that are not its own: the
+ * supervisor's, and those of a ptvisor this one runs inside. Counted once
+ * on the first guest (ptv_filter_note_base()); 1 until then.
+ */
+void ptv_filter_note_base(pid_t first_guest);
+int ptv_filter_base(void);
 
 /*
  * The prepared filter program (struct sock_filter), for running it where the

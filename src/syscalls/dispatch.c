@@ -475,6 +475,11 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	case TRAPPED_PRCTL:
 		if (ptv_strict_enter(task, call, out))
 			return;
+		if ((uint32_t)call->args[0] == PTV_PR_GET_SECCOMP) {
+			out->action = PTV_SYSCALL_RETURN;
+			out->result = ptv_strict_seen_mode(task);
+			return;
+		}
 		/* (SECCOMP_MODE_STRICT is 1: it installs no filter.) */
 		if ((uint32_t)call->args[0] == PTV_PR_SET_SECCOMP &&
 		    (uint32_t)call->args[1] != 1)

@@ -17,6 +17,7 @@
 
 #include "../common/log.h"
 #include "../common/names.h"
+#include "../platform/filter.h"
 #include "../platform/host.h"
 #include "../platform/mem.h"
 #include "../platform/procfs.h"
@@ -270,7 +271,12 @@ static long guest_filter_index_check(pid_t tracee, uint64_t index)
 
 	if (ptv_proc_creds(tracee, &c) < 0)
 		return -ESRCH;
-	own = c.seccomp_filters - 1;
+	/*
+	 * /proc counts the filters of a ptvisor this one runs in too; the
+	 * host's requests below (served by such a ptvisor) count from this
+	 * supervisor's own, index 0: the guest's index + 1.
+	 */
+	own = c.seccomp_filters - ptv_filter_base();
 	if (own <= 0)
 		return -EINVAL;
 	return index >= (uint64_t)own ? -ENOENT : 0;
@@ -918,7 +924,7 @@ static long seccomp_request_access(struct ptv_syscall_env *env,
 
 	if (ptv_proc_creds(caller->tid, &c) < 0)
 		return -ESRCH;
-	if (c.seccomp_filters > 1 ||
+	if (c.seccomp_filters > ptv_filter_base() ||
 	    !env->k->host->capable(env->k->host_ctx, caller, NULL,
 				   PTV_CAP_SYS_ADMIN))
 		return -EACCES;

@@ -23,6 +23,7 @@
 #include "../platform/filter.h"
 #include "../platform/host.h"
 #include "../platform/mem.h"
+#include "../platform/procfs.h"
 
 enum {
 	SECCOMP_SET_MODE_STRICT_ = 0,
@@ -163,4 +164,16 @@ bool ptv_strict_kills(struct ptv_task *t, uint32_t data)
 	ptv_log("[%d] a call strict mode does not allow: SIGKILL", t->tid);
 	ptv_host_kill_thread(t->tgid, t->tid);
 	return true;
+}
+
+long ptv_strict_seen_mode(struct ptv_task *t)
+{
+	struct ptv_proc_creds c;
+
+	if (t->strict)
+		return SECCOMP_MODE_STRICT_;
+	if (ptv_proc_creds(t->tid, &c) < 0)
+		return -ESRCH;
+	/* The first are the supervisor's (SECCOMP_MODE_FILTER is 2). */
+	return c.seccomp_filters > ptv_filter_base() ? 2 : 0;
 }

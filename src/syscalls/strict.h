@@ -39,6 +39,13 @@ bool ptv_strict_enter(struct ptv_task *task, const struct ptv_syscall *call,
 bool ptv_strict_at_exit(struct ptv_task *t, long result);
 
 /*
+ * prctl(PR_GET_SECCOMP) for @t: its own mode, not counting the
+ * supervisor's filter: 1 in strict mode, 2 with filters of its own, else
+ * 0 (or -ESRCH if it is gone).
+ */
+long ptv_strict_seen_mode(struct ptv_task *t);
+
+/*
  * At @t's seccomp stop with @data: a call strict mode does not allow? Then
  * it is killed (SIGKILL, as Linux's __secure_computing_strict()) and true
  * is returned; the caller resumes it.

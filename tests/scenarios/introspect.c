@@ -6,8 +6,10 @@
  * look (anti-debugging checks, sandboxes that test for an existing filter,
  * ps and test suites reading the state letter).
  *
- * Each case is a test of its own (the argument names it): each is a known
- * difference under ptvisor today, listed in meson.build.
+ * Each case is a test of its own (the argument names it). The /proc ones
+ * are known differences under ptvisor, listed in meson.build; the mode
+ * prctl(PR_GET_SECCOMP) returns is the guest's own (a trapped call since
+ * session 16).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "scenario.h"
 
 /* The value of "@field:" in /proc/@pid/status, or "" when absent. */
@@ -75,6 +78,14 @@ static void case_pr_get_seccomp(void)
 	scn_result("prctl(PR_GET_SECCOMP)", prctl(PR_GET_SECCOMP));
 }
 
+/* With a filter of its own (no rules: all allowed), the mode is 2. */
+static void case_pr_get_seccomp_filtered(void)
+{
+	scn_result("PR_SET_NO_NEW_PRIVS", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	scn_result("a filter of its own", scn_install_filter(NULL, 0, 0));
+	scn_result("prctl(PR_GET_SECCOMP)", prctl(PR_GET_SECCOMP));
+}
+
 static void case_stopped_state(void)
 {
 	pid_t child = scn_fork();
@@ -99,6 +110,7 @@ int main(int argc, char **argv)
 		{ "tracerpid", case_tracerpid },
 		{ "seccomp-status", case_seccomp_status },
 		{ "pr-get-seccomp", case_pr_get_seccomp },
+		{ "pr-get-seccomp-filtered", case_pr_get_seccomp_filtered },
 		{ "stopped-state", case_stopped_state },
 	};
 
