@@ -186,11 +186,18 @@ struct ptv_task {
 	int reroute_sig;	/* a signal the supervisor sent it for another
 				   thread that took it on the host ... */
 	uint8_t reroute_info[128]; /* ... whose siginfo_t it gets back */
+	bool reroute_left;	/* ... one its group left to it (design
+				   notes, 32) */
+	uint64_t reroute_blocked;/* that signal, blocked by the supervisor
+				   until its next host stop, so that it comes
+				   after those Linux would give it first */
 	uint64_t left_sigs;	/* pending for its group, unblocked, at its
 				   trapped call (left_ip), which Linux leaves
 				   to a thread its tracer stopped: sent on to
 				   that one if it dequeues them there */
 	uint64_t left_ip;	/* that call's return address */
+	bool sigcont_trap_artifact; /* the host's trap for a SIGCONT sent
+				   now is one Linux does not make for it */
 	uint64_t host_stops;	/* host stops seen, counted */
 	uint64_t vresumed_stop;	/* the count at its last virtual resume */
 	enum ptv_exec_guard exec_guard; /* see syscalls/exec.c */

@@ -227,6 +227,7 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 	/* Out of a stop Linux makes too: it takes what is pending. */
 	t->vresumed_stop = t->host_stops;
 	t->left_sigs = 0;
+	t->sigcont_trap_artifact = false;
 	return ptv_loop_resume(loop, t, sig);
 }
 

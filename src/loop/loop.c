@@ -1199,6 +1199,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	}
 	if (ptv_signal_discarded(&loop->k, task, ev->sig) ||
 	    ptv_signal_reroute(&loop->k, task, ev->sig) ||
+	    ptv_signal_rerouted_later(task, ev->sig, loop->self) ||
 	    ptv_signal_left_for_other(&loop->k, task, ev->sig) ||
 	    ptv_signal_spurious_step(&loop->k, task, ev->sig) ||
 	    ptv_signal_group_dying(&loop->k, task, ev->sig) ||
@@ -1301,6 +1302,9 @@ static void on_trap_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_vstop_event(&loop->k, task, PTV_EVENT_STOP, 0);
 		return;
 	}
+	if (task->sigcont_trap_artifact && !woken)
+		ptv_signal_note_left(&loop->k, task, NULL, false);
+	task->sigcont_trap_artifact = false;
 	ptv_loop_resume(loop, task, 0);
 }
 
@@ -1427,6 +1431,9 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	if (task) {
 		task->stop_in_flight = false;
 		task->host_stops++;
+		if (ev->kind != PTV_HEV_TRAP_STOP)
+			task->sigcont_trap_artifact = false;
+		ptv_signal_unblock_rerouted(task);
 	}
 	if (ev->kind == PTV_HEV_EXITED || ev->kind == PTV_HEV_SIGNALED) {
 		on_task_gone(loop, task, ev);

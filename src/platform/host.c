@@ -164,6 +164,12 @@ int ptv_host_getsigmask(pid_t tid, uint64_t *mask)
 				(unsigned long)mask);
 }
 
+int ptv_host_setsigmask(pid_t tid, uint64_t mask)
+{
+	return (int)host_ptrace(PTRACE_SETSIGMASK, tid, sizeof(mask),
+				(unsigned long)&mask);
+}
+
 int ptv_host_setregs(pid_t tid, const struct user_regs_struct *regs)
 {
 	return (int)host_ptrace(PTRACE_SETREGS, tid, 0, (unsigned long)regs);

@@ -81,6 +81,7 @@ int ptv_host_get_syscall_info(pid_t tid, struct ptrace_syscall_info *info);
 int ptv_host_getregs(pid_t tid, struct user_regs_struct *regs);
 /* The blocked signals of @tid, in a host stop (bit sig - 1). */
 int ptv_host_getsigmask(pid_t tid, uint64_t *mask);
+int ptv_host_setsigmask(pid_t tid, uint64_t mask);
 int ptv_host_setregs(pid_t tid, const struct user_regs_struct *regs);
 /* Sends SIGKILL to one thread; ESRCH: already gone. */
 int ptv_host_kill_thread(pid_t tgid, pid_t tid);

@@ -308,6 +308,39 @@ static void sigcont_to(struct ptv_kernel *k, struct ptv_task *sender,
 	ptv_group_sigcont(k, t->tgid);
 }
 
+/*
+ * A SIGCONT sent to task @named: the host traps every thread of its group
+ * (ptrace_trap_notify(): it seizes them all), where Linux wakes the one it
+ * gives the SIGCONT to (by tkill(2) or tgkill(2), @named if it wants it)
+ * and those in a group-stop, which go on in get_signal(); one in a
+ * ptrace-stop looks at its signals anyway when it is resumed. The others' traps
+ * are noted as ones Linux does not make (ptv_signal_note_left() there);
+ * none when the model cannot tell which thread Linux picks.
+ */
+static void mark_sigcont_traps(struct ptv_kernel *k, struct ptv_task *sender,
+			       ptv_tid_t named, int sig)
+{
+	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
+	struct ptv_task *u;
+	bool several = false;
+	ptv_tid_t woken;
+
+	(void)sig;
+	if (n == NULL)
+		return;
+	if (sender->signal_call == PTV_SEND_TKILL ||
+	    sender->signal_call == PTV_SEND_TGKILL)
+		woken = wants_signal(n, SIGCONT) ? n->tid : 0;
+	else
+		woken = signal_taker(k, n, SIGCONT, &several);
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == n->tgid)
+			u->sigcont_trap_artifact = !several && u->tid != woken &&
+						   !u->group_stopped &&
+						   u->vstop == PTV_VSTOP_NONE &&
+						   !u->listening;
+}
+
 typedef void named_fn(struct ptv_kernel *, struct ptv_task *, ptv_tid_t, int);
 
 /*
@@ -508,6 +541,8 @@ void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
 		out->result = 0;
 		return;
 	}
+	if (sig == SIGCONT)
+		for_each_named(env->k, task, pid, tid, mark_sigcont_traps);
 	if (call == PTV_SEND_TKILL || call == PTV_SEND_TGKILL) {
 		/* To a thread: it takes it itself, as natively. */
 		for_each_named(env->k, task, pid, tid, kept_by_thread);
@@ -827,8 +862,8 @@ void ptv_signal_note_left(struct ptv_kernel *k, struct ptv_task *t,
 	uint64_t left;
 
 	t->left_sigs = 0;
-	if (after_vstop || k->traced == NULL || !quiet_call(call) ||
-	    stopped_mate(k, t, 0) == NULL)
+	if (after_vstop || k->traced == NULL ||
+	    (call != NULL && !quiet_call(call)) || stopped_mate(k, t, 0) == NULL)
 		return;
 	ptv_proc_sig_masks(t->tid, &m);
 	left = m.shared & ~m.pending & ~m.blocked &
@@ -861,9 +896,55 @@ bool ptv_signal_left_for_other(struct ptv_kernel *k, struct ptv_task *t,
 	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL ||
 	    !send_on(n, sig, &si))
 		return false;
+	n->reroute_left = true;
 	ptv_log("[%d] %s pending for the group, which Linux leaves to %d "
 		"(stopped), goes to it", t->tid, ptv_signal_name(sig), n->tid);
 	return true;
+}
+
+/* Is the @sig @t dequeued (@si) the one the supervisor (@self) sent it? */
+static bool rerouted_copy(struct ptv_task *t, int sig, const siginfo_t *si,
+			  pid_t self)
+{
+	return t->reroute_sig == sig && si->si_code == SI_TKILL &&
+	       si->si_pid == ptv_pidns_supervisor_seen_by(t, self);
+}
+
+bool ptv_signal_rerouted_later(struct ptv_task *t, int sig, pid_t self)
+{
+	struct ptv_proc_sig_masks m;
+	uint64_t first;
+	siginfo_t si;
+
+	if (!t->reroute_left || t->reroute_blocked ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0 ||
+	    !rerouted_copy(t, sig, &si, self))
+		return false;
+	ptv_proc_sig_masks(t->tid, &m);
+	first = ((m.pending & ~SIGBIT(sig)) | (m.shared & (SIGBIT(sig) - 1))) &
+		~m.blocked;
+	if (first == 0 ||
+	    ptv_host_setsigmask(t->tid, m.blocked | SIGBIT(sig)) < 0)
+		return false;
+	if (ptv_host_send_signal(t->tgid, t->tid, sig) < 0) {
+		ptv_host_setsigmask(t->tid, m.blocked);
+		return false;
+	}
+	t->reroute_blocked = SIGBIT(sig);
+	ptv_log("[%d] %s sent on to it waits: Linux gives it %#llx first",
+		t->tid, ptv_signal_name(sig), (unsigned long long)first);
+	return true;
+}
+
+void ptv_signal_unblock_rerouted(struct ptv_task *t)
+{
+	uint64_t mask;
+
+	if (t->reroute_blocked == 0)
+		return;
+	if (ptv_host_getsigmask(t->tid, &mask) == 0)
+		ptv_host_setsigmask(t->tid, mask & ~t->reroute_blocked);
+	t->reroute_blocked = 0;
 }
 
 bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self)
@@ -871,10 +952,10 @@ bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self)
 	siginfo_t si;
 
 	if (t->reroute_sig != sig || ptv_host_getsiginfo(t->tid, &si) < 0 ||
-	    si.si_code != SI_TKILL ||
-	    si.si_pid != ptv_pidns_supervisor_seen_by(t, self))
+	    !rerouted_copy(t, sig, &si, self))
 		return false;
 	t->reroute_sig = 0;
+	t->reroute_left = false;
 	memcpy(&si, t->reroute_info, sizeof(si));
 	return ptv_host_setsiginfo(t->tid, &si) == 0;
 }
@@ -1065,6 +1146,8 @@ static bool woken_by_nothing(struct ptv_kernel *k, struct ptv_task *t,
 	if (!(masks.pending & SIGBIT(SIGCONT)) &&
 	    !(t->sigcont_in_stop && (masks.shared & SIGBIT(SIGCONT))))
 		pending &= ~SIGBIT(SIGCONT);
+	/* Nor one its group leaves to a stopped thread (design note 32). */
+	pending &= ~t->left_sigs;
 	if (pending)
 		return false;
 	return true;

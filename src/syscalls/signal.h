@@ -79,15 +79,16 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
  * At @t's seccomp stop for @call, a host stop Linux does not make (not
- * preceded by a virtual stop of the same call: @after_vstop false): when
+ * preceded by a virtual stop of the same call: @after_vstop false), or at
+ * the host's trap for a SIGCONT that Linux wakes another thread for (@call
+ * NULL; task->sigcont_trap_artifact, marked when a guest sends it): when
  * another thread of its group is in a virtual stop, the signals pending
  * for the group that @t does not block are noted (task->left_sigs).
  * Linux leaves them to the thread it woke for them, which its tracer
  * stopped first, while @t, leaving the host stop (ptrace_stop() ends with
  * recalc_sigpending_tsk()), would take them at the call's exit. Only for
  * calls that make Linux look at no signal (not a fork, a send, an exec,
- * rt_sigtimedwait). Not at the host's traps: one for a SIGCONT may be a
- * wake-up Linux makes too (the thread it gives the SIGCONT to).
+ * rt_sigtimedwait).
  */
 void ptv_signal_note_left(struct ptv_kernel *k, struct ptv_task *t,
 			  const struct ptv_syscall *call, bool after_vstop);
@@ -99,6 +100,19 @@ void ptv_signal_note_left(struct ptv_kernel *k, struct ptv_task *t,
  */
 bool ptv_signal_left_for_other(struct ptv_kernel *k, struct ptv_task *t,
 			       int sig);
+
+/*
+ * At @t's host signal-delivery-stop for @sig, the one
+ * ptv_signal_left_for_other() sent it (pid @self): Linux, with it pending
+ * for the group, gives @t its own pending signals first, and the group's
+ * lower ones. If @t has such, @sig waits: it is sent again and blocked
+ * until @t's next host stop (ptv_signal_unblock_rerouted()); true then
+ * (the caller resumes @t with 0).
+ */
+bool ptv_signal_rerouted_later(struct ptv_task *t, int sig, pid_t self);
+
+/* At any host stop of @t: what ptv_signal_rerouted_later() blocked goes. */
+void ptv_signal_unblock_rerouted(struct ptv_task *t);
 
 /*
  * At @t's host signal-delivery-stop for @sig: if it is the one

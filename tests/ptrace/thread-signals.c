@@ -31,7 +31,8 @@
  * sigcont-taken-then-detached: the printer takes the group's continue
  * through T, then detaches it; its wait for any child has none left.
  * group-signal-left-at-trapped-call: a SIGCHLD left pending for N is not
- * T's at its next call.
+ * T's at its next call; -at-sigcont-trap: nor at the host's trap for a
+ * SIGCONT sent to N alone, and N takes that SIGCONT first.
  */
 #include <errno.h>
 #include <poll.h>
@@ -442,6 +443,39 @@ static void case_group_signal_left_at_trapped_call(void)
 		close(wait_pipes[i][0]);
 		close(wait_pipes[i][1]);
 	}
+}
+
+/*
+ * The same SIGCHLD left to N, stopped at its step trap; then a SIGCONT for
+ * N alone (tgkill), which wakes nobody in Linux: N is stopped, and it is
+ * N's. Inside, the host traps T for it (it seizes every thread) and T, in
+ * get_signal() there, would take the SIGCHLD. N, resumed, takes its own
+ * SIGCONT first, then the group's SIGCHLD (ptfuzz seeds 13 and 391).
+ */
+static void case_group_signal_left_at_sigcont_trap(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	pt_must(PTRACE_INTERRUPT, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_say("-- N single-stepped back into pause(); SIGCHLD to the process");
+	pt_must(PTRACE_SINGLESTEP, f.child, 0, 0);
+	scn_wait_syscall(f.child, SYS_pause);
+	kill(f.child, SIGCHLD);
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_say("-- tgkill(N, SIGCONT); T asleep in pause()");
+	syscall(SYS_tgkill, f.child, f.child, SIGCONT);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- N resumed (its trap for the SIGCONT, seized), then again");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	stop_or_pause(f.child, "N");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	stop_or_pause(f.child, "N");
+	end(&f);
 }
 
 /*
@@ -1761,6 +1795,8 @@ static const struct pt_case cases[] = {
 	{ "sigcont-taken-then-detached", case_sigcont_taken_then_detached },
 	{ "group-signal-left-at-trapped-call",
 	  case_group_signal_left_at_trapped_call },
+	{ "group-signal-left-at-sigcont-trap",
+	  case_group_signal_left_at_sigcont_trap },
 	{ "fatal-to-group", case_fatal_to_group },
 	{ "fatal-to-group-stepped", case_fatal_to_group_stepped },
 	{ "fatal-to-group-syscall", case_fatal_to_group_syscall },
