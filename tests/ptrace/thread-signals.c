@@ -389,6 +389,23 @@ static void case_sigcont_taken_then_detached(void)
  * waits there for N alone (/proc shows it in N's own queue, SigPnd).
  */
 /*
+ * N seized and single-stepped back into pause(); a SIGCHLD to the process
+ * wakes N, which stops at its step trap first: the SIGCHLD stays pending
+ * for the group, left to N.
+ */
+static void sigchld_left_to_stepped_leader(struct family *f)
+{
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f->child, 0, 0);
+	pt_must(PTRACE_INTERRUPT, f->child, 0, 0);
+	pt_wait_say(f->child, 0, "wait(N)");
+	scn_say("-- N single-stepped back into pause(); SIGCHLD to the process");
+	pt_must(PTRACE_SINGLESTEP, f->child, 0, 0);
+	scn_wait_syscall(f->child, SYS_pause);
+	kill(f->child, SIGCHLD);
+	pt_wait_say(f->child, 0, "wait(N)");
+}
+
+/*
  * Polls until @who, resumed, stops (its stop reported) or sleeps in
  * pause(2) with no stop to report.
  */
@@ -421,14 +438,7 @@ static void case_group_signal_left_at_trapped_call(void)
 	scn_pipe(wait_pipes[0], O_CLOEXEC);
 	scn_pipe(wait_pipes[1], O_CLOEXEC);
 	spawn(&f);
-	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
-	pt_must(PTRACE_INTERRUPT, f.child, 0, 0);
-	pt_wait_say(f.child, 0, "wait(N)");
-	scn_say("-- N single-stepped back into pause(); SIGCHLD to the process");
-	pt_must(PTRACE_SINGLESTEP, f.child, 0, 0);
-	scn_wait_syscall(f.child, SYS_pause);
-	kill(f.child, SIGCHLD);
-	pt_wait_say(f.child, 0, "wait(N)");
+	sigchld_left_to_stepped_leader(&f);
 	scn_say("shared pending: %#llx",
 		scn_status_field(f.child, "ShdPnd", 16));
 	scn_say("-- T makes a WNOHANG wait4");
@@ -457,14 +467,7 @@ static void case_group_signal_left_at_sigcont_trap(void)
 	struct family f;
 
 	spawn(&f);
-	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
-	pt_must(PTRACE_INTERRUPT, f.child, 0, 0);
-	pt_wait_say(f.child, 0, "wait(N)");
-	scn_say("-- N single-stepped back into pause(); SIGCHLD to the process");
-	pt_must(PTRACE_SINGLESTEP, f.child, 0, 0);
-	scn_wait_syscall(f.child, SYS_pause);
-	kill(f.child, SIGCHLD);
-	pt_wait_say(f.child, 0, "wait(N)");
+	sigchld_left_to_stepped_leader(&f);
 	scn_say("-- tgkill(N, SIGCONT); T asleep in pause()");
 	syscall(SYS_tgkill, f.child, f.child, SIGCONT);
 	scn_wait_syscall(f.thread, SYS_pause);
