@@ -313,9 +313,9 @@ static void sigcont_to(struct ptv_kernel *k, struct ptv_task *sender,
  * (ptrace_trap_notify(): it seizes them all), where Linux wakes the one it
  * gives the SIGCONT to (by tkill(2) or tgkill(2), @named if it wants it)
  * and those in a group-stop, which go on in get_signal(); one in a
- * ptrace-stop looks at its signals anyway when it is resumed. The others' traps
- * are noted as ones Linux does not make (ptv_signal_note_left() there);
- * none when the model cannot tell which thread Linux picks.
+ * ptrace-stop looks at its signals anyway when it is resumed. The others'
+ * traps are marked as ones Linux does not make (ptv_signal_note_left()
+ * there); none when the model cannot tell which thread Linux picks.
  */
 static void mark_sigcont_traps(struct ptv_kernel *k, struct ptv_task *sender,
 			       ptv_tid_t named, int sig)
@@ -920,9 +920,13 @@ bool ptv_signal_rerouted_later(struct ptv_task *t, int sig, pid_t self)
 	    ptv_host_getsiginfo(t->tid, &si) < 0 ||
 	    !rerouted_copy(t, sig, &si, self))
 		return false;
+	/*
+	 * Its own: Linux dequeues them before the group's. (Not the group's
+	 * lower ones, which another thread may take meanwhile: @t would then
+	 * go back to user mode with @sig blocked.)
+	 */
 	ptv_proc_sig_masks(t->tid, &m);
-	first = ((m.pending & ~SIGBIT(sig)) | (m.shared & (SIGBIT(sig) - 1))) &
-		~m.blocked;
+	first = m.pending & ~SIGBIT(sig) & ~m.blocked;
 	if (first == 0 ||
 	    ptv_host_setsigmask(t->tid, m.blocked | SIGBIT(sig)) < 0)
 		return false;

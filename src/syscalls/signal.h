@@ -104,8 +104,8 @@ bool ptv_signal_left_for_other(struct ptv_kernel *k, struct ptv_task *t,
 /*
  * At @t's host signal-delivery-stop for @sig, the one
  * ptv_signal_left_for_other() sent it (pid @self): Linux, with it pending
- * for the group, gives @t its own pending signals first, and the group's
- * lower ones. If @t has such, @sig waits: it is sent again and blocked
+ * for the group, gives @t its own pending signals first. If @t has such,
+ * @sig waits: it is sent again and blocked
  * until @t's next host stop (ptv_signal_unblock_rerouted()); true then
  * (the caller resumes @t with 0).
  */
