@@ -6,6 +6,7 @@
  *    the real parent gets it and its SIGCHLD;
  *  - tracer-first-wnohang: the real parent's WNOHANG wait just after the
  *    tracer reaped the target finds its zombie;
+ *  - tracer-first-killed: tracer-first with the target killed by SIGKILL;
  *  - wnohang: nothing ready (a running tracee, child or not) gives 0, no
  *    child and no tracee gives ECHILD;
  *  - order: two stopped tracees that are children, attached in fork order
@@ -323,6 +324,31 @@ static void case_tracer_first(void)
 	pt_wait_say(f.target, 0, "tracer: wait(target)");
 	relay_one(f.report);
 	parent_command(&f, 'c');
+	relay_one(f.report);
+	family_end(&f);
+}
+
+/*
+ * The same with the target killed by SIGKILL (no PTRACE_O_TRACEEXIT): the
+ * tracer, not its real parent, sees its death first, and the real
+ * parent's WNOHANG wait finds nothing until the tracer has reaped it.
+ * (On 6.18 a SIGKILLed tracee passes its exit stop like any other: inside
+ * it is held there until the tracer reaps it, README, Limitations.)
+ */
+static void case_tracer_first_killed(void)
+{
+	struct family f;
+
+	family_start(&f);
+	pt_say("PTRACE_SEIZE(target)", PTRACE_SEIZE, f.target, 0, 0);
+	scn_say("-- the target is killed (SIGKILL)");
+	kill(f.target, SIGKILL);
+	say_waitid(P_PID, f.target, WEXITED | WNOWAIT,
+		   "tracer: waitid(WEXITED|WNOWAIT)");
+	parent_command(&f, 'n');
+	relay_one(f.report);
+	pt_wait_say(f.target, 0, "tracer: wait(target)");
+	parent_command(&f, 'w');
 	relay_one(f.report);
 	family_end(&f);
 }
@@ -1322,6 +1348,7 @@ int main(int argc, char **argv)
 	static const struct pt_case cases[] = {
 		{ "tracer-first", case_tracer_first },
 		{ "tracer-first-wnohang", case_tracer_first_wnohang },
+		{ "tracer-first-killed", case_tracer_first_killed },
 		{ "wnohang", case_wnohang },
 		{ "order", case_order },
 		{ "order-untraced", case_order_untraced },
