@@ -32,7 +32,9 @@
  * through T, then detaches it; its wait for any child has none left.
  * group-signal-left-at-trapped-call: a SIGCHLD left pending for N is not
  * T's at its next call; -at-sigcont-trap: nor at the host's trap for a
- * SIGCONT sent to N alone, and N takes that SIGCONT first.
+ * SIGCONT sent to N alone, and N takes that SIGCONT first;
+ * -then-taken-by-other: T, woken later, takes it in Linux (a known
+ * difference).
  */
 #include <errno.h>
 #include <poll.h>
@@ -445,6 +447,41 @@ static void case_group_signal_left_at_trapped_call(void)
 	scn_write_full(wait_pipes[0][1], "w", 1);
 	scn_check(scn_read_full(wait_pipes[1][0], &c, 1));
 	scn_say("T's wait4: %s", c == 'E' ? "-1" : "0");
+	scn_say("-- N resumed");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	stop_or_pause(f.child, "N");
+	end(&f);
+	for (int i = 0; i < 2; i++) {
+		close(wait_pipes[i][0]);
+		close(wait_pipes[i][1]);
+	}
+}
+
+/*
+ * The SIGCHLD left to N after T's trapped wait4, as above; then SIGURG to
+ * the process. Linux wakes T (N is stopped), which dequeues the group's
+ * pending signals lowest first: the SIGCHLD, then the SIGURG (both
+ * ignored); N, resumed, has nothing left. Inside, the SIGCHLD was sent on
+ * to N's own queue: T takes only the SIGURG, and N stops for the SIGCHLD
+ * (a known difference: design note 32; ptfuzz seeds 53 and 363).
+ */
+static void case_group_signal_left_then_taken_by_other(void)
+{
+	struct family f;
+	char c;
+
+	thread_waits = true;
+	scn_pipe(wait_pipes[0], O_CLOEXEC);
+	scn_pipe(wait_pipes[1], O_CLOEXEC);
+	spawn(&f);
+	sigchld_left_to_stepped_leader(&f);
+	scn_say("-- T makes a WNOHANG wait4; SIGURG to the process");
+	scn_write_full(wait_pipes[0][1], "w", 1);
+	scn_check(scn_read_full(wait_pipes[1][0], &c, 1));
+	kill(f.child, SIGURG);
+	scn_wait_syscall(f.thread, SYS_read);
+	scn_say("shared pending: %#llx",
+		scn_status_field(f.child, "ShdPnd", 16));
 	scn_say("-- N resumed");
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	stop_or_pause(f.child, "N");
@@ -1800,6 +1837,8 @@ static const struct pt_case cases[] = {
 	  case_group_signal_left_at_trapped_call },
 	{ "group-signal-left-at-sigcont-trap",
 	  case_group_signal_left_at_sigcont_trap },
+	{ "group-signal-left-then-taken-by-other",
+	  case_group_signal_left_then_taken_by_other },
 	{ "fatal-to-group", case_fatal_to_group },
 	{ "fatal-to-group-stepped", case_fatal_to_group_stepped },
 	{ "fatal-to-group-syscall", case_fatal_to_group_syscall },
