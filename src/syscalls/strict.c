@@ -72,14 +72,13 @@ static bool asks_strict(const struct ptv_syscall *call)
 
 /*
  * Writes the filter and its struct sock_fprog (compat_sock_fprog for the
- * i386 entry point) below the stack's red zone, where nothing of the
- * caller's lives during a call; returns the sock_fprog's address, or 0.
+ * i386 entry point) below the stack's red zone (ptv_room_below_red_zone());
+ * returns the sock_fprog's address, or 0.
  */
 static uint64_t place_filter(pid_t tid, const struct user_regs_struct *regs,
 			     int abi)
 {
-	uint64_t sp = abi == PTV_ABI_I386 ? (uint32_t)regs->rsp : regs->rsp;
-	uint64_t filter = (sp - 128 - 512) & ~15ULL;
+	uint64_t filter = ptv_room_below_red_zone(regs, abi, 512);
 	uint64_t prog = filter + sizeof(strict_filter);
 	uint16_t len = sizeof(strict_filter) / sizeof(strict_filter[0]);
 	unsigned char fprog[16] = { 0 };

@@ -58,6 +58,17 @@ struct ptv_syscall_env {
 	void *loop;
 };
 
+struct user_regs_struct;
+
+/*
+ * @size bytes, 16-aligned, below the stack's red zone of the task whose
+ * registers are @regs (wait.c): nothing of the caller's lives there during
+ * a syscall (a signal frame is written there only after the syscall's
+ * exit stop). The supervisor puts what a call it rewrites points to there.
+ */
+uint64_t ptv_room_below_red_zone(const struct user_regs_struct *regs,
+				 int abi, size_t size);
+
 /* include/linux/errno.h: the kernel's internal restart codes. */
 #define ERESTARTSYS 512
 #define ERESTARTNOINTR 513

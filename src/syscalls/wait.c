@@ -264,17 +264,18 @@ static long complete(struct ptv_kernel *k, struct ptv_task *caller,
 	return shown;
 }
 
-/*
- * A siginfo_t's room below the stack's red zone of the task whose
- * registers are @regs: nothing of the caller's lives there during a
- * syscall (a signal frame is written there only after the syscall's exit
- * stop).
- */
-static uint64_t below_red_zone(const struct user_regs_struct *regs, int abi)
+uint64_t ptv_room_below_red_zone(const struct user_regs_struct *regs,
+				 int abi, size_t size)
 {
 	uint64_t sp = abi == PTV_ABI_I386 ? (uint32_t)regs->rsp : regs->rsp;
 
-	return (sp - 128 - 128) & ~15ULL;
+	return (sp - 128 - size) & ~15ULL;
+}
+
+/* A siginfo_t's room there. */
+static uint64_t below_red_zone(const struct user_regs_struct *regs, int abi)
+{
+	return ptv_room_below_red_zone(regs, abi, 128);
 }
 
 /* The register that holds the wait's status (wait4) or siginfo_t pointer. */
