@@ -408,6 +408,38 @@ static void sigchld_left_to_stepped_leader(struct family *f)
 }
 
 /*
+ * The child with T reading wait_pipes (thread_waits) and the SIGCHLD left
+ * to N (sigchld_left_to_stepped_leader()); end_waiting() ends it.
+ */
+static void spawn_waiting(struct family *f)
+{
+	thread_waits = true;
+	scn_pipe(wait_pipes[0], O_CLOEXEC);
+	scn_pipe(wait_pipes[1], O_CLOEXEC);
+	spawn(f);
+	sigchld_left_to_stepped_leader(f);
+}
+
+static void end_waiting(struct family *f)
+{
+	end(f);
+	for (int i = 0; i < 2; i++) {
+		close(wait_pipes[i][0]);
+		close(wait_pipes[i][1]);
+	}
+}
+
+/* T makes its WNOHANG wait4: 'E' if it failed, '0' if not. */
+static char thread_wait4(void)
+{
+	char c;
+
+	scn_write_full(wait_pipes[0][1], "w", 1);
+	scn_check(scn_read_full(wait_pipes[1][0], &c, 1));
+	return c;
+}
+
+/*
  * Polls until @who, resumed, stops (its stop reported) or sleeps in
  * pause(2) with no stop to report.
  */
@@ -434,27 +466,16 @@ static void stop_or_pause(pid_t tid, const char *who)
 static void case_group_signal_left_at_trapped_call(void)
 {
 	struct family f;
-	char c;
 
-	thread_waits = true;
-	scn_pipe(wait_pipes[0], O_CLOEXEC);
-	scn_pipe(wait_pipes[1], O_CLOEXEC);
-	spawn(&f);
-	sigchld_left_to_stepped_leader(&f);
+	spawn_waiting(&f);
 	scn_say("shared pending: %#llx",
 		scn_status_field(f.child, "ShdPnd", 16));
 	scn_say("-- T makes a WNOHANG wait4");
-	scn_write_full(wait_pipes[0][1], "w", 1);
-	scn_check(scn_read_full(wait_pipes[1][0], &c, 1));
-	scn_say("T's wait4: %s", c == 'E' ? "-1" : "0");
+	scn_say("T's wait4: %s", thread_wait4() == 'E' ? "-1" : "0");
 	scn_say("-- N resumed");
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	stop_or_pause(f.child, "N");
-	end(&f);
-	for (int i = 0; i < 2; i++) {
-		close(wait_pipes[i][0]);
-		close(wait_pipes[i][1]);
-	}
+	end_waiting(&f);
 }
 
 /*
@@ -468,16 +489,10 @@ static void case_group_signal_left_at_trapped_call(void)
 static void case_group_signal_left_then_taken_by_other(void)
 {
 	struct family f;
-	char c;
 
-	thread_waits = true;
-	scn_pipe(wait_pipes[0], O_CLOEXEC);
-	scn_pipe(wait_pipes[1], O_CLOEXEC);
-	spawn(&f);
-	sigchld_left_to_stepped_leader(&f);
+	spawn_waiting(&f);
 	scn_say("-- T makes a WNOHANG wait4; SIGURG to the process");
-	scn_write_full(wait_pipes[0][1], "w", 1);
-	scn_check(scn_read_full(wait_pipes[1][0], &c, 1));
+	thread_wait4();
 	kill(f.child, SIGURG);
 	scn_wait_syscall(f.thread, SYS_read);
 	scn_say("shared pending: %#llx",
@@ -485,11 +500,7 @@ static void case_group_signal_left_then_taken_by_other(void)
 	scn_say("-- N resumed");
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	stop_or_pause(f.child, "N");
-	end(&f);
-	for (int i = 0; i < 2; i++) {
-		close(wait_pipes[i][0]);
-		close(wait_pipes[i][1]);
-	}
+	end_waiting(&f);
 }
 
 /*

@@ -369,6 +369,31 @@ static void case_tracer_first_wnohang(void)
 }
 
 /*
+ * @pid (named @name) seized, group-stopped by SIGSTOP, listening, continued
+ * by SIGCONT, through its traps, and resumed with the SIGCONT: its group's
+ * continue is reportable.
+ */
+static void seize_stop_continue(pid_t pid, const char *name)
+{
+	char what[64], wait_what[64];
+
+	snprintf(what, sizeof(what), "PTRACE_SEIZE(%s)", name);
+	snprintf(wait_what, sizeof(wait_what), "wait(%s)", name);
+	pt_say(what, PTRACE_SEIZE, pid, 0, 0);
+	scn_say("-- SIGSTOP: a group-stop; LISTEN; SIGCONT");
+	kill(pid, SIGSTOP);
+	pt_wait_say(pid, 0, wait_what);
+	pt_must(PTRACE_CONT, pid, 0, SIGSTOP);
+	pt_wait_say(pid, 0, wait_what);
+	pt_must(PTRACE_LISTEN, pid, 0, 0);
+	kill(pid, SIGCONT);
+	pt_wait_say(pid, 0, wait_what);
+	pt_must(PTRACE_CONT, pid, 0, 0);
+	pt_wait_say(pid, 0, wait_what);
+	pt_must(PTRACE_CONT, pid, 0, SIGCONT);
+}
+
+/*
  * kernel/exit.c:wait_task_continued(): a tracer that is not the real parent
  * hears of its tracee's group being continued (WCONTINUED), once; the
  * report is one flag of the group, so the real parent then has none.
@@ -378,18 +403,7 @@ static void case_continued(void)
 	struct family f;
 
 	family_start(&f);
-	pt_say("PTRACE_SEIZE(target)", PTRACE_SEIZE, f.target, 0, 0);
-	scn_say("-- SIGSTOP: a group-stop; LISTEN; SIGCONT");
-	kill(f.target, SIGSTOP);
-	pt_wait_say(f.target, 0, "wait(target)");
-	pt_must(PTRACE_CONT, f.target, 0, SIGSTOP);
-	pt_wait_say(f.target, 0, "wait(target)");
-	pt_must(PTRACE_LISTEN, f.target, 0, 0);
-	kill(f.target, SIGCONT);
-	pt_wait_say(f.target, 0, "wait(target)");
-	pt_must(PTRACE_CONT, f.target, 0, 0);
-	pt_wait_say(f.target, 0, "wait(target)");
-	pt_must(PTRACE_CONT, f.target, 0, SIGCONT);
+	seize_stop_continue(f.target, "target");
 	say_waitid(P_PID, f.target, WCONTINUED | WNOHANG | WNOWAIT,
 		   "tracer: waitid(WCONTINUED|WNOWAIT)");
 	pt_wait_say(f.target, WCONTINUED | WNOHANG, "tracer: wait(WCONTINUED)");
@@ -1319,18 +1333,7 @@ static void case_continued_taken_then_detached(void)
 	if (child == 0)
 		for (;;)
 			pause();
-	pt_say("PTRACE_SEIZE(child)", PTRACE_SEIZE, child, 0, 0);
-	scn_say("-- SIGSTOP: a group-stop; LISTEN; SIGCONT");
-	kill(child, SIGSTOP);
-	pt_wait_say(child, 0, "wait(child)");
-	pt_must(PTRACE_CONT, child, 0, SIGSTOP);
-	pt_wait_say(child, 0, "wait(child)");
-	pt_must(PTRACE_LISTEN, child, 0, 0);
-	kill(child, SIGCONT);
-	pt_wait_say(child, 0, "wait(child)");
-	pt_must(PTRACE_CONT, child, 0, 0);
-	pt_wait_say(child, 0, "wait(child)");
-	pt_must(PTRACE_CONT, child, 0, SIGCONT);
+	seize_stop_continue(child, "child");
 	say_waitid(P_PID, child, WCONTINUED | WNOHANG,
 		   "waitid(child, WCONTINUED|WNOHANG)");
 	scn_say("-- interrupted and detached");
