@@ -425,7 +425,7 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		ptv_sys_clone3(task, call, out);
 		return;
 	case TRAPPED_SECCOMP:
-		if (ptv_strict_enter(task, call, out))
+		if (ptv_strict_enter(task, call, false, out))
 			return;
 		/* Strict mode installs none (SECCOMP_SET_MODE_STRICT is 0). */
 		if ((uint32_t)call->args[0] != 0)
@@ -473,7 +473,7 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		run(out);
 		return;
 	case TRAPPED_PRCTL:
-		if (ptv_strict_enter(task, call, out))
+		if (ptv_strict_enter(task, call, true, out))
 			return;
 		if ((uint32_t)call->args[0] == PTV_PR_GET_SECCOMP) {
 			out->action = PTV_SYSCALL_RETURN;

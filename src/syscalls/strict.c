@@ -56,17 +56,14 @@ static const struct sock_filter strict_filter[] = {
 	/* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW_),
 };
 
-/* Is @call one that asks for strict mode? */
-static bool asks_strict(const struct ptv_syscall *call)
+/* Does @call, a prctl (@via_prctl) or a seccomp, ask for strict mode? */
+static bool asks_strict(const struct ptv_syscall *call, bool via_prctl)
 {
-	const char *name = ptv_syscall_name(call->abi, call->nr);
-
-	if (strcmp(name, "prctl") == 0)
+	if (via_prctl)
 		return (uint32_t)call->args[0] == PTV_PR_SET_SECCOMP &&
 		       (uint32_t)call->args[1] == SECCOMP_MODE_STRICT_;
 	/* seccomp(2) checks flags and uargs for strict mode: EINVAL else. */
-	return strcmp(name, "seccomp") == 0 &&
-	       (uint32_t)call->args[0] == SECCOMP_SET_MODE_STRICT_ &&
+	return (uint32_t)call->args[0] == SECCOMP_SET_MODE_STRICT_ &&
 	       call->args[1] == 0 && call->args[2] == 0;
 }
 
@@ -100,12 +97,12 @@ static uint64_t place_filter(pid_t tid, const struct user_regs_struct *regs,
 }
 
 bool ptv_strict_enter(struct ptv_task *task, const struct ptv_syscall *call,
-		      struct ptv_syscall_outcome *out)
+		      bool via_prctl, struct ptv_syscall_outcome *out)
 {
 	struct user_regs_struct regs, install;
 	uint64_t prog;
 
-	if (!asks_strict(call) || task->own_filters ||
+	if (!asks_strict(call, via_prctl) || task->own_filters ||
 	    ptv_host_getregs(call->tid, &regs) < 0)
 		return false;
 	prog = place_filter(call->tid, &regs, call->abi);

@@ -20,7 +20,7 @@
 #define PTV_TRACE_STRICT 0x7e60u
 
 /*
- * prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) or seccomp(
+ * prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) (@via_prctl) or seccomp(
  * SECCOMP_SET_MODE_STRICT, 0, NULL) by @task, which has no filter of its
  * own: the call runs as seccomp(SECCOMP_SET_MODE_FILTER) of a filter that
  * lets the calls of strict mode pass and traps the others. Returns false
@@ -29,7 +29,7 @@
  * ptv_syscall_dispatch().
  */
 bool ptv_strict_enter(struct ptv_task *task, const struct ptv_syscall *call,
-		      struct ptv_syscall_outcome *out);
+		      bool via_prctl, struct ptv_syscall_outcome *out);
 
 /*
  * At a syscall-exit stop of @t with @result: if it is that call, its
