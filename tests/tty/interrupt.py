@@ -64,12 +64,12 @@ def interrupt(ctx, argv, name, status, present=(), absent=(),
     sess.send('\x03')
     got = sess.wait_exit()
     sess.assert_nothing_left()
-    out = sess.text()
     if got != status:
         sess.fail(f'exit status {got}, expected {status}')
     for regex in present:
-        if not re.search(regex, out):
+        if not sess.output_has(regex):
             sess.fail(f'no {regex!r} in the output')
+    out = sess.text()
     for regex in absent:
         if re.search(regex, out):
             sess.fail(f'{regex!r} in the output')

@@ -231,6 +231,21 @@ class PtySession:
             if len(self.output) == before:
                 return
 
+    def output_has(self, regex, limit=2.0):
+        """Whether @regex (str) is in the output, reading on for at most
+        @limit seconds until it is: under load, what the slave wrote just
+        before an exit can reach the master after drain_settled()'s quiet
+        window (tty-interrupt script-trap once saw 'trapped' and not yet
+        'after-130')."""
+        pattern = re.compile(regex)
+        deadline = time.monotonic() + limit
+        while not pattern.search(self.text()):
+            left = deadline - time.monotonic()
+            if left <= 0 or self.eof:
+                return False
+            self._read(min(left, 0.05))
+        return True
+
     def text(self, start=0):
         return self.output[start:].decode('utf-8', 'replace')
 
