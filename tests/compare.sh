@@ -20,6 +20,7 @@
 #   --keep DIR       keep the transcripts in DIR
 #   --depth N        ptvisor inside ptvisor, N levels (default 1); the
 #                    native side has N levels of the native parent
+#   --ptvisor-opt OPT  give ptvisor option OPT (repeatable), at each level
 #
 # Each side runs in a fresh session (setsid), in the same fresh working
 # directory, under timeout(1) and the reaper, with stdout and stderr captured
@@ -34,7 +35,7 @@
 set -u
 
 usage() {
-	sed -n '5,21p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '5,23p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -44,6 +45,7 @@ wrap=()
 limit=40
 keep=
 depth=1
+ptvisor_opts=()
 native_parent=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -61,6 +63,7 @@ while [ $# -gt 0 ]; do
 	--timeout) limit=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
 	--depth) depth=$2; shift 2 ;;
+	--ptvisor-opt) ptvisor_opts+=("$2"); shift 2 ;;
 	--) shift; break ;;
 	-*) usage ;;
 	*) break ;;
@@ -138,7 +141,7 @@ run_side() {
 native_levels=() inside_levels=()
 for ((level = 0; level < depth; level++)); do
 	native_levels+=("${native_parent[@]}")
-	inside_levels+=("$ptvisor" --)
+	inside_levels+=("$ptvisor" "${ptvisor_opts[@]}" --)
 done
 run_side native "${native_levels[@]}" "$scenario" "$@"
 run_side ptvisor "${inside_levels[@]}" "$scenario" "$@"

@@ -14,6 +14,7 @@
 #include "../platform/filter.h"
 #include "../platform/signals.h"
 #include "../platform/spawn.h"
+#include "../syscalls/procview.h"
 #include "options.h"
 
 static int open_log(const struct ptv_options *opts)
@@ -61,7 +62,7 @@ static int yama_scope(const struct ptv_options *opts)
 	return scope;
 }
 
-static int start_supervisor(int scope, bool colocate)
+static int start_supervisor(int scope, bool colocate, bool proc_view)
 {
 	int r;
 
@@ -74,7 +75,9 @@ static int start_supervisor(int scope, bool colocate)
 	prctl(PR_SET_DUMPABLE, 0);
 	r = ptv_signals_init();
 	if (r == 0)
-		r = ptv_filter_prepare(scope >= 0, colocate);
+		r = ptv_filter_prepare(scope >= 0, colocate, proc_view);
+	if (r == 0 && proc_view)
+		r = ptv_procview_enable();
 	if (r < 0) {
 		ptv_error("cannot set up: %s", strerror(-r));
 		return -1;
@@ -95,7 +98,8 @@ int main(int argc, char **argv)
 		return r;
 	loop_opts.yama_scope = yama_scope(&opts);
 	if (open_log(&opts) < 0 ||
-	    start_supervisor(loop_opts.yama_scope, !opts.no_colocate) < 0)
+	    start_supervisor(loop_opts.yama_scope, !opts.no_colocate,
+			     opts.proc_view) < 0)
 		return PTV_EXIT_FAILURE;
 	r = ptv_spawn_first_guest(opts.command, need_no_new_privs(), &first,
 				  &stage);
@@ -113,6 +117,7 @@ int main(int argc, char **argv)
 	loop_opts.wait_all = opts.wait_all;
 	loop_opts.colocate = !opts.no_colocate;
 	r = ptv_loop_run(&loop_opts, first, &killed_by);
+	ptv_procview_cleanup();
 	if (ptv_log_file)
 		fflush(ptv_log_file);
 	/*

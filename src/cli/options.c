@@ -18,6 +18,9 @@ static const char usage_text[] =
 	"                   (default: the host's; none if it has no Yama)\n"
 	"  --no-colocate    do not keep a guest tracer, its tracees and the\n"
 	"                   supervisor on one CPU while they take short turns\n"
+	"  --proc-view      show guests' /proc/PID/status and /proc/PID/stat as\n"
+	"                   they are natively (TracerPid, the state letter,\n"
+	"                   Seccomp, Cpus_allowed): every open is trapped\n"
 	"  -h, --help       show this help and exit\n"
 	"  -V, --version    show the version and exit\n"
 	"\n"
@@ -43,6 +46,7 @@ int ptv_options_parse(int argc, char **argv, struct ptv_options *opts)
 		{ "version", no_argument, NULL, 'V' },
 		{ "ptrace-scope", required_argument, NULL, 'Y' },
 		{ "no-colocate", no_argument, NULL, 'C' },
+		{ "proc-view", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -64,6 +68,9 @@ int ptv_options_parse(int argc, char **argv, struct ptv_options *opts)
 			break;
 		case 'C':
 			opts->no_colocate = true;
+			break;
+		case 'P':
+			opts->proc_view = true;
 			break;
 		case 'Y':
 			if (strlen(optarg) != 1 || optarg[0] < '0' || optarg[0] > '3')

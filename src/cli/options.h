@@ -9,6 +9,7 @@ struct ptv_options {
 	bool verbose;		/* -v: log to stderr */
 	bool wait_all;		/* --wait-all */
 	bool no_colocate;	/* --no-colocate */
+	bool proc_view;		/* --proc-view */
 	int ptrace_scope;	/* --ptrace-scope: 0-3, or -1: the host's */
 	char **command;		/* COMMAND [ARG...], NULL-terminated */
 };

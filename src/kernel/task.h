@@ -124,6 +124,8 @@ struct ptv_task {
 	bool own_filters;	/* it may have seccomp filters of its own */
 	bool strict;		/* in SECCOMP_MODE_STRICT (syscalls/strict.c) */
 	bool strict_call;	/* its call asking for it runs, rewritten */
+	bool procview_call;	/* its open runs on a file of the virtual
+				   /proc view (syscalls/procview.c) */
 	bool sigchld_nocldstop;	/* its SIGCHLD action has SA_NOCLDSTOP */
 	bool sigchld_nocldwait;	/* ... and SA_NOCLDWAIT */
 	enum ptv_sigchld_action sigchld_action; /* ... and its handler */

@@ -29,6 +29,7 @@
 #include "../platform/signals.h"
 #include "../syscalls/clone.h"
 #include "../syscalls/exec.h"
+#include "../syscalls/procview.h"
 #include "../syscalls/signal.h"
 #include "../syscalls/strict.h"
 #include "../syscalls/syscalls.h"
@@ -174,7 +175,7 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait || t->signal_call ||
 	     t->host_suspended ||
 	     t->exec_guard == PTV_EXEC_GUARD_PRCTL || t->clone3_fixup ||
-	     t->strict_call ||
+	     t->strict_call || t->procview_call ||
 	     t->sighand_busy || t->affinity_call != PTV_AFFINITY_NONE))
 		how = PTV_VRESUME_SYSCALL;
 	switch (how) {
@@ -1350,6 +1351,7 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 	if (!entry) {
 		ptv_clone3_fixup(task);
 		ptv_strict_at_exit(task, info.exit.rval);
+		ptv_procview_at_exit(task, info.exit.rval);
 	}
 	if (!entry && ptv_exec_guard_at_exit(task, info.exit.rval)) {
 		ptv_loop_resume(loop, task, 0);

@@ -43,7 +43,12 @@ static const char *const affinity_calls[] = {
 	"sched_getaffinity", "sched_setaffinity",
 };
 
-static bool trap_prctl_set_ptracer, trap_affinity;
+/* The opens of the virtual /proc view (syscalls/procview.c). */
+static const char *const open_calls[] = {
+	"open", "openat", "openat2",
+};
+
+static bool trap_prctl_set_ptracer, trap_affinity, trap_opens;
 static pid_t supervisor_pid;
 
 static int add_rules(scmp_filter_ctx ctx, int abi)
@@ -190,6 +195,10 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 			   i < sizeof(affinity_calls) / sizeof(*affinity_calls); i++)
 		r = seccomp_rule_add(ctx, action,
 				     seccomp_syscall_resolve_name(affinity_calls[i]), 0);
+	for (size_t i = 0; r == 0 && trap_opens &&
+			   i < sizeof(open_calls) / sizeof(*open_calls); i++)
+		r = seccomp_rule_add(ctx, action,
+				     seccomp_syscall_resolve_name(open_calls[i]), 0);
 	return r;
 }
 
@@ -251,7 +260,8 @@ static int export_bpf(scmp_filter_ctx ctx, void **bufp, size_t *lenp)
 	return err;
 }
 
-int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity)
+int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity,
+		       bool trap_open)
 {
 	static const struct {
 		uint32_t arch;
@@ -267,6 +277,7 @@ int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity)
 
 	trap_prctl_set_ptracer = trap_set_ptracer;
 	trap_affinity = trap_sched_affinity;
+	trap_opens = trap_open;
 	supervisor_pid = getpid();
 	ctx = abi_ctx(SCMP_ARCH_NATIVE, PTV_ABI_X86_64, &err);
 	if (ctx == NULL)

@@ -30,9 +30,11 @@ static inline bool ptv_trace_data_is_ours(uint32_t data)
  * to load it, in the supervisor (whose pid the SIGCONT rules leave out).
  * @trap_set_ptracer: also trap prctl(PR_SET_PTRACER), for the emulated Yama
  * policy; @trap_sched_affinity: sched_getaffinity and sched_setaffinity, for
- * co-location (loop/coloc.c). Returns 0 or -errno.
+ * co-location (loop/coloc.c); @trap_open: open, openat and openat2, for
+ * the virtual /proc view (syscalls/procview.c). Returns 0 or -errno.
  */
-int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity);
+int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity,
+		       bool trap_open);
 
 /*
  * The signals whose sending by kill(2) and its kin (tkill, tgkill,

@@ -550,3 +550,47 @@ int ptv_proc_userns_chain(pid_t tid, struct ptv_userns *chain, int max)
 		fd = parent;
 	}
 }
+
+int ptv_proc_read_task_file(pid_t pid, pid_t tid, const char *name, char *buf,
+			    size_t size)
+{
+	char path[96];
+
+	if (tid != 0)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", pid, tid,
+			 name);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	return read_file(path, buf, size);
+}
+
+int ptv_proc_fd_path(pid_t tid, int fd, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, fd);
+	n = readlink(path, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Are @a and @b the same file (or namespace: nsfs has one inode each)? */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+bool ptv_proc_same_paths(pid_t tid)
+{
+	char mnt[64], root[64];
+
+	snprintf(mnt, sizeof(mnt), "/proc/%d/ns/mnt", tid);
+	snprintf(root, sizeof(root), "/proc/%d/root/", tid);
+	return same_file(mnt, "/proc/self/ns/mnt") && same_file(root, "/");
+}

@@ -3,6 +3,7 @@
 #define PTV_PLATFORM_PROCFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -145,5 +146,22 @@ int ptv_proc_userns_chain(pid_t tid, struct ptv_userns *chain, int max);
  * namespace itself). 0 and *@out, or -errno.
  */
 int ptv_proc_uid_seen_by(pid_t tid, uid_t uid, uid_t *out);
+
+/*
+ * The virtual /proc view (syscalls/procview.c). Reads the host's
+ * /proc/@pid/@name, or /proc/@pid/task/@tid/@name when @tid is not 0,
+ * into @buf (NUL-terminated); 0 or -errno (-ESRCH when it is gone).
+ */
+int ptv_proc_read_task_file(pid_t pid, pid_t tid, const char *name, char *buf,
+			    size_t size);
+
+/* The path descriptor @fd of @tid stands for (/proc/TID/fd/FD); 0 or -errno. */
+int ptv_proc_fd_path(pid_t tid, int fd, char *buf, size_t size);
+
+/*
+ * True if @tid resolves absolute paths as the supervisor does: the same
+ * mount namespace and the same root directory.
+ */
+bool ptv_proc_same_paths(pid_t tid);
 
 #endif

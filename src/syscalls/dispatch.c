@@ -13,6 +13,7 @@
 #include "../platform/procfs.h"
 #include "clone.h"
 #include "exec.h"
+#include "procview.h"
 #include "signal.h"
 #include "strict.h"
 
@@ -41,6 +42,9 @@ enum {
 	I386_NR_sched_getaffinity = 242,
 	I386_NR_unshare = 310,
 	I386_NR_setns = 346,
+	I386_NR_open = 5,
+	I386_NR_openat = 295,
+	I386_NR_openat2 = 437,
 	X32_NR_execve = 520,
 	X32_NR_execveat = 545,
 };
@@ -71,6 +75,9 @@ enum ptv_trapped {
 	TRAPPED_GETAFFINITY,	/* sched_getaffinity: loop/coloc.c */
 	TRAPPED_SETAFFINITY,
 	TRAPPED_PIDNS,		/* unshare(CLONE_NEWPID), setns */
+	TRAPPED_OPEN,		/* --proc-view: syscalls/procview.c */
+	TRAPPED_OPENAT,
+	TRAPPED_OPENAT2,
 };
 
 static enum ptv_trapped classify(const struct ptv_syscall *call)
@@ -118,6 +125,12 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 		case I386_NR_unshare:
 		case I386_NR_setns:
 			return TRAPPED_PIDNS;
+		case I386_NR_open:
+			return TRAPPED_OPEN;
+		case I386_NR_openat:
+			return TRAPPED_OPENAT;
+		case I386_NR_openat2:
+			return TRAPPED_OPENAT2;
 		}
 		return TRAPPED_OTHER;
 	}
@@ -165,6 +178,12 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 	case SYS_unshare:
 	case SYS_setns:
 		return TRAPPED_PIDNS;
+	case SYS_open:
+		return TRAPPED_OPEN;
+	case SYS_openat:
+		return TRAPPED_OPENAT;
+	case SYS_openat2:
+		return TRAPPED_OPENAT2;
 	}
 	return TRAPPED_OTHER;
 }
@@ -519,6 +538,12 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		if (!is_unshare(call) || (call->args[0] & PTV_CLONE_NEWUSER))
 			ptv_userns_note();
 		run(out);
+		return;
+	case TRAPPED_OPEN:
+	case TRAPPED_OPENAT:
+	case TRAPPED_OPENAT2:
+		ptv_procview_open(env, task, call, kind != TRAPPED_OPEN,
+				  kind == TRAPPED_OPENAT2, out);
 		return;
 	case TRAPPED_OTHER:
 		break;
