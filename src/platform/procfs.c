@@ -10,7 +10,9 @@
 #include <string.h>
 #include <linux/nsfs.h>
 #include <sys/ioctl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -57,6 +59,13 @@ static int read_fd(int fd, char *buf, size_t size)
 	return 0;
 }
 
+static bool is_procfs(int fd)
+{
+	struct statfs fs;
+
+	return fstatfs(fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+}
+
 /* Reads /proc/TID/NAME into @buf (NUL-terminated); 0 or -errno. */
 static int read_proc(pid_t tid, const char *name, char *buf, size_t size)
 {
@@ -79,7 +88,11 @@ static int read_proc(pid_t tid, const char *name, char *buf, size_t size)
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
 	r = read_fd(fd, buf, size);
-	if (r < 0) {
+	/*
+	 * Inside another ptvisor with --proc-view, /proc/TID/status is a
+	 * copy made at the open (syscalls/procview.c): read it once.
+	 */
+	if (r < 0 || !is_procfs(fd)) {
 		close(fd);
 		return r;
 	}

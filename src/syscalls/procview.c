@@ -290,6 +290,13 @@ void ptv_procview_open(struct ptv_syscall_env *env, struct ptv_task *task,
 	    !viewable_flags(flags) || call_path(call, at, path, sizeof(path)) < 0 ||
 	    ptv_procview_parse(path, task->tgid, task->tid, &p) == PTV_PROCVIEW_NONE)
 		return;
+	/*
+	 * The model must know what the host did before the call: a stop the
+	 * host reported to the caller's wait already (kernel/signal.c:
+	 * do_signal_stop() tells the parent and the tracer at once).
+	 */
+	if (env->take_pending)
+		env->take_pending(env, task);
 	/* Its /proc must be the supervisor's, its pids the host's. */
 	target = target_of(env->k, &p);
 	if (target == NULL || ptv_pidns_nested(task) ||

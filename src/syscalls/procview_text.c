@@ -48,7 +48,8 @@ enum ptv_procview_file ptv_procview_parse(const char *path, pid_t self_tgid,
 	size_t i = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (path[0] != '/')
+	/* A trailing slash asks for a directory: ENOTDIR for these files. */
+	if (path[0] != '/' || path[strlen(path) - 1] == '/')
 		return PTV_PROCVIEW_NONE;
 	while (*(p += strspn(p, "/")) != '\0') {
 		if (n == 5)
@@ -270,7 +271,7 @@ static const char *guarded_field(unsigned field, const char *value)
 	if (field == 26 || field == 27)
 		return strcmp(value, "0") == 0 ? NULL : "1";
 	if (field == 28 || field == 29 || field == 30 ||
-	    (field >= 46 && field <= 52))
+	    (field >= 45 && field <= 52))
 		return "0";
 	return NULL;
 }

@@ -29,7 +29,7 @@ struct ptv_procview_path {
  * Parses @path, absolute, with "self" and "thread-self" standing for
  * @self_tgid and @self_tgid/task/@self_tid (fs/proc/self.c,
  * thread_self.c). Repeated slashes are one, as in a lookup; "." and ".."
- * components, and anything else, give PTV_PROCVIEW_NONE.
+ * components, a trailing slash, and anything else give PTV_PROCVIEW_NONE.
  */
 enum ptv_procview_file ptv_procview_parse(const char *path, pid_t self_tgid,
 					  pid_t self_tid,
