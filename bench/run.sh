@@ -18,6 +18,8 @@
 #   (c) a real build: ptvisor's own sources (git HEAD) with meson setup
 #       (not timed) and ninja -j2 from scratch (timed)          target <= 1.05x
 #   (d) ptvisor's peak RSS (VmHWM) with 1000 live guest tasks target <= 20 MiB
+#   (c') for information, (c) under ptvisor --proc-view, which traps every
+#       open (the virtual /proc view, docs/design-notes.md, 34)
 #   and, for information, the cost of one trapped syscall: 10^5 x
 #   wait4(-1, NULL, WNOHANG) with no children (ECHILD), unpinned and with
 #   supervisor and guest pinned to one CPU (taskset -c 0).
@@ -273,20 +275,26 @@ if ! probe_build; then
 fi
 build_steps=$(grep -c '^\[' "$tmp/probe.log" || true)
 rm -rf "$tmp/probe"
+# bench_build native|ptvisor [PTVISOR_OPTION...]
 bench_build() {
-    local dir=$tmp/b
+    local dir=$tmp/b mode=$1
+    shift
     rm -rf "$dir"
     meson setup "${build_opts[@]}" "$dir" "$src" >/dev/null 2>&1 || die "meson setup of $src failed"
-    if [ "$1" = native ]; then
+    if [ "$mode" = native ]; then
         out=$tmp/build.out time_cmd ninja -C "$dir" -j2
     else
-        out=$tmp/build.out time_cmd "$ptv" ninja -C "$dir" -j2
+        out=$tmp/build.out time_cmd "$ptv" "$@" ninja -C "$dir" -j2
     fi
     rm -rf "$dir"
 }
+bench_build_view() { bench_build "$1" --proc-view; }
 log "  building $src_what with ${build_opts[*]}: $build_steps ninja steps"
 interleave build bench_build $reps_build
 read -r c_nat c_ptv c_ratio < <(stats build)
+log "== (c') the same build under ptvisor --proc-view (every open trapped), $reps_build pairs"
+interleave build_view bench_build_view $reps_build
+read -r v_nat v_ptv v_ratio < <(stats build_view)
 
 # ---------------------------------------------------------------- (d) RSS
 
@@ -396,12 +404,13 @@ ptvisor benchmark ($([ $quick = 1 ] && echo "--quick, " ; true)medians of interl
 | (a) 10^6 getppid (raw syscall, timed in-process), $reps_getppid runs each | $(calc %.3f "$a_nat") s ($(us_per "$a_nat" $n_getppid) µs/call) | $(calc %.3f "$a_ptv") s ($(us_per "$a_ptv" $n_getppid) µs/call) | ${a_ratio}x | ≤ ${target_getppid}x | $a_v |
 | (b) 1000 fork + exec /bin/true + waitpid, $reps_forkexec runs each | $(calc %.3f "$b_nat") s ($(ms_per "$b_nat" $n_forkexec) ms each) | $(calc %.3f "$b_ptv") s ($(ms_per "$b_ptv" $n_forkexec) ms each) | ${b_ratio}x | ≤ ${target_forkexec}x | $b_v |
 | (c) build of ptvisor ($build_steps ninja steps, ninja -j2 from scratch), $reps_build run(s) each | $(calc %.2f "$c_nat") s | $(calc %.2f "$c_ptv") s | ${c_ratio}x | ≤ ${target_build}x | $c_v |
+| (c') the same under \`ptvisor --proc-view\` (every open trapped; information) | $(calc %.2f "$v_nat") s | $(calc %.2f "$v_ptv") s | ${v_ratio}x | | |
 | (d) supervisor peak RSS (VmHWM), $n_tasks live guest tasks | — | $d_mib MiB (1 task: $base_mib MiB) | — | ≤ $target_rss_mib MiB | $d_verdict |
 | one trapped syscall, wait4 → ECHILD (information) | $e_nat µs | $e_ptv µs | | | |
 | the same, supervisor and guest pinned to one CPU | $p_nat µs | $p_ptv µs | | | |
 EOF
 noisy=0
-for name in getppid forkexec build wait4 wait4_pinned; do
+for name in getppid forkexec build build_view wait4 wait4_pinned; do
     noisy=$((noisy + $(cat "$tmp/$name.noisy")))
 done
 if [ $noisy -gt 0 ]; then

@@ -15,6 +15,9 @@
 #             beside this script)
 #   STRACE_SUITE_REUSE_NATIVE=1  keep the native results of an earlier run
 #             in WORKDIR (same tests) and run only the inside side
+#   STRACE_SUITE_PTVISOR_OPTS  options for ptvisor (e.g. --proc-view); the
+#             results then go to WORKDIR/results-OPTS (the native side of
+#             WORKDIR/results is reused with STRACE_SUITE_REUSE_NATIVE=1)
 #
 # Sources: `apt-get source --download-only strace=VERSION` for the installed
 # version (a deb-src entry for the suite that ships it, with the same
@@ -59,7 +62,7 @@
 # dependencies could not be obtained, 2 usage error.
 set -u
 
-case "${1:-}" in -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 ptvisor=$(realpath -e "${1:-build/ptvisor}") || { echo "run.sh: no ptvisor at ${1:-build/ptvisor}" >&2; exit 2; }
 work=${2:-$(dirname "$ptvisor")/tests/strace-suite/work}
 mkdir -p "$work" && work=$(realpath "$work")
@@ -199,7 +202,8 @@ fi
 
 # --- 5. The two runs ----------------------------------------------------------------
 
-res=$work/results
+opts=${STRACE_SUITE_PTVISOR_OPTS:-}
+res=$work/results$(printf '%s' "$opts" | tr -cs 'a-zA-Z0-9' '-')
 # run SIDE [PREFIX...]: make check in tests/, its .trs and .log kept in $res/SIDE
 run() {
 	local side=$1 start rc; shift
@@ -221,12 +225,17 @@ run() {
 		-exec cp {} "$res/$side/" \;)
 	echo "  $side: make check exit $rc, $((SECONDS - start)) s" | tee "$res/$side/time"
 }
+if [ "${STRACE_SUITE_REUSE_NATIVE:-}" = 1 ] && [ ! -f "$res/native/time" ] &&
+	[ -f "$work/results/native/time" ]; then
+	mkdir -p "$res" && rm -rf "$res/native" && cp -r "$work/results/native" "$res/"
+fi
 if [ "${STRACE_SUITE_REUSE_NATIVE:-}" = 1 ] && [ -f "$res/native/time" ]; then
 	echo "native: the results of an earlier run are kept ($(cat "$res/native/time"))"
 else
 	run native
 fi
-run inside "$ptvisor" --
+# shellcheck disable=SC2086 # the options are words
+run inside "$ptvisor" $opts --
 
 # --- 6. Comparison --------------------------------------------------------------------
 
