@@ -339,8 +339,12 @@ int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
 		r = yama_may_attach(k, caller, target);
 	if (r)
 		return r;
-	/* "if (unlikely(task->exit_state)) return -EPERM" */
+	/*
+	 * "if (unlikely(task->exit_state)) return -EPERM"; a leader held at
+	 * its exit for its group is a zombie in Linux.
+	 */
 	if (target->vzombie || target->host_state == PTV_HOST_EXITING ||
+	    target->leader_hold != PTV_LEADER_FREE ||
 	    k->host->is_zombie(k->host_ctx, target))
 		return -EPERM;
 	if (target->tracer)
@@ -1233,17 +1237,80 @@ static bool eligible_as_child(const struct ptv_wait_req *req,
 	       clone == ((req->options & PTV_WCLONE) != 0);
 }
 
-/* Is a thread of @t's group other than @t held at its exit or unreaped? */
-static bool group_thread_unreaped(struct ptv_kernel *k,
-				  const struct ptv_task *t)
+/*
+ * Is a thread of @t's group other than @t and @but (NULL: none) held at its
+ * exit or unreaped?
+ */
+static bool group_thread_unreaped_but(struct ptv_kernel *k,
+				      const struct ptv_task *t,
+				      const struct ptv_task *but)
 {
 	struct ptv_task *u;
 
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u != t && u->tgid == t->tgid &&
+		if (u != t && u != but && u->tgid == t->tgid &&
 		    (u->held_at_exit || u->vzombie))
 			return true;
 	return false;
+}
+
+/* Is a thread of @t's group other than @t held at its exit or unreaped? */
+static bool group_thread_unreaped(struct ptv_kernel *k,
+				  const struct ptv_task *t)
+{
+	return group_thread_unreaped_but(k, t, NULL);
+}
+
+bool ptv_leader_exit_delayed(struct ptv_kernel *k,
+			     const struct ptv_task *leader)
+{
+	return leader->tid == leader->tgid && leader->tracer == NULL &&
+	       group_thread_unreaped(k, leader);
+}
+
+void ptv_leader_exit_hold(struct ptv_kernel *k, struct ptv_task *leader,
+			  int status)
+{
+	leader->leader_hold = PTV_LEADER_HELD;
+	leader->zombie_status = status;
+	k->leaders_held = true;
+	VLOG(k, "[%d] exit held: a traced thread of its group is unreaped",
+	     leader->tid);
+}
+
+/*
+ * The last unreaped thread of @leader's group is gone: Linux makes the
+ * leader its parent's zombie now (release_task(): do_notify_parent()).
+ * Its exit goes on, and waits know of its zombie before the host has it
+ * (a wait of its parent blocks the moment until the host is done).
+ */
+static void release_leader(struct ptv_kernel *k, struct ptv_task *leader)
+{
+	leader->leader_hold = PTV_LEADER_RELEASED;
+	if (note_native_zombie(k, leader, leader->zombie_status, true))
+		note_parent_signal(k, leader, leader->zombie_status);
+	k->host->resume(k->host_ctx, leader, PTV_VRESUME_CONT, 0, false, 0);
+	leader->host_state = PTV_HOST_EXITING;
+	VLOG(k, "[%d] its group's traced threads are reaped: its exit goes on",
+	     leader->tid);
+}
+
+void ptv_leaders_release(struct ptv_kernel *k)
+{
+	struct ptv_task *t;
+	bool held = false;
+
+	if (!k->leaders_held)
+		return;
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));) {
+		if (t->leader_hold != PTV_LEADER_HELD)
+			continue;
+		if (group_thread_unreaped(k, t))
+			held = true;
+		else
+			release_leader(k, t);
+	}
+	k->leaders_held = held;
 }
 
 /*
@@ -1396,6 +1463,7 @@ static void report_zombie(struct ptv_kernel *k, struct ptv_task *t,
 	tgid = t->tgid;
 	release_if_unused(k, t);
 	wake_for_delayed_leader(k, tid, tgid);
+	ptv_leaders_release(k);
 }
 
 /* Does @t have an event for @req (what wait_consider_task() reports)? */

@@ -178,6 +178,7 @@ struct ptv_kernel {
 	size_t n_native_zombies;
 	bool stops_owed;	/* a task may have ->native_stop_owed */
 	bool continues_held;	/* a task may have ->vcontinued */
+	bool leaders_held;	/* a task may have ->leader_hold HELD */
 };
 
 void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,
@@ -346,6 +347,24 @@ void ptv_wait_native_reaped(struct ptv_kernel *k, struct ptv_task *t);
  * (ptv_wait_virtual()).
  */
 void ptv_native_stop_owe(struct ptv_kernel *k, struct ptv_task *t);
+
+/*
+ * kernel/exit.c:delay_group_leader(): @leader, untraced, is at its host
+ * PTRACE_EVENT_EXIT while a traced thread of its group is unreaped (held at
+ * its exit, or a zombie its tracer has not reaped, whose hold a SIGKILL
+ * ended). Linux tells the leader's parent of its death only when that
+ * thread is released; the host would as soon as the thread is gone there.
+ * If so, the loop holds it at that stop (ptv_leader_exit_hold(), with its
+ * exit status) until its last such thread is reaped: by the wait that reaps
+ * it, or by ptv_leaders_release().
+ */
+bool ptv_leader_exit_delayed(struct ptv_kernel *k,
+			     const struct ptv_task *leader);
+void ptv_leader_exit_hold(struct ptv_kernel *k, struct ptv_task *leader,
+			  int status);
+/* Lets go of the held leaders whose threads are all reaped (after each
+   host event: a tracer's exit or detach releases threads too). */
+void ptv_leaders_release(struct ptv_kernel *k);
 
 /*
  * Must a wait consult the model even with nothing traced? It may owe a

@@ -35,6 +35,18 @@ enum ptv_sigchld_action {
 	PTV_SIGCHLD_CAUGHT,	/* a handler */
 };
 
+/*
+ * An untraced group leader that exits while a traced thread of its group
+ * is a zombie its tracer has not reaped: Linux reports the leader's death
+ * only once that thread is reaped (kernel/exit.c:delay_group_leader()).
+ */
+enum ptv_leader_hold {
+	PTV_LEADER_FREE = 0,
+	PTV_LEADER_HELD,	/* held at its host PTRACE_EVENT_EXIT */
+	PTV_LEADER_RELEASED,	/* let go when the thread was reaped; its
+				   death on the host not seen yet */
+};
+
 /* The virtual ptrace-stop a tracee is in (kernel/ptrace.h). */
 enum ptv_vstop {
 	PTV_VSTOP_NONE = 0,	/* not in a virtual ptrace-stop */
@@ -234,6 +246,10 @@ struct ptv_task {
 	bool native_reap;	/* that zombie is its real parent's on the host
 				   too: a native wait reaps it */
 	bool held_at_exit;	/* host: held in PTRACE_EVENT_EXIT meanwhile */
+	enum ptv_leader_hold leader_hold; /* (an untraced leader) its exit
+				   and a traced thread of its group the
+				   tracer has not reaped (kernel/ptrace.c:
+				   ptv_leader_exit_delayed()) */
 	bool group_stopped;	/* last host group-stop not yet ended by SIGCONT */
 	bool native_stop_taken;	/* (leader) its real parent's native wait has
 				   taken that group-stop's report */

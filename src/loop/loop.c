@@ -677,6 +677,21 @@ static void exit_goes_on(struct ptv_loop *loop, struct ptv_task *task)
 }
 
 /*
+ * An untraced leader at its exit, a traced thread of its group unreaped:
+ * held there (ptv_leader_exit_delayed()). True if so.
+ */
+static bool hold_leader(struct ptv_loop *loop, struct ptv_task *task)
+{
+	unsigned long status = 0;
+
+	if (task->tracer != NULL || !ptv_leader_exit_delayed(&loop->k, task) ||
+	    ptv_host_geteventmsg(task->tid, &status) < 0)
+		return false;
+	ptv_leader_exit_hold(&loop->k, task, (int)status);
+	return true;
+}
+
+/*
  * PTRACE_EVENT_EXIT: "the tracer sees a tracee's exit before its real
  * parent, whose wait blocks until the tracer has reaped it". A single-
  * threaded tracee whose tracer is not in its real parent's group is held
@@ -700,12 +715,12 @@ static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 	if ((task->tracer == NULL && !task->vcontinued) ||
 	    ptv_host_geteventmsg(ev->tid, &status) < 0) {
 		exit_goes_on(loop, task);
-		return false;
+		return hold_leader(loop, task);
 	}
 	group_exit_seen(loop, task, (int)status);
 	if (task->tracer == NULL) {
 		exit_goes_on(loop, task);
-		return false;
+		return hold_leader(loop, task);
 	}
 	parent = ptv_real_parent(&loop->k, task);
 	/*
@@ -1585,6 +1600,7 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 			break;
 		PTV_CHECK(r == 0, "waitpid failed: %s", ptv_errno_name(-r));
 		handle(&loop, &ev);
+		ptv_leaders_release(&loop.k);
 		/* Not much longer than the spin, if host events keep coming. */
 		if (loop.ndeferred > 0)
 			redecide_deferred(&loop, ptv_now_ns() - loop.deferred_since_ns >=

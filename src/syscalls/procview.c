@@ -143,7 +143,7 @@ static char virtual_state(const struct ptv_task *t, char host)
 		return host;
 	if (t->vstop != PTV_VSTOP_NONE)
 		return 't';
-	if (t->held_at_exit)
+	if (t->held_at_exit || t->leader_hold == PTV_LEADER_HELD)
 		return 'Z';
 	if (t->host_state == PTV_HOST_LISTENING)
 		return t->tracer ? 't' : 'T';

@@ -895,6 +895,30 @@ static void case_traced_leader_killed_thread_unreaped(void)
 }
 
 /*
+ * As traced-leader-killed-thread-unreaped, with N untraced: T's tracer,
+ * N's real parent too, sees N's death only once it has reaped T
+ * (delay_group_leader()). (Inside, the SIGKILL ended the host's hold of
+ * T at its PTRACE_EVENT_EXIT, T was gone on the host, and the host
+ * reported N's death at once: ptfuzz seed 425 step 1426, at 10000 steps.
+ * Now the supervisor holds N at its exit event until T is reaped; its
+ * state there is 'Z' only with --proc-view, which the test runs with.)
+ */
+static void case_untraced_leader_killed_thread_unreaped(void)
+{
+	struct family f;
+
+	spawn(&f);
+	seized_thread_exits_alone(&f, true);
+	scn_say("-- N, untraced, killed; T not reaped");
+	kill(f.child, SIGKILL);
+	scn_wait_state(f.child, "Z");
+	pt_wait_say(f.child, WNOHANG, "wait(N, WNOHANG)");
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_wait_say(f.child, 0, "wait(N)");
+	close_tid_pipe();
+}
+
+/*
  * T, seized, exits alone and is not reaped. tkill(2) and tgkill(2) of
  * SIGKILL to it return 0 and do nothing else: complete_signal() finds
  * that T does not want it (wants_signal(): PF_EXITING) and gives a
@@ -1884,6 +1908,8 @@ static const struct pt_case cases[] = {
 	{ "traced-leader-killed-thread-traced-elsewhere",
 	  case_traced_leader_killed_thread_traced_elsewhere },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
+	{ "untraced-leader-killed-thread-unreaped",
+	  case_untraced_leader_killed_thread_unreaped },
 	{ "sigcont-tgkill-to-exited-leader",
 	  case_sigcont_tgkill_to_exited_leader },
 	{ "sigkill-to-exited-traced-thread",

@@ -815,12 +815,55 @@ static void attach_discards_only_unseen_ignored_signals(void **state)
 	assert_int_equal(c->discard_twice, 0);
 }
 
+/*
+ * delay_group_leader(): an untraced leader that exits while a traced
+ * thread of its group is a zombie its tracer has not reaped (killed, its
+ * hold at its exit ended) is held at its exit, and let go when the
+ * tracer's wait reaps the thread: resumed, its parent's zombie noted as
+ * still exiting on the host.
+ */
+static void untraced_leader_held_until_thread_reaped(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *n = proc(200, 100);
+	struct ptv_task *t = ptv_task_add(&k.tasks, 201, 200);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	t->parent_tid = t->parent_tgid = 100;
+	t->attached = true;
+	assert_false(ptv_leader_exit_delayed(&k, n));
+	assert_int_equal(ptv_ptrace_attach(&k, a, 201, true, 0, 0), 0);
+	ptv_task_exited(&k, t, PTV_SIGKILL);
+	assert_true(t->vzombie);
+	assert_true(ptv_leader_exit_delayed(&k, n));
+	ptv_leader_exit_hold(&k, n, PTV_SIGKILL);
+	/* A zombie in Linux: no attaching to it. */
+	assert_int_equal(ptv_ptrace_attach(&k, a, 200, true, 0, 0), -EPERM);
+	fake.resumes = 0;
+	ptv_leaders_release(&k);
+	assert_int_equal(fake.resumes, 0);
+	assert_int_equal(n->leader_hold, PTV_LEADER_HELD);
+	assert_false(ptv_wait_model_needed(&k));
+	req.idtype = PTV_P_PID;
+	req.id = 201;
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 1);
+	assert_int_equal(res.pid, 201);
+	assert_int_equal(fake.resumes, 1);
+	assert_int_equal(fake.last_resume_tid, 200);
+	assert_int_equal(n->leader_hold, PTV_LEADER_RELEASED);
+	assert_int_equal(n->host_state, PTV_HOST_EXITING);
+	/* Its parent's wait for it blocks the moment for the host's exit. */
+	assert_true(ptv_wait_model_needed(&k));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(traceme_links_real_parent),
+		T(untraced_leader_held_until_thread_reaped),
 		T(traceme_without_guest_parent_fails),
 		T(attach_checks_in_linux_order),
 		T(requests_need_a_stopped_tracee_of_the_caller),
