@@ -1262,10 +1262,20 @@ static bool group_thread_unreaped(struct ptv_kernel *k,
 }
 
 bool ptv_leader_exit_delayed(struct ptv_kernel *k,
-			     const struct ptv_task *leader)
+			     const struct ptv_task *leader,
+			     bool (*killed)(void *ctx, const struct ptv_task *t),
+			     void *ctx)
 {
-	return leader->tid == leader->tgid && leader->tracer == NULL &&
-	       group_thread_unreaped(k, leader);
+	struct ptv_task *u;
+
+	if (leader->tid != leader->tgid || leader->tracer != NULL)
+		return false;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u != leader && u->tgid == leader->tgid &&
+		    ((u->vzombie && u->host_gone) ||
+		     (u->held_at_exit && killed(ctx, u))))
+			return true;
+	return false;
 }
 
 void ptv_leader_exit_hold(struct ptv_kernel *k, struct ptv_task *leader,

@@ -350,16 +350,21 @@ void ptv_native_stop_owe(struct ptv_kernel *k, struct ptv_task *t);
 
 /*
  * kernel/exit.c:delay_group_leader(): @leader, untraced, is at its host
- * PTRACE_EVENT_EXIT while a traced thread of its group is unreaped (held at
- * its exit, or a zombie its tracer has not reaped, whose hold a SIGKILL
- * ended). Linux tells the leader's parent of its death only when that
- * thread is released; the host would as soon as the thread is gone there.
- * If so, the loop holds it at that stop (ptv_leader_exit_hold(), with its
- * exit status) until its last such thread is reaped: by the wait that reaps
- * it, or by ptv_leaders_release().
+ * PTRACE_EVENT_EXIT while a traced thread of its group is unreaped. Linux
+ * tells the leader's parent of its death only when that thread is
+ * released. The host does the same while it holds the thread at its exit
+ * (note 2), but a SIGKILL ends that hold: then the host reports the
+ * leader as soon as the thread is gone there. True if a thread is such a
+ * zombie already, or is held and @killed (a SIGKILL pending for it, which
+ * will end its hold). The loop then holds the leader at that stop
+ * (ptv_leader_exit_hold(), with its exit status) until its group's last
+ * unreaped thread is reaped: by the wait that reaps it, or by
+ * ptv_leaders_release().
  */
 bool ptv_leader_exit_delayed(struct ptv_kernel *k,
-			     const struct ptv_task *leader);
+			     const struct ptv_task *leader,
+			     bool (*killed)(void *ctx, const struct ptv_task *t),
+			     void *ctx);
 void ptv_leader_exit_hold(struct ptv_kernel *k, struct ptv_task *leader,
 			  int status);
 /* Lets go of the held leaders whose threads are all reaped (after each

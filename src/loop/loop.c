@@ -677,6 +677,21 @@ static void exit_goes_on(struct ptv_loop *loop, struct ptv_task *task)
 }
 
 /*
+ * Has a SIGKILL ended, or is one to end, @t's hold at its exit? One is
+ * pending for it (a group exit zapped it), or it is dead on the host
+ * already, which the loop has not seen yet.
+ */
+static bool sigkill_pending(void *ctx, const struct ptv_task *t)
+{
+	char state = ptv_proc_state(t->tid);
+
+	(void)ctx;
+	if (state == 0 || state == 'Z' || state == 'X')
+		return true;
+	return ptv_proc_status_mask(t->tid, "SigPnd") & (1ULL << (SIGKILL - 1));
+}
+
+/*
  * An untraced leader at its exit, a traced thread of its group unreaped:
  * held there (ptv_leader_exit_delayed()). True if so.
  */
@@ -684,7 +699,8 @@ static bool hold_leader(struct ptv_loop *loop, struct ptv_task *task)
 {
 	unsigned long status = 0;
 
-	if (task->tracer != NULL || !ptv_leader_exit_delayed(&loop->k, task) ||
+	if (task->tracer != NULL ||
+	    !ptv_leader_exit_delayed(&loop->k, task, sigkill_pending, NULL) ||
 	    ptv_host_geteventmsg(task->tid, &status) < 0)
 		return false;
 	ptv_leader_exit_hold(&loop->k, task, (int)status);

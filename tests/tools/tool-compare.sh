@@ -87,6 +87,16 @@ prefix=()
 # would kill them once the tool exits.
 for ((i = 0; i < depth; i++)); do prefix+=("$ptvisor" --wait-all --); done
 run native
+# A tool that fails natively of its own bug proves nothing about ptvisor:
+# gdb 13's checkpoint asserts on a host where writing the inferior's
+# extended state fails ("Couldn't write extended state status: Bad
+# address", seen on a 6.18 VM whose CPU's XSAVE area is larger than gdb's).
+if grep -qh 'internal-error:' "$work/native/stdout" "$work/native/stderr"; then
+    echo "SKIP: $tool hit an internal error of its own natively; nothing to compare:"
+    grep -h -m 3 -e 'internal-error:' -e "Couldn't" "$work/native/stdout" \
+        "$work/native/stderr" || true
+    exit 77
+fi
 run inside "${prefix[@]}"
 
 status=0

@@ -815,10 +815,22 @@ static void attach_discards_only_unseen_ignored_signals(void **state)
 	assert_int_equal(c->discard_twice, 0);
 }
 
+static bool no_sigkill(void *ctx, const struct ptv_task *t)
+{
+	(void)ctx; (void)t;
+	return false;
+}
+
+static bool sigkill(void *ctx, const struct ptv_task *t)
+{
+	(void)ctx; (void)t;
+	return true;
+}
+
 /*
  * delay_group_leader(): an untraced leader that exits while a traced
  * thread of its group is a zombie its tracer has not reaped (killed, its
- * hold at its exit ended) is held at its exit, and let go when the
+ * hold at its exit ended, or to be) is held at its exit, and let go when the
  * tracer's wait reaps the thread: resumed, its parent's zombie noted as
  * still exiting on the host.
  */
@@ -832,11 +844,22 @@ static void untraced_leader_held_until_thread_reaped(void **state)
 	(void)state;
 	t->parent_tid = t->parent_tgid = 100;
 	t->attached = true;
-	assert_false(ptv_leader_exit_delayed(&k, n));
+	assert_false(ptv_leader_exit_delayed(&k, n, no_sigkill, NULL));
 	assert_int_equal(ptv_ptrace_attach(&k, a, 201, true, 0, 0), 0);
-	ptv_task_exited(&k, t, PTV_SIGKILL);
+	/*
+	 * Held at its exit, it keeps the host from reporting the leader,
+	 * unless a SIGKILL (a group exit) is to end that hold.
+	 */
+	t->held_at_exit = true;
+	ptv_task_exited(&k, t, 5 << 8);
 	assert_true(t->vzombie);
-	assert_true(ptv_leader_exit_delayed(&k, n));
+	assert_false(ptv_leader_exit_delayed(&k, n, no_sigkill, NULL));
+	assert_true(ptv_leader_exit_delayed(&k, n, sigkill, NULL));
+	/* The SIGKILL ended the hold: dead on the host, still unreaped. */
+	ptv_task_exited(&k, t, PTV_SIGKILL);
+	assert_false(t->held_at_exit);
+	assert_true(t->vzombie);
+	assert_true(ptv_leader_exit_delayed(&k, n, no_sigkill, NULL));
 	ptv_leader_exit_hold(&k, n, PTV_SIGKILL);
 	/* A zombie in Linux: no attaching to it. */
 	assert_int_equal(ptv_ptrace_attach(&k, a, 200, true, 0, 0), -EPERM);
