@@ -79,7 +79,7 @@ static int read_path(pid_t tid, uint64_t addr, char *buf, size_t size)
 
 /*
  * The flags that keep an open off the view: it writes, creates, or asks
- * for a path descriptor (O_PATH, __O_TMPFILE). The view's files are
+ * for a path descriptor (O_PATH, O_TMPFILE). The view's files are
  * read-only, as /proc's are.
  */
 static bool viewable_flags(uint64_t flags)

@@ -98,13 +98,12 @@ static const char *read_text(const char *path, int fd)
 	return text;
 }
 
-static void case_tracerpid(void)
+/* A child in pause(), once it has started. */
+static pid_t paused_child(void)
 {
 	pid_t child;
 	int ready[2];
 
-	scn_say("own TracerPid is 0: %s",
-		strcmp(status_field(getpid(), "TracerPid"), "0") == 0 ? "yes" : "no");
 	scn_pipe(ready, O_CLOEXEC);
 	child = scn_fork();
 	if (child == 0) {
@@ -113,6 +112,18 @@ static void case_tracerpid(void)
 		_exit(0);
 	}
 	scn_take(ready[0]);
+	close(ready[0]);
+	close(ready[1]);
+	return child;
+}
+
+static void case_tracerpid(void)
+{
+	pid_t child;
+
+	scn_say("own TracerPid is 0: %s",
+		strcmp(status_field(getpid(), "TracerPid"), "0") == 0 ? "yes" : "no");
+	child = paused_child();
 	scn_say("a child's TracerPid is 0: %s",
 		strcmp(status_field(child, "TracerPid"), "0") == 0 ? "yes" : "no");
 	kill(child, SIGKILL);
@@ -170,12 +181,11 @@ static int open_stat(pid_t pid)
  */
 static void case_traced(void)
 {
-	int ready[2], seen[2];
+	int seen[2];
 	pid_t child;
 	int status;
 	char c;
 
-	scn_pipe(ready, O_CLOEXEC);
 	scn_pipe(seen, O_CLOEXEC);
 	child = scn_fork();
 	if (child == 0) {
@@ -253,20 +263,12 @@ static void case_stat(void)
 	const char *text = read_text("/proc/self/stat", -1);
 	int fields = 0;
 	pid_t child;
-	int ready[2];
 
 	for (const char *p = strrchr(text, ')'); p != NULL; p = strchr(p + 1, ' '))
 		fields++;
 	scn_say("own stat: state %s, %d fields after comm", stat_field(text, 3),
 		fields);
-	scn_pipe(ready, O_CLOEXEC);
-	child = scn_fork();
-	if (child == 0) {
-		scn_post(ready[1]);
-		pause();
-		_exit(0);
-	}
-	scn_take(ready[0]);
+	child = paused_child();
 	scn_wait_state(child, "S");
 	text = read_text("", open_stat(child));
 	scn_say("a child's stat: state %s, startcode shown: %s",

@@ -14,26 +14,26 @@
 
 static void parses_the_paths_of_the_view(void **state)
 {
+	static const struct {
+		const char *path;
+		enum ptv_procview_file file;
+		pid_t pid, tid;
+	} paths[] = {	/* read by task 11 of process 10 */
+		{ "/proc/self/status", PTV_PROCVIEW_STATUS, 10, 0 },
+		{ "/proc/thread-self/stat", PTV_PROCVIEW_STAT, 10, 11 },
+		{ "//proc///123/task/456/status", PTV_PROCVIEW_STATUS, 123, 456 },
+		{ "/proc/self/task/7/stat", PTV_PROCVIEW_STAT, 10, 7 },
+	};
 	struct ptv_procview_path p;
 
 	(void)state;
-	assert_int_equal(ptv_procview_parse("/proc/self/status", 10, 11, &p),
-			 PTV_PROCVIEW_STATUS);
-	assert_int_equal(p.pid, 10);
-	assert_int_equal(p.tid, 0);
-	assert_int_equal(ptv_procview_parse("/proc/thread-self/stat", 10, 11, &p),
-			 PTV_PROCVIEW_STAT);
-	assert_int_equal(p.pid, 10);
-	assert_int_equal(p.tid, 11);
-	assert_int_equal(ptv_procview_parse("//proc///123/task/456/status", 1, 1,
-					    &p),
-			 PTV_PROCVIEW_STATUS);
-	assert_int_equal(p.pid, 123);
-	assert_int_equal(p.tid, 456);
-	assert_int_equal(ptv_procview_parse("/proc/self/task/7/stat", 10, 11, &p),
-			 PTV_PROCVIEW_STAT);
-	assert_int_equal(p.pid, 10);
-	assert_int_equal(p.tid, 7);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+		assert_int_equal(ptv_procview_parse(paths[i].path, 10, 11, &p),
+				 paths[i].file);
+		assert_int_equal(p.file, paths[i].file);
+		assert_int_equal(p.pid, paths[i].pid);
+		assert_int_equal(p.tid, paths[i].tid);
+	}
 }
 
 static void refuses_other_paths(void **state)
