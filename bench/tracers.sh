@@ -313,7 +313,7 @@ mkdir -p "$bd"
 # by request), "virtual stops", "woken", "wait reports a virtual event".
 logkinds() {
     awk '
-    { sub(/^[0-9.]+ \[[0-9]+\] /, ""); role = / \(traced\)/ ? "tracee" : "other"; sub(/ \(traced\)$/, "") }
+    { sub(/^ *[0-9.]+ \[[0-9]+\] /, ""); role = / \(traced\)/ ? "tracee" : "other"; sub(/ \(traced\)$/, "") }
     /^(event-stop|syscall-stop|signal-delivery-stop|trap-stop|group-stop)/ {
         k = $0; sub(/ \(.*/, "", k); n["host: " k " [" role "]"]++; n["host events, all"]++; next }
     /^(exited with|killed by)/ { n["host: exit [" role "]"]++; n["host events, all"]++; next }
