@@ -14,7 +14,7 @@ static char dir[256];
 int ptv_viewdir_init(void)
 {
 	const char *tmp = getenv("TMPDIR");
-	const char *bases[] = { "/dev/shm", tmp && *tmp ? tmp : "/tmp", "/tmp" };
+	const char *bases[] = { tmp && *tmp ? tmp : "/dev/shm", "/dev/shm", "/tmp" };
 
 	for (size_t i = 0; i < sizeof(bases) / sizeof(*bases); i++) {
 		snprintf(dir, sizeof(dir), "%s/ptvisor-view.XXXXXX", bases[i]);

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Makes the directory (in /dev/shm, else $TMPDIR or /tmp); 0 or -errno. */
+/* Makes the directory (in $TMPDIR, else /dev/shm or /tmp); 0 or -errno. */
 int ptv_viewdir_init(void);
 
 /*

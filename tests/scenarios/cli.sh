@@ -128,6 +128,17 @@ run --log /nonexistent/dir/log true
 check "--log to an unwritable place: exit 125" is "$status" 125
 check "--log to an unwritable place: a message" has "$err" "/nonexistent/dir/log"
 
+# --proc-view (docs/design-notes.md, 34): the view's directory, in TMPDIR
+# here, holds a copy during an open only, and goes when ptvisor ends.
+mkdir views
+TMPDIR=$tmp/views run --proc-view sh -c 'grep TracerPid /proc/self/status; ls $TMPDIR/*'
+check "--proc-view: exit 0" is "$status" 0
+check "--proc-view: TracerPid 0 for an untraced guest" matches "$out" $'TracerPid:\t0'
+check "--proc-view: the directory, empty meanwhile" is "$err" ""
+check "--proc-view: the directory gone at the end" is "$(ls views)" ""
+run --help
+check "--help names --proc-view" has "$out" "--proc-view"
+
 # Co-location (docs/design-notes.md, 24): a tracer and a tracee taking short
 # turns share one CPU; a tracee that then computes (a shell loop: no
 # syscalls) is let go by the tick-driven check while it runs.
