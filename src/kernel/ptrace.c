@@ -1348,7 +1348,7 @@ static bool delayed_dead_leader(struct ptv_kernel *k, struct ptv_task *t)
 bool ptv_wait_names_delayed_zombie(struct ptv_kernel *k,
 				   const struct ptv_wait_req *req)
 {
-	struct ptv_task *t;
+	struct ptv_task *t, *parent;
 
 	if (req->idtype != PTV_P_PID || req->id <= 0)
 		return false;
@@ -1357,13 +1357,26 @@ bool ptv_wait_names_delayed_zombie(struct ptv_kernel *k,
 		return false;
 	if (t->vzombie)
 		return t->native_reap && delayed_dead_leader(k, t);
+	if (t->host_gone || t->tid != t->tgid || !group_thread_unreaped(k, t))
+		return false;
 	/*
 	 * Killed (no exit stop), its death not collected yet by the loop,
 	 * which may take a while on a loaded host: the host shows it a
 	 * zombie already, and the native wait would reap it at once.
 	 */
-	return !t->exit_seen && !t->host_gone && t->tid == t->tgid &&
-	       group_thread_unreaped(k, t) && k->host->is_zombie(k->host_ctx, t);
+	if (!t->exit_seen)
+		return k->host->is_zombie(k->host_ctx, t);
+	/*
+	 * Past its exit stop, not held there (its tracer is its real
+	 * parent's group): dead for Linux, and its death delayed. The host
+	 * reports it once the thread is gone there (a SIGKILL ended the
+	 * thread's hold), which may come before the loop has collected the
+	 * leader's death; inside another ptvisor its state letter does not
+	 * tell (the outer one holds it). Collected, its death wakes the
+	 * waiters of its tracer's group (ptv_task_exited()).
+	 */
+	parent = ptv_real_parent(k, t);
+	return parent != NULL && same_thread_group(parent, t->tracer);
 }
 
 bool ptv_wait_real_child_matches(struct ptv_kernel *k,
