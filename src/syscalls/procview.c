@@ -203,7 +203,8 @@ static void fix_for(const struct ptv_task *reader, const struct ptv_task *t,
 	memset(fix, 0, sizeof(*fix));
 	fix->state = virtual_state(t, ptv_procview_state_of(text, p->file));
 	fix->tracer_pid = t->tracer ? t->tracer->tgid : 0;
-	fix->seccomp_mode = t->strict ? 1 : own > 0 ? 2 : 0;
+	/* (No Seccomp_filters line before Linux 5.9: the host's mode stays.) */
+	fix->seccomp_mode = filters < 0 ? -1 : t->strict ? 1 : own > 0 ? 2 : 0;
 	fix->seccomp_filters = filters < 0 ? -1 : own > 0 ? own : 0;
 	if (t->pinned) {
 		fix->cpus = t->vmask;
