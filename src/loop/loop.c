@@ -114,11 +114,31 @@ static void take_pending(struct ptv_syscall_env *env, struct ptv_task *caller)
 			caller->tid, n);
 }
 
+/*
+ * The host events already pending, handled ahead of @caller's trapped
+ * call, as take_pending() does, but with no wait for stops in flight.
+ */
+static void take_ready(struct ptv_syscall_env *env, struct ptv_task *caller)
+{
+	struct ptv_loop *loop = env->loop;
+	int n;
+
+	if (loop->taking)
+		return;
+	loop->taking = true;
+	n = take_now(loop, caller->tid);
+	loop->taking = false;
+	if (n > 0)
+		ptv_log("[%d] %d pending host event(s) taken before its call",
+			caller->tid, n);
+}
+
 static struct ptv_syscall_env env_of(struct ptv_loop *loop)
 {
 	return (struct ptv_syscall_env){ .k = &loop->k,
 					 .host_has_x32 = loop->host_has_x32,
 					 .take_pending = take_pending,
+					 .take_ready = take_ready,
 					 .loop = loop };
 }
 

@@ -294,10 +294,13 @@ void ptv_procview_open(struct ptv_syscall_env *env, struct ptv_task *task,
 	/*
 	 * The model must know what the host did before the call: a stop the
 	 * host reported to the caller's wait already (kernel/signal.c:
-	 * do_signal_stop() tells the parent and the tracer at once).
+	 * do_signal_stop() tells the parent and the tracer at once). Not
+	 * take_pending()'s wait for stops in flight: a stop signal Linux
+	 * discarded (SIGTTIN to an orphaned process group) leaves one in
+	 * flight for its 100 ms bound, at every open.
 	 */
-	if (env->take_pending)
-		env->take_pending(env, task);
+	if (env->take_ready)
+		env->take_ready(env, task);
 	/* Its /proc must be the supervisor's, its pids the host's. */
 	target = target_of(env->k, &p);
 	if (target == NULL || ptv_pidns_nested(task) ||

@@ -55,6 +55,9 @@ struct ptv_syscall_env {
 	 */
 	void (*take_pending)(struct ptv_syscall_env *env,
 			     struct ptv_task *caller);
+	/* The same, without waiting for stops in flight. May be NULL. */
+	void (*take_ready)(struct ptv_syscall_env *env,
+			   struct ptv_task *caller);
 	void *loop;
 };
 
