@@ -30,13 +30,15 @@ learn_pids() {
 # strace's "[pid N]" prefix. Nor in
 # a stat structure's fields (st_size=27028 with pid 27028 failed it once):
 # they are marked first (st_size=_N, no word boundary before N) and
-# unmarked at the end.
+# unmarked at the end. Nor the hex form as an offset in a symbol
+# (strace -k's "libc.so.6(sym+0x2c1)" with pid 705 failed
+# strace-ff-k-threads once).
 pid_script() {
     awk '{
         printf "s/^(\\[pid +)%s\\]/\\1PID]/\n", $0
         printf "s/\\b(st_[a-z_]+=)(%s)\\b/\\1_\\2/g\n", $0
         printf "\\%%^(\\[pid +[^]]+\\] +)?([0-9:. ]+ )?(SYS_)?(mmap|mprotect|munmap|mremap|madvise|brk)\\(%%!s/\\b%s\\b/PID/g\n", $0
-        printf "\\%%^(\\[pid +[^]]+\\] +)?([0-9:. ]+ )?(SYS_)?(mmap|mprotect|munmap|mremap|madvise|brk)\\(%%!s/\\b0x%x\\b/PID/g\n", $0
+        printf "\\%%^(\\[pid +[^]]+\\] +)?([0-9:. ]+ )?(SYS_)?(mmap|mprotect|munmap|mremap|madvise|brk)\\(%%!s/(^|[^+])\\b0x%x\\b/\\1PID/g\n", $0
     }
     END { print "s/\\b(st_[a-z_]+=)_/\\1/g" }' "$1"
 }
