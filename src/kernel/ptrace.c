@@ -1237,28 +1237,17 @@ static bool eligible_as_child(const struct ptv_wait_req *req,
 	       clone == ((req->options & PTV_WCLONE) != 0);
 }
 
-/*
- * Is a thread of @t's group other than @t and @but (NULL: none) held at its
- * exit or unreaped?
- */
-static bool group_thread_unreaped_but(struct ptv_kernel *k,
-				      const struct ptv_task *t,
-				      const struct ptv_task *but)
-{
-	struct ptv_task *u;
-
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u != t && u != but && u->tgid == t->tgid &&
-		    (u->held_at_exit || u->vzombie))
-			return true;
-	return false;
-}
-
 /* Is a thread of @t's group other than @t held at its exit or unreaped? */
 static bool group_thread_unreaped(struct ptv_kernel *k,
 				  const struct ptv_task *t)
 {
-	return group_thread_unreaped_but(k, t, NULL);
+	struct ptv_task *u;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u != t && u->tgid == t->tgid &&
+		    (u->held_at_exit || u->vzombie))
+			return true;
+	return false;
 }
 
 bool ptv_leader_exit_delayed(struct ptv_kernel *k,

@@ -82,9 +82,10 @@ static bool stops_in_flight(const struct ptv_loop *loop)
  * order of its list of them, not in time, so the model may not yet know a
  * stop that came long before the call (a SIGCONT sent to a group whose
  * last thread's group-stop is pending: the continue would not be
- * recorded). Then, for a bounded time, those of threads the supervisor
- * resumed with a stop signal to deliver (->stop_in_flight: on_signal_stop(),
- * or a tracer's resume, host_iface.c): natively a thread that dequeued
+ * recorded). Then, if @wait_for_stops, for a bounded time, those of
+ * threads the supervisor resumed with a stop signal to deliver
+ * (->stop_in_flight: on_signal_stop(), or a tracer's resume,
+ * host_iface.c): natively a thread that dequeued
  * SIGSTOP stops at once, but here the host's signal-delivery-stop comes
  * first, and a SIGCONT sent meanwhile would cancel the group-stop Linux
  * makes (prepare_signal() clears JOBCTL_STOP_DEQUEUED; do_signal_stop()
@@ -92,9 +93,9 @@ static bool stops_in_flight(const struct ptv_loop *loop)
  * kept for the loop, which handles them after the call's. Not reentrant:
  * the handlers it runs take nothing more.
  */
-static void take_pending(struct ptv_syscall_env *env, struct ptv_task *caller)
+static void take(struct ptv_loop *loop, struct ptv_task *caller,
+		 bool wait_for_stops)
 {
-	struct ptv_loop *loop = env->loop;
 	uint64_t since = ptv_now_ns();
 	int n;
 
@@ -102,7 +103,8 @@ static void take_pending(struct ptv_syscall_env *env, struct ptv_task *caller)
 		return;
 	loop->taking = true;
 	n = take_now(loop, caller->tid);
-	while (stops_in_flight(loop) && ptv_now_ns() - since < STOP_FLIGHT_NS) {
+	while (wait_for_stops && stops_in_flight(loop) &&
+	       ptv_now_ns() - since < STOP_FLIGHT_NS) {
 		struct timespec pause = { 0, 10000 };
 
 		nanosleep(&pause, NULL);
@@ -114,23 +116,15 @@ static void take_pending(struct ptv_syscall_env *env, struct ptv_task *caller)
 			caller->tid, n);
 }
 
-/*
- * The host events already pending, handled ahead of @caller's trapped
- * call, as take_pending() does, but with no wait for stops in flight.
- */
+static void take_pending(struct ptv_syscall_env *env, struct ptv_task *caller)
+{
+	take(env->loop, caller, true);
+}
+
+/* The same, with no wait for stops in flight (syscalls/procview.c). */
 static void take_ready(struct ptv_syscall_env *env, struct ptv_task *caller)
 {
-	struct ptv_loop *loop = env->loop;
-	int n;
-
-	if (loop->taking)
-		return;
-	loop->taking = true;
-	n = take_now(loop, caller->tid);
-	loop->taking = false;
-	if (n > 0)
-		ptv_log("[%d] %d pending host event(s) taken before its call",
-			caller->tid, n);
+	take(env->loop, caller, false);
 }
 
 static struct ptv_syscall_env env_of(struct ptv_loop *loop)
