@@ -691,16 +691,16 @@ static void exit_goes_on(struct ptv_loop *loop, struct ptv_task *task)
 }
 
 /*
- * Has a SIGKILL ended, or is one to end, @t's hold at its exit? One is
- * pending for it (a group exit zapped it), or it is dead on the host
- * already, which the loop has not seen yet.
+ * Has a SIGKILL ended, or is one to end, @t's hold at its exit? The
+ * supervisor holds it in a host ptrace-stop ('t'), which only a SIGKILL
+ * ends: it has left that stop (running on in do_exit(), whose SigPnd no
+ * longer shows the SIGKILL, a zombie, or gone, which the loop has not seen
+ * yet), or a SIGKILL is pending for it (a group exit zapped it).
  */
 static bool sigkill_pending(void *ctx, const struct ptv_task *t)
 {
-	char state = ptv_proc_state(t->tid);
-
 	(void)ctx;
-	if (state == 0 || state == 'Z' || state == 'X')
+	if (ptv_proc_state(t->tid) != 't')
 		return true;
 	return ptv_proc_status_mask(t->tid, "SigPnd") & (1ULL << (SIGKILL - 1));
 }
