@@ -1334,15 +1334,16 @@ static bool delayed_dead_leader(struct ptv_kernel *k, struct ptv_task *t)
 	       k->host->is_zombie(k->host_ctx, t);
 }
 
-bool ptv_wait_names_delayed_zombie(struct ptv_kernel *k,
-				   const struct ptv_wait_req *req)
+/*
+ * Is @t a leader that a group traces, dead and its real parent's zombie on
+ * the host already (or killed, its death not collected yet), whose death
+ * Linux does not report yet (ptv_wait_names_delayed_zombie())?
+ */
+static bool delayed_zombie_on_host(struct ptv_kernel *k, struct ptv_task *t)
 {
-	struct ptv_task *t, *parent;
+	struct ptv_task *parent;
 
-	if (req->idtype != PTV_P_PID || req->id <= 0)
-		return false;
-	t = ptv_task_find(&k->tasks, req->id);
-	if (t == NULL || t->tracer == NULL)
+	if (t->tracer == NULL)
 		return false;
 	if (t->vzombie)
 		return t->native_reap && delayed_dead_leader(k, t);
@@ -1366,6 +1367,34 @@ bool ptv_wait_names_delayed_zombie(struct ptv_kernel *k,
 	 */
 	parent = ptv_real_parent(k, t);
 	return parent != NULL && same_thread_group(parent, t->tracer);
+}
+
+bool ptv_wait_names_delayed_zombie(struct ptv_kernel *k,
+				   const struct ptv_wait_req *req)
+{
+	struct ptv_task *t;
+
+	if (req->idtype != PTV_P_PID || req->id <= 0)
+		return false;
+	t = ptv_task_find(&k->tasks, req->id);
+	return t != NULL && delayed_zombie_on_host(k, t);
+}
+
+bool ptv_wait_may_reap_delayed_zombie(struct ptv_kernel *k,
+				      const struct ptv_task *waiter,
+				      const struct ptv_wait_req *req)
+{
+	if (!(req->options & PTV_WEXITED))
+		return false;	/* it reaps nothing */
+	for (struct ptv_task *t = k->traced; t; t = t->traced_next) {
+		struct ptv_task *parent = ptv_real_parent(k, t);
+
+		if (parent != NULL &&
+		    eligible_as_child(req, waiter, parent, is_clone_child(t)) &&
+		    wait_matches(k, req, t) && delayed_zombie_on_host(k, t))
+			return true;
+	}
+	return false;
 }
 
 bool ptv_wait_real_child_matches(struct ptv_kernel *k,

@@ -433,6 +433,16 @@ bool ptv_wait_names_delayed_zombie(struct ptv_kernel *k,
 				   const struct ptv_wait_req *req);
 
 /*
+ * Could a native wait of @waiter for @req reap a child of its group in
+ * ptv_wait_names_delayed_zombie()'s state (a wait that does not name it:
+ * -1, 0, a process group)? The host's wait does not know that Linux
+ * delays its death: it can reap it.
+ */
+bool ptv_wait_may_reap_delayed_zombie(struct ptv_kernel *k,
+				      const struct ptv_task *waiter,
+				      const struct ptv_wait_req *req);
+
+/*
  * Is @t a live child of @waiter's group that this group traces? Its
  * group-stop is the host's too, where its real parent's native wait sees
  * it with WUNTRACED (the host tracer is another); Linux reports it only as

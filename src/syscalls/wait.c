@@ -637,6 +637,20 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 		return;
 	}
 	/*
+	 * The same leader under a wait that does not name it (-1, 0, a
+	 * process group): the native wait could reap it too. Nothing being
+	 * ready (the model knows the exits, stops and continues of the
+	 * waiter's other children, which the host reports to the supervisor
+	 * first), a WNOHANG wait returns 0. A blocking one still runs
+	 * natively (README, Limitations).
+	 */
+	if ((w.req.options & PTV_WNOHANG) &&
+	    ptv_wait_may_reap_delayed_zombie(env->k, caller, &w.req)) {
+		out->action = PTV_SYSCALL_RETURN;
+		out->result = complete(env->k, caller, &w, NULL, NULL);
+		return;
+	}
+	/*
 	 * A WNOHANG wait that matches a real child cannot fail with ECHILD: it
 	 * runs natively, with no exit stop (strace makes one per stop of its
 	 * tracee), unless it could see what Linux does not give it (the

@@ -1211,16 +1211,25 @@ static void case_detach_fatal_at_syscall_with_group_stop(void)
 	close_tid_pipe();
 }
 
+static void on_usr1_interrupt(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	(void)uc;
+}
+
 /*
  * As traced-leader-killed-thread-unreaped, but T is traced by another
  * process Y (a child of the printer), which does not reap it: the
  * printer's wait(-1, WNOHANG) finds N dead but not reportable
  * (delay_group_leader()) and nothing else: 0. Inside, the wait does not
- * name N, runs natively, and the host, which has N's zombie, reaps it: a
- * known difference (README, Limitations). Once Y exits, T is let go and
- * N is reported.
+ * name N; the host, which has N's zombie, would reap it. Once Y exits, T
+ * is let go and N is reported. With @blocking, the wait is wait(-1, 0),
+ * which sleeps until Y interrupts it with a SIGUSR1 (a handler without
+ * SA_RESTART): EINTR. Inside it runs natively and reaps N (a known
+ * difference: README, Limitations).
  */
-static void case_traced_leader_killed_thread_traced_elsewhere(void)
+static void traced_leader_killed_thread_traced_elsewhere(bool blocking)
 {
 	int go[2], done[2];
 	struct family f;
@@ -1246,10 +1255,16 @@ static void case_traced_leader_killed_thread_traced_elsewhere(void)
 			   WEXITED | WNOWAIT | __WALL) != 0)
 			_exit(2);
 		scn_write_full(done[1], "x", 1);
+		if (blocking) {
+			scn_wait_syscall(getppid(), SYS_wait4);
+			kill(getppid(), SIGUSR1);
+		}
 		(void)!read(go[0], &c, 1);	/* until the printer is done */
 		_exit(0);
 	}
 	close(done[1]);
+	if (blocking)
+		scn_handle(SIGUSR1, on_usr1_interrupt, 0);
 	scn_check(scn_read_full(done[0], &c, 1));
 	scn_say("-- Y traced T, which exited alone; Y does not reap it");
 	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
@@ -1270,7 +1285,18 @@ static void case_traced_leader_killed_thread_traced_elsewhere(void)
 			break;
 		usleep(1000);
 	}
-	pt_wait_say(-1, WNOHANG, "wait(-1, WNOHANG)");
+	if (blocking) {
+		int status = 0;
+		pid_t r = wait4(-1, &status, 0, NULL);
+
+		if (r < 0)
+			scn_say("wait(-1): %s", scn_errno(errno));
+		else
+			scn_say("wait(-1): %s %s", scn_pid(r), pt_status(status));
+		scn_handle(SIGUSR1, on_usr1_interrupt, SA_RESTART);
+	} else {
+		pt_wait_say(-1, WNOHANG, "wait(-1, WNOHANG)");
+	}
 	scn_say("-- Y exits");
 	close(go[1]);
 	pt_wait_say(y, 0, "wait(Y)");
@@ -1278,6 +1304,16 @@ static void case_traced_leader_killed_thread_traced_elsewhere(void)
 	close(go[0]);
 	close(done[0]);
 	close_tid_pipe();
+}
+
+static void case_traced_leader_killed_thread_traced_elsewhere(void)
+{
+	traced_leader_killed_thread_traced_elsewhere(false);
+}
+
+static void case_traced_leader_killed_thread_traced_elsewhere_blocking(void)
+{
+	traced_leader_killed_thread_traced_elsewhere(true);
 }
 
 /* waitid(P_PID, child, WCONTINUED|WNOHANG), printed. */
@@ -1907,6 +1943,8 @@ static const struct pt_case cases[] = {
 	  case_detach_fatal_at_syscall_with_group_stop },
 	{ "traced-leader-killed-thread-traced-elsewhere",
 	  case_traced_leader_killed_thread_traced_elsewhere },
+	{ "traced-leader-killed-thread-traced-elsewhere-blocking",
+	  case_traced_leader_killed_thread_traced_elsewhere_blocking },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 	{ "untraced-leader-killed-thread-unreaped",
 	  case_untraced_leader_killed_thread_unreaped },

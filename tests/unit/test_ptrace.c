@@ -828,6 +828,52 @@ static bool sigkill(void *ctx, const struct ptv_task *t)
 }
 
 /*
+ * A leader traced by its real parent A, killed while its thread, traced
+ * by another process Y, is a zombie Y has not reaped: the host makes it
+ * A's zombie (native_reap), Linux delays its death (delay_group_leader()).
+ * A's wait for -1 could reap it natively and has nothing ready: its
+ * WNOHANG form returns 0 (syscalls/wait.c). Y's wait could not reap it.
+ * Once Y reaps the thread, the leader is A's to report, as a native wait
+ * reports it.
+ */
+static void wait_for_any_could_reap_delayed_leader(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *n = proc(200, 100);
+	struct ptv_task *y = proc(300, 100);
+	struct ptv_task *t = ptv_task_add(&k.tasks, 201, 200);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	t->parent_tid = t->parent_tgid = 100;
+	t->attached = true;
+	assert_int_equal(ptv_ptrace_attach(&k, y, 201, true, 0, 0), 0);
+	assert_int_equal(ptv_ptrace_attach(&k, a, 200, true, 0, 0), 0);
+	ptv_task_exited(&k, t, 0);
+	assert_true(t->vzombie);
+	assert_false(ptv_wait_may_reap_delayed_zombie(&k, a, &req));
+	ptv_task_exited(&k, n, PTV_SIGKILL);
+	assert_true(n->native_reap);
+	assert_true(ptv_wait_may_reap_delayed_zombie(&k, a, &req));
+	assert_false(ptv_wait_may_reap_delayed_zombie(&k, y, &req));
+	/* Not for a wait that cannot match it. */
+	req.idtype = PTV_P_PID;
+	req.id = 300;
+	assert_false(ptv_wait_may_reap_delayed_zombie(&k, a, &req));
+	req = any_wait();
+	req.options = PTV_WSTOPPED | PTV_WALL;
+	assert_false(ptv_wait_may_reap_delayed_zombie(&k, a, &req));
+	req = any_wait();
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 0);
+	/* Y reaps the thread: the leader's death is reported now. */
+	assert_int_equal(ptv_wait_virtual(&k, y, &req, &res), 1);
+	assert_int_equal(res.pid, 201);
+	assert_false(ptv_wait_may_reap_delayed_zombie(&k, a, &req));
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 2);
+	assert_int_equal(res.pid, 200);
+}
+
+/*
  * delay_group_leader(): an untraced leader that exits while a traced
  * thread of its group is a zombie its tracer has not reaped (killed, its
  * hold at its exit ended, or to be) is held at its exit, and let go when the
@@ -887,6 +933,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(traceme_links_real_parent),
 		T(untraced_leader_held_until_thread_reaped),
+		T(wait_for_any_could_reap_delayed_leader),
 		T(traceme_without_guest_parent_fails),
 		T(attach_checks_in_linux_order),
 		T(requests_need_a_stopped_tracee_of_the_caller),
