@@ -842,6 +842,22 @@ static void drop_native_zombie(struct ptv_kernel *k, size_t i)
 }
 
 /*
+ * A child of group @tgid is its zombie now: a wait of the group asleep in
+ * pause(2) instead of the native wait (wait_for_children) is woken, to be
+ * decided again.
+ */
+static void wake_waiters_for_children(struct ptv_kernel *k, ptv_tid_t tgid)
+{
+	struct ptv_task *t;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->tgid == tgid && t->wait_for_children) {
+			k->host->wake_waiters(k->host_ctx, tgid);
+			return;
+		}
+}
+
+/*
  * An untraced child exited: the host keeps it for its real parent, and
  * only the model knows whether a tracee of that parent's group comes before
  * or after it in the group's waits (the group may trace one later). If the
@@ -879,6 +895,7 @@ static bool note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 	z->exiting = exiting;
 	VLOG(k, "[%d] native zombie of %d, status %#x%s", t->tid, parent->tid,
 	     status, exiting ? " (still exiting on the host)" : "");
+	wake_waiters_for_children(k, parent->tgid);
 	return true;
 }
 
@@ -1134,6 +1151,9 @@ static void adopt_orphans(struct ptv_kernel *k, struct ptv_task *t)
 		push_orphan(&list, (struct orphan){ .seq = z->seq, .zombie = z->tid });
 	}
 	append_orphans(k, list.o, list.n);
+	/* (An orphan may be a zombie: the reaper's wait may report it.) */
+	if (r != NULL && list.n > 0)
+		wake_waiters_for_children(k, r->tgid);
 	free(list.o);
 }
 

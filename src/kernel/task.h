@@ -273,6 +273,10 @@ struct ptv_task {
 	bool ptvisor_interrupt;	/* the supervisor interrupted it (wake-up) */
 	bool in_native_wait;	/* a trapped wait of its runs natively: it may
 				   be asleep there when a virtual event comes */
+	bool wait_for_children;	/* its vehicle is pause(2) where the native
+				   wait could reap a leader whose death Linux
+				   delays: a zombie of any child of its group
+				   wakes it (ptv_wait_may_reap_delayed_zombie()) */
 	bool hide_restart;	/* the host ended its call for no signal
 				   Linux knows (ptv_signal_spurious_syscall_
 				   exit()): the restart's entry stays hidden */

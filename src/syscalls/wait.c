@@ -641,14 +641,23 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	 * process group): the native wait could reap it too. Nothing being
 	 * ready (the model knows the exits, stops and continues of the
 	 * waiter's other children, which the host reports to the supervisor
-	 * first), a WNOHANG wait returns 0. A blocking one still runs
-	 * natively (README, Limitations).
+	 * first), a WNOHANG wait returns 0. A blocking one that reports
+	 * exits only sleeps in pause(2), woken when a child of its group
+	 * becomes a zombie (wait_for_children), or by its tracees' events;
+	 * one that reports stops or continues still runs natively (README,
+	 * Limitations).
 	 */
-	if ((w.req.options & PTV_WNOHANG) &&
-	    ptv_wait_may_reap_delayed_zombie(env->k, caller, &w.req)) {
-		out->action = PTV_SYSCALL_RETURN;
-		out->result = complete(env->k, caller, &w, NULL, NULL);
-		return;
+	if (ptv_wait_may_reap_delayed_zombie(env->k, caller, &w.req)) {
+		if (w.req.options & PTV_WNOHANG) {
+			out->action = PTV_SYSCALL_RETURN;
+			out->result = complete(env->k, caller, &w, NULL, NULL);
+			return;
+		}
+		if (!(w.req.options & (PTV_WSTOPPED | PTV_WCONTINUED))) {
+			sleep_in_pause(caller, call, &w);
+			caller->wait_for_children = caller->wait != NULL;
+			return;
+		}
 	}
 	/*
 	 * A WNOHANG wait that matches a real child cannot fail with ECHILD: it
@@ -687,6 +696,7 @@ void ptv_wait_forget(struct ptv_task *t)
 {
 	free(t->wait);
 	t->wait = NULL;
+	t->wait_for_children = false;
 }
 
 /* Puts the wait's own registers back with @code as its return value. */

@@ -1218,22 +1218,40 @@ static void on_usr1_interrupt(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 }
 
+/* How the printer's wait for -1 is made, and what ends it. */
+enum elsewhere_wait {
+	ELSEWHERE_NOHANG,	/* WNOHANG: nothing (0) */
+	ELSEWHERE_INTERRUPTED,	/* blocking; a SIGUSR1 from Y: EINTR */
+	ELSEWHERE_CHILD_EXITS,	/* blocking; another child Z exits: Z */
+	ELSEWHERE_UNTRACED,	/* WUNTRACED; a SIGUSR1 from Y: EINTR */
+};
+
+/* Polls until @pid sleeps in a wait (or, inside ptvisor, in its pause). */
+static void wait_until_waiting(pid_t pid)
+{
+	/* A wait with nothing to report may sleep in pause(2) inside
+	   ptvisor, which /proc shows (README, Limitations). */
+	while (!scn_sleeps_in(pid, SYS_wait4) && !scn_sleeps_in(pid, SYS_pause))
+		usleep(1000);
+}
+
 /*
  * As traced-leader-killed-thread-unreaped, but T is traced by another
  * process Y (a child of the printer), which does not reap it: the
- * printer's wait(-1, WNOHANG) finds N dead but not reportable
- * (delay_group_leader()) and nothing else: 0. Inside, the wait does not
- * name N; the host, which has N's zombie, would reap it. Once Y exits, T
- * is let go and N is reported. With @blocking, the wait is wait(-1, 0),
- * which sleeps until Y interrupts it with a SIGUSR1 (a handler without
- * SA_RESTART): EINTR. Inside it runs natively and reaps N (a known
+ * printer's wait(-1) finds N dead but not reportable
+ * (delay_group_leader()). Inside, the wait does not name N; the host,
+ * which has N's zombie, would reap it. Once Y exits, T is let go and N is
+ * reported. @how: a WNOHANG wait returns 0; a blocking one sleeps until
+ * Y interrupts it with a SIGUSR1 (a handler without SA_RESTART: EINTR),
+ * or until another child Z exits, which it reports. Inside, a blocking
+ * wait with WUNTRACED still runs natively and reaps N (a known
  * difference: README, Limitations).
  */
-static void traced_leader_killed_thread_traced_elsewhere(bool blocking)
+static void traced_leader_killed_thread_traced_elsewhere(enum elsewhere_wait how)
 {
 	int go[2], done[2];
 	struct family f;
-	pid_t y;
+	pid_t y, z = 0;
 	char c;
 
 	spawn(&f);
@@ -1255,15 +1273,15 @@ static void traced_leader_killed_thread_traced_elsewhere(bool blocking)
 			   WEXITED | WNOWAIT | __WALL) != 0)
 			_exit(2);
 		scn_write_full(done[1], "x", 1);
-		if (blocking) {
-			scn_wait_syscall(getppid(), SYS_wait4);
+		if (how == ELSEWHERE_INTERRUPTED || how == ELSEWHERE_UNTRACED) {
+			wait_until_waiting(getppid());
 			kill(getppid(), SIGUSR1);
 		}
 		(void)!read(go[0], &c, 1);	/* until the printer is done */
 		_exit(0);
 	}
 	close(done[1]);
-	if (blocking)
+	if (how == ELSEWHERE_INTERRUPTED || how == ELSEWHERE_UNTRACED)
 		scn_handle(SIGUSR1, on_usr1_interrupt, 0);
 	scn_check(scn_read_full(done[0], &c, 1));
 	scn_say("-- Y traced T, which exited alone; Y does not reap it");
@@ -1285,22 +1303,39 @@ static void traced_leader_killed_thread_traced_elsewhere(bool blocking)
 			break;
 		usleep(1000);
 	}
-	if (blocking) {
+	if (how == ELSEWHERE_NOHANG) {
+		pt_wait_say(-1, WNOHANG, "wait(-1, WNOHANG)");
+	} else {
 		int status = 0;
-		pid_t r = wait4(-1, &status, 0, NULL);
+		pid_t r;
 
+		if (how == ELSEWHERE_CHILD_EXITS) {
+			/* (Its SIGCHLD, blocked, ends no sleep of ours.) */
+			scn_say("-- SIGCHLD blocked; Z forked: it exits once we wait");
+			scn_block(SIGCHLD, true);
+			z = scn_fork();
+			if (z == 0) {
+				wait_until_waiting(getppid());
+				_exit(7);
+			}
+		}
+		r = wait4(-1, &status, how == ELSEWHERE_UNTRACED ? WUNTRACED : 0,
+			  NULL);
 		if (r < 0)
 			scn_say("wait(-1): %s", scn_errno(errno));
 		else
 			scn_say("wait(-1): %s %s", scn_pid(r), pt_status(status));
-		scn_handle(SIGUSR1, on_usr1_interrupt, SA_RESTART);
-	} else {
-		pt_wait_say(-1, WNOHANG, "wait(-1, WNOHANG)");
+		if (how == ELSEWHERE_CHILD_EXITS)
+			scn_block(SIGCHLD, false);
+		else
+			scn_handle(SIGUSR1, on_usr1_interrupt, SA_RESTART);
 	}
 	scn_say("-- Y exits");
 	close(go[1]);
 	pt_wait_say(y, 0, "wait(Y)");
 	pt_wait_say(f.child, 0, "wait(N)");
+	if (z > 0 && waitpid(z, NULL, WNOHANG) == 0)
+		scn_say("Z not reaped by the wait for -1");
 	close(go[0]);
 	close(done[0]);
 	close_tid_pipe();
@@ -1308,12 +1343,22 @@ static void traced_leader_killed_thread_traced_elsewhere(bool blocking)
 
 static void case_traced_leader_killed_thread_traced_elsewhere(void)
 {
-	traced_leader_killed_thread_traced_elsewhere(false);
+	traced_leader_killed_thread_traced_elsewhere(ELSEWHERE_NOHANG);
 }
 
 static void case_traced_leader_killed_thread_traced_elsewhere_blocking(void)
 {
-	traced_leader_killed_thread_traced_elsewhere(true);
+	traced_leader_killed_thread_traced_elsewhere(ELSEWHERE_INTERRUPTED);
+}
+
+static void case_traced_leader_killed_thread_traced_elsewhere_child_exits(void)
+{
+	traced_leader_killed_thread_traced_elsewhere(ELSEWHERE_CHILD_EXITS);
+}
+
+static void case_traced_leader_killed_thread_traced_elsewhere_untraced(void)
+{
+	traced_leader_killed_thread_traced_elsewhere(ELSEWHERE_UNTRACED);
 }
 
 /* waitid(P_PID, child, WCONTINUED|WNOHANG), printed. */
@@ -1945,6 +1990,10 @@ static const struct pt_case cases[] = {
 	  case_traced_leader_killed_thread_traced_elsewhere },
 	{ "traced-leader-killed-thread-traced-elsewhere-blocking",
 	  case_traced_leader_killed_thread_traced_elsewhere_blocking },
+	{ "traced-leader-killed-thread-traced-elsewhere-child-exits",
+	  case_traced_leader_killed_thread_traced_elsewhere_child_exits },
+	{ "traced-leader-killed-thread-traced-elsewhere-untraced",
+	  case_traced_leader_killed_thread_traced_elsewhere_untraced },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 	{ "untraced-leader-killed-thread-unreaped",
 	  case_untraced_leader_killed_thread_unreaped },

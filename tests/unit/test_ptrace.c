@@ -865,9 +865,26 @@ static void wait_for_any_could_reap_delayed_leader(void **state)
 	assert_false(ptv_wait_may_reap_delayed_zombie(&k, a, &req));
 	req = any_wait();
 	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 0);
+	/*
+	 * A's blocking wait sleeps in pause(2) for it (syscalls/wait.c): a
+	 * zombie of any other child of A's wakes it, not one of Y's.
+	 */
+	a->wait_for_children = true;
+	fake.wakes = 0;
+	ptv_task_exited(&k, proc(400, 300), 0);
+	assert_int_equal(fake.wakes, 0);
+	ptv_task_exited(&k, proc(500, 100), 3 << 8);
+	assert_int_equal(fake.wakes, 1);
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 2);
+	assert_int_equal(res.pid, 500);
+	assert_int_equal(res.status, 3 << 8);
+	a->wait_for_children = false;
 	/* Y reaps the thread: the leader's death is reported now. */
+	req.idtype = PTV_P_PID;
+	req.id = 201;
 	assert_int_equal(ptv_wait_virtual(&k, y, &req, &res), 1);
 	assert_int_equal(res.pid, 201);
+	req = any_wait();
 	assert_false(ptv_wait_may_reap_delayed_zombie(&k, a, &req));
 	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 2);
 	assert_int_equal(res.pid, 200);
