@@ -842,19 +842,38 @@ static void drop_native_zombie(struct ptv_kernel *k, size_t i)
 }
 
 /*
- * A child of group @tgid is its zombie now: a wait of the group asleep in
- * pause(2) instead of the native wait (wait_for_children) is woken, to be
- * decided again.
+ * A child of group @tgid is its zombie now, or stopped or continued: a
+ * wait of the group asleep in pause(2) instead of the native wait
+ * (wait_for_children) is woken, to be decided again.
  */
 static void wake_waiters_for_children(struct ptv_kernel *k, ptv_tid_t tgid)
 {
 	struct ptv_task *t;
+	bool any = false;
 
-	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
-		if (t->tgid == tgid && t->wait_for_children) {
+	if (!k->children_waits)
+		return;
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));) {
+		if (!t->wait_for_children)
+			continue;
+		any = true;
+		if (t->tgid == tgid) {
 			k->host->wake_waiters(k->host_ctx, tgid);
 			return;
 		}
+	}
+	k->children_waits = any;
+}
+
+void ptv_wake_parent_waiters(struct ptv_kernel *k, struct ptv_task *child)
+{
+	struct ptv_task *parent;
+
+	if (!k->children_waits)
+		return;
+	parent = ptv_real_parent(k, child);
+	if (parent != NULL)
+		wake_waiters_for_children(k, parent->tgid);
 }
 
 /*
@@ -1625,6 +1644,8 @@ static void group_continued(struct ptv_kernel *k, ptv_tid_t tgid,
 		}
 	if (!continued || was)
 		return;
+	if (leader)
+		ptv_wake_parent_waiters(k, leader);
 	/*
 	 * kernel/signal.c:get_signal(): "if (ptrace_reparented(current->
 	 * group_leader)) do_notify_parent_cldstop(current->group_leader,

@@ -179,6 +179,7 @@ struct ptv_kernel {
 	bool stops_owed;	/* a task may have ->native_stop_owed */
 	bool continues_held;	/* a task may have ->vcontinued */
 	bool leaders_held;	/* a task may have ->leader_hold HELD */
+	bool children_waits;	/* a task may have ->wait_for_children */
 };
 
 void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,
@@ -441,6 +442,13 @@ bool ptv_wait_names_delayed_zombie(struct ptv_kernel *k,
 bool ptv_wait_may_reap_delayed_zombie(struct ptv_kernel *k,
 				      const struct ptv_task *waiter,
 				      const struct ptv_wait_req *req);
+
+/*
+ * An event of @child (a stop, a trap, an exit) was handled: the waits of
+ * its real parent's group asleep in pause(2) for their children
+ * (->wait_for_children) are woken, to be decided again.
+ */
+void ptv_wake_parent_waiters(struct ptv_kernel *k, struct ptv_task *child);
 
 /*
  * Is @t a live child of @waiter's group that this group traces? Its

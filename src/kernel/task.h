@@ -273,6 +273,9 @@ struct ptv_task {
 	bool ptvisor_interrupt;	/* the supervisor interrupted it (wake-up) */
 	bool in_native_wait;	/* a trapped wait of its runs natively: it may
 				   be asleep there when a virtual event comes */
+	bool wait_woken_restart; /* a wake-up restarted its wait, which has
+				   not run again yet (until its next host
+				   stop but a signal-delivery-stop) */
 	bool wait_for_children;	/* its vehicle is pause(2) where the native
 				   wait could reap a leader whose death Linux
 				   delays: a zombie of any child of its group

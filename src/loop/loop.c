@@ -1256,6 +1256,8 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	}
 	if (task->wait)
 		ptv_wait_at_signal(&env, task);
+	else if (task->wait_woken_restart)
+		ptv_wait_woken_at_signal(task);
 	if (ev->sig == SIGCHLD)
 		ptv_loop_fix_sigchld(loop, task);
 	fix_siginfo(loop, task, ev->sig);
@@ -1517,6 +1519,8 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	 */
 	woken = task->ptvisor_interrupt;
 	task->ptvisor_interrupt = false;
+	if (ev->kind != PTV_HEV_SIGNAL_STOP)
+		task->wait_woken_restart = false;
 	ptv_loop_notif_fix(loop, task);
 	task->in_native_wait = false;
 	if (task->attached && task->skipped_nr >= 0 &&
@@ -1549,6 +1553,7 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	case PTV_HEV_SIGNALED:
 		break;
 	}
+	ptv_wake_parent_waiters(&loop->k, task);
 }
 
 /*

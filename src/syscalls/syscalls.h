@@ -154,6 +154,12 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 			      bool woken);
 void ptv_wait_at_wakeup(struct ptv_syscall_env *env, struct ptv_task *t);
 void ptv_wait_at_signal(struct ptv_syscall_env *env, struct ptv_task *t);
+/*
+ * A signal-delivery-stop of a task whose wait a wake-up restarted
+ * (->wait_woken_restart) before it ran again: the signal interrupts it
+ * (-ERESTARTSYS) instead of the restart.
+ */
+void ptv_wait_woken_at_signal(struct ptv_task *t);
 /* The task left its wait for good (death, exec): forget the vehicle. */
 void ptv_wait_forget(struct ptv_task *t);
 /* True if the task's wait vehicle needs its syscall-exit stop. */

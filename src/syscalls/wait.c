@@ -641,23 +641,21 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 	 * process group): the native wait could reap it too. Nothing being
 	 * ready (the model knows the exits, stops and continues of the
 	 * waiter's other children, which the host reports to the supervisor
-	 * first), a WNOHANG wait returns 0. A blocking one that reports
-	 * exits only sleeps in pause(2), woken when a child of its group
-	 * becomes a zombie (wait_for_children), or by its tracees' events;
-	 * one that reports stops or continues still runs natively (README,
-	 * Limitations).
+	 * first), a WNOHANG wait returns 0. A blocking one sleeps in
+	 * pause(2), woken when a child of its group becomes a zombie, stops,
+	 * is continued, or has any host event (wait_for_children), or by its
+	 * tracees' events.
 	 */
 	if (ptv_wait_may_reap_delayed_zombie(env->k, caller, &w.req)) {
 		if (w.req.options & PTV_WNOHANG) {
 			out->action = PTV_SYSCALL_RETURN;
 			out->result = complete(env->k, caller, &w, NULL, NULL);
-			return;
-		}
-		if (!(w.req.options & (PTV_WSTOPPED | PTV_WCONTINUED))) {
+		} else {
 			sleep_in_pause(caller, call, &w);
 			caller->wait_for_children = caller->wait != NULL;
-			return;
+			env->k->children_waits |= caller->wait_for_children;
 		}
+		return;
 	}
 	/*
 	 * A WNOHANG wait that matches a real child cannot fail with ECHILD: it
@@ -871,6 +869,7 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		if (woken && complete_woken(env, t))
 			return false;
 		restore_wait(t, woken ? -ERESTARTNOINTR : -ERESTARTSYS);
+		t->wait_woken_restart = woken;
 		return woken;
 	}
 	if (ptv_host_getregs(t->tid, &regs) < 0) {
@@ -980,8 +979,27 @@ void ptv_wait_at_wakeup(struct ptv_syscall_env *env, struct ptv_task *t)
 	 * wait) at the syscall instruction (arch/x86/kernel/signal.c), where
 	 * the filter traps it again and the ready event completes it.
 	 */
-	if (t->wait->state == PTV_WAIT_PAUSE)
+	if (t->wait->state == PTV_WAIT_PAUSE) {
 		restore_wait(t, -ERESTARTNOINTR);
+		t->wait_woken_restart = true;
+	}
+}
+
+void ptv_wait_woken_at_signal(struct ptv_task *t)
+{
+	struct user_regs_struct regs;
+
+	t->wait_woken_restart = false;
+	/*
+	 * A signal came with the wake-up, before the wait ran again: it
+	 * interrupts the wait, as natively (a wake-up that found nothing
+	 * ready, or an event the next wait reports).
+	 */
+	if (ptv_host_getregs(t->tid, &regs) < 0 ||
+	    (long)regs.rax != -ERESTARTNOINTR)
+		return;
+	regs.rax = (unsigned long long)-ERESTARTSYS;
+	ptv_host_setregs(t->tid, &regs);
 }
 
 void ptv_wait_at_signal(struct ptv_syscall_env *env, struct ptv_task *t)

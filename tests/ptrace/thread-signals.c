@@ -1224,6 +1224,7 @@ enum elsewhere_wait {
 	ELSEWHERE_INTERRUPTED,	/* blocking; a SIGUSR1 from Y: EINTR */
 	ELSEWHERE_CHILD_EXITS,	/* blocking; another child Z exits: Z */
 	ELSEWHERE_UNTRACED,	/* WUNTRACED; a SIGUSR1 from Y: EINTR */
+	ELSEWHERE_CHILD_STOPS,	/* WUNTRACED; another child Z stops: Z */
 };
 
 /* Polls until @pid sleeps in a wait (or, inside ptvisor, in its pause). */
@@ -1243,9 +1244,7 @@ static void wait_until_waiting(pid_t pid)
  * which has N's zombie, would reap it. Once Y exits, T is let go and N is
  * reported. @how: a WNOHANG wait returns 0; a blocking one sleeps until
  * Y interrupts it with a SIGUSR1 (a handler without SA_RESTART: EINTR),
- * or until another child Z exits, which it reports. Inside, a blocking
- * wait with WUNTRACED still runs natively and reaps N (a known
- * difference: README, Limitations).
+ * or until another child Z exits or (WUNTRACED) stops, which it reports.
  */
 static void traced_leader_killed_thread_traced_elsewhere(enum elsewhere_wait how)
 {
@@ -1309,23 +1308,31 @@ static void traced_leader_killed_thread_traced_elsewhere(enum elsewhere_wait how
 		int status = 0;
 		pid_t r;
 
-		if (how == ELSEWHERE_CHILD_EXITS) {
+		if (how == ELSEWHERE_CHILD_EXITS || how == ELSEWHERE_CHILD_STOPS) {
 			/* (Its SIGCHLD, blocked, ends no sleep of ours.) */
-			scn_say("-- SIGCHLD blocked; Z forked: it exits once we wait");
+			scn_say("-- SIGCHLD blocked; Z forked: it %s once we wait",
+				how == ELSEWHERE_CHILD_EXITS ? "exits" : "stops");
 			scn_block(SIGCHLD, true);
 			z = scn_fork();
 			if (z == 0) {
 				wait_until_waiting(getppid());
+				if (how == ELSEWHERE_CHILD_STOPS)
+					raise(SIGSTOP);
 				_exit(7);
 			}
 		}
-		r = wait4(-1, &status, how == ELSEWHERE_UNTRACED ? WUNTRACED : 0,
-			  NULL);
+		r = wait4(-1, &status,
+			  how == ELSEWHERE_UNTRACED || how == ELSEWHERE_CHILD_STOPS
+				  ? WUNTRACED : 0, NULL);
 		if (r < 0)
 			scn_say("wait(-1): %s", scn_errno(errno));
 		else
 			scn_say("wait(-1): %s %s", scn_pid(r), pt_status(status));
-		if (how == ELSEWHERE_CHILD_EXITS)
+		if (how == ELSEWHERE_CHILD_STOPS) {
+			kill(z, SIGCONT);
+			pt_wait_say(z, 0, "wait(Z)");
+		}
+		if (how == ELSEWHERE_CHILD_EXITS || how == ELSEWHERE_CHILD_STOPS)
 			scn_block(SIGCHLD, false);
 		else
 			scn_handle(SIGUSR1, on_usr1_interrupt, SA_RESTART);
@@ -1359,6 +1366,11 @@ static void case_traced_leader_killed_thread_traced_elsewhere_child_exits(void)
 static void case_traced_leader_killed_thread_traced_elsewhere_untraced(void)
 {
 	traced_leader_killed_thread_traced_elsewhere(ELSEWHERE_UNTRACED);
+}
+
+static void case_traced_leader_killed_thread_traced_elsewhere_child_stops(void)
+{
+	traced_leader_killed_thread_traced_elsewhere(ELSEWHERE_CHILD_STOPS);
 }
 
 /* waitid(P_PID, child, WCONTINUED|WNOHANG), printed. */
@@ -1994,6 +2006,8 @@ static const struct pt_case cases[] = {
 	  case_traced_leader_killed_thread_traced_elsewhere_child_exits },
 	{ "traced-leader-killed-thread-traced-elsewhere-untraced",
 	  case_traced_leader_killed_thread_traced_elsewhere_untraced },
+	{ "traced-leader-killed-thread-traced-elsewhere-child-stops",
+	  case_traced_leader_killed_thread_traced_elsewhere_child_stops },
 	{ "traced-leader-exits-alone", case_traced_leader_exits_alone },
 	{ "untraced-leader-killed-thread-unreaped",
 	  case_untraced_leader_killed_thread_unreaped },

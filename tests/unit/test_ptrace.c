@@ -870,6 +870,7 @@ static void wait_for_any_could_reap_delayed_leader(void **state)
 	 * zombie of any other child of A's wakes it, not one of Y's.
 	 */
 	a->wait_for_children = true;
+	k.children_waits = true;
 	fake.wakes = 0;
 	ptv_task_exited(&k, proc(400, 300), 0);
 	assert_int_equal(fake.wakes, 0);
