@@ -144,16 +144,22 @@ static const struct ptv_host_iface fake_iface = {
 
 static struct ptv_kernel k;
 
-/* A process (single-threaded group) with real parent @parent. */
-static struct ptv_task *proc(ptv_tid_t tid, ptv_tid_t parent)
+/* Thread @tid of group @tgid, whose process is a child of @parent. */
+static struct ptv_task *thread(ptv_tid_t tid, ptv_tid_t tgid, ptv_tid_t parent)
 {
-	struct ptv_task *t = ptv_task_add(&k.tasks, tid, tid);
+	struct ptv_task *t = ptv_task_add(&k.tasks, tid, tgid);
 
 	assert_non_null(t);
 	t->parent_tid = parent;
 	t->parent_tgid = parent;
 	t->attached = true;
 	return t;
+}
+
+/* A process (single-threaded group) with real parent @parent. */
+static struct ptv_task *proc(ptv_tid_t tid, ptv_tid_t parent)
+{
+	return thread(tid, tid, parent);
 }
 
 static int setup(void **state)
@@ -840,13 +846,11 @@ static void wait_for_any_could_reap_delayed_leader(void **state)
 {
 	struct ptv_task *a = proc(100, 1), *n = proc(200, 100);
 	struct ptv_task *y = proc(300, 100);
-	struct ptv_task *t = ptv_task_add(&k.tasks, 201, 200);
+	struct ptv_task *t = thread(201, 200, 100);
 	struct ptv_wait_req req = any_wait();
 	struct ptv_wait_result res;
 
 	(void)state;
-	t->parent_tid = t->parent_tgid = 100;
-	t->attached = true;
 	assert_int_equal(ptv_ptrace_attach(&k, y, 201, true, 0, 0), 0);
 	assert_int_equal(ptv_ptrace_attach(&k, a, 200, true, 0, 0), 0);
 	ptv_task_exited(&k, t, 0);
@@ -901,13 +905,11 @@ static void wait_for_any_could_reap_delayed_leader(void **state)
 static void untraced_leader_held_until_thread_reaped(void **state)
 {
 	struct ptv_task *a = proc(100, 1), *n = proc(200, 100);
-	struct ptv_task *t = ptv_task_add(&k.tasks, 201, 200);
+	struct ptv_task *t = thread(201, 200, 100);
 	struct ptv_wait_req req = any_wait();
 	struct ptv_wait_result res;
 
 	(void)state;
-	t->parent_tid = t->parent_tgid = 100;
-	t->attached = true;
 	assert_false(ptv_leader_exit_delayed(&k, n, no_sigkill, NULL));
 	assert_int_equal(ptv_ptrace_attach(&k, a, 201, true, 0, 0), 0);
 	/*
