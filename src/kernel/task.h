@@ -202,6 +202,8 @@ struct ptv_task {
 	uint8_t reroute_info[128]; /* ... whose siginfo_t it gets back */
 	bool reroute_left;	/* ... one its group left to it (design
 				   notes, 32) */
+	bool reroute_taken;	/* ... which another thread took in Linux:
+				   dropped when it dequeues it */
 	uint64_t reroute_blocked;/* that signal, blocked by the supervisor
 				   until its next host stop, so that it comes
 				   after those Linux would give it first */

@@ -1245,6 +1245,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	}
 	if (ptv_signal_discarded(&loop->k, task, ev->sig) ||
 	    ptv_signal_reroute(&loop->k, task, ev->sig) ||
+	    ptv_signal_rerouted_taken(task, ev->sig, loop->self) ||
 	    ptv_signal_rerouted_later(task, ev->sig, loop->self) ||
 	    ptv_signal_left_for_other(&loop->k, task, ev->sig) ||
 	    ptv_signal_spurious_step(&loop->k, task, ev->sig) ||
@@ -1254,6 +1255,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
+	ptv_signal_left_taken_by(&loop->k, task, ev->sig);
 	if (task->wait)
 		ptv_wait_at_signal(&env, task);
 	else if (task->wait_woken_restart)

@@ -940,6 +940,61 @@ bool ptv_signal_rerouted_later(struct ptv_task *t, int sig, pid_t self)
 	return true;
 }
 
+/* Does the action of masks @m's group ignore @sig (SIG_IGN, or a SIG_DFL
+   that ignores: kernel/signal.c, sig_task_ignored())? */
+static bool action_ignores(const struct ptv_proc_sig_masks *m, int sig)
+{
+	return !(m->caught & SIGBIT(sig)) &&
+	       ((m->ignored & SIGBIT(sig)) ||
+		(PTV_SENT_SIGNALS_MASK & SIGBIT(sig)));
+}
+
+void ptv_signal_left_taken_by(struct ptv_kernel *k, struct ptv_task *t,
+			      int sig)
+{
+	struct ptv_proc_sig_masks m;
+	struct ptv_task *u;
+	bool read = false;
+
+	if (t->tracer != NULL)
+		return;
+	for (u = k->traced; u; u = u->traced_next) {
+		int left = u->reroute_sig;
+
+		if (u == t || u->tgid != t->tgid || !u->reroute_left ||
+		    u->reroute_taken)
+			continue;
+		if (!read) {
+			ptv_proc_sig_masks(t->tid, &m);
+			read = true;
+			/* A handler would end the dequeuing at once. */
+			if (!action_ignores(&m, sig))
+				return;
+		}
+		if ((m.blocked & SIGBIT(left)) || !action_ignores(&m, left))
+			continue;
+		u->reroute_taken = true;
+		ptv_log("[%d] %s sent on to %d is taken by it in Linux, after "
+			"its %s", t->tid, ptv_signal_name(left), u->tid,
+			ptv_signal_name(sig));
+	}
+}
+
+bool ptv_signal_rerouted_taken(struct ptv_task *t, int sig, pid_t self)
+{
+	siginfo_t si;
+
+	if (!t->reroute_taken || t->reroute_sig != sig ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0 ||
+	    !rerouted_copy(t, sig, &si, self))
+		return false;
+	t->reroute_sig = 0;
+	t->reroute_left = t->reroute_taken = false;
+	ptv_log("[%d] %s sent on to it was taken by another thread: dropped",
+		t->tid, ptv_signal_name(sig));
+	return true;
+}
+
 void ptv_signal_unblock_rerouted(struct ptv_task *t)
 {
 	uint64_t mask;
@@ -959,7 +1014,7 @@ bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self)
 	    !rerouted_copy(t, sig, &si, self))
 		return false;
 	t->reroute_sig = 0;
-	t->reroute_left = false;
+	t->reroute_left = t->reroute_taken = false;
 	memcpy(&si, t->reroute_info, sizeof(si));
 	return ptv_host_setsiginfo(t->tid, &si) == 0;
 }

@@ -111,6 +111,24 @@ bool ptv_signal_left_for_other(struct ptv_kernel *k, struct ptv_task *t,
  */
 bool ptv_signal_rerouted_later(struct ptv_task *t, int sig, pid_t self);
 
+/*
+ * At @t's host signal-delivery-stop for @sig, which Linux gives it too (a
+ * signal it ignores, untraced): Linux's get_signal() goes on dequeuing in
+ * the same call, and takes the group's other pending signals that @t does
+ * not block. One that ptv_signal_left_for_other() sent on to a stopped
+ * thread of the group, ignored too, is marked taken (->reroute_taken),
+ * for that thread to drop (ptv_signal_rerouted_taken()).
+ */
+void ptv_signal_left_taken_by(struct ptv_kernel *k, struct ptv_task *t,
+			      int sig);
+
+/*
+ * At @t's host signal-delivery-stop for @sig, the one the supervisor (pid
+ * @self) sent on to it, which another thread took in Linux
+ * (ptv_signal_left_taken_by()): true (the caller resumes @t with 0).
+ */
+bool ptv_signal_rerouted_taken(struct ptv_task *t, int sig, pid_t self);
+
 /* At any host stop of @t: what ptv_signal_rerouted_later() blocked goes. */
 void ptv_signal_unblock_rerouted(struct ptv_task *t);
 

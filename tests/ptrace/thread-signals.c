@@ -479,21 +479,26 @@ static void case_group_signal_left_at_trapped_call(void)
 }
 
 /*
- * The SIGCHLD left to N after T's trapped wait4, as above; then SIGURG to
+ * The SIGCHLD left to N after T's trapped wait4, as above; then @sig to
  * the process. Linux wakes T (N is stopped), which dequeues the group's
- * pending signals lowest first: the SIGCHLD, then the SIGURG (both
- * ignored); N, resumed, has nothing left. Inside, the SIGCHLD was sent on
- * to N's own queue: T takes only the SIGURG, and N stops for the SIGCHLD
- * (a known difference: design note 32; ptfuzz seeds 53 and 363).
+ * pending signals lowest first, in one get_signal() while it ignores
+ * them, and again on its way back to user mode after a handler's frame:
+ * with SIGURG the SIGCHLD, then the SIGURG (both ignored); with SIGUSR1
+ * (a handler) the SIGUSR1, then the SIGCHLD. N, resumed, has nothing
+ * left. Inside, the SIGCHLD was sent on to N's own queue, and T takes only
+ * @sig; the supervisor then drops the SIGCHLD when N dequeues it
+ * (ptv_signal_left_taken_by(), design note 32), but only after a @sig T
+ * ignores: after a handled one N stops for the SIGCHLD (a known
+ * difference; ptfuzz seeds 53 and 363 met the first case).
  */
-static void case_group_signal_left_then_taken_by_other(void)
+static void group_signal_left_then_taken_by_other(int sig)
 {
 	struct family f;
 
 	spawn_waiting(&f);
-	scn_say("-- T makes a WNOHANG wait4; SIGURG to the process");
+	scn_say("-- T makes a WNOHANG wait4; %s to the process", scn_sig(sig));
 	thread_wait4();
-	kill(f.child, SIGURG);
+	kill(f.child, sig);
 	scn_wait_syscall(f.thread, SYS_read);
 	scn_say("shared pending: %#llx",
 		scn_status_field(f.child, "ShdPnd", 16));
@@ -501,6 +506,16 @@ static void case_group_signal_left_then_taken_by_other(void)
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	stop_or_pause(f.child, "N");
 	end_waiting(&f);
+}
+
+static void case_group_signal_left_then_taken_by_other(void)
+{
+	group_signal_left_then_taken_by_other(SIGURG);
+}
+
+static void case_group_signal_left_then_taken_after_handler(void)
+{
+	group_signal_left_then_taken_by_other(SIGUSR1);
 }
 
 /*
@@ -1967,6 +1982,8 @@ static const struct pt_case cases[] = {
 	  case_group_signal_left_at_sigcont_trap },
 	{ "group-signal-left-then-taken-by-other",
 	  case_group_signal_left_then_taken_by_other },
+	{ "group-signal-left-then-taken-after-handler",
+	  case_group_signal_left_then_taken_after_handler },
 	{ "fatal-to-group", case_fatal_to_group },
 	{ "fatal-to-group-stepped", case_fatal_to_group_stepped },
 	{ "fatal-to-group-syscall", case_fatal_to_group_syscall },
