@@ -444,9 +444,10 @@ bool ptv_wait_may_reap_delayed_zombie(struct ptv_kernel *k,
 				      const struct ptv_wait_req *req);
 
 /*
- * An event of @child (a stop, a trap, an exit) was handled: the waits of
- * its real parent's group asleep in pause(2) for their children
- * (->wait_for_children) are woken, to be decided again.
+ * An event of @child (a stop, a trap, an exit) came: the waits of its real
+ * parent's group asleep in pause(2) for their children
+ * (->wait_for_children) are woken, to be decided again once the model has
+ * it (the wake-up's own stop comes after).
  */
 void ptv_wake_parent_waiters(struct ptv_kernel *k, struct ptv_task *child);
 

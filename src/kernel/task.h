@@ -280,8 +280,9 @@ struct ptv_task {
 				   stop but a signal-delivery-stop) */
 	bool wait_for_children;	/* its vehicle is pause(2) where the native
 				   wait could reap a leader whose death Linux
-				   delays: a zombie of any child of its group
-				   wakes it (ptv_wait_may_reap_delayed_zombie()) */
+				   delays (ptv_wait_may_reap_delayed_zombie()):
+				   any event of a child of its group wakes it
+				   (ptv_wake_parent_waiters()) */
 	bool hide_restart;	/* the host ended its call for no signal
 				   Linux knows (ptv_signal_spurious_syscall_
 				   exit()): the restart's entry stays hidden */

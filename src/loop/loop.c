@@ -1480,6 +1480,11 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	if (task && loop->ndeferred > 0)
 		forget_deferred(loop, task);
 	if (task) {
+		/*
+		 * A wait asleep for this child's events is woken; its trap
+		 * comes after this event, which the model has by then.
+		 */
+		ptv_wake_parent_waiters(&loop->k, task);
 		task->stop_in_flight = false;
 		task->host_stops++;
 		if (ev->kind != PTV_HEV_TRAP_STOP)
@@ -1555,7 +1560,6 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	case PTV_HEV_SIGNALED:
 		break;
 	}
-	ptv_wake_parent_waiters(&loop->k, task);
 }
 
 /*
