@@ -833,6 +833,26 @@ static struct ptv_task *native_zombie_parent_in(struct ptv_kernel *k,
 	return z->parent_tgid == waiter->tgid ? native_zombie_parent(k, z) : NULL;
 }
 
+/*
+ * Is native zombie @z a leader whose group still has a thread its tracer
+ * has not reaped? Linux reports it only once that thread is reaped
+ * (kernel/exit.c:delay_group_leader()). The host may have it already: a
+ * wait that reaps the thread lets the thread's exit go on first
+ * (finish_thread_exit()), and is decided again once the host is done,
+ * when the leader's exit may be in too.
+ */
+static bool native_zombie_delayed(struct ptv_kernel *k,
+				  const struct ptv_native_zombie *z)
+{
+	struct ptv_task *u;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == z->tid && u->tid != z->tid &&
+		    (u->vzombie || u->held_at_exit))
+			return true;
+	return false;
+}
+
 /* Forgets native zombie @i; the others keep their order (oldest first). */
 static void drop_native_zombie(struct ptv_kernel *k, size_t i)
 {
@@ -1895,7 +1915,8 @@ static bool first_native_event(struct ptv_kernel *k,
 			continue;
 		}
 		i++;
-		if (!native_zombie_matches(z, parent, waiter, req))
+		if (!native_zombie_matches(z, parent, waiter, req) ||
+		    native_zombie_delayed(k, z))
 			continue;
 		place_at_thread(&place, waiter, parent);
 		place.list = 0;

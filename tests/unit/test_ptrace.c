@@ -896,6 +896,36 @@ static void wait_for_any_could_reap_delayed_leader(void **state)
 }
 
 /*
+ * An untraced leader C whose thread T its parent A traces: T exits first,
+ * its exit held for A; the host then reports C too, once T's exit has gone
+ * on (a wait that reaps T lets it go on first: finish_thread_exit()), and
+ * the model notes C's native zombie. Linux reports T first and C only once
+ * T is reaped (delay_group_leader()); a wait decided in between (a
+ * loaded host collects both exits before it) reported C (ptfuzz seed 103,
+ * step 2890, about 1 run in 30 under load).
+ */
+static void native_zombie_leader_waits_for_traced_thread(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *c = proc(200, 100);
+	struct ptv_task *t = thread(201, 200, 100);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	assert_int_equal(ptv_ptrace_attach(&k, a, 201, true, 0, 0), 0);
+	t->held_at_exit = true;
+	ptv_task_exited(&k, t, 32 << 8);
+	assert_true(t->vzombie);
+	/* The thread's exit goes on; the host reports the leader's. */
+	ptv_task_exited(&k, t, 32 << 8);
+	ptv_task_exited(&k, c, 32 << 8);
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), 1);
+	assert_int_equal(res.pid, 201);
+	/* T reaped, no tracee is left: the native wait alone reports C. */
+	assert_int_equal(ptv_wait_virtual(&k, a, &req, &res), -ECHILD);
+}
+
+/*
  * delay_group_leader(): an untraced leader that exits while a traced
  * thread of its group is a zombie its tracer has not reaped (killed, its
  * hold at its exit ended, or to be) is held at its exit, and let go when the
@@ -954,6 +984,7 @@ int main(void)
 		T(traceme_links_real_parent),
 		T(untraced_leader_held_until_thread_reaped),
 		T(wait_for_any_could_reap_delayed_leader),
+		T(native_zombie_leader_waits_for_traced_thread),
 		T(traceme_without_guest_parent_fails),
 		T(attach_checks_in_linux_order),
 		T(requests_need_a_stopped_tracee_of_the_caller),
