@@ -833,6 +833,19 @@ static struct ptv_task *native_zombie_parent_in(struct ptv_kernel *k,
 	return z->parent_tgid == waiter->tgid ? native_zombie_parent(k, z) : NULL;
 }
 
+/* Is a thread of group @tgid other than @but held at its exit or unreaped? */
+static bool thread_unreaped(struct ptv_kernel *k, ptv_tid_t tgid,
+			    ptv_tid_t but)
+{
+	struct ptv_task *u;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == tgid && u->tid != but &&
+		    (u->held_at_exit || u->vzombie))
+			return true;
+	return false;
+}
+
 /*
  * Is native zombie @z a leader whose group still has a thread its tracer
  * has not reaped? Linux reports it only once that thread is reaped
@@ -844,13 +857,7 @@ static struct ptv_task *native_zombie_parent_in(struct ptv_kernel *k,
 static bool native_zombie_delayed(struct ptv_kernel *k,
 				  const struct ptv_native_zombie *z)
 {
-	struct ptv_task *u;
-
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u->tgid == z->tid && u->tid != z->tid &&
-		    (u->vzombie || u->held_at_exit))
-			return true;
-	return false;
+	return thread_unreaped(k, z->tid, z->tid);
 }
 
 /* Forgets native zombie @i; the others keep their order (oldest first). */
@@ -1300,13 +1307,7 @@ static bool eligible_as_child(const struct ptv_wait_req *req,
 static bool group_thread_unreaped(struct ptv_kernel *k,
 				  const struct ptv_task *t)
 {
-	struct ptv_task *u;
-
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u != t && u->tgid == t->tgid &&
-		    (u->held_at_exit || u->vzombie))
-			return true;
-	return false;
+	return thread_unreaped(k, t->tgid, t->tid);
 }
 
 bool ptv_leader_exit_delayed(struct ptv_kernel *k,

@@ -869,7 +869,6 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		if (woken && complete_woken(env, t))
 			return false;
 		restore_wait(t, woken ? -ERESTARTNOINTR : -ERESTARTSYS);
-		t->wait_woken_restart = woken;
 		return woken;
 	}
 	if (ptv_host_getregs(t->tid, &regs) < 0) {
@@ -968,6 +967,8 @@ static void restore_wait(struct ptv_task *t, long code)
 	regs.rax = (unsigned long long)code;
 	ptv_host_setregs(t->tid, &regs);
 	ptv_wait_forget(t);
+	/* Only a wake-up restarts it so (ptv_wait_woken_at_signal()). */
+	t->wait_woken_restart = code == -ERESTARTNOINTR;
 }
 
 void ptv_wait_at_wakeup(struct ptv_syscall_env *env, struct ptv_task *t)
@@ -979,10 +980,8 @@ void ptv_wait_at_wakeup(struct ptv_syscall_env *env, struct ptv_task *t)
 	 * wait) at the syscall instruction (arch/x86/kernel/signal.c), where
 	 * the filter traps it again and the ready event completes it.
 	 */
-	if (t->wait->state == PTV_WAIT_PAUSE) {
+	if (t->wait->state == PTV_WAIT_PAUSE)
 		restore_wait(t, -ERESTARTNOINTR);
-		t->wait_woken_restart = true;
-	}
 }
 
 void ptv_wait_woken_at_signal(struct ptv_task *t)
