@@ -97,17 +97,20 @@ const char *ptv_request_name(long request)
 
 const char *ptv_signal_name(int sig)
 {
-	static char buf[16];
+	/* A few in turn: one log line may name several signals. */
+	static char bufs[4][16];
+	static unsigned int next;
+	char *buf = bufs[next++ % 4];
 	const char *abbrev = sig > 0 ? sigabbrev_np(sig) : NULL;
 
 	if (sig == 0)
 		return "0";
 	if (abbrev)
-		snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+		snprintf(buf, sizeof(bufs[0]), "SIG%s", abbrev);
 	else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
-		snprintf(buf, sizeof(buf), "SIGRT_%d", sig - SIGRTMIN);
+		snprintf(buf, sizeof(bufs[0]), "SIGRT_%d", sig - SIGRTMIN);
 	else
-		snprintf(buf, sizeof(buf), "signal %d", sig);
+		snprintf(buf, sizeof(bufs[0]), "signal %d", sig);
 	return buf;
 }
 

@@ -8,7 +8,8 @@
 
 /*
  * Each returns a static name, or formats the number into a static buffer
- * per function (so one log line may call each function once).
+ * per function (so one log line may call each function once, and
+ * ptv_signal_name() four times).
  */
 const char *ptv_event_name(int event);
 const char *ptv_request_name(long request);

@@ -204,6 +204,12 @@ struct ptv_task {
 				   notes, 32) */
 	bool reroute_taken;	/* ... which another thread took in Linux:
 				   dropped when it dequeues it */
+	int group_resent_sig;	/* a leader's: a signal a thread of its group
+				   dequeued, sent to the group again by the
+				   supervisor (ptv_signal_left_taken_first())
+				   ... */
+	uint8_t group_resent_info[128]; /* ... whose siginfo_t the thread
+				   that dequeues it gets back */
 	uint64_t reroute_blocked;/* that signal, blocked by the supervisor
 				   until its next host stop, so that it comes
 				   after those Linux would give it first */

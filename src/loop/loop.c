@@ -1232,6 +1232,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 {
 	struct ptv_syscall_env env = env_of(loop);
 	bool kills_group;
+	int sig;
 
 	/* A new dequeue: Linux sets JOBCTL_STOP_DEQUEUED again. */
 	task->stop_dequeued_cleared = false;
@@ -1255,15 +1256,20 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
-	ptv_signal_left_taken_by(&loop->k, task, ev->sig);
+	/* The group's, which Linux takes before it: that one, in its place. */
+	sig = ptv_signal_left_taken_first(&loop->k, task, ev->sig, loop->self);
+	if (sig == ev->sig)
+		ptv_signal_left_taken_by(&loop->k, task, sig);
 	if (task->wait)
 		ptv_wait_at_signal(&env, task);
 	else if (task->wait_woken_restart)
 		ptv_wait_woken_at_signal(task);
-	if (ev->sig == SIGCHLD)
+	if (sig == SIGCHLD)
 		ptv_loop_fix_sigchld(loop, task);
-	fix_siginfo(loop, task, ev->sig);
-	ptv_signal_rerouted_info(task, ev->sig, loop->self);
+	if (sig == ev->sig) {
+		fix_siginfo(loop, task, sig);
+		ptv_signal_rerouted_info(&loop->k, task, sig, loop->self);
+	}
 	/*
 	 * Not the end of a group-stop: a SIGCONT continues the group as it
 	 * is sent (kernel/signal.c:prepare_signal(); syscalls/signal.c and
@@ -1271,17 +1277,17 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	 * began leaves the stop in effect, for a detach to put the task back
 	 * in (attach detach-after-sigcont-dequeued).
 	 */
-	kills_group = ptv_signal_kills_group(&loop->k, task, ev->sig);
+	kills_group = ptv_signal_kills_group(&loop->k, task, sig);
 	if (task->tracer && !kills_group) {
-		ptv_vstop_signal(&loop->k, task, ev->sig);
+		ptv_vstop_signal(&loop->k, task, sig);
 		return;
 	}
-	if (kills_faulting_pidns_init(task, ev->sig)) {
+	if (kills_faulting_pidns_init(task, sig)) {
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
-	task->stop_in_flight = ptv_loop_stops_task(task, ev->sig);
-	ptv_loop_resume(loop, task, ev->sig); /* deliver it, siginfo unchanged */
+	task->stop_in_flight = ptv_loop_stops_task(task, sig);
+	ptv_loop_resume(loop, task, sig); /* deliver it, siginfo as set */
 }
 
 static void on_group_stop(struct ptv_loop *loop, struct ptv_task *task,

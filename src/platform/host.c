@@ -185,6 +185,11 @@ int ptv_host_send_signal(pid_t tgid, pid_t tid, int sig)
 	return syscall(SYS_tgkill, tgid, tid, sig) < 0 ? -errno : 0;
 }
 
+int ptv_host_send_group(pid_t tgid, int sig)
+{
+	return kill(tgid, sig) < 0 ? -errno : 0;
+}
+
 long ptv_host_request(long request, pid_t tid, unsigned long addr,
 		      unsigned long data)
 {

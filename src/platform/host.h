@@ -101,6 +101,8 @@ int ptv_host_resume_request(pid_t tid, long request, int sig);
 int ptv_host_getsiginfo(pid_t tid, siginfo_t *si);
 int ptv_host_setsiginfo(pid_t tid, const siginfo_t *si);
 int ptv_host_send_signal(pid_t tgid, pid_t tid, int sig);
+/* kill(2) of group @tgid: a signal for the group's own queue. */
+int ptv_host_send_group(pid_t tgid, int sig);
 
 /* Writes a readable line describing @ev (for the log) into @buf. */
 void ptv_host_event_describe(const struct ptv_host_event *ev, char *buf,

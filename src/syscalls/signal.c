@@ -39,6 +39,7 @@
 
 #include "../common/log.h"
 #include "../common/names.h"
+#include "../kernel/abi.h"
 #include "../platform/filter.h"
 #include "../platform/host.h"
 #include "../platform/procfs.h"
@@ -284,6 +285,28 @@ static void kept_by_thread(struct ptv_kernel *k, struct ptv_task *sender,
 }
 
 /*
+ * A SIGCONT sent to group @tgid drops its pending stop signals, in every
+ * thread's queue (kernel/signal.c:prepare_signal()): those the supervisor
+ * sent on (ptv_signal_left_for_other(), ptv_signal_left_taken_first())
+ * are no longer there to take.
+ */
+static void forget_rerouted_stops(struct ptv_kernel *k, ptv_tid_t tgid)
+{
+	struct ptv_task *u;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
+		if (u->tgid != tgid)
+			continue;
+		if (u->reroute_sig != 0 && ptv_sig_is_stop(u->reroute_sig)) {
+			u->reroute_sig = 0;
+			u->reroute_left = u->reroute_taken = false;
+		}
+		if (ptv_sig_is_stop(u->group_resent_sig))
+			u->group_resent_sig = 0;
+	}
+}
+
+/*
  * SIGCONT reached the group of task @named, if the model knows it. Not by
  * tkill(2) or tgkill(2) of a thread that has exited (a leader that exited
  * alone, a zombie): that queues nothing and continues nothing, and
@@ -305,6 +328,7 @@ static void sigcont_to(struct ptv_kernel *k, struct ptv_task *sender,
 			"continued", sender->tid, t->tid);
 		return;
 	}
+	forget_rerouted_stops(k, t->tgid);
 	ptv_group_sigcont(k, t->tgid);
 }
 
@@ -980,6 +1004,130 @@ void ptv_signal_left_taken_by(struct ptv_kernel *k, struct ptv_task *t,
 	}
 }
 
+/*
+ * Was the instance @t dequeued (@si) sent to its whole group? kill(2),
+ * sigqueue(3) and the kernel's group signals (a terminal's, an itimer's:
+ * SEND_SIG_PRIV) are; tkill(2) and tgkill(2) are not (SI_TKILL), nor a
+ * SIGPIPE the kernel sent @t itself (send_sig(): SI_USER from @t's own
+ * process, which a kill() of itself cannot be told from). Other codes
+ * (SI_TIMER, SI_SIGIO...) may be either: counted as not.
+ */
+static bool sent_to_group(const struct ptv_task *t, const siginfo_t *si)
+{
+	if (si->si_code == SI_USER)
+		return !(si->si_signo == SIGPIPE && si->si_pid == t->tgid);
+	return si->si_code == SI_QUEUE || si->si_code == SI_KERNEL;
+}
+
+/*
+ * Does kernel/signal.c:next_signal() take @a before @b from one queue?
+ * The synchronous signals (the faults) first, then the lowest.
+ */
+static bool dequeued_before(int a, int b)
+{
+	const uint64_t sync = SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) |
+			      SIGBIT(SIGILL) | SIGBIT(SIGTRAP) |
+			      SIGBIT(SIGFPE) | SIGBIT(SIGSYS);
+	bool a_sync = sync & SIGBIT(a), b_sync = sync & SIGBIT(b);
+
+	return a_sync != b_sync ? a_sync : a < b;
+}
+
+/*
+ * @sig, which @t dequeued from its group's queue (@si), goes back there,
+ * with kill(2) if no other thread would be woken for it (all in a host
+ * stop, or blocking it: kernel/signal.c:complete_signal() then wakes
+ * none), to be taken in Linux's order among the group's (the leader
+ * keeps its siginfo: ptv_signal_rerouted_info()); else to @t alone, after
+ * its own (->reroute_left). A SIGCHLD goes to @t alone: the supervisor's
+ * own to a group are told apart by their sender. False if not sent.
+ */
+static bool send_again(struct ptv_kernel *k, struct ptv_task *t, int sig,
+		       const siginfo_t *si)
+{
+	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+	struct ptv_task *u;
+	bool alone = leader == NULL || leader->group_resent_sig != 0 ||
+		     sig == SIGCHLD;
+
+	for (size_t cursor = 0;
+	     !alone && (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u != t && u->tgid == t->tgid && !u->host_gone &&
+		    u->host_state != PTV_HOST_STOPPED &&
+		    u->host_state != PTV_HOST_LISTENING &&
+		    !(ptv_proc_status_mask(u->tid, "SigBlk") & SIGBIT(sig)))
+			alone = true;
+	if (alone) {
+		if (!send_on(t, sig, si))
+			return false;
+		t->reroute_left = true;
+		return true;
+	}
+	memcpy(leader->group_resent_info, si, sizeof(*si));
+	leader->group_resent_sig = sig;
+	if (ptv_host_send_group(t->tgid, sig) < 0) {
+		leader->group_resent_sig = 0;
+		return false;
+	}
+	return true;
+}
+
+int ptv_signal_left_taken_first(struct ptv_kernel *k, struct ptv_task *t,
+				int sig, pid_t self)
+{
+	struct ptv_proc_sig_masks m;
+	struct ptv_task *u, *first = NULL;
+	siginfo_t si;
+	int left;
+
+	/* A SIGCONT sent again would continue the group again. */
+	if (sig == SIGKILL || sig == SIGCONT)
+		return sig;
+	for (u = k->traced; u; u = u->traced_next)
+		if (u != t && u->tgid == t->tgid && u->reroute_left &&
+		    !u->reroute_taken &&
+		    dequeued_before(u->reroute_sig,
+				    first ? first->reroute_sig : sig) &&
+		    /* Not dequeued already, nor dropped (by a SIGCONT). */
+		    (ptv_proc_status_mask(u->tid, "SigPnd") &
+		     SIGBIT(u->reroute_sig)))
+			first = u;
+	/*
+	 * From the group's queue (from @t's own, @sig comes first), and not
+	 * a SIGCHLD the supervisor sent, whose siginfo is fixed later.
+	 */
+	if (first == NULL || t->reroute_sig != 0 ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0 || !sent_to_group(t, &si) ||
+	    (sig == SIGCHLD &&
+	     si.si_pid == ptv_pidns_supervisor_seen_by(t, self)))
+		return sig;
+	left = first->reroute_sig;
+	ptv_proc_sig_masks(t->tid, &m);
+	/* A stop signal sent again would drop a SIGCONT pending. */
+	if ((m.blocked & SIGBIT(left)) ||
+	    (ptv_sig_is_stop(sig) &&
+	     ((m.pending | m.shared) & SIGBIT(SIGCONT))))
+		return sig;
+	first->reroute_taken = true;
+	if (t->tracer == NULL && action_ignores(&m, left)) {
+		ptv_log("[%d] %s sent on to %d is taken by it in Linux, before "
+			"its %s: dropped there", t->tid,
+			ptv_signal_name(left), first->tid,
+			ptv_signal_name(sig));
+		return sig;
+	}
+	if (!send_again(k, t, sig, &si)) {
+		first->reroute_taken = false;
+		return sig;
+	}
+	memcpy(&si, first->reroute_info, sizeof(si));
+	ptv_host_setsiginfo(t->tid, &si);
+	ptv_log("[%d] %s sent on to %d is taken by it in Linux, before its "
+		"%s, which is sent again", t->tid, ptv_signal_name(left),
+		first->tid, ptv_signal_name(sig));
+	return left;
+}
+
 bool ptv_signal_rerouted_taken(struct ptv_task *t, int sig, pid_t self)
 {
 	siginfo_t si;
@@ -1006,32 +1154,35 @@ void ptv_signal_unblock_rerouted(struct ptv_task *t)
 	t->reroute_blocked = 0;
 }
 
-bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self)
+/* Is the @sig @t dequeued (@si) the one send_again() sent its group? */
+static bool resent_to_group(struct ptv_task *t,
+			    const struct ptv_task *leader, int sig,
+			    const siginfo_t *si, pid_t self)
 {
+	return leader != NULL && leader->group_resent_sig == sig &&
+	       si->si_code == SI_USER &&
+	       si->si_pid == ptv_pidns_supervisor_seen_by(t, self);
+}
+
+bool ptv_signal_rerouted_info(struct ptv_kernel *k, struct ptv_task *t,
+			      int sig, pid_t self)
+{
+	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
 	siginfo_t si;
 
-	if (t->reroute_sig != sig || ptv_host_getsiginfo(t->tid, &si) < 0 ||
-	    !rerouted_copy(t, sig, &si, self))
+	if (ptv_host_getsiginfo(t->tid, &si) < 0)
+		return false;
+	if (resent_to_group(t, leader, sig, &si, self)) {
+		leader->group_resent_sig = 0;
+		memcpy(&si, leader->group_resent_info, sizeof(si));
+		return ptv_host_setsiginfo(t->tid, &si) == 0;
+	}
+	if (t->reroute_sig != sig || !rerouted_copy(t, sig, &si, self))
 		return false;
 	t->reroute_sig = 0;
 	t->reroute_left = t->reroute_taken = false;
 	memcpy(&si, t->reroute_info, sizeof(si));
 	return ptv_host_setsiginfo(t->tid, &si) == 0;
-}
-
-/*
- * Was the instance @t dequeued (@si) sent to its whole group? kill(2),
- * sigqueue(3) and the kernel's group signals (a terminal's, an itimer's:
- * SEND_SIG_PRIV) are; tkill(2) and tgkill(2) are not (SI_TKILL), nor a
- * SIGPIPE the kernel sent @t itself (send_sig(): SI_USER from @t's own
- * process, which a kill() of itself cannot be told from). Other codes
- * (SI_TIMER, SI_SIGIO...) may be either: counted as not.
- */
-static bool sent_to_group(const struct ptv_task *t, const siginfo_t *si)
-{
-	if (si->si_code == SI_USER)
-		return !(si->si_signo == SIGPIPE && si->si_pid == t->tgid);
-	return si->si_code == SI_QUEUE || si->si_code == SI_KERNEL;
 }
 
 /* @sig sent to the group of task @named names it: its leader records

@@ -123,6 +123,20 @@ void ptv_signal_left_taken_by(struct ptv_kernel *k, struct ptv_task *t,
 			      int sig);
 
 /*
+ * At @t's host signal-delivery-stop for @sig, sent to its group: Linux's
+ * get_signal() takes the group's pending signals in next_signal()'s
+ * order, and one that ptv_signal_left_for_other() sent on to a stopped
+ * thread may come before @sig. Then @t takes it in Linux: it is marked
+ * taken (->reroute_taken), and unless @t, untraced, ignores it (Linux
+ * drops it and goes on to @sig), @t's siginfo becomes its original's and
+ * @sig is sent to @t again, for it to take next with its siginfo
+ * (ptv_signal_rerouted_info(); ->reroute_left: after its own, as a group
+ * signal). Returns the signal @t takes now.
+ */
+int ptv_signal_left_taken_first(struct ptv_kernel *k, struct ptv_task *t,
+				int sig, pid_t self);
+
+/*
  * At @t's host signal-delivery-stop for @sig, the one the supervisor (pid
  * @self) sent on to it, which another thread took in Linux
  * (ptv_signal_left_taken_by()): true (the caller resumes @t with 0).
@@ -134,10 +148,13 @@ void ptv_signal_unblock_rerouted(struct ptv_task *t);
 
 /*
  * At @t's host signal-delivery-stop for @sig: if it is the one
- * ptv_signal_reroute() or ptv_signal_left_for_other() sent it (from the supervisor, pid @self), it gets
- * the siginfo_t of the original. True if so.
+ * ptv_signal_reroute() or ptv_signal_left_for_other() sent it, or
+ * ptv_signal_left_taken_first() sent its group again (from the
+ * supervisor, pid @self), it gets the siginfo_t of the original. True if
+ * so.
  */
-bool ptv_signal_rerouted_info(struct ptv_task *t, int sig, pid_t self);
+bool ptv_signal_rerouted_info(struct ptv_kernel *k, struct ptv_task *t,
+			      int sig, pid_t self);
 
 /*
  * A trapped kill(2), rt_sigqueueinfo(2) or pidfd_send_signal(2) (@pid its

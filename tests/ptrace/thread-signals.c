@@ -519,6 +519,69 @@ static void case_group_signal_left_then_taken_after_handler(void)
 }
 
 /*
+ * The SIGCHLD left to N after T's trapped wait4, as above; then @sig, a
+ * higher one, to the process. Linux wakes T, which dequeues the group's
+ * pending signals lowest first: the SIGCHLD before @sig. Traced, T stops
+ * for the SIGCHLD, then, resumed, for @sig (ptfuzz seed 53 step 4119,
+ * with SIGUSR1 left and a SIGSTOP); untraced, it discards the SIGCHLD and
+ * takes @sig. Inside, the SIGCHLD was sent on to N's own queue, and T
+ * dequeues @sig first: the supervisor gives T the SIGCHLD in its place
+ * and sends @sig back to T (ptv_signal_left_taken_first(), design note
+ * 32); N, resumed, has nothing left.
+ */
+static void group_signal_left_then_lower_first(int sig, bool traced)
+{
+	struct family f;
+
+	spawn_waiting(&f);
+	scn_say("-- T makes a WNOHANG wait4");
+	thread_wait4();
+	if (traced)
+		pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	scn_say("-- %s to the process", scn_sig(sig));
+	kill(f.child, sig);
+	if (traced) {
+		pt_wait_say(f.thread, __WALL, "wait(T)");
+		pt_say_siginfo(f.thread, "T");
+		pt_must(PTRACE_CONT, f.thread, 0, 0);
+		pt_wait_say(f.thread, __WALL, "wait(T)");
+		pt_say_siginfo(f.thread, "T");
+		pt_must(PTRACE_CONT, f.thread, 0, sig);
+		if (sig == SIGSTOP)
+			pt_wait_say(f.thread, __WALL, "wait(T)");
+	}
+	if (sig == SIGSTOP)
+		scn_wait_state(f.thread, traced ? "t" : "Tt");
+	else
+		scn_wait_syscall(f.thread, SYS_read);
+	scn_say("shared pending: %#llx",
+		scn_status_field(f.child, "ShdPnd", 16));
+	scn_say("-- N resumed");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	stop_or_pause(f.child, "N");
+	if (traced) {
+		kill(f.child, SIGKILL);
+		pt_wait_say(f.thread, __WALL, "wait(T)");
+	}
+	end_waiting(&f);
+}
+
+static void case_group_signal_left_then_lower_first_traced(void)
+{
+	group_signal_left_then_lower_first(SIGURG, true);
+}
+
+static void case_group_signal_left_then_lower_first_stop(void)
+{
+	group_signal_left_then_lower_first(SIGSTOP, true);
+}
+
+static void case_group_signal_left_then_lower_first_untraced(void)
+{
+	group_signal_left_then_lower_first(SIGSTOP, false);
+}
+
+/*
  * The same SIGCHLD left to N, stopped at its step trap; then a SIGCONT for
  * N alone (tgkill), which wakes nobody in Linux: N is stopped, and it is
  * N's. Inside, the host traps T for it (it seizes every thread) and T, in
@@ -1984,6 +2047,12 @@ static const struct pt_case cases[] = {
 	  case_group_signal_left_then_taken_by_other },
 	{ "group-signal-left-then-taken-after-handler",
 	  case_group_signal_left_then_taken_after_handler },
+	{ "group-signal-left-then-lower-first-traced",
+	  case_group_signal_left_then_lower_first_traced },
+	{ "group-signal-left-then-lower-first-stop",
+	  case_group_signal_left_then_lower_first_stop },
+	{ "group-signal-left-then-lower-first-untraced",
+	  case_group_signal_left_then_lower_first_untraced },
 	{ "fatal-to-group", case_fatal_to_group },
 	{ "fatal-to-group-stepped", case_fatal_to_group_stepped },
 	{ "fatal-to-group-syscall", case_fatal_to_group_syscall },
