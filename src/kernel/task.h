@@ -206,7 +206,7 @@ struct ptv_task {
 				   dropped when it dequeues it */
 	int group_resent_sig;	/* a leader's: a signal a thread of its group
 				   dequeued, sent to the group again by the
-				   supervisor (ptv_signal_left_taken_first())
+				   supervisor (ptv_signal_left_met())
 				   ... */
 	uint8_t group_resent_info[128]; /* ... whose siginfo_t the thread
 				   that dequeues it gets back */

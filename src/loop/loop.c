@@ -1256,8 +1256,8 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
-	/* The group's, which Linux takes before it: that one, in its place. */
-	sig = ptv_signal_left_taken_first(&loop->k, task, ev->sig, loop->self);
+	/* A signal left to a stopped thread that Linux gives it. */
+	sig = ptv_signal_left_met(&loop->k, task, ev->sig, loop->self);
 	if (sig == ev->sig)
 		ptv_signal_left_taken_by(&loop->k, task, sig);
 	if (task->wait)

@@ -287,7 +287,7 @@ static void kept_by_thread(struct ptv_kernel *k, struct ptv_task *sender,
 /*
  * A SIGCONT sent to group @tgid drops its pending stop signals, in every
  * thread's queue (kernel/signal.c:prepare_signal()): those the supervisor
- * sent on (ptv_signal_left_for_other(), ptv_signal_left_taken_first())
+ * sent on (ptv_signal_left_for_other(), ptv_signal_left_met())
  * are no longer there to take.
  */
 static void forget_rerouted_stops(struct ptv_kernel *k, ptv_tid_t tgid)
@@ -1034,35 +1034,43 @@ static bool dequeued_before(int a, int b)
 }
 
 /*
- * @sig, which @t dequeued from its group's queue (@si), goes back there,
- * with kill(2) if no other thread would be woken for it (all in a host
- * stop, or blocking it: kernel/signal.c:complete_signal() then wakes
- * none), to be taken in Linux's order among the group's (the leader
- * keeps its siginfo: ptv_signal_rerouted_info()); else to @t alone, after
- * its own (->reroute_left). A SIGCHLD goes to @t alone: the supervisor's
- * own to a group are told apart by their sender. False if not sent.
+ * Would kill(2) of @sig to @t's group wake no thread but @t?
+ * kernel/signal.c:complete_signal() wakes none in a ptrace-stop or
+ * group-stopped (as all are that the loop holds in a host stop), nor one
+ * that blocks it.
  */
-static bool send_again(struct ptv_kernel *k, struct ptv_task *t, int sig,
-		       const siginfo_t *si)
+static bool wakes_no_other(struct ptv_kernel *k, const struct ptv_task *t,
+			   int sig)
 {
-	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
 	struct ptv_task *u;
-	bool alone = leader == NULL || leader->group_resent_sig != 0 ||
-		     sig == SIGCHLD;
 
-	for (size_t cursor = 0;
-	     !alone && (u = ptv_tasks_next(&k->tasks, &cursor));)
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
 		if (u != t && u->tgid == t->tgid && !u->host_gone &&
 		    u->host_state != PTV_HOST_STOPPED &&
 		    u->host_state != PTV_HOST_LISTENING &&
 		    !(ptv_proc_status_mask(u->tid, "SigBlk") & SIGBIT(sig)))
-			alone = true;
-	if (alone) {
-		if (!send_on(t, sig, si))
 			return false;
-		t->reroute_left = true;
+	return true;
+}
+
+/*
+ * Sends @sig to @t's group (kill(2)), for whichever thread dequeues it to
+ * get @si back (ptv_signal_rerouted_info()): only when wakes_no_other(),
+ * and one at a time (the leader keeps it). One already pending there
+ * (@shared: the group's pending set) stands for it, as Linux merges a
+ * standard signal (a SIGCHLD the supervisor sent keeps the siginfo it
+ * gets: ptv_loop_fix_sigchld()). False if not sent.
+ */
+static bool send_group_again(struct ptv_kernel *k, struct ptv_task *t,
+			     int sig, const siginfo_t *si, uint64_t shared)
+{
+	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+
+	if (sig < SIGRTMIN && (shared & SIGBIT(sig)))
 		return true;
-	}
+	if (leader == NULL || leader->group_resent_sig != 0 ||
+	    !wakes_no_other(k, t, sig))
+		return false;
 	memcpy(leader->group_resent_info, si, sizeof(*si));
 	leader->group_resent_sig = sig;
 	if (ptv_host_send_group(t->tgid, sig) < 0) {
@@ -1072,59 +1080,92 @@ static bool send_again(struct ptv_kernel *k, struct ptv_task *t, int sig,
 	return true;
 }
 
-int ptv_signal_left_taken_first(struct ptv_kernel *k, struct ptv_task *t,
-				int sig, pid_t self)
+/*
+ * The signal sent on to a stopped thread of @t's group
+ * (ptv_signal_left_for_other()), still pending there, that Linux would
+ * give @t first (next_signal()'s order), if @t does not block it (@m, its
+ * masks); NULL if none.
+ */
+static struct ptv_task *left_for_mate(struct ptv_kernel *k,
+				      const struct ptv_task *t,
+				      const struct ptv_proc_sig_masks *m)
 {
-	struct ptv_proc_sig_masks m;
 	struct ptv_task *u, *first = NULL;
-	siginfo_t si;
-	int left;
 
-	/* A SIGCONT sent again would continue the group again. */
-	if (sig == SIGKILL || sig == SIGCONT)
-		return sig;
 	for (u = k->traced; u; u = u->traced_next)
 		if (u != t && u->tgid == t->tgid && u->reroute_left &&
-		    !u->reroute_taken &&
-		    dequeued_before(u->reroute_sig,
-				    first ? first->reroute_sig : sig) &&
+		    !u->reroute_taken && !(m->blocked & SIGBIT(u->reroute_sig)) &&
+		    (first == NULL ||
+		     dequeued_before(u->reroute_sig, first->reroute_sig)) &&
 		    /* Not dequeued already, nor dropped (by a SIGCONT). */
 		    (ptv_proc_status_mask(u->tid, "SigPnd") &
 		     SIGBIT(u->reroute_sig)))
 			first = u;
-	/*
-	 * From the group's queue (from @t's own, @sig comes first), and not
-	 * a SIGCHLD the supervisor sent, whose siginfo is fixed later.
-	 */
-	if (first == NULL || t->reroute_sig != 0 ||
-	    ptv_host_getsiginfo(t->tid, &si) < 0 || !sent_to_group(t, &si) ||
-	    (sig == SIGCHLD &&
-	     si.si_pid == ptv_pidns_supervisor_seen_by(t, self)))
+	return first;
+}
+
+int ptv_signal_left_met(struct ptv_kernel *k, struct ptv_task *t, int sig,
+			pid_t self)
+{
+	struct ptv_proc_sig_masks m;
+	struct ptv_task *u;
+	siginfo_t si;
+	int left;
+
+	if (sig == SIGKILL || k->traced == NULL)
 		return sig;
-	left = first->reroute_sig;
 	ptv_proc_sig_masks(t->tid, &m);
-	/* A stop signal sent again would drop a SIGCONT pending. */
-	if ((m.blocked & SIGBIT(left)) ||
+	u = left_for_mate(k, t, &m);
+	if (u == NULL || ptv_host_getsiginfo(t->tid, &si) < 0)
+		return sig;
+	left = u->reroute_sig;
+	/*
+	 * After @sig (from @t's own queue, @sig comes first): back to the
+	 * group's queue, where @t takes it once past @sig (its handler's
+	 * frame, its ptrace-stop, its group-stop), or another thread
+	 * first, as in Linux.
+	 */
+	if (!sent_to_group(t, &si) || !dequeued_before(left, sig)) {
+		if (!send_group_again(k, t, left,
+				      (const siginfo_t *)u->reroute_info,
+				      m.shared))
+			return sig;
+		u->reroute_taken = true;
+		ptv_log("[%d] %s sent on to %d goes back to the group: Linux "
+			"gives it to this thread after its %s", t->tid,
+			ptv_signal_name(left), u->tid, ptv_signal_name(sig));
+		return sig;
+	}
+	/*
+	 * Before @sig: @t takes it now, and @sig goes back to the group's
+	 * queue. Not a SIGCONT (sent again, it would continue the group
+	 * again), nor a stop signal while a SIGCONT is pending (it would drop
+	 * it).
+	 */
+	if (sig == SIGCONT ||
 	    (ptv_sig_is_stop(sig) &&
 	     ((m.pending | m.shared) & SIGBIT(SIGCONT))))
 		return sig;
-	first->reroute_taken = true;
+	u->reroute_taken = true;
 	if (t->tracer == NULL && action_ignores(&m, left)) {
 		ptv_log("[%d] %s sent on to %d is taken by it in Linux, before "
 			"its %s: dropped there", t->tid,
-			ptv_signal_name(left), first->tid,
-			ptv_signal_name(sig));
+			ptv_signal_name(left), u->tid, ptv_signal_name(sig));
 		return sig;
 	}
-	if (!send_again(k, t, sig, &si)) {
-		first->reroute_taken = false;
-		return sig;
+	if (!send_group_again(k, t, sig, &si, m.shared)) {
+		/* To @t alone, after its own as a group signal would be. */
+		if (t->reroute_sig != 0 || !send_on(t, sig, &si)) {
+			u->reroute_taken = false;
+			return sig;
+		}
+		t->reroute_left = true;
 	}
-	memcpy(&si, first->reroute_info, sizeof(si));
+	memcpy(&si, u->reroute_info, sizeof(si));
 	ptv_host_setsiginfo(t->tid, &si);
 	ptv_log("[%d] %s sent on to %d is taken by it in Linux, before its "
 		"%s, which is sent again", t->tid, ptv_signal_name(left),
-		first->tid, ptv_signal_name(sig));
+		u->tid, ptv_signal_name(sig));
 	return left;
 }
 
@@ -1154,7 +1195,7 @@ void ptv_signal_unblock_rerouted(struct ptv_task *t)
 	t->reroute_blocked = 0;
 }
 
-/* Is the @sig @t dequeued (@si) the one send_again() sent its group? */
+/* Is the @sig @t dequeued (@si) the one send_group_again() sent? */
 static bool resent_to_group(struct ptv_task *t,
 			    const struct ptv_task *leader, int sig,
 			    const siginfo_t *si, pid_t self)

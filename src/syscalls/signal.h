@@ -123,18 +123,23 @@ void ptv_signal_left_taken_by(struct ptv_kernel *k, struct ptv_task *t,
 			      int sig);
 
 /*
- * At @t's host signal-delivery-stop for @sig, sent to its group: Linux's
- * get_signal() takes the group's pending signals in next_signal()'s
- * order, and one that ptv_signal_left_for_other() sent on to a stopped
- * thread may come before @sig. Then @t takes it in Linux: it is marked
- * taken (->reroute_taken), and unless @t, untraced, ignores it (Linux
- * drops it and goes on to @sig), @t's siginfo becomes its original's and
- * @sig is sent to @t again, for it to take next with its siginfo
- * (ptv_signal_rerouted_info(); ->reroute_left: after its own, as a group
- * signal). Returns the signal @t takes now.
+ * At @t's host signal-delivery-stop for @sig: @t is in Linux's
+ * get_signal(), and a signal that ptv_signal_left_for_other() sent on to
+ * a stopped thread of its group is one Linux has pending for the group,
+ * which @t takes too, in next_signal()'s order, unless it blocks it.
+ *  - After @sig: it goes back to the group's queue (kill(2), if that
+ *    wakes no other thread), for @t, or a thread resumed first, to take
+ *    as in Linux.
+ *  - Before @sig (one sent to the group): @t takes it now. Unless @t,
+ *    untraced, ignores it (Linux drops it and goes on to @sig), @t's
+ *    siginfo becomes its original's and @sig goes back to the group's
+ *    queue, or to @t alone if kill(2) would wake another thread.
+ * The stopped thread's copy is marked taken (->reroute_taken); whoever
+ * dequeues a signal sent again gets its siginfo back
+ * (ptv_signal_rerouted_info()). Returns the signal @t takes now.
  */
-int ptv_signal_left_taken_first(struct ptv_kernel *k, struct ptv_task *t,
-				int sig, pid_t self);
+int ptv_signal_left_met(struct ptv_kernel *k, struct ptv_task *t, int sig,
+			pid_t self);
 
 /*
  * At @t's host signal-delivery-stop for @sig, the one the supervisor (pid
@@ -149,7 +154,7 @@ void ptv_signal_unblock_rerouted(struct ptv_task *t);
 /*
  * At @t's host signal-delivery-stop for @sig: if it is the one
  * ptv_signal_reroute() or ptv_signal_left_for_other() sent it, or
- * ptv_signal_left_taken_first() sent its group again (from the
+ * ptv_signal_left_met() sent its group again (from the
  * supervisor, pid @self), it gets the siginfo_t of the original. True if
  * so.
  */

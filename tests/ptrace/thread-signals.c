@@ -33,8 +33,8 @@
  * group-signal-left-at-trapped-call: a SIGCHLD left pending for N is not
  * T's at its next call; -at-sigcont-trap: nor at the host's trap for a
  * SIGCONT sent to N alone, and N takes that SIGCONT first;
- * -then-taken-by-other: T, woken later, takes it in Linux (a known
- * difference).
+ * -then-taken-by-other: T, woken later, takes it in Linux;
+ * -then-lower-first: T, woken by a higher one, takes it first.
  */
 #include <errno.h>
 #include <poll.h>
@@ -486,10 +486,10 @@ static void case_group_signal_left_at_trapped_call(void)
  * with SIGURG the SIGCHLD, then the SIGURG (both ignored); with SIGUSR1
  * (a handler) the SIGUSR1, then the SIGCHLD. N, resumed, has nothing
  * left. Inside, the SIGCHLD was sent on to N's own queue, and T takes only
- * @sig; the supervisor then drops the SIGCHLD when N dequeues it
- * (ptv_signal_left_taken_by(), design note 32), but only after a @sig T
- * ignores: after a handled one N stops for the SIGCHLD (a known
- * difference; ptfuzz seeds 53 and 363 met the first case).
+ * @sig: the supervisor puts the SIGCHLD back in the group's queue, for T
+ * to take after @sig, and N drops its copy when it dequeues it
+ * (ptv_signal_left_met(), design note 32; ptfuzz seed 363 met the first
+ * case).
  */
 static void group_signal_left_then_taken_by_other(int sig)
 {
@@ -526,8 +526,9 @@ static void case_group_signal_left_then_taken_after_handler(void)
  * with SIGUSR1 left and a SIGSTOP); untraced, it discards the SIGCHLD and
  * takes @sig. Inside, the SIGCHLD was sent on to N's own queue, and T
  * dequeues @sig first: the supervisor gives T the SIGCHLD in its place
- * and sends @sig back to T (ptv_signal_left_taken_first(), design note
- * 32); N, resumed, has nothing left.
+ * and sends @sig to the group again (ptv_signal_left_met(), design note
+ * 32); N, resumed, has nothing left. Untraced, T is waited for in its
+ * group-stop ('T': meson.build runs that case with --proc-view).
  */
 static void group_signal_left_then_lower_first(int sig, bool traced)
 {
@@ -551,7 +552,7 @@ static void group_signal_left_then_lower_first(int sig, bool traced)
 			pt_wait_say(f.thread, __WALL, "wait(T)");
 	}
 	if (sig == SIGSTOP)
-		scn_wait_state(f.thread, traced ? "t" : "Tt");
+		scn_wait_state(f.thread, traced ? "t" : "T");
 	else
 		scn_wait_syscall(f.thread, SYS_read);
 	scn_say("shared pending: %#llx",
