@@ -228,6 +228,7 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 	t->vresumed_stop = t->host_stops;
 	t->left_sigs = 0;
 	t->sigcont_trap_artifact = false;
+	ptv_signal_left_at_resume(&loop->k, t);
 	return ptv_loop_resume(loop, t, sig);
 }
 

@@ -1080,6 +1080,16 @@ static bool send_group_again(struct ptv_kernel *k, struct ptv_task *t,
 	return true;
 }
 
+/* Has a thread of @t's group, not @t, a signal sent on and not taken? */
+static bool left_in_group(struct ptv_kernel *k, const struct ptv_task *t)
+{
+	for (struct ptv_task *u = k->traced; u; u = u->traced_next)
+		if (u != t && u->tgid == t->tgid && u->reroute_left &&
+		    !u->reroute_taken)
+			return true;
+	return false;
+}
+
 /*
  * The signal sent on to a stopped thread of @t's group
  * (ptv_signal_left_for_other()), still pending there, that Linux would
@@ -1112,7 +1122,7 @@ int ptv_signal_left_met(struct ptv_kernel *k, struct ptv_task *t, int sig,
 	siginfo_t si;
 	int left;
 
-	if (sig == SIGKILL || k->traced == NULL)
+	if (sig == SIGKILL || !left_in_group(k, t))
 		return sig;
 	ptv_proc_sig_masks(t->tid, &m);
 	u = left_for_mate(k, t, &m);
@@ -1167,6 +1177,25 @@ int ptv_signal_left_met(struct ptv_kernel *k, struct ptv_task *t, int sig,
 		"%s, which is sent again", t->tid, ptv_signal_name(left),
 		u->tid, ptv_signal_name(sig));
 	return left;
+}
+
+void ptv_signal_left_at_resume(struct ptv_kernel *k, struct ptv_task *t)
+{
+	struct ptv_proc_sig_masks m;
+	struct ptv_task *u;
+
+	if (!left_in_group(k, t))
+		return;
+	ptv_proc_sig_masks(t->tid, &m);
+	u = left_for_mate(k, t, &m);
+	if (u == NULL ||
+	    !send_group_again(k, t, u->reroute_sig,
+			      (const siginfo_t *)u->reroute_info, m.shared))
+		return;
+	u->reroute_taken = true;
+	ptv_log("[%d] %s sent on to %d goes back to the group: Linux gives it "
+		"to this thread, resumed", t->tid, ptv_signal_name(u->reroute_sig),
+		u->tid);
 }
 
 bool ptv_signal_rerouted_taken(struct ptv_task *t, int sig, pid_t self)

@@ -142,6 +142,15 @@ int ptv_signal_left_met(struct ptv_kernel *k, struct ptv_task *t, int sig,
 			pid_t self);
 
 /*
+ * @t leaves a virtual stop (its tracer resumed it): ptrace_stop() ends
+ * with recalc_sigpending_tsk(), and @t takes the signals pending for its
+ * group. One that ptv_signal_left_for_other() sent on to another stopped
+ * thread goes back to the group's queue, as in ptv_signal_left_met(), and
+ * that thread's copy is marked taken.
+ */
+void ptv_signal_left_at_resume(struct ptv_kernel *k, struct ptv_task *t);
+
+/*
  * At @t's host signal-delivery-stop for @sig, the one the supervisor (pid
  * @self) sent on to it, which another thread took in Linux
  * (ptv_signal_left_taken_by()): true (the caller resumes @t with 0).

@@ -34,7 +34,8 @@
  * T's at its next call; -at-sigcont-trap: nor at the host's trap for a
  * SIGCONT sent to N alone, and N takes that SIGCONT first;
  * -then-taken-by-other: T, woken later, takes it in Linux;
- * -then-lower-first: T, woken by a higher one, takes it first.
+ * -then-lower-first: T, woken by a higher one, takes it first;
+ * -then-taken-by-resumed: T, traced, takes it leaving a ptrace-stop.
  */
 #include <errno.h>
 #include <poll.h>
@@ -564,6 +565,38 @@ static void group_signal_left_then_lower_first(int sig, bool traced)
 		kill(f.child, SIGKILL);
 		pt_wait_say(f.thread, __WALL, "wait(T)");
 	}
+	end_waiting(&f);
+}
+
+/*
+ * The SIGCHLD left to N after T's trapped wait4, as above; then T, seized,
+ * is interrupted (PTRACE_INTERRUPT) and resumed. Leaving its ptrace-stop
+ * (ptrace_stop() ends with recalc_sigpending_tsk()), T takes the SIGCHLD
+ * pending for the group and stops for it. Inside, the SIGCHLD waits in N's
+ * own queue: the supervisor puts it back in the group's queue as T is
+ * resumed (ptv_signal_left_at_resume()).
+ */
+static void case_group_signal_left_then_taken_by_resumed(void)
+{
+	struct family f;
+
+	spawn_waiting(&f);
+	scn_say("-- T makes a WNOHANG wait4; T seized and interrupted");
+	thread_wait4();
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	pt_must(PTRACE_INTERRUPT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- T resumed");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_say_siginfo(f.thread, "T");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_read);
+	scn_say("-- N resumed");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	stop_or_pause(f.child, "N");
+	kill(f.child, SIGKILL);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
 	end_waiting(&f);
 }
 
@@ -2048,6 +2081,8 @@ static const struct pt_case cases[] = {
 	  case_group_signal_left_then_taken_by_other },
 	{ "group-signal-left-then-taken-after-handler",
 	  case_group_signal_left_then_taken_after_handler },
+	{ "group-signal-left-then-taken-by-resumed",
+	  case_group_signal_left_then_taken_by_resumed },
 	{ "group-signal-left-then-lower-first-traced",
 	  case_group_signal_left_then_lower_first_traced },
 	{ "group-signal-left-then-lower-first-stop",
