@@ -793,6 +793,13 @@ static bool may_reroute(struct ptv_kernel *k, const struct ptv_task *t,
 }
 
 /*
+ * Some thread may have a signal sent on to it for its group
+ * (->reroute_left): set where one is, cleared by a walk that finds none
+ * (left_in_group()).
+ */
+static bool any_left;
+
+/*
  * Sends @sig to @n alone, for it to take with @si (ptv_signal_rerouted_info()
  * gives it back); false if @n is gone.
  */
@@ -921,6 +928,7 @@ bool ptv_signal_left_for_other(struct ptv_kernel *k, struct ptv_task *t,
 	    !send_on(n, sig, &si))
 		return false;
 	n->reroute_left = true;
+	any_left = true;
 	ptv_log("[%d] %s pending for the group, which Linux leaves to %d "
 		"(stopped), goes to it", t->tid, ptv_signal_name(sig), n->tid);
 	return true;
@@ -1080,13 +1088,25 @@ static bool send_group_again(struct ptv_kernel *k, struct ptv_task *t,
 	return true;
 }
 
-/* Has a thread of @t's group, not @t, a signal sent on and not taken? */
+/*
+ * Has a thread of @t's group, not @t, a signal sent on and not taken?
+ * Asked at every virtual resume: the walk is made only while some thread
+ * may have one (any_left).
+ */
 static bool left_in_group(struct ptv_kernel *k, const struct ptv_task *t)
 {
-	for (struct ptv_task *u = k->traced; u; u = u->traced_next)
-		if (u != t && u->tgid == t->tgid && u->reroute_left &&
-		    !u->reroute_taken)
+	bool some = false;
+
+	if (!any_left)
+		return false;
+	for (struct ptv_task *u = k->traced; u; u = u->traced_next) {
+		if (!u->reroute_left || u->reroute_taken)
+			continue;
+		if (u != t && u->tgid == t->tgid)
 			return true;
+		some = true;
+	}
+	any_left = some;
 	return false;
 }
 
@@ -1170,6 +1190,7 @@ int ptv_signal_left_met(struct ptv_kernel *k, struct ptv_task *t, int sig,
 			return sig;
 		}
 		t->reroute_left = true;
+		any_left = true;
 	}
 	memcpy(&si, u->reroute_info, sizeof(si));
 	ptv_host_setsiginfo(t->tid, &si);
@@ -1240,7 +1261,9 @@ bool ptv_signal_rerouted_info(struct ptv_kernel *k, struct ptv_task *t,
 	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
 	siginfo_t si;
 
-	if (ptv_host_getsiginfo(t->tid, &si) < 0)
+	if ((t->reroute_sig != sig &&
+	     (leader == NULL || leader->group_resent_sig != sig)) ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0)
 		return false;
 	if (resent_to_group(t, leader, sig, &si, self)) {
 		leader->group_resent_sig = 0;
