@@ -480,6 +480,22 @@ static void case_group_signal_left_at_trapped_call(void)
 }
 
 /*
+ * N resumed: its next stop, or none; then the end (T, if @thread_traced,
+ * killed and reaped by its tracer first).
+ */
+static void resume_leader_and_end(struct family *f, bool thread_traced)
+{
+	scn_say("-- N resumed");
+	pt_must(PTRACE_CONT, f->child, 0, 0);
+	stop_or_pause(f->child, "N");
+	if (thread_traced) {
+		kill(f->child, SIGKILL);
+		pt_wait_say(f->thread, __WALL, "wait(T)");
+	}
+	end_waiting(f);
+}
+
+/*
  * The SIGCHLD left to N after T's trapped wait4, as above; then @sig to
  * the process. Linux wakes T (N is stopped), which dequeues the group's
  * pending signals lowest first, in one get_signal() while it ignores
@@ -503,10 +519,7 @@ static void group_signal_left_then_taken_by_other(int sig)
 	scn_wait_syscall(f.thread, SYS_read);
 	scn_say("shared pending: %#llx",
 		scn_status_field(f.child, "ShdPnd", 16));
-	scn_say("-- N resumed");
-	pt_must(PTRACE_CONT, f.child, 0, 0);
-	stop_or_pause(f.child, "N");
-	end_waiting(&f);
+	resume_leader_and_end(&f, false);
 }
 
 static void case_group_signal_left_then_taken_by_other(void)
@@ -558,14 +571,7 @@ static void group_signal_left_then_lower_first(int sig, bool traced)
 		scn_wait_syscall(f.thread, SYS_read);
 	scn_say("shared pending: %#llx",
 		scn_status_field(f.child, "ShdPnd", 16));
-	scn_say("-- N resumed");
-	pt_must(PTRACE_CONT, f.child, 0, 0);
-	stop_or_pause(f.child, "N");
-	if (traced) {
-		kill(f.child, SIGKILL);
-		pt_wait_say(f.thread, __WALL, "wait(T)");
-	}
-	end_waiting(&f);
+	resume_leader_and_end(&f, traced);
 }
 
 /*
@@ -592,12 +598,7 @@ static void case_group_signal_left_then_taken_by_resumed(void)
 	pt_say_siginfo(f.thread, "T");
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	scn_wait_syscall(f.thread, SYS_read);
-	scn_say("-- N resumed");
-	pt_must(PTRACE_CONT, f.child, 0, 0);
-	stop_or_pause(f.child, "N");
-	kill(f.child, SIGKILL);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	end_waiting(&f);
+	resume_leader_and_end(&f, true);
 }
 
 static void case_group_signal_left_then_lower_first_traced(void)
