@@ -1095,11 +1095,12 @@ static bool send_group_again(struct ptv_kernel *k, struct ptv_task *t,
  */
 static bool left_in_group(struct ptv_kernel *k, const struct ptv_task *t)
 {
+	struct ptv_task *u;
 	bool some = false;
 
 	if (!any_left)
 		return false;
-	for (struct ptv_task *u = k->traced; u; u = u->traced_next) {
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
 		if (!u->reroute_left || u->reroute_taken)
 			continue;
 		if (u != t && u->tgid == t->tgid)
@@ -1122,7 +1123,8 @@ static struct ptv_task *left_for_mate(struct ptv_kernel *k,
 {
 	struct ptv_task *u, *first = NULL;
 
-	for (u = k->traced; u; u = u->traced_next)
+	/* (Not only traced ones: send_group_again()'s fallback.) */
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
 		if (u != t && u->tgid == t->tgid && u->reroute_left &&
 		    !u->reroute_taken && !(m->blocked & SIGBIT(u->reroute_sig)) &&
 		    (first == NULL ||
