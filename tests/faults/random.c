@@ -19,10 +19,12 @@
  * from another thread, while another guest attaches), exit-together (a
  * tracer and its tracee exit at once, in four ways).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -78,6 +80,39 @@ struct reaped {
 };
 
 /*
+ * Prints, on standard error, the processes of group @pgid still there
+ * (pid, state, parent), for a failure to name them.
+ */
+static void say_group(pid_t pgid)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+
+	while (proc && (d = readdir(proc))) {
+		char path[64], buf[512], state;
+		int pid, ppid, group;
+		const char *close_paren;
+		FILE *f;
+
+		if (sscanf(d->d_name, "%d", &pid) != 1)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		close_paren = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		fclose(f);
+		if (close_paren &&
+		    sscanf(close_paren + 1, " %c %d %d", &state, &ppid,
+			   &group) == 3 && group == pgid)
+			fprintf(stderr, "left in group %d: pid %d state %c "
+				"parent %d\n", (int)pgid, pid, state, ppid);
+	}
+	if (proc)
+		closedir(proc);
+}
+
+/*
  * Reaps every child until each of @want (@n of them) has been reported and
  * nothing of group @pgid is left. Once @want[@tracer] is reaped (so nothing
  * in the group is traced; -1: at once. A SIGCONT would make a ptrace-stop nobody
@@ -128,6 +163,7 @@ static int collect(pid_t pgid, struct reaped *want, int n, int tracer)
 		if (!want[i].seen)
 			fail("guest %d (#%d) never ended (state %c)",
 			     (int)want[i].pid, i, scn_proc_state(want[i].pid) ?: '0');
+	say_group(pgid);
 	fail("group %d not empty after 10 s", (int)pgid);
 }
 
