@@ -815,6 +815,20 @@ static bool send_on(struct ptv_task *n, int sig, const siginfo_t *si)
 	return true;
 }
 
+/*
+ * send_on() of a signal pending for @n's group that Linux leaves in the
+ * group's queue: @n takes it after its own (->reroute_left), and other
+ * threads look for it (any_left).
+ */
+static bool send_on_left(struct ptv_task *n, int sig, const siginfo_t *si)
+{
+	if (!send_on(n, sig, si))
+		return false;
+	n->reroute_left = true;
+	any_left = true;
+	return true;
+}
+
 bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
 	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
@@ -925,10 +939,8 @@ bool ptv_signal_left_for_other(struct ptv_kernel *k, struct ptv_task *t,
 	n = stopped_mate(k, t, sig);
 	if (n == NULL || n->reroute_sig != 0 ||
 	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL ||
-	    !send_on(n, sig, &si))
+	    !send_on_left(n, sig, &si))
 		return false;
-	n->reroute_left = true;
-	any_left = true;
 	ptv_log("[%d] %s pending for the group, which Linux leaves to %d "
 		"(stopped), goes to it", t->tid, ptv_signal_name(sig), n->tid);
 	return true;
@@ -1136,6 +1148,24 @@ static struct ptv_task *left_for_mate(struct ptv_kernel *k,
 	return first;
 }
 
+/*
+ * @u's copy of a signal sent on goes back to the group's queue, for @t
+ * (@shared: its group's pending set), met @how, to take as in Linux;
+ * @u's copy is marked taken. False if it could not be sent.
+ */
+static bool give_back_left(struct ptv_kernel *k, struct ptv_task *t,
+			   struct ptv_task *u, uint64_t shared, const char *how)
+{
+	if (!send_group_again(k, t, u->reroute_sig,
+			      (const siginfo_t *)u->reroute_info, shared))
+		return false;
+	u->reroute_taken = true;
+	ptv_log("[%d] %s sent on to %d goes back to the group: Linux gives it "
+		"to this thread %s", t->tid, ptv_signal_name(u->reroute_sig),
+		u->tid, how);
+	return true;
+}
+
 int ptv_signal_left_met(struct ptv_kernel *k, struct ptv_task *t, int sig,
 			pid_t self)
 {
@@ -1158,14 +1188,7 @@ int ptv_signal_left_met(struct ptv_kernel *k, struct ptv_task *t, int sig,
 	 * first, as in Linux.
 	 */
 	if (!sent_to_group(t, &si) || !dequeued_before(left, sig)) {
-		if (!send_group_again(k, t, left,
-				      (const siginfo_t *)u->reroute_info,
-				      m.shared))
-			return sig;
-		u->reroute_taken = true;
-		ptv_log("[%d] %s sent on to %d goes back to the group: Linux "
-			"gives it to this thread after its %s", t->tid,
-			ptv_signal_name(left), u->tid, ptv_signal_name(sig));
+		give_back_left(k, t, u, m.shared, "after the one it dequeued");
 		return sig;
 	}
 	/*
@@ -1187,12 +1210,10 @@ int ptv_signal_left_met(struct ptv_kernel *k, struct ptv_task *t, int sig,
 	}
 	if (!send_group_again(k, t, sig, &si, m.shared)) {
 		/* To @t alone, after its own as a group signal would be. */
-		if (t->reroute_sig != 0 || !send_on(t, sig, &si)) {
+		if (t->reroute_sig != 0 || !send_on_left(t, sig, &si)) {
 			u->reroute_taken = false;
 			return sig;
 		}
-		t->reroute_left = true;
-		any_left = true;
 	}
 	memcpy(&si, u->reroute_info, sizeof(si));
 	ptv_host_setsiginfo(t->tid, &si);
@@ -1211,14 +1232,8 @@ void ptv_signal_left_at_resume(struct ptv_kernel *k, struct ptv_task *t)
 		return;
 	ptv_proc_sig_masks(t->tid, &m);
 	u = left_for_mate(k, t, &m);
-	if (u == NULL ||
-	    !send_group_again(k, t, u->reroute_sig,
-			      (const siginfo_t *)u->reroute_info, m.shared))
-		return;
-	u->reroute_taken = true;
-	ptv_log("[%d] %s sent on to %d goes back to the group: Linux gives it "
-		"to this thread, resumed", t->tid, ptv_signal_name(u->reroute_sig),
-		u->tid);
+	if (u != NULL)
+		give_back_left(k, t, u, m.shared, "as it is resumed");
 }
 
 bool ptv_signal_rerouted_taken(struct ptv_task *t, int sig, pid_t self)
