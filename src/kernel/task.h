@@ -204,6 +204,11 @@ struct ptv_task {
 				   notes, 32) */
 	bool reroute_taken;	/* ... which another thread took in Linux:
 				   dropped when it dequeues it */
+	bool sigcont_deferred;	/* a SIGCONT Linux left pending for its
+				   group, which it takes: it was in a
+				   ptrace-stop, so it is sent on (with
+				   ->reroute_info) when it leaves it
+				   (ptv_signal_deferred_at_resume()) */
 	int group_resent_sig;	/* a leader's: a signal a thread of its group
 				   dequeued, sent to the group again by the
 				   supervisor (ptv_signal_left_met())

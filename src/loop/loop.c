@@ -212,6 +212,9 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 		request = PTRACE_CONT;
 		break;
 	}
+	if (t->sigcont_deferred)
+		ptv_signal_deferred_at_resume(&loop->k, t,
+					      ptv_loop_stops_task(t, sig));
 	t->host_state = PTV_HOST_RUNNING;
 	ptv_loop_stop_check_forget(loop, t->tid);
 	ptv_coloc_at_resume(loop, t);

@@ -119,10 +119,15 @@ static bool rerouted_pending(struct ptv_kernel *k, ptv_tid_t tgid, int sig)
 {
 	struct ptv_task *u;
 
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u->tgid == tgid && u->reroute_sig == sig &&
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
+		if (u->tgid != tgid)
+			continue;
+		if (sig == SIGCONT && u->sigcont_deferred)
+			return true;
+		if (u->reroute_sig == sig &&
 		    (ptv_proc_status_mask(u->tid, "SigPnd") & SIGBIT(sig)))
 			return true;
+	}
 	return false;
 }
 
@@ -775,6 +780,8 @@ bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig)
  * get_signal() first does: @t, if it was in a ptrace-stop itself when it
  * was sent (ptrace_stop() ends with recalc_sigpending_tsk()) and has been
  * resumed; not @t asleep or running, which Linux does not wake for it.
+ * (@n in a ptrace-stop entered since is sent it when it leaves it:
+ * defer_to_resume().)
  */
 static bool may_reroute(struct ptv_kernel *k, const struct ptv_task *t,
 			const struct ptv_task *n)
@@ -829,6 +836,32 @@ static bool send_on_left(struct ptv_task *n, int sig, const siginfo_t *si)
 	return true;
 }
 
+/* Is @n in a ptrace-stop on the host, collected by the loop or not? */
+static bool in_ptrace_stop(const struct ptv_task *n)
+{
+	return n->vstop != PTV_VSTOP_NONE ||
+	       n->host_state == PTV_HOST_STOPPED ||
+	       ptv_proc_state(n->tid) == 't';
+}
+
+/*
+ * The SIGCONT @t dequeued is the one Linux left pending for the group when
+ * @n, woken for it, entered a ptrace-stop first: sending it on to @n now
+ * would clear @n's JOBCTL_STOP_DEQUEUED on the host (prepare_signal()),
+ * which ptrace_signal() set as @n entered its stop, and a stop signal its
+ * tracer gives it would stop nothing. @n gets it when it leaves the stop
+ * (ptv_signal_deferred_at_resume()); @t does not take it.
+ */
+static bool defer_to_resume(const struct ptv_task *t, struct ptv_task *n,
+			    const siginfo_t *si)
+{
+	memcpy(n->reroute_info, si, sizeof(*si));
+	n->sigcont_deferred = true;
+	ptv_log("[%d] SIGCONT sent to the group goes to %d, its traced thread, "
+		"when it leaves its ptrace-stop", t->tid, n->tid);
+	return true;
+}
+
 bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
 	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
@@ -845,11 +878,32 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	if (!may_reroute(k, t, n) || ptv_host_getsiginfo(t->tid, &si) < 0 ||
 	    si.si_code == SI_TKILL)
 		return false;
+	if (in_ptrace_stop(n))
+		return defer_to_resume(t, n, &si);
 	if (!send_on(n, sig, &si))
 		return false;
 	ptv_log("[%d] %s sent to the group goes to %d, its traced thread",
 		t->tid, ptv_signal_name(sig), n->tid);
 	return true;
+}
+
+void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
+				   bool stops)
+{
+	struct ptv_task *u;
+	siginfo_t si;
+
+	if (!t->sigcont_deferred || stops)
+		return;
+	/* Sent now, it would continue the group on the host. */
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == t->tgid && (u->group_stopped || u->listening))
+			return;
+	t->sigcont_deferred = false;
+	memcpy(&si, t->reroute_info, sizeof(si));
+	if (send_on(t, SIGCONT, &si))
+		ptv_log("[%d] SIGCONT left pending for its group sent on to it "
+			"as it is resumed", t->tid);
 }
 
 /*

@@ -78,6 +78,14 @@ bool ptv_signal_kept_stands_in(struct ptv_kernel *k, struct ptv_task *leader,
 bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
+ * The host is about to resume @t (@stops: with a signal that stops it):
+ * a SIGCONT ptv_signal_reroute() kept for it while it was in a ptrace-stop
+ * is sent on now, unless its group stops or is stopped. Design notes, 37.
+ */
+void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
+				   bool stops);
+
+/*
  * At @t's seccomp stop for @call, a host stop Linux does not make (not
  * preceded by a virtual stop of the same call: @after_vstop false), or at
  * the host's trap for a SIGCONT that Linux wakes another thread for (@call

@@ -1804,15 +1804,29 @@ static void case_step_interrupted_by_group_stop(void)
  * step's stop meanwhile, could not be given the SIGCONT: N took it;
  * ptfuzz seed 16 at 10000 steps, step 9958.)
  */
-static void sigcont_named_steps_first(struct family *f, bool n_stopped)
+enum n_mode {
+	N_IN_READ,	/* attached, asleep in read() */
+	N_STOPPED,	/* attached, in its attach stop */
+	N_UNTRACED,	/* not traced, asleep in read() */
+};
+
+static void sigcont_named_steps_first(struct family *f, enum n_mode n)
 {
+	static const char *const n_says[] = {
+		[N_IN_READ] = "in read()",
+		[N_STOPPED] = "in its attach stop",
+		[N_UNTRACED] = "untraced, in read()",
+	};
+
 	leader_answers = true;
 	scn_pipe(answer_pipes[0], O_CLOEXEC);
 	scn_pipe(answer_pipes[1], O_CLOEXEC);
 	spawn(f);
-	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f->child, 0, 0);
-	pt_wait_say(f->child, 0, "wait(N)");
-	if (!n_stopped) {
+	if (n != N_UNTRACED) {
+		pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f->child, 0, 0);
+		pt_wait_say(f->child, 0, "wait(N)");
+	}
+	if (n == N_IN_READ) {
 		pt_must(PTRACE_CONT, f->child, 0, 0);
 		scn_wait_syscall(f->child, SYS_read);
 	}
@@ -1821,7 +1835,7 @@ static void sigcont_named_steps_first(struct family *f, bool n_stopped)
 	pt_must(PTRACE_SINGLESTEP, f->thread, 0, 0);
 	scn_wait_syscall(f->thread, SYS_pause);
 	scn_say("-- T single-stepped into pause(), N %s; SIGCONT to T's tid "
-		"(kill(2))", n_stopped ? "in its attach stop" : "in read()");
+		"(kill(2))", n_says[n]);
 	kill(f->thread, SIGCONT);
 	pt_wait_say(f->thread, __WALL, "wait(T)");
 }
@@ -1897,7 +1911,7 @@ static void case_sigcont_named_steps_first(void)
 		struct family f;
 
 		scn_say("round %d", round);
-		sigcont_named_steps_first(&f, false);
+		sigcont_named_steps_first(&f, N_IN_READ);
 		say_n_answers(&f);
 		resume_t_and_end(&f);
 	}
@@ -1915,7 +1929,7 @@ static void case_sigcont_pending_drops_next(void)
 {
 	struct family f;
 
-	sigcont_named_steps_first(&f, false);
+	sigcont_named_steps_first(&f, N_IN_READ);
 	/*
 	 * N asleep in read() again, as it stayed natively: inside, the host's
 	 * trap woke it, and it may still be on its way through the first
@@ -1937,11 +1951,54 @@ static void case_sigcont_pending_taken_by_resumed(void)
 {
 	struct family f;
 
-	sigcont_named_steps_first(&f, true);
+	sigcont_named_steps_first(&f, N_STOPPED);
 	scn_say("-- N resumed");
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	say_n_answers(&f);
 	resume_t_and_end(&f);
+}
+
+/*
+ * T, in its step's SIGTRAP stop with the SIGCONT pending for the group, is
+ * resumed with SIGSTOP: ptrace_signal() set its JOBCTL_STOP_DEQUEUED as
+ * it entered that stop, and no SIGCONT has been sent since to clear it, so
+ * do_signal_stop() stops the group (kernel/signal.c). The SIGCONT stays
+ * pending. (Inside, the supervisor sent the SIGCONT on to T while T was in
+ * that stop, which cleared the flag on the host: T took the SIGCONT and
+ * the group did not stop; ptfuzz seed 271 at 10000 steps, step 4652.)
+ */
+static void sigcont_named_steps_first_then_stop(enum n_mode n)
+{
+	struct family f;
+	int status;
+
+	sigcont_named_steps_first(&f, n);
+	scn_say("-- T resumed with SIGSTOP");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGSTOP);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_say_siginfo(f.thread, "T");
+	if (n == N_UNTRACED) {
+		scn_check(waitpid(f.child, &status, WUNTRACED) == f.child);
+		scn_say("waitpid(N, WUNTRACED): %s", pt_status(status));
+	} else {
+		pt_wait_say(f.child, 0, "wait(N)");
+		pt_say_siginfo(f.child, "N");
+	}
+	kill_and_end(&f);
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			close(answer_pipes[i][j]);
+	leader_answers = false;
+}
+
+static void case_sigcont_named_steps_first_then_stop(void)
+{
+	sigcont_named_steps_first_then_stop(N_IN_READ);
+}
+
+static void case_sigcont_named_steps_first_then_stop_untraced(void)
+{
+	sigcont_named_steps_first_then_stop(N_UNTRACED);
 }
 
 /*
@@ -2109,6 +2166,10 @@ static const struct pt_case cases[] = {
 	{ "step-interrupted-by-group-stop",
 	  case_step_interrupted_by_group_stop },
 	{ "sigcont-named-steps-first", case_sigcont_named_steps_first },
+	{ "sigcont-named-steps-first-then-stop",
+	  case_sigcont_named_steps_first_then_stop },
+	{ "sigcont-named-steps-first-then-stop-untraced",
+	  case_sigcont_named_steps_first_then_stop_untraced },
 	{ "sigcont-pending-drops-next", case_sigcont_pending_drops_next },
 	{ "sigcont-pending-taken-by-resumed",
 	  case_sigcont_pending_taken_by_resumed },
