@@ -768,11 +768,32 @@ bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig)
 }
 
 /*
+ * May the supervisor send a SIGCONT to a thread of group @tgid? Not if a
+ * thread is seized by a guest: it would see the host's SIGCONT trap
+ * (ptrace_trap_notify()) as its own PTRACE_EVENT_STOP. *@not_now: not yet,
+ * a thread is group-stopped or listening, and the group, stopped again
+ * since the SIGCONT was sent, would be continued.
+ */
+static bool sigcont_may_be_sent(struct ptv_kernel *k, ptv_tid_t tgid,
+				bool *not_now)
+{
+	struct ptv_task *u;
+
+	*not_now = false;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
+		if (u->tgid != tgid)
+			continue;
+		if (u->tracer && u->seized)
+			return false;
+		*not_now |= u->group_stopped || u->listening;
+	}
+	return true;
+}
+
+/*
  * Can the SIGCONT that @t dequeued go to @n, the thread Linux gives it to?
- * The supervisor sends it again, to @n alone; but a SIGCONT makes every
- * thread the host seizes trap (ptrace_trap_notify()), which a thread a
- * guest seized would see as its own PTRACE_EVENT_STOP; and it would
- * continue a group stopped again since: neither may be.
+ * The supervisor sends it again, to @n alone, now or (*@not_now) later
+ * (sigcont_may_be_sent()).
  *
  * @n woken may have entered a ptrace-stop before it dequeued it (a
  * step's SIGTRAP, synchronous, comes first): the SIGCONT stays pending for
@@ -784,19 +805,12 @@ bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig)
  * defer_to_resume().)
  */
 static bool may_reroute(struct ptv_kernel *k, const struct ptv_task *t,
-			const struct ptv_task *n)
+			const struct ptv_task *n, bool *not_now)
 {
-	struct ptv_task *u;
-
 	if (n == NULL || n == t || n->tracer == NULL || n->host_gone ||
 	    n->exit_seen || (n->vstop != PTV_VSTOP_NONE && t->sigcont_in_stop))
 		return false;
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u->tgid == t->tgid &&
-		    ((u->tracer && u->seized) || u->group_stopped ||
-		     u->listening))
-			return false;
-	return true;
+	return sigcont_may_be_sent(k, t->tgid, not_now);
 }
 
 /*
@@ -866,6 +880,7 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
 	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
 	struct ptv_task *n;
+	bool not_now;
 	siginfo_t si;
 
 	if (sig != SIGCONT || leader == NULL)
@@ -875,11 +890,13 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 		return false;
 	n = ptv_task_find(&k->tasks, leader->sigcont_named);
 	leader->sigcont_named = 0;
-	if (!may_reroute(k, t, n) || ptv_host_getsiginfo(t->tid, &si) < 0 ||
-	    si.si_code == SI_TKILL)
+	if (!may_reroute(k, t, n, &not_now) ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL)
 		return false;
 	if (in_ptrace_stop(n))
 		return defer_to_resume(t, n, &si);
+	if (not_now)
+		return false;
 	if (!send_on(n, sig, &si))
 		return false;
 	ptv_log("[%d] %s sent to the group goes to %d, its traced thread",
@@ -890,15 +907,12 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
 				   bool stops)
 {
-	struct ptv_task *u;
+	bool not_now;
 	siginfo_t si;
 
-	if (!t->sigcont_deferred || stops)
+	if (!t->sigcont_deferred || stops ||
+	    !sigcont_may_be_sent(k, t->tgid, &not_now) || not_now)
 		return;
-	/* Sent now, it would continue the group on the host. */
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u->tgid == t->tgid && (u->group_stopped || u->listening))
-			return;
 	t->sigcont_deferred = false;
 	memcpy(&si, t->reroute_info, sizeof(si));
 	if (send_on(t, SIGCONT, &si))
@@ -1492,10 +1506,11 @@ static bool woken_by_nothing(struct ptv_kernel *k, struct ptv_task *t,
 	 * Linux woke it for a SIGCONT sent to its group
 	 * (name_sigcont_taker()): that is the cause, whether the SIGCONT is
 	 * still pending on the host or another thread has dequeued it there
-	 * already (it is sent on to this one, ptv_signal_reroute()).
+	 * already (it is sent on to this one, ptv_signal_reroute(), maybe when
+	 * it is resumed: ->sigcont_deferred).
 	 */
 	leader = ptv_task_find(&k->tasks, t->tgid);
-	if (leader && leader->sigcont_woken == t->tid)
+	if ((leader && leader->sigcont_woken == t->tid) || t->sigcont_deferred)
 		return false;
 	/*
 	 * A group-stop ended it (do_signal_stop() wakes every thread with
