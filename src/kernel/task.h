@@ -225,6 +225,10 @@ struct ptv_task {
 	uint64_t left_ip;	/* that call's return address */
 	bool sigcont_trap_artifact; /* the host's trap for a SIGCONT sent
 				   now is one Linux does not make for it */
+	uint64_t sigcont_trap_shared; /* ... the signals pending for its
+				   group then, less the stop signals that
+				   SIGCONT flushes: only they can be left to
+				   a stopped thread (ptv_signal_note_left()) */
 	uint64_t host_stops;	/* host stops seen, counted */
 	uint64_t vresumed_stop;	/* the count at its last virtual resume */
 	enum ptv_exec_guard exec_guard; /* see syscalls/exec.c */

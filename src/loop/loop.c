@@ -1247,6 +1247,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
+	ptv_signal_stop_flushes_deferred(&loop->k, task, ev->sig, loop->self);
 	if (ptv_signal_discarded(&loop->k, task, ev->sig) ||
 	    ptv_signal_reroute(&loop->k, task, ev->sig) ||
 	    ptv_signal_rerouted_taken(task, ev->sig, loop->self) ||

@@ -47,6 +47,9 @@
 #define N_MARKS (sizeof(((struct ptv_task *)0)->discard_marks) / \
 		 sizeof(((struct ptv_task *)0)->discard_marks[0]))
 #define SIGBIT(sig) (1ULL << ((sig) - 1))
+/* The stop signals, which a SIGCONT flushes (prepare_signal()). */
+#define STOP_SIGNALS                                                   \
+	(SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 
 /* Does a thread of @tgid have a virtual tracer? */
 static bool group_traced(struct ptv_kernel *k, ptv_tid_t tgid)
@@ -351,7 +354,8 @@ static void mark_sigcont_traps(struct ptv_kernel *k, struct ptv_task *sender,
 {
 	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
 	struct ptv_task *u;
-	bool several = false;
+	bool several = false, shared_read = false;
+	uint64_t shared = 0;
 	ptv_tid_t woken;
 
 	(void)sig;
@@ -362,12 +366,25 @@ static void mark_sigcont_traps(struct ptv_kernel *k, struct ptv_task *sender,
 		woken = wants_signal(n, SIGCONT) ? n->tid : 0;
 	else
 		woken = signal_taker(k, n, SIGCONT, &several);
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u->tgid == n->tgid)
-			u->sigcont_trap_artifact = !several && u->tid != woken &&
-						   !u->group_stopped &&
-						   u->vstop == PTV_VSTOP_NONE &&
-						   !u->listening;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
+		if (u->tgid != n->tgid)
+			continue;
+		u->sigcont_trap_artifact = !several && u->tid != woken &&
+					   !u->group_stopped &&
+					   u->vstop == PTV_VSTOP_NONE &&
+					   !u->listening;
+		/*
+		 * A signal sent while the host holds it in that trap is one
+		 * Linux would have woken it for, not one left to another.
+		 */
+		if (u->sigcont_trap_artifact) {
+			if (!shared_read)
+				shared = ptv_proc_status_mask(n->tid, "ShdPnd") &
+					 ~STOP_SIGNALS;
+			shared_read = true;
+			u->sigcont_trap_shared = shared;
+		}
+	}
 }
 
 typedef void named_fn(struct ptv_kernel *, struct ptv_task *, ptv_tid_t, int);
@@ -920,6 +937,28 @@ void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
 			"as it is resumed", t->tid);
 }
 
+void ptv_signal_stop_flushes_deferred(struct ptv_kernel *k,
+				      struct ptv_task *t, int sig, pid_t self)
+{
+	struct ptv_task *u, *holder = NULL;
+	siginfo_t si;
+
+	if (!ptv_sig_is_stop(sig))
+		return;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == t->tgid && u->sigcont_deferred)
+			holder = u;
+	/* Not one the supervisor sent (kill(2) or tgkill(2) of its own). */
+	if (holder == NULL || ptv_host_getsiginfo(t->tid, &si) < 0 ||
+	    ((si.si_code == SI_USER || si.si_code == SI_TKILL) &&
+	     si.si_pid == ptv_pidns_supervisor_seen_by(t, self)))
+		return;
+	holder->sigcont_deferred = false;
+	ptv_log("[%d] %s sent to its group flushed the SIGCONT pending for "
+		"it, which %d was to take", t->tid, ptv_signal_name(sig),
+		holder->tid);
+}
+
 /*
  * Calls that make Linux look at no pending signal of the caller's group
  * (no recalc_sigpending(), no signal sent or forked with, no exec): at
@@ -981,6 +1020,8 @@ void ptv_signal_note_left(struct ptv_kernel *k, struct ptv_task *t,
 	ptv_proc_sig_masks(t->tid, &m);
 	left = m.shared & ~m.pending & ~m.blocked &
 	       ~(SIGBIT(SIGKILL) | SIGBIT(SIGCONT));
+	if (call == NULL)
+		left &= t->sigcont_trap_shared;	/* at a SIGCONT's trap */
 	if (left == 0 || ptv_host_getregs(t->tid, &regs) < 0)
 		return;
 	t->left_sigs = left;

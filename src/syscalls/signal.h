@@ -86,6 +86,16 @@ void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
 				   bool stops);
 
 /*
+ * At @t's host signal-delivery-stop for @sig: a stop signal a guest sent
+ * its group flushed the SIGCONT pending for the group when it was sent
+ * (kernel/signal.c:prepare_signal()), so one kept for a thread to take
+ * when resumed is gone. (Pending still, it was sent after that SIGCONT,
+ * which flushed the stop signals sent before it.) @self: the supervisor.
+ */
+void ptv_signal_stop_flushes_deferred(struct ptv_kernel *k,
+				      struct ptv_task *t, int sig, pid_t self);
+
+/*
  * At @t's seccomp stop for @call, a host stop Linux does not make (not
  * preceded by a virtual stop of the same call: @after_vstop false), or at
  * the host's trap for a SIGCONT that Linux wakes another thread for (@call

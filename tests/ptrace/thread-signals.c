@@ -2002,6 +2002,24 @@ static void case_sigcont_named_steps_first_then_stop_untraced(void)
 }
 
 /*
+ * A stop signal sent to the process flushes the SIGCONT pending for the
+ * group (kernel/signal.c:prepare_signal()): N, attached, takes the SIGSTOP
+ * (its tracer suppresses it), and T, resumed, has nothing pending. (Inside,
+ * T kept the SIGCONT to be sent on when resumed, note 37.)
+ */
+static void case_sigcont_pending_flushed_by_stop(void)
+{
+	struct family f;
+
+	sigcont_named_steps_first(&f, N_IN_READ);
+	scn_say("-- SIGSTOP to the process");
+	kill(f.child, SIGSTOP);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	resume_t_and_end(&f);
+}
+
+/*
  * A group's continue is not reported once the group dies: its flags become
  * SIGNAL_GROUP_EXIT (kernel/signal.c:do_group_exit()). N, attached, and T,
  * seized, in their group-stop; SIGCONT; SIGTERM, which T takes: T is its
@@ -2170,6 +2188,8 @@ static const struct pt_case cases[] = {
 	  case_sigcont_named_steps_first_then_stop },
 	{ "sigcont-named-steps-first-then-stop-untraced",
 	  case_sigcont_named_steps_first_then_stop_untraced },
+	{ "sigcont-pending-flushed-by-stop",
+	  case_sigcont_pending_flushed_by_stop },
 	{ "sigcont-pending-drops-next", case_sigcont_pending_drops_next },
 	{ "sigcont-pending-taken-by-resumed",
 	  case_sigcont_pending_taken_by_resumed },
