@@ -1792,6 +1792,13 @@ static void case_step_interrupted_by_group_stop(void)
 	end(&f);
 }
 
+/* Where N is when the SIGCONT is sent (sigcont_named_steps_first()). */
+enum n_mode {
+	N_IN_READ,	/* attached, asleep in read() */
+	N_STOPPED,	/* attached, in its attach stop */
+	N_UNTRACED,	/* not traced, asleep in read() */
+};
+
 /*
  * SIGCONT sent to T's tid (kill(2): to the process) wakes T, which wants
  * it (kernel/signal.c:complete_signal()): T, attached and single-stepped
@@ -1804,12 +1811,6 @@ static void case_step_interrupted_by_group_stop(void)
  * step's stop meanwhile, could not be given the SIGCONT: N took it;
  * ptfuzz seed 16 at 10000 steps, step 9958.)
  */
-enum n_mode {
-	N_IN_READ,	/* attached, asleep in read() */
-	N_STOPPED,	/* attached, in its attach stop */
-	N_UNTRACED,	/* not traced, asleep in read() */
-};
-
 static void sigcont_named_steps_first(struct family *f, enum n_mode n)
 {
 	static const char *const n_says[] = {
@@ -1838,6 +1839,15 @@ static void sigcont_named_steps_first(struct family *f, enum n_mode n)
 		"(kill(2))", n_says[n]);
 	kill(f->thread, SIGCONT);
 	pt_wait_say(f->thread, __WALL, "wait(T)");
+}
+
+/* N's answer pipes closed, for the next family. */
+static void end_answering(void)
+{
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			close(answer_pipes[i][j]);
+	leader_answers = false;
 }
 
 /*
@@ -1897,10 +1907,7 @@ static void resume_t_and_end(struct family *f)
 		nanosleep(&ms, NULL);
 	}
 	kill_and_end(f);
-	for (int i = 0; i < 2; i++)
-		for (int j = 0; j < 2; j++)
-			close(answer_pipes[i][j]);
-	leader_answers = false;
+	end_answering();
 }
 
 static void case_sigcont_named_steps_first(void)
@@ -1985,10 +1992,7 @@ static void sigcont_named_steps_first_then_stop(enum n_mode n)
 		pt_say_siginfo(f.child, "N");
 	}
 	kill_and_end(&f);
-	for (int i = 0; i < 2; i++)
-		for (int j = 0; j < 2; j++)
-			close(answer_pipes[i][j]);
-	leader_answers = false;
+	end_answering();
 }
 
 static void case_sigcont_named_steps_first_then_stop(void)
