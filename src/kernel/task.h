@@ -141,6 +141,10 @@ struct ptv_task {
 	bool sigchld_nocldstop;	/* its SIGCHLD action has SA_NOCLDSTOP */
 	bool sigchld_nocldwait;	/* ... and SA_NOCLDWAIT */
 	enum ptv_sigchld_action sigchld_action; /* ... and its handler */
+	bool made_signalfd;	/* its group made a signalfd (carried over
+				   fork and exec): a SIGCHLD it blocks may be
+				   read there, so the supervisor sends one on
+				   a carrier (loop/host_iface.c, note 38) */
 	bool sighand_shared;	/* shares its actions with another process */
 	bool host_suspended;	/* host PTRACE_O_SUSPEND_SECCOMP is set: the
 				   supervisor runs its own filter itself */

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
 #include <unistd.h>
 
 #include "../common/log.h"
@@ -34,12 +36,16 @@ struct chld_note {
 				   pending for the group, which Linux had
 				   discarded, stands for it, about the exit
 				   of this child (iface_exit_signal_kept()) */
+	int carrier;		/* not 0: sent as this real-time signal, to
+				   become the SIGCHLD at its delivery-stop
+				   (carrier_of()); one note a signal sent */
 };
 
 static struct chld_note *notes;
 static size_t nnotes, notes_cap;
 
-static void note_push(pid_t tgid, const siginfo_t *info, ptv_tid_t stands_in)
+static void note_push(pid_t tgid, const siginfo_t *info, ptv_tid_t stands_in,
+		      int carrier)
 {
 	if (nnotes == notes_cap) {
 		size_t cap = notes_cap ? notes_cap * 2 : 16;
@@ -53,6 +59,7 @@ static void note_push(pid_t tgid, const siginfo_t *info, ptv_tid_t stands_in)
 	notes[nnotes].tgid = tgid;
 	notes[nnotes].info = *info;
 	notes[nnotes].stands_in = stands_in;
+	notes[nnotes].carrier = carrier;
 	nnotes++;
 }
 
@@ -68,7 +75,7 @@ static bool note_take(pid_t tgid, siginfo_t *info, bool *stands_in)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < nnotes; i++) {
-		if (notes[i].tgid != tgid) {
+		if (notes[i].tgid != tgid || notes[i].carrier != 0) {
 			notes[kept++] = notes[i];
 			continue;
 		}
@@ -109,6 +116,163 @@ static bool note_fixes(struct ptv_loop *loop, struct ptv_task *t,
 
 	return note_take(t->tgid, fixed, &stands_in) &&
 	       (sent_by_supervisor(loop, t, si) || stands_in);
+}
+
+/*
+ * The carrier (design note 38). kill(2) can only send SI_USER, so the
+ * supervisor gives a SIGCHLD it sent Linux's siginfo where the guest takes
+ * it: at a signal-delivery-stop, or at rt_sigtimedwait()'s exit. A read()
+ * of a signalfd dequeues it with neither. So to a group that made a
+ * signalfd and blocks SIGCHLD in every thread (the only way to read it
+ * there), it is sent as a real-time signal that a thread of the group
+ * does not block; at that thread's delivery-stop the supervisor makes it
+ * the SIGCHLD, with the siginfo, and the host queues it back where it was
+ * taken from, the group's queue: "If the (new) signal is now blocked,
+ * requeue it" (kernel/signal.c:ptrace_signal(), which requeues in the
+ * queue the signal came from since Linux 5.16). The highest such signal
+ * is taken: programs seldom use it. Returns it, or 0 (kill(SIGCHLD)).
+ * Preconditions: on the loop thread; the group exists.
+ */
+static int carrier_of(struct ptv_loop *loop, pid_t tgid)
+{
+	uint64_t unblocked = 0;
+	struct ptv_task *t;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&loop->k.tasks, &cursor));) {
+		uint64_t blocked;
+
+		if (t->tgid != tgid || t->host_gone)
+			continue;
+		if (!t->made_signalfd || t->in_sigwait)
+			return 0;
+		/* 0 when /proc cannot tell: then no carrier either */
+		blocked = ptv_proc_status_mask(t->tid, "SigBlk");
+		if (!(blocked & (1ULL << (SIGCHLD - 1))))
+			return 0;
+		unblocked |= ~blocked;
+	}
+	for (int sig = 64; sig > 34; sig--)	/* glibc keeps 32-34 */
+		if (unblocked & (1ULL << (sig - 1)))
+			return sig;
+	return 0;
+}
+
+/* Takes the oldest note sent on carrier @sig to @tgid (signals queue). */
+static bool carrier_take(pid_t tgid, int sig, siginfo_t *info)
+{
+	for (size_t i = 0; i < nnotes; i++)
+		if (notes[i].tgid == tgid && notes[i].carrier == sig) {
+			*info = notes[i].info;
+			memmove(&notes[i], &notes[i + 1],
+				(nnotes - i - 1) * sizeof(*notes));
+			nnotes--;
+			return true;
+		}
+	return false;
+}
+
+static bool carrier_sent(pid_t tgid, int sig)
+{
+	for (size_t i = 0; i < nnotes; i++)
+		if (notes[i].tgid == tgid && notes[i].carrier == sig)
+			return true;
+	return false;
+}
+
+/* A SIGCHLD with siginfo @si to the group @tgid, on a carrier if it needs one. */
+static void send_sigchld(struct ptv_loop *loop, pid_t tgid, const siginfo_t *si)
+{
+	int sig = carrier_of(loop, tgid);
+	siginfo_t taken;
+
+	note_push(tgid, si, 0, sig);
+	if (kill(tgid, sig ? sig : SIGCHLD) == 0) {
+		if (sig)
+			ptv_log("[%d] SIGCHLD sent as %s: it reads SIGCHLD "
+				"from a signalfd", tgid, ptv_signal_name(sig));
+		return;
+	}
+	if (sig == 0)
+		note_take(tgid, &taken, NULL);
+	else
+		carrier_take(tgid, sig, &taken);
+}
+
+/*
+ * epoll_wait(2) and its kin end with EINTR for any signal, handled or
+ * not (fs/eventpoll.c:ep_poll()); a SIGCHLD the thread blocks would not
+ * have ended them natively. x86_64 and x32 numbers, then i386's.
+ */
+static bool ends_eintr_for_any_signal(const struct user_regs_struct *regs)
+{
+	long nr = (long)regs->orig_rax;
+
+	if (regs->cs == 0x23)
+		return nr == 256 || nr == 319 || nr == 441;
+	nr &= ~0x40000000L;
+	return nr == SYS_epoll_wait || nr == SYS_epoll_pwait ||
+	       nr == SYS_epoll_pwait2;
+}
+
+bool ptv_loop_carrier_ended_call(struct ptv_loop *loop, struct ptv_task *t,
+				 long rval)
+{
+	struct ptv_proc_sig_masks m;
+	struct user_regs_struct regs;
+	uint64_t carriers = 0, pending;
+
+	(void)loop;
+	if (t->tracer == NULL || t->wait != NULL)
+		return false;
+	for (size_t i = 0; i < nnotes; i++)
+		if (notes[i].tgid == t->tgid && notes[i].carrier != 0)
+			carriers |= 1ULL << (notes[i].carrier - 1);
+	if (carriers == 0)
+		return false;
+	if (!ptv_is_restart_code(rval) &&
+	    (rval != -EINTR || ptv_host_getregs(t->tid, &regs) < 0 ||
+	     !ends_eintr_for_any_signal(&regs)))
+		return false;
+	/* Woken by a carrier, and by no signal of the guest's. */
+	ptv_proc_sig_masks(t->tid, &m);
+	pending = (m.pending | m.shared) & ~m.blocked;
+	if (!(pending & carriers) || (pending & ~carriers))
+		return false;
+	ptv_log("[%d] syscall-exit-stop of a call a SIGCHLD's carrier ended "
+		"not reported: it restarts", t->tid);
+	return true;
+}
+
+int ptv_loop_carrier_stop(struct ptv_loop *loop, struct ptv_task *t, int sig)
+{
+	struct user_regs_struct regs;
+	siginfo_t si, fixed;
+	uint64_t blocked;
+
+	if (!carrier_sent(t->tgid, sig) || ptv_host_getsiginfo(t->tid, &si) < 0 ||
+	    si.si_signo != sig || !sent_by_supervisor(loop, t, &si))
+		return -1;
+	carrier_take(t->tgid, sig, &fixed);
+	if (ptv_host_getsigmask(t->tid, &blocked) < 0 ||
+	    !(blocked & (1ULL << (SIGCHLD - 1)))) {
+		/* It unblocked SIGCHLD meanwhile: sent as it is now. */
+		ptv_log("[%d] %s carried a SIGCHLD this thread does not "
+			"block: sent as SIGCHLD", t->tid, ptv_signal_name(sig));
+		note_push(t->tgid, &fixed, 0, 0);
+		if (kill(t->tgid, SIGCHLD) < 0)
+			note_take(t->tgid, &fixed, NULL);
+		return 0;
+	}
+	ptv_host_setsiginfo(t->tid, &fixed);
+	/* The call it interrupted restarts: no handler runs. */
+	if (ptv_host_getregs(t->tid, &regs) == 0 && (long)regs.rax == -EINTR &&
+	    ends_eintr_for_any_signal(&regs)) {
+		regs.rax = (unsigned long long)-ERESTARTNOHAND;
+		ptv_host_setregs(t->tid, &regs);
+	}
+	ptv_log("[%d] %s becomes the SIGCHLD it carried, queued again for "
+		"its group", t->tid, ptv_signal_name(sig));
+	return SIGCHLD;
 }
 
 bool ptv_loop_sigchld_stands_in_early(struct ptv_loop *loop,
@@ -335,9 +499,7 @@ static void iface_notify_parent(void *ctx, struct ptv_task *parent,
 	    sigchld_discarded(parent, leader))
 		return;
 	chld_info(loop, &si, parent, child, why, status);
-	note_push(parent->tgid, &si, 0);
-	if (kill(parent->tgid, SIGCHLD) < 0)
-		note_take(parent->tgid, &si, NULL);
+	send_sigchld(loop, parent->tgid, &si);
 }
 
 static void iface_exit_signal_kept(void *ctx, struct ptv_task *leader,
@@ -351,7 +513,7 @@ static void iface_exit_signal_kept(void *ctx, struct ptv_task *leader,
 	    sig != SIGCHLD)
 		return;
 	chld_info(loop, &si, leader, child, why, status);
-	note_push(leader->tgid, &si, child->tid);
+	note_push(leader->tgid, &si, child->tid, 0);
 }
 
 /*

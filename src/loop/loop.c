@@ -523,6 +523,7 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	child->sigchld_nocldstop = parent->sigchld_nocldstop;
 	child->sigchld_nocldwait = parent->sigchld_nocldwait;
 	child->sigchld_action = parent->sigchld_action;
+	child->made_signalfd = parent->made_signalfd; /* and its files */
 	/* a thread shares its group's actions; a forked child has a copy */
 	child->sighand_shared = (flags & PTV_CLONE_THREAD) && parent->sighand_shared;
 	if ((flags & (PTV_CLONE_SIGHAND | PTV_CLONE_THREAD)) == PTV_CLONE_SIGHAND)
@@ -1239,14 +1240,23 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 
 	/* A new dequeue: Linux sets JOBCTL_STOP_DEQUEUED again. */
 	task->stop_dequeued_cleared = false;
-	/* A handler may run: the call may not restart. */
-	task->hide_restart = false;
 	if (task->sighand_busy) {
 		/* Before the new task runs: sent again once it is set up. */
 		task->sighand_deferred |= 1ULL << (ev->sig - 1);
+		task->hide_restart = false;
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
+	/* A SIGCHLD's carrier is no signal of the guest's: no handler runs. */
+	sig = ptv_loop_carrier_stop(loop, task, ev->sig);
+	if (sig >= 0) {
+		if (task->wait)
+			ptv_wait_at_signal(&env, task);
+		ptv_loop_resume(loop, task, sig);
+		return;
+	}
+	/* A handler may run: the call may not restart. */
+	task->hide_restart = false;
 	ptv_signal_stop_flushes_deferred(&loop->k, task, ev->sig, loop->self);
 	if (ptv_signal_discarded(&loop->k, task, ev->sig) ||
 	    ptv_signal_reroute(&loop->k, task, ev->sig) ||
@@ -1453,8 +1463,9 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 	task->skipped_nr = task->rewritten_nr = -1;
 	/* (Not a wait the loop woke, whose result it has put in rax.) */
 	if (!entry && !woken &&
-	    ptv_signal_spurious_syscall_exit(&loop->k, task,
-					     (long)info.exit.rval)) {
+	    (ptv_signal_spurious_syscall_exit(&loop->k, task,
+					      (long)info.exit.rval) ||
+	     ptv_loop_carrier_ended_call(loop, task, (long)info.exit.rval))) {
 		task->hide_restart = true;
 		ptv_loop_resume(loop, task, 0);
 		return;

@@ -137,6 +137,22 @@ void ptv_loop_notif_gone(struct ptv_loop *loop, struct ptv_task *t);
 /* SIGCHLD siginfo fix-ups (loop/host_iface.c). */
 bool ptv_loop_fix_sigchld(struct ptv_loop *loop, struct ptv_task *t);
 /*
+ * At @t's signal-delivery-stop for @sig: if it is a carrier of a SIGCHLD
+ * (design note 38), it is made that SIGCHLD, and the signal to resume @t
+ * with is returned (SIGCHLD, which the host queues again; 0 when @t no
+ * longer blocks SIGCHLD and it was sent as SIGCHLD instead). -1: not one.
+ * Preconditions: @t is in that stop, held by the loop.
+ */
+int ptv_loop_carrier_stop(struct ptv_loop *loop, struct ptv_task *t, int sig);
+/*
+ * At @t's syscall-exit-stop with @rval: true if only a SIGCHLD's carrier
+ * ended the call, which restarts once the carrier is taken; its tracer is
+ * shown neither this stop nor the restart's entry. Preconditions: @t is in
+ * that stop and has a virtual tracer.
+ */
+bool ptv_loop_carrier_ended_call(struct ptv_loop *loop, struct ptv_task *t,
+				 long rval);
+/*
  * At @t's signal-delivery-stop for a native SIGCHLD: true if it is one
  * Linux had discarded that was to stand for a kept one whose child's exit
  * the loop has not collected yet, so that the host has not sent that one

@@ -36,6 +36,8 @@ static const char *const always_trapped[] = {
 	"rt_sigtimedwait", /* a tracer's SIGCHLD siginfo: loop/host_iface.c */
 	"execve",  /* a traced exec gains no privilege: syscalls/exec.c */
 	"execveat",
+	"signalfd", /* SIGCHLD read there: loop/host_iface.c's carrier */
+	"signalfd4",
 };
 
 /* sched_getaffinity and sched_setaffinity: co-location (loop/coloc.c). */

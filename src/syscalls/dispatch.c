@@ -45,6 +45,8 @@ enum {
 	I386_NR_open = 5,
 	I386_NR_openat = 295,
 	I386_NR_openat2 = 437,
+	I386_NR_signalfd = 321,
+	I386_NR_signalfd4 = 327,
 	X32_NR_execve = 520,
 	X32_NR_execveat = 545,
 };
@@ -78,6 +80,7 @@ enum ptv_trapped {
 	TRAPPED_OPEN,		/* --proc-view: syscalls/procview.c */
 	TRAPPED_OPENAT,
 	TRAPPED_OPENAT2,
+	TRAPPED_SIGNALFD,	/* signalfd, signalfd4 */
 };
 
 static enum ptv_trapped classify(const struct ptv_syscall *call)
@@ -131,6 +134,9 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 			return TRAPPED_OPENAT;
 		case I386_NR_openat2:
 			return TRAPPED_OPENAT2;
+		case I386_NR_signalfd:
+		case I386_NR_signalfd4:
+			return TRAPPED_SIGNALFD;
 		}
 		return TRAPPED_OTHER;
 	}
@@ -184,6 +190,9 @@ static enum ptv_trapped classify(const struct ptv_syscall *call)
 		return TRAPPED_OPENAT;
 	case SYS_openat2:
 		return TRAPPED_OPENAT2;
+	case SYS_signalfd:
+	case SYS_signalfd4:
+		return TRAPPED_SIGNALFD;
 	}
 	return TRAPPED_OTHER;
 }
@@ -219,6 +228,21 @@ static void mark_own_filters(struct ptv_syscall_env *env, struct ptv_task *task)
 	for (size_t cursor = 0; (t = ptv_tasks_next(&env->k->tasks, &cursor));)
 		if (t->tgid == task->tgid)
 			t->own_filters = true;
+}
+
+/*
+ * signalfd(2) by @task: its group (and what it forks, which inherits the
+ * file) may read a SIGCHLD there, which no signal-delivery-stop shows the
+ * supervisor. Whether the call succeeds does not matter: the mark only
+ * makes SIGCHLDs to the group go on a carrier (loop/host_iface.c).
+ */
+static void mark_signalfd(struct ptv_syscall_env *env, struct ptv_task *task)
+{
+	struct ptv_task *t;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&env->k->tasks, &cursor));)
+		if (t->tgid == task->tgid)
+			t->made_signalfd = true;
 }
 
 /*
@@ -466,6 +490,10 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 		ptv_sys_exec(task, call, out);
 		return;
 	case TRAPPED_IOCTL:
+		run(out);
+		return;
+	case TRAPPED_SIGNALFD:
+		mark_signalfd(env, task);
 		run(out);
 		return;
 	case TRAPPED_KILL:
