@@ -115,6 +115,21 @@ static int b_wait(pid_t pid)
 	return status;
 }
 
+/*
+ * B's start: it blocks SIGCHLD (@chld), so that the stops A sees are its
+ * system calls only, and stops for A as its tracee.
+ */
+static void b_start(sigset_t *chld)
+{
+	close(report_pipe[0]);
+	close(sync_ab[0]);
+	sigemptyset(chld);
+	sigaddset(chld, SIGCHLD);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, chld, NULL, sizeof(long));
+	pt_traceme_then_post(sync_ab[1]);
+	syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+}
+
 static void __attribute__((noreturn)) b_main(void)
 {
 	struct user_regs_struct regs;
@@ -123,13 +138,7 @@ static void __attribute__((noreturn)) b_main(void)
 	char byte;
 	pid_t c;
 
-	close(report_pipe[0]);
-	close(sync_ab[0]);
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &chld, NULL, sizeof(long));
-	pt_traceme_then_post(sync_ab[1]);
-	syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+	b_start(&chld);
 	c = (pid_t)syscall(SYS_fork);
 	if (c == 0)
 		c_main();
@@ -287,13 +296,7 @@ static void __attribute__((noreturn)) late_b_main(void)
 	char byte;
 	pid_t c;
 
-	close(report_pipe[0]);
-	close(sync_ab[0]);
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &chld, NULL, sizeof(long));
-	pt_traceme_then_post(sync_ab[1]);
-	syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+	b_start(&chld);
 	c = (pid_t)syscall(SYS_fork);
 	if (c == 0)
 		late_c_main();
@@ -360,14 +363,8 @@ static void __attribute__((noreturn)) signalfd_b_main(void)
 	long fd;
 	pid_t c;
 
-	close(report_pipe[0]);
-	close(sync_ab[0]);
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &chld, NULL, sizeof(long));
+	b_start(&chld);
 	fd = syscall(SYS_signalfd4, -1L, &chld, sizeof(long), (long)SFD_CLOEXEC);
-	pt_traceme_then_post(sync_ab[1]);
-	syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
 	c = (pid_t)syscall(SYS_fork);
 	if (c == 0)
 		signalfd_c_main();
