@@ -243,6 +243,20 @@ bool ptv_loop_carrier_ended_call(struct ptv_loop *loop, struct ptv_task *t,
 	return true;
 }
 
+void ptv_loop_sigchld_group_gone(struct ptv_loop *loop, pid_t tgid)
+{
+	struct ptv_task *t;
+	size_t kept = 0;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&loop->k.tasks, &cursor));)
+		if (t->tgid == tgid && !t->host_gone)
+			return;
+	for (size_t i = 0; i < nnotes; i++)
+		if (notes[i].tgid != tgid)
+			notes[kept++] = notes[i];
+	nnotes = kept;
+}
+
 int ptv_loop_carrier_stop(struct ptv_loop *loop, struct ptv_task *t, int sig)
 {
 	struct user_regs_struct regs;

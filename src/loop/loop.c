@@ -302,6 +302,8 @@ static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 			ptv_signals_forward_to(0);
 	}
 	if (task != NULL) {
+		pid_t tgid = task->tgid;
+
 		ptv_coloc_gone(loop, task);
 		ptv_loop_notif_gone(loop, task);
 		ptv_wait_forget(task);
@@ -310,6 +312,7 @@ static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_ptrace_tracer_exit(&loop->k, task);
 		/* (A virtual zombie: its tracer still reaps it.) */
 		ptv_task_exited(&loop->k, task, ev->status);
+		ptv_loop_sigchld_group_gone(loop, tgid);
 	}
 	start_orphans(loop);
 	if (loop->first_done)

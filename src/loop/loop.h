@@ -153,6 +153,11 @@ int ptv_loop_carrier_stop(struct ptv_loop *loop, struct ptv_task *t, int sig);
 bool ptv_loop_carrier_ended_call(struct ptv_loop *loop, struct ptv_task *t,
 				 long rval);
 /*
+ * A task of group @tgid is gone on the host: once none is left, its
+ * SIGCHLD notes go, so that a group that reuses its pid finds none.
+ */
+void ptv_loop_sigchld_group_gone(struct ptv_loop *loop, pid_t tgid);
+/*
  * At @t's signal-delivery-stop for a native SIGCHLD: true if it is one
  * Linux had discarded that was to stand for a kept one whose child's exit
  * the loop has not collected yet, so that the host has not sent that one
