@@ -129,8 +129,10 @@ static bool note_fixes(struct ptv_loop *loop, struct ptv_task *t,
  * the SIGCHLD, with the siginfo, and the host queues it back where it was
  * taken from, the group's queue: "If the (new) signal is now blocked,
  * requeue it" (kernel/signal.c:ptrace_signal(), which requeues in the
- * queue the signal came from since Linux 5.16). The highest such signal
- * is taken: programs seldom use it. Returns it, or 0 (kill(SIGCHLD)).
+ * queue the signal came from: the pid type get_signal() dequeued it with;
+ * scenario wait sigchld-signalfd-thread shows it on the host). The highest
+ * such signal is taken: programs seldom use it. Returns it, or 0
+ * (kill(SIGCHLD)).
  * Preconditions: on the loop thread; the group exists.
  */
 static int carrier_of(struct ptv_loop *loop, pid_t tgid)
