@@ -1065,6 +1065,9 @@ static void redecide_deferred(struct ptv_loop *loop, bool last)
 		struct ptv_syscall_env env = env_of(loop);
 		struct ptv_syscall_outcome out = { 0 };
 
+		/* No handling of other events amid the list taken here. */
+		env.take_pending = env.take_ready = NULL;
+		env.redeciding = true;
 		env.may_defer = !last;
 		env.may_defer_exit = may_wait_exit(loop, taken[i].task);
 		ptv_sys_wait(&env, taken[i].task, &taken[i].call, &out);

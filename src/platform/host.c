@@ -117,6 +117,16 @@ int ptv_host_uncollected_signal(pid_t tid)
 	return si.si_status >= 1 && si.si_status <= 64 ? si.si_status : 0;
 }
 
+bool ptv_host_exit_uncollected(pid_t tid)
+{
+	siginfo_t si;
+
+	si.si_pid = 0;
+	return waitid(P_PID, (id_t)tid, &si,
+		      WEXITED | WNOHANG | WNOWAIT | __WALL) == 0 &&
+	       si.si_pid == tid;
+}
+
 /*
  * One PTRACE_GETSIGINFO tells, but for one stop. It fails with ESRCH
  * unless the task is in a ptrace-stop (kernel/ptrace.c:ptrace_check_attach()):

@@ -68,6 +68,11 @@ int ptv_host_cont(pid_t tid, int sig);
 int ptv_host_listen(pid_t tid);
 int ptv_host_geteventmsg(pid_t tid, unsigned long *msg);
 /*
+ * Has @tid (a tracee of the supervisor) exited, with its exit still to be
+ * collected by the supervisor's wait? (A peek: nothing is taken.)
+ */
+bool ptv_host_exit_uncollected(pid_t tid);
+/*
  * Is @tid still in the host stop the loop last collected? False once a
  * SIGKILL has woken it, or a newer stop or its exit waits to be collected.
  */

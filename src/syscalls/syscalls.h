@@ -59,6 +59,9 @@ struct ptv_syscall_env {
 	void (*take_ready)(struct ptv_syscall_env *env,
 			   struct ptv_task *caller);
 	void *loop;
+	bool redeciding;	/* a deferred wait decided again by the loop,
+				   which gives no take_pending nor take_ready
+				   there; PTV_SYSCALL_DEFER_BRIEF is allowed */
 };
 
 struct user_regs_struct;
