@@ -1402,6 +1402,32 @@ static void case_sigchld_signalfd_epoll(void)
 	scn_block(SIGCHLD, false);
 }
 
+/*
+ * The SIGCHLD of a tracee's stop, sent before the tracer's first
+ * signalfd(), read from the signalfd made after: under ptvisor it keeps
+ * kill(2)'s siginfo (SI_USER from the supervisor), as no carrier was
+ * needed when it was sent (a known difference: design note 38).
+ */
+static void case_sigchld_signalfd_late(void)
+{
+	struct pt_child c;
+
+	scn_block(SIGCHLD, true);
+	pt_child_start(&c, true);
+	scn_wait_syscall(c.pid, SYS_read);
+	kill(c.pid, SIGUSR1);
+	pt_wait_say(c.pid, 0, "wait");
+	open_sigchld_fd();
+	read_sigchld("tracer");
+	pt_must(PTRACE_CONT, c.pid, 0, 0);
+	pt_child_command(&c, 'x');
+	read_sigchld("tracer");
+	pt_wait_say(c.pid, 0, "wait");
+	pt_child_close(&c);
+	close(sigchld_fd);
+	scn_block(SIGCHLD, false);
+}
+
 static int sleeper_pipe[2], sleeper_ready[2];
 static ssize_t sleeper_read;
 static int sleeper_errno;
@@ -1547,6 +1573,7 @@ int main(int argc, char **argv)
 		{ "sigchld-signalfd-thread", case_sigchld_signalfd_thread },
 		{ "sigchld-signalfd-wait", case_sigchld_signalfd_wait },
 		{ "wnohang-exited-child", case_wnohang_exited_child },
+		{ "sigchld-signalfd-late", case_sigchld_signalfd_late },
 		{ "rusage", case_rusage },
 		{ "sigchld-handler", case_sigchld_handler },
 		{ "eintr", case_eintr },
