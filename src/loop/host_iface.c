@@ -159,25 +159,44 @@ static int carrier_of(struct ptv_loop *loop, pid_t tgid)
 	return 0;
 }
 
-/* Takes the oldest note sent on carrier @sig to @tgid (signals queue). */
-static bool carrier_take(pid_t tgid, int sig, siginfo_t *info)
-{
-	for (size_t i = 0; i < nnotes; i++)
-		if (notes[i].tgid == tgid && notes[i].carrier == sig) {
-			*info = notes[i].info;
-			memmove(&notes[i], &notes[i + 1],
-				(nnotes - i - 1) * sizeof(*notes));
-			nnotes--;
-			return true;
-		}
-	return false;
-}
-
-static bool carrier_sent(pid_t tgid, int sig)
+/* The oldest note sent on carrier @sig to @tgid (signals queue), or -1. */
+static long carrier_find(pid_t tgid, int sig)
 {
 	for (size_t i = 0; i < nnotes; i++)
 		if (notes[i].tgid == tgid && notes[i].carrier == sig)
-			return true;
+			return (long)i;
+	return -1;
+}
+
+/* Takes that note. */
+static bool carrier_take(pid_t tgid, int sig, siginfo_t *info)
+{
+	long i = carrier_find(tgid, sig);
+
+	if (i < 0)
+		return false;
+	*info = notes[i].info;
+	memmove(&notes[i], &notes[i + 1],
+		(nnotes - (size_t)i - 1) * sizeof(*notes));
+	nnotes--;
+	return true;
+}
+
+/*
+ * Sends the group @tgid a SIGCHLD with siginfo @si: on @carrier (not 0) or
+ * as SIGCHLD, its note kept until it is taken (dropped if kill(2) fails).
+ */
+static bool send_noted(pid_t tgid, const siginfo_t *si, int carrier)
+{
+	siginfo_t taken;
+
+	note_push(tgid, si, 0, carrier);
+	if (kill(tgid, carrier ? carrier : SIGCHLD) == 0)
+		return true;
+	if (carrier == 0)
+		note_take(tgid, &taken, NULL);
+	else
+		carrier_take(tgid, carrier, &taken);
 	return false;
 }
 
@@ -185,19 +204,10 @@ static bool carrier_sent(pid_t tgid, int sig)
 static void send_sigchld(struct ptv_loop *loop, pid_t tgid, const siginfo_t *si)
 {
 	int sig = carrier_of(loop, tgid);
-	siginfo_t taken;
 
-	note_push(tgid, si, 0, sig);
-	if (kill(tgid, sig ? sig : SIGCHLD) == 0) {
-		if (sig)
-			ptv_log("[%d] SIGCHLD sent as %s: it reads SIGCHLD "
-				"from a signalfd", tgid, ptv_signal_name(sig));
-		return;
-	}
-	if (sig == 0)
-		note_take(tgid, &taken, NULL);
-	else
-		carrier_take(tgid, sig, &taken);
+	if (send_noted(tgid, si, sig) && sig)
+		ptv_log("[%d] SIGCHLD sent as %s: it reads SIGCHLD from a "
+			"signalfd", tgid, ptv_signal_name(sig));
 }
 
 /*
@@ -265,8 +275,9 @@ int ptv_loop_carrier_stop(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	siginfo_t si, fixed;
 	uint64_t blocked;
 
-	if (!carrier_sent(t->tgid, sig) || ptv_host_getsiginfo(t->tid, &si) < 0 ||
-	    si.si_signo != sig || !sent_by_supervisor(loop, t, &si))
+	if (carrier_find(t->tgid, sig) < 0 ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_signo != sig ||
+	    !sent_by_supervisor(loop, t, &si))
 		return -1;
 	carrier_take(t->tgid, sig, &fixed);
 	if (ptv_host_getsigmask(t->tid, &blocked) < 0 ||
@@ -274,9 +285,7 @@ int ptv_loop_carrier_stop(struct ptv_loop *loop, struct ptv_task *t, int sig)
 		/* It unblocked SIGCHLD meanwhile: sent as it is now. */
 		ptv_log("[%d] %s carried a SIGCHLD this thread does not "
 			"block: sent as SIGCHLD", t->tid, ptv_signal_name(sig));
-		note_push(t->tgid, &fixed, 0, 0);
-		if (kill(t->tgid, SIGCHLD) < 0)
-			note_take(t->tgid, &fixed, NULL);
+		send_noted(t->tgid, &fixed, 0);
 		return 0;
 	}
 	ptv_host_setsiginfo(t->tid, &fixed);

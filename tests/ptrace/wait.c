@@ -1403,6 +1403,19 @@ static void case_sigchld_signalfd_epoll(void)
 }
 
 /*
+ * The tracee @c, in a stop, resumed and told to exit: its exit's SIGCHLD
+ * read from the signalfd, then its exit reaped.
+ */
+static void child_exit_read(struct pt_child *c)
+{
+	pt_must(PTRACE_CONT, c->pid, 0, 0);
+	pt_child_command(c, 'x');
+	read_sigchld("tracer");
+	pt_wait_say(c->pid, 0, "wait");
+	pt_child_close(c);
+}
+
+/*
  * The SIGCHLD of a tracee's stop, sent before the tracer's first
  * signalfd(), read from the signalfd made after: under ptvisor it keeps
  * kill(2)'s siginfo (SI_USER from the supervisor), as no carrier was
@@ -1419,11 +1432,7 @@ static void case_sigchld_signalfd_late(void)
 	pt_wait_say(c.pid, 0, "wait");
 	open_sigchld_fd();
 	read_sigchld("tracer");
-	pt_must(PTRACE_CONT, c.pid, 0, 0);
-	pt_child_command(&c, 'x');
-	read_sigchld("tracer");
-	pt_wait_say(c.pid, 0, "wait");
-	pt_child_close(&c);
+	child_exit_read(&c);
 	close(sigchld_fd);
 	scn_block(SIGCHLD, false);
 }
@@ -1482,11 +1491,7 @@ static void case_sigchld_signalfd_thread(void)
 		scn_say("thread: read = -1 %s", scn_errno(sleeper_errno));
 	else
 		scn_say("thread: read = %zd", sleeper_read);
-	pt_must(PTRACE_CONT, c.pid, 0, 0);
-	pt_child_command(&c, 'x');
-	read_sigchld("tracer");
-	pt_wait_say(c.pid, 0, "wait");
-	pt_child_close(&c);
+	child_exit_read(&c);
 	close(sleeper_pipe[0]);
 	close(sleeper_pipe[1]);
 	close(sleeper_ready[0]);
