@@ -82,6 +82,11 @@ norm_ltrace() {
     sed -E -e 's/0x[0-9a-f]+/ADDR/g' -e 's/ +/ /g'
 }
 
+# LeakSanitizer: its reports' "==PID==" prefixes and frame addresses.
+norm_lsan() {
+    sed -E -e 's/^==[0-9]+==/==PID==/' -e 's/0x[0-9a-f]+/ADDR/g'
+}
+
 norm_none() { cat; }
 
 # normalise_side NORM DIR: DIR/{stdout,stderr,post,files/*} normalised into

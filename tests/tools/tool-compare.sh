@@ -13,6 +13,7 @@
 #   --post CMD    a shell command run natively in the directory afterwards
 #                 (e.g. reading a core file); its output is compared too
 #   --depth N     ptvisor levels around the inside run (default 1)
+#   --ptvisor-opt OPT  an option for each ptvisor level (repeatable)
 # Both runs use the same directory path (paths in outputs agree), each
 # under a timeout, in a process group of its own; afterwards no process
 # carrying this run's environment tag may be left.
@@ -21,7 +22,7 @@ shopt -s nullglob
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/normalise.sh"
 ptvisor=$(realpath "$1"); shift
-norm=none merge=0 stdout_only=0 files="" post="" depth=1
+norm=none merge=0 stdout_only=0 files="" post="" depth=1 ptvisor_opts=()
 while [ $# -gt 0 ]; do
     case $1 in
     --norm) norm=$2; shift 2 ;;
@@ -30,6 +31,7 @@ while [ $# -gt 0 ]; do
     --files) files=$2; shift 2 ;;
     --post) post=$2; shift 2 ;;
     --depth) depth=$2; shift 2 ;;
+    --ptvisor-opt) ptvisor_opts+=("$2"); shift 2 ;;
     --) shift; break ;;
     *) echo "tool-compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -85,7 +87,9 @@ prefix=()
 # --wait-all: natively, processes the tool leaves (a forked inferior gdb
 # let go of) run on and finish in check_leftovers' grace; inside, ptvisor
 # would kill them once the tool exits.
-for ((i = 0; i < depth; i++)); do prefix+=("$ptvisor" --wait-all --); done
+for ((i = 0; i < depth; i++)); do
+    prefix+=("$ptvisor" --wait-all "${ptvisor_opts[@]}" --)
+done
 run native
 # A tool that fails natively of its own bug proves nothing about ptvisor:
 # gdb 13's checkpoint asserts on a host where writing the inferior's
