@@ -412,6 +412,11 @@ static bool exit_stop_becomes_zombie(struct ptv_kernel *k, struct ptv_task *t)
 	return true;
 }
 
+static bool is_sysemu(enum ptv_vresume how)
+{
+	return how == PTV_VRESUME_SYSEMU || how == PTV_VRESUME_SYSEMU_SINGLESTEP;
+}
+
 int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 		      enum ptv_vresume how, uint64_t sig)
 {
@@ -438,6 +443,15 @@ int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 	 */
 	if (syscall_stop && sig != 0)
 		tracee->given_at_syscall |= 1ULL << (sig - 1);
+	/*
+	 * kernel/entry/common.c:syscall_trace_enter() emulates a call by the
+	 * work flags it read before the syscall-enter-stop: PTRACE_SYSEMU
+	 * given there only after a stop PTRACE_SYSCALL made lets the call
+	 * run.
+	 */
+	tracee->sysemu_runs_call =
+		tracee->vstop == PTV_VSTOP_SYSCALL_ENTER &&
+		is_sysemu(how) && !is_sysemu(tracee->resume);
 	tracee->resume = how;
 	/*
 	 * Out of its PTRACE_EVENT_EXIT stop (the only event after its exit

@@ -167,6 +167,11 @@ struct ptv_task {
 	int signal_zeroed;	/* ... 1 + the offset in the register set of
 				   its signal argument, which the supervisor
 				   made 0 (the call sends nothing); 0: none */
+	int signal_pid_moved;	/* ... 1 + that of its pid argument, which
+				   the supervisor made the named thread's
+				   leader (syscalls/signal.c:
+				   ptv_sys_signal_to_vanished()); 0: none */
+	unsigned long long signal_pid_arg; /* ... that argument as made */
 	ptv_tid_t discard_marks[4]; /* ... groups it marked discard_sent */
 	uint64_t discard_sent;	/* (a leader) signals sent to its group that
 				   Linux discarded at once, ignored by the
@@ -256,6 +261,10 @@ struct ptv_task {
 				   (last_siginfo->si_code for LISTEN) */
 	unsigned long event_msg;/* PTRACE_GETEVENTMSG */
 	enum ptv_vresume resume;/* how the tracer last resumed it */
+	bool sysemu_runs_call;	/* resumed by PTRACE_SYSEMU(_SINGLESTEP) from
+				   a syscall-enter-stop made without it: that
+				   call runs (syscall_trace_enter() decided
+				   before the stop) */
 	bool listening;		/* resumed by PTRACE_LISTEN, still stopped */
 	bool interrupt_pending;	/* a virtual PTRACE_INTERRUPT is owed */
 	enum ptv_sigfix sigfix;	/* a supervisor-sent signal to fix up */

@@ -192,6 +192,16 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	     t->strict_call || t->procview_call ||
 	     t->sighand_busy || t->affinity_call != PTV_AFFINITY_NONE))
 		how = PTV_VRESUME_SYSCALL;
+	/*
+	 * The restart of a call the host ended for no signal is hidden;
+	 * under PTRACE_SYSEMU it would be emulated, where the call Linux
+	 * never ended runs: a plain entry-stop first, from which the task
+	 * is resumed as its tracer asked (syscall_trace_enter() then runs
+	 * it: ptv_signal_spurious_sysemu_trap()).
+	 */
+	if (t->hide_restart && (how == PTV_VRESUME_SYSEMU ||
+				how == PTV_VRESUME_SYSEMU_SINGLESTEP))
+		how = PTV_VRESUME_SYSCALL;
 	switch (how) {
 	case PTV_VRESUME_SYSCALL:
 		request = PTRACE_SYSCALL;
@@ -1381,6 +1391,8 @@ static void on_trap_stop(struct ptv_loop *loop, struct ptv_task *task,
 	if (task->sigcont_trap_artifact && !woken)
 		ptv_signal_note_left(&loop->k, task, NULL, false);
 	task->sigcont_trap_artifact = false;
+	if (!woken && ptv_signal_spurious_sysemu_trap(&loop->k, task))
+		task->hide_restart = true;
 	ptv_loop_resume(loop, task, 0);
 }
 

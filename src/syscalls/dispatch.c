@@ -372,6 +372,31 @@ static bool map_send_pids(struct ptv_kernel *k, struct ptv_task *task,
 	return *pid > 0;
 }
 
+/* send_signal()'s call, once it is known to name no vanished thread. */
+static void send_signal_on(struct ptv_syscall_env *env, struct ptv_task *task,
+			   const struct ptv_syscall *call,
+			   enum ptv_send_call send, int32_t pid, int32_t tid,
+			   int sig, struct ptv_syscall_outcome *out)
+{
+	bool to_thread = send == PTV_SEND_TKILL || send == PTV_SEND_TGKILL;
+
+	if (PTV_SENT_KILL_TO_THREAD_MASK & (1ULL << (sig - 1))) {
+		if (to_thread)
+			ptv_sys_signal_kill_thread(env, task, call, send, pid,
+						   tid, out);
+		else
+			run(out);
+		return;
+	}
+	if (!(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1)))) {
+		if ((PTV_SENT_FATAL_MASK & (1ULL << (sig - 1))) && !to_thread)
+			ptv_signal_fatal_sent(env->k, task, send, pid, sig);
+		run(out);
+		return;
+	}
+	ptv_sys_signal_send(env, task, call, send, pid, tid, sig, out);
+}
+
 /* kill(2) and its kin, for the signals the filter traps them for. */
 static void send_signal(struct ptv_syscall_env *env, struct ptv_task *task,
 			const struct ptv_syscall *call,
@@ -401,23 +426,13 @@ static void send_signal(struct ptv_syscall_env *env, struct ptv_task *task,
 		run(out);
 		return;
 	}
-	if (PTV_SENT_KILL_TO_THREAD_MASK & (1ULL << (sig - 1))) {
-		if (kind == TRAPPED_TKILL || kind == TRAPPED_TGKILL)
-			ptv_sys_signal_kill_thread(env, task, call, kinds[kind],
-						   pid, tid, out);
-		else
-			run(out);
+	if (ptv_sys_signal_to_vanished(env, task, call, kinds[kind], pid, tid,
+				       sig, out))
 		return;
-	}
-	if (!(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1)))) {
-		if ((PTV_SENT_FATAL_MASK & (1ULL << (sig - 1))) &&
-		    kind != TRAPPED_TKILL && kind != TRAPPED_TGKILL)
-			ptv_signal_fatal_sent(env->k, task, kinds[kind], pid,
-					      sig);
-		run(out);
-		return;
-	}
-	ptv_sys_signal_send(env, task, call, kinds[kind], pid, tid, sig, out);
+	send_signal_on(env, task, call, kinds[kind], pid, tid, sig, out);
+	/* The leader named in its place is put back at the call's exit. */
+	if (task->signal_pid_moved && out->action == PTV_SYSCALL_RUN)
+		out->action = PTV_SYSCALL_RUN_TO_EXIT;
 }
 
 void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,

@@ -560,6 +560,73 @@ static void unzero_signal(struct ptv_task *task)
 	ptv_host_setregs(task->tid, &regs);
 }
 
+/*
+ * The thread a kill(2), rt_sigqueueinfo(2), tkill(2) or tgkill(2) names
+ * if Linux still has its tid and the host does not: a traced thread, not
+ * its group's leader, that exited and that its tracer has not reaped
+ * (vzombie), whose hold at its exit stop a SIGKILL ended, so that the
+ * host finished its exit and the supervisor reaped it (README,
+ * Limitations). NULL for any other, and for a tgkill(2) naming another
+ * group (ESRCH, from the host too).
+ */
+static struct ptv_task *vanished_thread(struct ptv_kernel *k,
+					enum ptv_send_call call, int32_t pid,
+					int32_t tid)
+{
+	struct ptv_task *n;
+
+	if (call == PTV_SEND_SIGQUEUE)
+		n = pid > 0 ? ptv_task_find(&k->tasks, pid) : NULL;
+	else
+		n = single_named(k, call, pid, tid);
+	if (n == NULL || !n->host_gone || !n->vzombie || n->tid == n->tgid ||
+	    (call == PTV_SEND_TGKILL && pid != n->tgid))
+		return NULL;
+	return n;
+}
+
+/* The register set's offset of @syscall's first argument. */
+static size_t first_arg_offset(const struct ptv_syscall *syscall)
+{
+	return syscall->abi == PTV_ABI_I386 ? offsetof(struct user_regs_struct, rbx)
+					    : offsetof(struct user_regs_struct, rdi);
+}
+
+/*
+ * @task's call's pid argument made @pid (task->signal_pid_moved says
+ * where, for ptv_signal_sent_at_exit()). False if the registers could
+ * not be changed (the task was killed).
+ */
+static bool move_pid_arg(struct ptv_task *task,
+			 const struct ptv_syscall *syscall, pid_t pid)
+{
+	size_t off = first_arg_offset(syscall);
+	struct user_regs_struct regs;
+	unsigned long long *arg = (unsigned long long *)((char *)&regs + off);
+
+	if (ptv_host_getregs(task->tid, &regs) < 0)
+		return false;
+	task->signal_pid_arg = *arg;
+	*arg = (unsigned long long)(unsigned int)pid;
+	if (ptv_host_setregs(task->tid, &regs) < 0)
+		return false;
+	task->signal_pid_moved = (int)off + 1;
+	return true;
+}
+
+/* At the exit of a call move_pid_arg() changed: its argument is back. */
+static void unmove_pid_arg(struct ptv_task *task)
+{
+	size_t off = (size_t)task->signal_pid_moved - 1;
+	struct user_regs_struct regs;
+
+	task->signal_pid_moved = 0;
+	if (ptv_host_getregs(task->tid, &regs) < 0)
+		return;	/* ESRCH: it was killed; its exit comes through wait */
+	*(unsigned long long *)((char *)&regs + off) = task->signal_pid_arg;
+	ptv_host_setregs(task->tid, &regs);
+}
+
 /* @task's trapped send of @sig: what ptv_signal_sent_at_exit() needs. */
 static void note_send(struct ptv_task *task, enum ptv_send_call call,
 		      int32_t pid, int32_t tid, int sig)
@@ -654,6 +721,41 @@ static void sigcont_clears_stop_dequeued(struct ptv_kernel *k,
 			u->stop_dequeued_cleared = true;
 }
 
+bool ptv_sys_signal_to_vanished(struct ptv_syscall_env *env,
+				struct ptv_task *task,
+				const struct ptv_syscall *syscall,
+				enum ptv_send_call call, int32_t pid,
+				int32_t tid, int sig,
+				struct ptv_syscall_outcome *out)
+{
+	struct ptv_task *n = vanished_thread(env->k, call, pid, tid);
+	struct ptv_task *leader;
+	pid_t seen;
+
+	task->signal_pid_moved = 0;
+	if (n == NULL)
+		return false;
+	leader = ptv_task_find(&env->k->tasks, n->tgid);
+	if ((call == PTV_SEND_KILL || call == PTV_SEND_SIGQUEUE) && leader &&
+	    !leader->host_gone &&
+	    (seen = ptv_pidns_to_guest(env->k, task, leader->tid)) > 0 &&
+	    move_pid_arg(task, syscall, seen)) {
+		note_send(task, call, pid, tid, sig);
+		ptv_log("[%d] %s to %d, a zombie the host no longer has: sent "
+			"to its group's leader %d", task->tid,
+			ptv_signal_name(sig), n->tid, leader->tid);
+		return false;
+	}
+	ptv_log("[%d] %s to %d, a zombie the host no longer has: %s, "
+		"returns 0", task->tid, ptv_signal_name(sig), n->tid,
+		call == PTV_SEND_KILL || call == PTV_SEND_SIGQUEUE ?
+		"its group is dead" : "queued to it");
+	task->signal_call = 0;
+	out->action = PTV_SYSCALL_RETURN;
+	out->result = 0;
+	return true;
+}
+
 void ptv_sys_signal_kill_thread(struct ptv_syscall_env *env,
 				struct ptv_task *task,
 				const struct ptv_syscall *syscall,
@@ -682,6 +784,8 @@ void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 
 	if (task->signal_zeroed)
 		unzero_signal(task);
+	if (task->signal_pid_moved)
+		unmove_pid_arg(task);
 	if (task->signal_sig == SIGKILL) {
 		/* ptv_sys_signal_kill_thread()'s: nothing else to do. */
 		task->signal_call = 0;
@@ -1615,11 +1719,46 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 	return true;
 }
 
+/* No thread of @t's group stops for its group, nor is about to. */
+static bool group_not_stopping(struct ptv_kernel *k, const struct ptv_task *t)
+{
+	struct ptv_task *u;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == t->tgid && (u->group_stopped || u->stop_in_flight))
+			return false;
+	return true;
+}
+
+bool ptv_signal_spurious_sysemu_trap(struct ptv_kernel *k, struct ptv_task *t)
+{
+	struct user_regs_struct regs;
+
+	/*
+	 * kernel/entry/common.c:syscall_trace_enter() decides whether to
+	 * emulate a call by the work flags it read before its entry-stop:
+	 * resumed from a PTRACE_SYSCALL stop with PTRACE_SYSEMU, the call
+	 * runs, with no exit-stop (report_single_step(): SYSEMU). The host's
+	 * SIGCONT trap (ptrace_trap_notify(), note 21) ends it at once
+	 * (ptfuzz seed 539); its restart, made under PTRACE_SYSEMU, would be
+	 * emulated and reported as a stop of its own.
+	 */
+	if (t->tracer == NULL || t->seized || t->wait != NULL ||
+	    !t->sysemu_runs_call ||
+	    ptv_host_getregs(t->tid, &regs) < 0 ||
+	    (long long)regs.orig_rax < 0 || !ptv_is_restart_code((long)regs.rax) ||
+	    !group_not_stopping(k, t) || !woken_by_nothing(k, t, false))
+		return false;
+	ptv_log("[%d] trap ended a call that runs under PTRACE_SYSEMU: no "
+		"signal interrupted it (the host's SIGCONT trap); its restart "
+		"runs unemulated", t->tid);
+	return true;
+}
+
 bool ptv_signal_spurious_syscall_exit(struct ptv_kernel *k,
 				      struct ptv_task *t, long rval)
 {
 	struct user_regs_struct regs;
-	struct ptv_task *u;
 
 	/*
 	 * The same for a call's syscall-exit-stop of a thread attached (not
@@ -1631,11 +1770,8 @@ bool ptv_signal_spurious_syscall_exit(struct ptv_kernel *k,
 	if (t->tracer == NULL || t->seized || t->resume != PTV_VRESUME_SYSCALL ||
 	    !ptv_is_restart_code(rval) || t->wait != NULL ||
 	    ptv_host_getregs(t->tid, &regs) < 0 ||
-	    !ptv_is_restart_code((long)regs.rax))
+	    !ptv_is_restart_code((long)regs.rax) || !group_not_stopping(k, t))
 		return false;
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u->tgid == t->tgid && (u->group_stopped || u->stop_in_flight))
-			return false;
 	if (!woken_by_nothing(k, t, false))
 		return false;
 	ptv_log("[%d] syscall-exit-stop of an interrupted call not reported: "

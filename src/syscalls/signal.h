@@ -26,6 +26,25 @@ void ptv_sys_signal_send(struct ptv_syscall_env *env, struct ptv_task *task,
 			 int sig, struct ptv_syscall_outcome *out);
 
 /*
+ * At the trap of a call that sends @sig, first: if it names a thread whose
+ * tid Linux still has and the host no longer has (a traced thread that
+ * exited, which its tracer has not reaped, after a SIGKILL ended its hold
+ * at its exit stop), Linux's kill_pid_info() sends to its group, and
+ * do_send_specific() queues to the zombie, both returning 0 (the
+ * permission check is not made). A kill(2) or rt_sigqueueinfo(2) to it
+ * then names its group's leader, if the host still has it, and goes on as
+ * any send (false; its argument is put back at its exit, which
+ * ptv_signal_sent_at_exit() handles); else the call returns 0 unrun
+ * (true: @out is set). Preconditions: as ptv_sys_signal_send().
+ */
+bool ptv_sys_signal_to_vanished(struct ptv_syscall_env *env,
+				struct ptv_task *task,
+				const struct ptv_syscall *syscall,
+				enum ptv_send_call call, int32_t pid,
+				int32_t tid, int sig,
+				struct ptv_syscall_outcome *out);
+
+/*
  * At the trap of a tkill(2), tgkill(2) or rt_tgsigqueueinfo(2) of SIGKILL
  * (PTV_SENT_KILL_TO_THREAD_MASK). Linux does nothing but queue it for a
  * thread past its exit (kernel/signal.c:complete_signal(): wants_signal()
@@ -222,6 +241,16 @@ bool ptv_signal_group_dying(struct ptv_kernel *k, struct ptv_task *t, int sig);
  */
 bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 			      int sig);
+
+/*
+ * At @t's host trap for a SIGCONT (PTRACE_EVENT_STOP, not reported): true
+ * if that trap ended a call that @t, resumed by PTRACE_SYSEMU or
+ * PTRACE_SYSEMU_SINGLESTEP from a syscall-entry-stop PTRACE_SYSCALL made,
+ * runs, with no signal to interrupt it in Linux. The caller hides the
+ * restart's entry and has it made without the emulation (ptv_loop_resume()
+ * with ->hide_restart), so that the call runs again as in Linux.
+ */
+bool ptv_signal_spurious_sysemu_trap(struct ptv_kernel *k, struct ptv_task *t);
 
 /*
  * At @t's host syscall-exit-stop with return value @rval: true if it is
