@@ -7,7 +7,10 @@
  * getpid rewritten into getppid at entry, a call skipped with orig_rax = -1
  * with and without an injected rax, a result replaced at exit. And the
  * stepping resumptions: PTRACE_SINGLESTEP and PTRACE_SINGLEBLOCK (x86 branch
- * stepping) counted over the same code.
+ * stepping) counted over the same code. And the emulating resumptions:
+ * PTRACE_SYSEMU (results injected, exit-stops only under PTRACE_SYSCALL,
+ * a call that runs when given at a PTRACE_SYSCALL entry-stop) and
+ * PTRACE_SYSEMU_SINGLESTEP.
  *
  * The child makes raw system calls only, so that the stops the tracer sees
  * are exactly the calls listed here.
@@ -387,6 +390,89 @@ static void case_step(void)
 	step_to_end(PTRACE_SINGLEBLOCK, "PTRACE_SINGLEBLOCK");
 }
 
+/*
+ * PTRACE_SYSEMU (arch/x86, kernel/entry/common.c:syscall_trace_enter()):
+ * the tracee stops at each call's entry and the call is not made; what
+ * the tracer left in rax is its result, and no syscall-exit-stop follows
+ * unless PTRACE_SYSCALL resumes it (syscall_exit_work() reads the work
+ * flags again). Whether a call is emulated is decided by the flags read
+ * before its entry-stop: PTRACE_SYSEMU given at an entry-stop that
+ * PTRACE_SYSCALL made lets that call run, and makes no exit-stop.
+ */
+static void case_sysemu(void)
+{
+	static const long nrs[] = { SYS_getpid, SYS_getppid, SYS_gettid,
+				    SYS_getuid, 0 };
+	pid_t child = start_child(nrs);
+	struct user_regs_struct regs;
+
+	pt_say("PTRACE_SETOPTIONS(TRACESYSGOOD)", PTRACE_SETOPTIONS, child, 0,
+	       PTRACE_O_TRACESYSGOOD);
+	scn_say("-- PTRACE_SYSEMU: getpid's entry, its result injected");
+	pt_must(PTRACE_SYSEMU, child, 0, 0);
+	regs = next_stop(child, true);
+	regs.rax = (unsigned long long)PT_MAGIC;
+	set_regs_say(child, &regs, "rax 5000001");
+	scn_say("-- PTRACE_SYSEMU: getppid's entry, no exit-stop before it");
+	pt_must(PTRACE_SYSEMU, child, 0, 0);
+	next_stop(child, true);
+	scn_say("-- PTRACE_SYSCALL from it: the emulated call's exit-stop");
+	resume_syscall(child);
+	next_stop(child, true);
+	scn_say("-- PTRACE_SYSCALL: gettid's entry");
+	resume_syscall(child);
+	next_stop(child, false);
+	scn_say("-- PTRACE_SYSEMU from it: gettid runs, getuid's entry next");
+	pt_must(PTRACE_SYSEMU, child, 0, 0);
+	next_stop(child, true);
+	finish(child);
+}
+
+/*
+ * PTRACE_SYSEMU_SINGLESTEP: single steps, and a call's entry stops as
+ * PTRACE_SYSEMU's do, without the call (here exit_group, which the child
+ * then survives: it returns and _exits with 1); PTRACE_CONT from that
+ * stop does not make the call either.
+ */
+static void case_sysemu_singlestep(void)
+{
+	struct __ptrace_syscall_info info;
+	long steps = 0;
+	int status;
+	pid_t child;
+
+	scn_pipe(sync_pipe, O_CLOEXEC);
+	child = pt_spawn(stepped_main, NULL);
+	close(sync_pipe[1]);
+	scn_take(sync_pipe[0]);
+	close(sync_pipe[0]);
+	pt_wait_expect(child, 0x137f);
+	pt_must(PTRACE_SETOPTIONS, child, 0, PTRACE_O_TRACESYSGOOD);
+	for (;;) {
+		pt_must(PTRACE_SYSEMU_SINGLESTEP, child, 0, 0);
+		pt_wait(child, &status, 0);
+		if (status != 0x57f)
+			break;
+		steps++;
+	}
+	scn_say("PTRACE_SYSEMU_SINGLESTEP: %ld SIGTRAP stops, then %s", steps,
+		pt_status(status));
+	if (!WIFSTOPPED(status))
+		return;
+	memset(&info, 0, sizeof(info));
+	if (pt_raw(PTRACE_GET_SYSCALL_INFO, child, sizeof(info),
+		   (unsigned long)&info) < 0)
+		scn_say("  GET_SYSCALL_INFO = -1 %s", scn_errno(errno));
+	else
+		scn_say("  GET_SYSCALL_INFO: op %s, nr %s",
+			info.op == PTRACE_SYSCALL_INFO_ENTRY ? "entry" : "other",
+			info.entry.nr == SYS_exit_group ? "exit_group" : "other");
+	pt_say_siginfo(child, "  tracer");
+	scn_say("-- PTRACE_CONT");
+	pt_must(PTRACE_CONT, child, 0, 0);
+	pt_wait_say(child, 0, "wait");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct pt_case cases[] = {
@@ -395,6 +481,8 @@ int main(int argc, char **argv)
 		{ "modify", case_modify },
 		{ "step", case_step },
 		{ "setsiginfo", case_setsiginfo },
+		{ "sysemu", case_sysemu },
+		{ "sysemu-singlestep", case_sysemu_singlestep },
 	};
 
 	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
