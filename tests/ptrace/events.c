@@ -4,6 +4,8 @@
  *    task is auto-attached and starts with SIGSTOP (ATTACH/TRACEME tracer)
  *    or in a PTRACE_EVENT_STOP (SEIZE); a tracer may wait for a traced
  *    clone thread without __WALL (Linux 4.7);
+ *  - clone with CLONE_PTRACE: the child of a traced task is traced by the
+ *    same tracer without any option or event (CLONE_UNTRACED too);
  *  - vfork-done: the message is the child's id too;
  *  - exec: the message is the former thread id; without PTRACE_O_TRACEEXEC
  *    an ATTACH/TRACEME tracee gets a SIGTRAP after exec (SI_USER from
@@ -271,6 +273,79 @@ static void case_seize_fork(void)
 
 /* ---------------------------------------------------------------------- */
 
+/* The flags of clone_ptrace_main()'s clone. */
+static unsigned long clone_ptrace_flags;
+
+/* A fork made by a raw clone with clone_ptrace_flags (and SIGCHLD). */
+static int clone_ptrace_main(void *arg)
+{
+	long g;
+
+	if (arg)
+		traceme_and_stop();
+	else {
+		child_ends();
+		scn_take(go_pipe[0]);
+	}
+	g = syscall(SYS_clone, clone_ptrace_flags | SIGCHLD, 0L, 0L, 0L, 0L);
+	if (g == 0)
+		_exit(9);
+	scn_report(report_pipe[1], "  child: clone() = {pid %ld}", g);
+	child_waits((pid_t)g);
+	return 0;
+}
+
+/*
+ * CLONE_PTRACE (kernel/fork.c: copy_process() calls ptrace_init_task(p,
+ * (clone_flags & CLONE_PTRACE) || trace)): the child of a traced task is
+ * traced by the same tracer with no PTRACE_O_TRACE* option and no event
+ * for the parent, and starts with SIGSTOP (ATTACH/TRACEME) or in a
+ * PTRACE_EVENT_STOP (SEIZE); CLONE_UNTRACED does not undo it (it only
+ * stops the event: kernel_clone()).
+ */
+static void clone_ptrace(unsigned long flags, bool seize)
+{
+	pid_t child, g;
+	int status;
+
+	clone_ptrace_flags = flags;
+	open_pipes();
+	child = pt_spawn(clone_ptrace_main, seize ? NULL : (void *)1);
+	scn_say("child is %s", scn_pid(child));
+	if (seize) {
+		pt_say("PTRACE_SEIZE(no options)", PTRACE_SEIZE, child, 0, 0);
+		scn_post(go_pipe[1]);
+	} else {
+		first_stop(child, 0);
+	}
+	g = pt_wait(-1, &status, __WALL);
+	scn_say("wait(-1, __WALL): %s %s", g == child ? "the child" : "another",
+		pt_status(status));
+	pt_say_siginfo(g, "  tracer");
+	pt_must(PTRACE_CONT, g, 0, 0);
+	pt_wait_say(g, __WALL, "wait(grandchild)");
+	sigchld_stop(child);
+	pt_wait_say(child, 0, "wait");
+	close_pipes();
+}
+
+static void case_clone_ptrace(void)
+{
+	clone_ptrace(CLONE_PTRACE, false);
+}
+
+static void case_clone_ptrace_seized(void)
+{
+	clone_ptrace(CLONE_PTRACE, true);
+}
+
+static void case_clone_ptrace_untraced(void)
+{
+	clone_ptrace(CLONE_PTRACE | CLONE_UNTRACED, false);
+}
+
+/* ---------------------------------------------------------------------- */
+
 /* The program a child execs: this one, with "--exec-child FD". */
 static void exec_self(void)
 {
@@ -523,6 +598,9 @@ int main(int argc, char **argv)
 		{ "vfork", case_vfork },
 		{ "clone", case_clone },
 		{ "seize-fork", case_seize_fork },
+		{ "clone-ptrace", case_clone_ptrace },
+		{ "clone-ptrace-seized", case_clone_ptrace_seized },
+		{ "clone-ptrace-untraced", case_clone_ptrace_untraced },
 		{ "exec", case_exec },
 		{ "exec-legacy", case_exec_legacy },
 		{ "exec-thread", case_exec_thread },
