@@ -342,12 +342,10 @@ static int stepped_main(void *arg)
 	return 1;
 }
 
-/* Resumes the stopped child with @request until it exits; counts the traps. */
-static void step_to_end(long request, const char *name)
+/* stepped_main()'s child, in the signal-delivery-stop of its SIGSTOP. */
+static pid_t spawn_stepped(void)
 {
 	pid_t child;
-	long traps = 0;
-	int status;
 
 	scn_pipe(sync_pipe, O_CLOEXEC);
 	child = pt_spawn(stepped_main, NULL);
@@ -355,6 +353,16 @@ static void step_to_end(long request, const char *name)
 	scn_take(sync_pipe[0]);
 	close(sync_pipe[0]);
 	pt_wait_expect(child, 0x137f);
+	return child;
+}
+
+/* Resumes the stopped child with @request until it exits; counts the traps. */
+static void step_to_end(long request, const char *name)
+{
+	pid_t child = spawn_stepped();
+	long traps = 0;
+	int status;
+
 	for (;;) {
 		if (pt_raw(request, child, 0, 0) < 0) {
 			scn_say("%s = -1 %s", name, scn_errno(errno));
@@ -437,16 +445,10 @@ static void case_sysemu(void)
 static void case_sysemu_singlestep(void)
 {
 	struct __ptrace_syscall_info info;
+	pid_t child = spawn_stepped();
 	long steps = 0;
 	int status;
-	pid_t child;
 
-	scn_pipe(sync_pipe, O_CLOEXEC);
-	child = pt_spawn(stepped_main, NULL);
-	close(sync_pipe[1]);
-	scn_take(sync_pipe[0]);
-	close(sync_pipe[0]);
-	pt_wait_expect(child, 0x137f);
 	pt_must(PTRACE_SETOPTIONS, child, 0, PTRACE_O_TRACESYSGOOD);
 	for (;;) {
 		pt_must(PTRACE_SYSEMU_SINGLESTEP, child, 0, 0);

@@ -1094,6 +1094,17 @@ static bool group_killed(const struct family *f)
 	return scn_proc_state(f->child) == 'Z' || access(path, F_OK) != 0;
 }
 
+/* T, seized, exits alone; its group is killed before T is reaped. */
+static void kill_with_zombie_thread(struct family *f)
+{
+	spawn(f);
+	seized_thread_exits_alone(f, false);
+	scn_say("-- SIGKILL to the process; T, a zombie, unreaped");
+	kill(f->child, SIGKILL);
+	while (!group_killed(f))
+		usleep(1000);
+}
+
 /*
  * T, seized, exits alone; SIGKILL to the process before its tracer reaps
  * it. T's tid still names it, a zombie in the dead group: kill(2) of it
@@ -1110,12 +1121,7 @@ static void case_signals_to_killed_zombie_thread(void)
 	struct family f;
 	long r;
 
-	spawn(&f);
-	seized_thread_exits_alone(&f, false);
-	scn_say("-- SIGKILL to the process; T, a zombie, unreaped");
-	kill(f.child, SIGKILL);
-	while (!group_killed(&f))
-		usleep(1000);
+	kill_with_zombie_thread(&f);
 	scn_say("kill(T, SIGCONT) = %d", kill(f.thread, SIGCONT));
 	scn_say("kill(T, SIGUSR1) = %d", kill(f.thread, SIGUSR1));
 	scn_say("tkill(T, SIGCONT) = %ld",
@@ -1142,12 +1148,7 @@ static void case_untrapped_signals_to_killed_zombie_thread(void)
 {
 	struct family f;
 
-	spawn(&f);
-	seized_thread_exits_alone(&f, false);
-	scn_say("-- SIGKILL to the process; T, a zombie, unreaped");
-	kill(f.child, SIGKILL);
-	while (!group_killed(&f))
-		usleep(1000);
+	kill_with_zombie_thread(&f);
 	scn_say("kill(T, 0) = %d", kill(f.thread, 0));
 	scn_say("kill(T, SIGQUIT) = %d", kill(f.thread, SIGQUIT));
 	scn_say("tkill(T, SIGUSR1) = %ld",
