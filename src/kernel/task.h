@@ -145,6 +145,14 @@ struct ptv_task {
 				   fork and exec): a SIGCHLD it blocks may be
 				   read there, so the supervisor sends one on
 				   a carrier (loop/host_iface.c, note 38) */
+	bool signalfd_first;	/* its call is its group's first signalfd(2)
+				   (loop/host_iface.c:
+				   ptv_loop_sigchld_refix_start() at its exit) */
+	bool chld_refix;	/* single-stepped with SIGCHLD unblocked, so
+				   that it takes a SIGCHLD pending with
+				   kill(2)'s siginfo at a signal-delivery-stop
+				   (ptv_loop_sigchld_refix_stop()) */
+	uint64_t chld_refix_mask; /* ... its signal mask to put back there */
 	bool sighand_shared;	/* shares its actions with another process */
 	bool host_suspended;	/* host PTRACE_O_SUSPEND_SECCOMP is set: the
 				   supervisor runs its own filter itself */

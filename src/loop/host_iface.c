@@ -269,6 +269,73 @@ void ptv_loop_sigchld_group_gone(struct ptv_loop *loop, pid_t tgid)
 	nnotes = kept;
 }
 
+/* A SIGCHLD the supervisor sent (or one standing for it) to @tgid is noted. */
+static bool noted_for(pid_t tgid)
+{
+	for (size_t i = 0; i < nnotes; i++)
+		if (notes[i].tgid == tgid && notes[i].carrier == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A SIGCHLD sent before the group's first signalfd(2), pending: the
+ * carrier (above) was not used, and a read of the signalfd would dequeue
+ * it with kill(2)'s SI_USER. Its queued siginfo cannot be changed from
+ * outside, so the thread that made the signalfd takes it: SIGCHLD
+ * unblocked in its mask, it is single-stepped out of the call; before its
+ * next instruction it passes get_signal(), whose signal-delivery-stop is
+ * then the carrier's (SETSIGINFO, SIGCHLD blocked again, resumed with it:
+ * kernel/signal.c:ptrace_signal() queues it again for the group). If
+ * another thread has read it meanwhile, the step's SIGTRAP comes instead
+ * (a synchronous signal, taken before any other), and the mask is put back
+ * there: SIGCHLD is unblocked for one instruction only.
+ */
+bool ptv_loop_sigchld_refix_start(struct ptv_loop *loop, struct ptv_task *t,
+				  long rval)
+{
+	const uint64_t chld = 1ULL << (SIGCHLD - 1);
+	uint64_t blocked;
+
+	if (rval < 0 || t->tracer != NULL || !noted_for(t->tgid) ||
+	    !(ptv_proc_status_mask(t->tid, "ShdPnd") & chld) ||
+	    ptv_host_getsigmask(t->tid, &blocked) < 0 || !(blocked & chld) ||
+	    ptv_host_setsigmask(t->tid, blocked & ~chld) < 0)
+		return false;
+	t->chld_refix = true;
+	t->chld_refix_mask = blocked;
+	ptv_log("[%d] a SIGCHLD pending since before its first signalfd: "
+		"stepped with SIGCHLD unblocked, to fix its siginfo", t->tid);
+	ptv_loop_resume(loop, t, 0);
+	return true;
+}
+
+int ptv_loop_sigchld_refix_stop(struct ptv_loop *loop, struct ptv_task *t,
+				int sig)
+{
+	siginfo_t si, fixed;
+
+	if (!t->chld_refix)
+		return -1;
+	t->chld_refix = false;
+	ptv_host_setsigmask(t->tid, t->chld_refix_mask);
+	if (ptv_host_getsiginfo(t->tid, &si) < 0)
+		return -1;
+	if (sig == SIGTRAP && (si.si_code == TRAP_TRACE ||
+			       si.si_code == TRAP_BRKPT)) {
+		ptv_log("[%d] no SIGCHLD left to fix (another thread read it)",
+			t->tid);
+		return 0;
+	}
+	if (sig != SIGCHLD)
+		return -1;
+	if (note_fixes(loop, t, &si, &fixed))
+		ptv_host_setsiginfo(t->tid, &fixed);
+	ptv_log("[%d] the SIGCHLD queued again for its group, its siginfo "
+		"fixed", t->tid);
+	return SIGCHLD;
+}
+
 int ptv_loop_carrier_stop(struct ptv_loop *loop, struct ptv_task *t, int sig)
 {
 	struct user_regs_struct regs;

@@ -189,7 +189,7 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	    (ptv_wait_needs_exit_stop(t) || t->in_sigwait || t->signal_call ||
 	     t->host_suspended ||
 	     t->exec_guard == PTV_EXEC_GUARD_PRCTL || t->clone3_fixup ||
-	     t->strict_call || t->procview_call ||
+	     t->strict_call || t->procview_call || t->signalfd_first ||
 	     t->sighand_busy || t->affinity_call != PTV_AFFINITY_NONE))
 		how = PTV_VRESUME_SYSCALL;
 	/*
@@ -202,6 +202,9 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	if (t->hide_restart && (how == PTV_VRESUME_SYSEMU ||
 				how == PTV_VRESUME_SYSEMU_SINGLESTEP))
 		how = PTV_VRESUME_SYSCALL;
+	/* Out of its signalfd with SIGCHLD unblocked: one step at most. */
+	if (t->chld_refix)
+		how = PTV_VRESUME_SINGLESTEP;
 	switch (how) {
 	case PTV_VRESUME_SYSCALL:
 		request = PTRACE_SYSCALL;
@@ -1264,7 +1267,9 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		return;
 	}
 	/* A SIGCHLD's carrier is no signal of the guest's: no handler runs. */
-	sig = ptv_loop_carrier_stop(loop, task, ev->sig);
+	sig = ptv_loop_sigchld_refix_stop(loop, task, ev->sig);
+	if (sig < 0)
+		sig = ptv_loop_carrier_stop(loop, task, ev->sig);
 	if (sig >= 0) {
 		if (task->wait)
 			ptv_wait_at_signal(&env, task);
@@ -1465,6 +1470,12 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_fix_sigwait(loop, task, info.exit.rval);
 	if (!entry && task->signal_call)
 		ptv_signal_sent_at_exit(&env, task, info.exit.rval);
+	if (!entry && task->signalfd_first) {
+		task->signalfd_first = false;
+		if (ptv_loop_sigchld_refix_start(loop, task,
+						 (long)info.exit.rval))
+			return;
+	}
 	if (!entry && task->affinity_call != PTV_AFFINITY_NONE)
 		ptv_coloc_affinity_exit(loop, task, info.exit.rval);
 	if (!entry && (task->skipped_nr >= 0 || task->rewritten_nr >= 0)) {

@@ -145,6 +145,25 @@ bool ptv_loop_fix_sigchld(struct ptv_loop *loop, struct ptv_task *t);
  */
 int ptv_loop_carrier_stop(struct ptv_loop *loop, struct ptv_task *t, int sig);
 /*
+ * At the exit of @t's group's first signalfd(2) (->signalfd_first), which
+ * returned @rval: if a SIGCHLD the supervisor sent with kill(2) is pending
+ * for the group, which @t blocks, @t is resumed (true) single-stepped with
+ * SIGCHLD unblocked, so that it takes the SIGCHLD at a signal-delivery-stop
+ * (ptv_loop_sigchld_refix_stop()). Preconditions: @t is in that stop and
+ * has no virtual tracer.
+ */
+bool ptv_loop_sigchld_refix_start(struct ptv_loop *loop, struct ptv_task *t,
+				  long rval);
+/*
+ * At @t's signal-delivery-stop for @sig while ->chld_refix: its mask is put
+ * back; the SIGCHLD is given Linux's siginfo and the signal to resume @t
+ * with returned (SIGCHLD, which the host queues again, blocked), or 0 for
+ * the step's SIGTRAP (another thread took the SIGCHLD). -1: another signal,
+ * to be handled as any. Preconditions: @t is in that stop, held by the loop.
+ */
+int ptv_loop_sigchld_refix_stop(struct ptv_loop *loop, struct ptv_task *t,
+				int sig);
+/*
  * At @t's syscall-exit-stop with @rval: true if only a SIGCHLD's carrier
  * ended the call, which restarts once the carrier is taken; its tracer is
  * shown neither this stop nor the restart's entry. Preconditions: @t is in

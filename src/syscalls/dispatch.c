@@ -240,6 +240,11 @@ static void mark_signalfd(struct ptv_syscall_env *env, struct ptv_task *task)
 {
 	struct ptv_task *t;
 
+	/*
+	 * A SIGCHLD sent before (kill(2)'s siginfo) may be pending: its
+	 * siginfo is fixed at the call's exit (design note 38).
+	 */
+	task->signalfd_first = !task->made_signalfd && task->tracer == NULL;
 	for (size_t cursor = 0; (t = ptv_tasks_next(&env->k->tasks, &cursor));)
 		if (t->tgid == task->tgid)
 			t->made_signalfd = true;
@@ -510,6 +515,8 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	case TRAPPED_SIGNALFD:
 		mark_signalfd(env, task);
 		run(out);
+		if (task->signalfd_first)
+			out->action = PTV_SYSCALL_RUN_TO_EXIT;
 		return;
 	case TRAPPED_KILL:
 	case TRAPPED_TKILL:

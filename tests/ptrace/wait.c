@@ -1417,9 +1417,10 @@ static void child_exit_read(struct pt_child *c)
 
 /*
  * The SIGCHLD of a tracee's stop, sent before the tracer's first
- * signalfd(), read from the signalfd made after: under ptvisor it keeps
- * kill(2)'s siginfo (SI_USER from the supervisor), as no carrier was
- * needed when it was sent (a known difference: design note 38).
+ * signalfd(), read from the signalfd made after: under ptvisor it was
+ * sent with kill(2)'s siginfo (SI_USER from the supervisor), as no carrier
+ * was needed then; the signalfd's caller takes it at the call's exit to
+ * fix it (design note 38; a known difference until session 24).
  */
 static void case_sigchld_signalfd_late(void)
 {
