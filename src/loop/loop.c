@@ -511,6 +511,40 @@ static void sighand_shared(struct ptv_loop *loop, struct ptv_task *parent,
 }
 
 /* Returns true if @parent is held in a virtual event stop. */
+/*
+ * @parent's clone event whose message could not be read: a SIGKILL ended
+ * the stop (ESRCH), and the parent never reports the child. Its children
+ * are still its own until it exits (exit_notify(), after its exit stop):
+ * one the model does not know yet, or holds for that event, goes on as the
+ * orphan it will be (as start_orphans() does), untraced by any guest. A
+ * clone the children list cannot show (a thread, CLONE_PARENT) still waits
+ * for start_orphans().
+ */
+static void lost_clone_event(struct ptv_loop *loop, struct ptv_task *parent)
+{
+	pid_t kids[256];
+	int n = ptv_proc_children(parent->tid, kids,
+				  (int)(sizeof(kids) / sizeof(*kids)));
+
+	for (int i = 0; i < n; i++) {
+		struct ptv_task *child = ptv_task_find(&loop->k.tasks, kids[i]);
+
+		if (child && (child->clone_seen || !child->awaiting_parent))
+			continue;	/* known, or its first stop not seen */
+		if (child == NULL && (child = add_task(loop, kids[i],
+						      kids[i])) == NULL)
+			continue;
+		ptv_log("[%d] its parent %d was killed at its clone event: "
+			"it starts when it stops first", child->tid,
+			parent->tid);
+		child->clone_seen = true;
+		child->parent_tgid = parent->tgid;
+		child->parent_tid = parent->tid;
+		if (child->awaiting_parent)
+			start_new_task(loop, child, false);
+	}
+}
+
 static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 			 const struct ptv_host_event *ev)
 {
@@ -520,8 +554,10 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	uint64_t flags;
 	pid_t tid;
 
-	if (ptv_host_geteventmsg(ev->tid, &msg) < 0)
+	if (ptv_host_geteventmsg(ev->tid, &msg) < 0) {
+		lost_clone_event(loop, parent);
 		return false;
+	}
 	tid = (pid_t)msg;
 	flags = clone_flags_of(ev->tid, ev->event);
 	child = ptv_task_find(&loop->k.tasks, tid);

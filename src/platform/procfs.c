@@ -306,6 +306,31 @@ int ptv_proc_ppid(pid_t tid)
 	return ppid;
 }
 
+int ptv_proc_children(pid_t tid, pid_t *out, int max)
+{
+	char path[64], buf[16384], *p, *end;
+	ssize_t len;
+	int fd, n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", tid, tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len < 0)
+		return -errno;
+	buf[len] = '\0';
+	for (p = buf; n < max; p = end) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		out[n++] = (pid_t)v;
+	}
+	return n;
+}
+
 /* Signals whose default action is to ignore them (SIG_KERNEL_IGNORE_MASK). */
 #define DFL_IGNORED (1ULL << (SIGCONT - 1) | 1ULL << (SIGCHLD - 1) | \
 		     1ULL << (SIGWINCH - 1) | 1ULL << (SIGURG - 1))

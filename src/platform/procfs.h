@@ -77,6 +77,11 @@ int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6]);
 
 /* The parent pid in /proc/TID/stat, or -errno. */
 int ptv_proc_ppid(pid_t tid);
+/*
+ * The children of thread @tid (/proc/TID/task/TID/children, Linux 4.2 with
+ * CONFIG_PROC_CHILDREN), at most @max into @out: their number, or -errno.
+ */
+int ptv_proc_children(pid_t tid, pid_t *out, int max);
 
 /*
  * Task @tid in pid namespaces below the supervisor's: how many below it
