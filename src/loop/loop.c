@@ -510,61 +510,24 @@ static void sighand_shared(struct ptv_loop *loop, struct ptv_task *parent,
 		}
 }
 
-/* Returns true if @parent is held in a virtual event stop. */
 /*
- * @parent's clone event whose message could not be read: a SIGKILL ended
- * the stop (ESRCH), and the parent never reports the child. Its children
- * are still its own until it exits (exit_notify(), after its exit stop):
- * one the model does not know yet, or holds for that event, goes on as the
- * orphan it will be (as start_orphans() does), untraced by any guest. A
- * clone the children list cannot show (a thread, CLONE_PARENT) still waits
- * for start_orphans().
+ * The model's record of @parent's new child @tid, made by a clone with
+ * @flags that reported (or, killed, would have reported) @event: what it
+ * inherits, whether a guest traces it (ptrace_init_task()), and its start
+ * if its first stop came first and waits for this. NULL if it cannot be
+ * recorded (out of memory) or the supervisor is killing every guest.
  */
-static void lost_clone_event(struct ptv_loop *loop, struct ptv_task *parent)
+static struct ptv_task *record_new_child(struct ptv_loop *loop,
+					 struct ptv_task *parent, pid_t tid,
+					 uint64_t flags, int event)
 {
-	pid_t kids[256];
-	int n = ptv_proc_children(parent->tid, kids,
-				  (int)(sizeof(kids) / sizeof(*kids)));
-
-	for (int i = 0; i < n; i++) {
-		struct ptv_task *child = ptv_task_find(&loop->k.tasks, kids[i]);
-
-		if (child && (child->clone_seen || !child->awaiting_parent))
-			continue;	/* known, or its first stop not seen */
-		if (child == NULL && (child = add_task(loop, kids[i],
-						      kids[i])) == NULL)
-			continue;
-		ptv_log("[%d] its parent %d was killed at its clone event: "
-			"it starts when it stops first", child->tid,
-			parent->tid);
-		child->clone_seen = true;
-		child->parent_tgid = parent->tgid;
-		child->parent_tid = parent->tid;
-		if (child->awaiting_parent)
-			start_new_task(loop, child, false);
-	}
-}
-
-static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
-			 const struct ptv_host_event *ev)
-{
-	unsigned long msg = 0;
-	struct ptv_task *child;
+	struct ptv_task *child = ptv_task_find(&loop->k.tasks, tid);
 	bool traced, sigstop = false;
-	uint64_t flags;
-	pid_t tid;
 
-	if (ptv_host_geteventmsg(ev->tid, &msg) < 0) {
-		lost_clone_event(loop, parent);
-		return false;
-	}
-	tid = (pid_t)msg;
-	flags = clone_flags_of(ev->tid, ev->event);
-	child = ptv_task_find(&loop->k.tasks, tid);
 	if (child == NULL)
 		child = add_task(loop, tid, tid);
 	if (child == NULL)
-		return false;
+		return NULL;
 	child->clone_flags = flags;
 	child->clone_seen = true;
 	child->own_filters = parent->own_filters;
@@ -601,10 +564,10 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 	if (parent->pidns == PTV_PIDNS_BELOW || parent->pidns_for_children ||
 	    (flags & PTV_CLONE_NEWPID))
 		ptv_pidns_load(child);
-	traced = ptv_ptrace_clone(&loop->k, parent, child, flags, ev->event,
+	traced = ptv_ptrace_clone(&loop->k, parent, child, flags, event,
 				  &sigstop);
 	ptv_coloc_new_child(loop, parent, child);
-	ptv_log("[%d] new task %d (tgid %d, flags %#llx)%s", ev->tid, tid,
+	ptv_log("[%d] new task %d (tgid %d, flags %#llx)%s", parent->tid, tid,
 		child->tgid, (unsigned long long)flags,
 		traced ? (sigstop ? ", traced, SIGSTOP" : ", traced, seized") : "");
 	/* Its first stop came first and waits for this; else it starts then. */
@@ -613,8 +576,60 @@ static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 		start_new_task(loop, child, sigstop);
 	if (loop->killing) {
 		kill_task(child, NULL);
+		return NULL;
+	}
+	return child;
+}
+
+/*
+ * @parent's clone event whose message could not be read: a SIGKILL ended
+ * the stop (ESRCH) before the loop looked, and the parent, dying, reports
+ * nothing (natively its tracer's wait would see its death, not the event).
+ * Its children are still its own until it exits (exit_notify(), after its
+ * exit stop), so the list of them names the child the model does not know
+ * yet, or holds for that event: it is recorded as the event would have
+ * (its flags read if the parent's registers still can be, else a fork's
+ * or vfork's), traced as Linux's copy_process() made it. A clone the list
+ * cannot show (a thread, CLONE_PARENT) waits for start_orphans().
+ */
+static void lost_clone_event(struct ptv_loop *loop, struct ptv_task *parent,
+			     int event)
+{
+	uint64_t flags = clone_flags_of(parent->tid, event);
+	pid_t kids[256];
+	int n = ptv_proc_children(parent->tid, kids,
+				  (int)(sizeof(kids) / sizeof(*kids)));
+
+	for (int i = 0; i < n; i++) {
+		struct ptv_task *child = ptv_task_find(&loop->k.tasks, kids[i]);
+
+		if (child && (child->clone_seen || !child->awaiting_parent))
+			continue;	/* known, or its first stop not seen */
+		ptv_log("[%d] its parent %d was killed at its clone event",
+			kids[i], parent->tid);
+		record_new_child(loop, parent, kids[i],
+				 flags & ~(uint64_t)(PTV_CLONE_THREAD |
+						     PTV_CLONE_PARENT), event);
+	}
+}
+
+/* Returns true if @parent is held in a virtual event stop. */
+static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
+			 const struct ptv_host_event *ev)
+{
+	unsigned long msg = 0;
+	pid_t tid;
+
+	if (ptv_host_geteventmsg(ev->tid, &msg) < 0) {
+		parent->untraced_clone_pending = false;
+		lost_clone_event(loop, parent, ev->event);
 		return false;
 	}
+	tid = (pid_t)msg;
+	if (record_new_child(loop, parent, tid,
+			     clone_flags_of(ev->tid, ev->event),
+			     ev->event) == NULL)
+		return false;
 	if (!parent->untraced_clone_pending &&
 	    ptv_ptrace_event_enabled(parent, ev->event)) {
 		parent->untraced_clone_pending = false;
