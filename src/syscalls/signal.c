@@ -979,6 +979,14 @@ static bool in_ptrace_stop(const struct ptv_task *n)
 	       ptv_proc_state(n->tid) == 't';
 }
 
+/* Is @n running a single step (or block) its tracer asked for? */
+static bool stepped(const struct ptv_task *n)
+{
+	return n->tracer && (n->resume == PTV_VRESUME_SINGLESTEP ||
+			     n->resume == PTV_VRESUME_SINGLEBLOCK ||
+			     n->resume == PTV_VRESUME_SYSEMU_SINGLESTEP);
+}
+
 /*
  * The SIGCONT @t dequeued is the one Linux left pending for the group when
  * @n, woken for it, entered a ptrace-stop first: sending it on to @n now
@@ -1014,7 +1022,16 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	if (!may_reroute(k, t, n, &not_now) ||
 	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL)
 		return false;
-	if (in_ptrace_stop(n))
+	/*
+	 * Nor while @n is on its way to a ptrace-stop: single-stepped, it
+	 * stops for its step's SIGTRAP first (a synchronous signal, dequeued
+	 * before any other), and resumed with a stop signal, it stops its
+	 * group. Sent now, the SIGCONT would clear its JOBCTL_STOP_DEQUEUED
+	 * or end that group-stop on the host (prepare_signal()), and a stop
+	 * signal its tracer gives it would stop nothing (thread-signals
+	 * sigcont-named-steps-first-then-stop, under load).
+	 */
+	if (in_ptrace_stop(n) || n->stop_in_flight || stepped(n))
 		return defer_to_resume(t, n, &si);
 	if (not_now)
 		return false;
