@@ -412,11 +412,6 @@ static bool exit_stop_becomes_zombie(struct ptv_kernel *k, struct ptv_task *t)
 	return true;
 }
 
-static bool is_sysemu(enum ptv_vresume how)
-{
-	return how == PTV_VRESUME_SYSEMU || how == PTV_VRESUME_SYSEMU_SINGLESTEP;
-}
-
 int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 		      enum ptv_vresume how, uint64_t sig)
 {
@@ -451,7 +446,8 @@ int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 	 */
 	tracee->sysemu_runs_call =
 		tracee->vstop == PTV_VSTOP_SYSCALL_ENTER &&
-		is_sysemu(how) && !is_sysemu(tracee->resume);
+		ptv_vresume_emulates(how) &&
+		!ptv_vresume_emulates(tracee->resume);
 	tracee->resume = how;
 	/*
 	 * Out of its PTRACE_EVENT_EXIT stop (the only event after its exit

@@ -68,6 +68,19 @@ enum ptv_vresume {
 	PTV_VRESUME_LISTEN,
 };
 
+/* @how single-steps (TIF_SINGLESTEP): its next stop is the step's SIGTRAP. */
+static inline bool ptv_vresume_steps(enum ptv_vresume how)
+{
+	return how == PTV_VRESUME_SINGLESTEP || how == PTV_VRESUME_SINGLEBLOCK ||
+	       how == PTV_VRESUME_SYSEMU_SINGLESTEP;
+}
+
+/* Under @how, syscall_trace_enter() emulates calls (SYSCALL_WORK_SYSCALL_EMU). */
+static inline bool ptv_vresume_emulates(enum ptv_vresume how)
+{
+	return how == PTV_VRESUME_SYSEMU || how == PTV_VRESUME_SYSEMU_SINGLESTEP;
+}
+
 /* An exec of a task whose tracer may not see it gain privileges. */
 enum ptv_exec_guard {
 	PTV_EXEC_GUARD_NONE = 0,

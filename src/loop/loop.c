@@ -158,11 +158,8 @@ static void forget_deferred(struct ptv_loop *loop, const struct ptv_task *task);
  */
 static void sync_host_suspend(struct ptv_task *t)
 {
-	bool stepping = t->resume == PTV_VRESUME_SINGLESTEP ||
-			t->resume == PTV_VRESUME_SINGLEBLOCK ||
-			t->resume == PTV_VRESUME_SYSEMU_SINGLESTEP;
 	bool want = t->tracer && (t->options & PTV_O_SUSPEND_SECCOMP) &&
-		    t->own_filters && !stepping;
+		    t->own_filters && !ptv_vresume_steps(t->resume);
 	int r;
 
 	if (want == t->host_suspended)
@@ -199,8 +196,7 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	 * is resumed as its tracer asked (syscall_trace_enter() then runs
 	 * it: ptv_signal_spurious_sysemu_trap()).
 	 */
-	if (t->hide_restart && (how == PTV_VRESUME_SYSEMU ||
-				how == PTV_VRESUME_SYSEMU_SINGLESTEP))
+	if (t->hide_restart && ptv_vresume_emulates(how))
 		how = PTV_VRESUME_SYSCALL;
 	/* Out of its signalfd with SIGCHLD unblocked: one step at most. */
 	if (t->chld_refix)
@@ -1385,9 +1381,7 @@ static void on_group_stop(struct ptv_loop *loop, struct ptv_task *task,
 	task->group_stopped = true;
 	task->group_stop_sig = ev->sig;
 	task->step_group_stopped = task->tracer &&
-				   (task->resume == PTV_VRESUME_SINGLESTEP ||
-				    task->resume == PTV_VRESUME_SINGLEBLOCK ||
-				    task->resume == PTV_VRESUME_SYSEMU_SINGLESTEP);
+				   ptv_vresume_steps(task->resume);
 	/*
 	 * kernel/signal.c:do_signal_stop(): the group's SIGNAL_STOP_STOPPED,
 	 * which replaces SIGNAL_STOP_CONTINUED, is set when its last thread
@@ -1478,8 +1472,7 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 	 */
 	if (entry)
 		task->seccomp_due = !(task->tracer &&
-				      (task->resume == PTV_VRESUME_SYSEMU ||
-				       task->resume == PTV_VRESUME_SYSEMU_SINGLESTEP));
+				      ptv_vresume_emulates(task->resume));
 	/*
 	 * A wait's vehicle (syscalls/wait.c) shows the task's own tracer
 	 * nothing of itself: not the native wait's -ECHILD turned into

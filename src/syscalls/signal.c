@@ -979,14 +979,6 @@ static bool in_ptrace_stop(const struct ptv_task *n)
 	       ptv_proc_state(n->tid) == 't';
 }
 
-/* Is @n running a single step (or block) its tracer asked for? */
-static bool stepped(const struct ptv_task *n)
-{
-	return n->tracer && (n->resume == PTV_VRESUME_SINGLESTEP ||
-			     n->resume == PTV_VRESUME_SINGLEBLOCK ||
-			     n->resume == PTV_VRESUME_SYSEMU_SINGLESTEP);
-}
-
 /*
  * The SIGCONT @t dequeued is the one Linux left pending for the group when
  * @n, woken for it, entered a ptrace-stop first: sending it on to @n now
@@ -1031,7 +1023,8 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	 * signal its tracer gives it would stop nothing (thread-signals
 	 * sigcont-named-steps-first-then-stop, under load).
 	 */
-	if (in_ptrace_stop(n) || n->stop_in_flight || stepped(n))
+	if (in_ptrace_stop(n) || n->stop_in_flight ||
+	    (n->tracer && ptv_vresume_steps(n->resume)))
 		return defer_to_resume(t, n, &si);
 	if (not_now)
 		return false;
@@ -1722,9 +1715,7 @@ bool ptv_signal_spurious_step(struct ptv_kernel *k, struct ptv_task *t,
 	 * cause: no step is reported, the call restarts as in Linux.
 	 */
 	if (sig != SIGTRAP || t->tracer == NULL || t->seized ||
-	    (t->resume != PTV_VRESUME_SINGLESTEP &&
-	     t->resume != PTV_VRESUME_SINGLEBLOCK &&
-	     t->resume != PTV_VRESUME_SYSEMU_SINGLESTEP) ||
+	    !ptv_vresume_steps(t->resume) ||
 	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code != TRAP_BRKPT ||
 	    ptv_host_getregs(t->tid, &regs) < 0 ||
 	    (long long)regs.orig_rax < 0 || !ptv_is_restart_code((long)regs.rax))
