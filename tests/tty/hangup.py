@@ -6,9 +6,13 @@ sends SIGHUP to the session leader only (drivers/tty/tty_jobctrl.c:
 tty_signal_session_leader, with si_code SI_KERNEL), not to the foreground
 process group. Natively the program that leads the session gets it: `sleep`
 dies (129), an interactive bash passes SIGHUP on to its jobs and then dies
-of it (129). Under `ptvisor -- prog` as the session leader, ptvisor gets
-that SIGHUP; no other process does, so ptvisor must hand it to its first
-guest although its si_code is SI_KERNEL.
+of it (129). Under `ptvisor -- prog` as the session leader, the first guest
+takes the terminal into a session of its own (TIOCSCTTY, with
+CAP_SYS_ADMIN) and gets the SIGHUP as a traced process; without the
+capability ptvisor keeps the session, gets the SIGHUP and must hand it to
+its first guest although its si_code is SI_KERNEL. The driver hangs the
+terminal up with TIOCVHANGUP before it closes the master (ptydrive.py,
+hangup(), says why).
 """
 
 import os
