@@ -1892,6 +1892,26 @@ static enum wait_event native_child_event(struct ptv_kernel *k,
 }
 
 /*
+ * Has a child of the waiter's group that matches @req a group-stop report
+ * the host no longer has (a native wait took it while the group traced the
+ * child), which the model owes?
+ */
+static bool native_stop_owed_for(struct ptv_kernel *k,
+				 const struct ptv_task *waiter,
+				 const struct ptv_wait_req *req)
+{
+	struct ptv_task *t, *parent;
+
+	if (!k->stops_owed)
+		return false;
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->native_stop_owed &&
+		    native_child_event(k, waiter, req, t, &parent) == WAIT_STOP)
+			return true;
+	return false;
+}
+
+/*
  * The first event of the waiter's untraced (by it) children that only a
  * native wait reports, if it comes before @best (if @have_best), which it
  * then becomes: a native zombie, a group-stop or a continue. Fills *res.
@@ -2064,6 +2084,18 @@ again:
 		}
 		/* An exit the host has not finished: the native wait blocks. */
 		if (candidate || res->exiting)
+			return 2;
+		/*
+		 * A native zombie ahead of a group-stop report that only the
+		 * model has: the native wait alone would miss the report. The
+		 * zombie is reaped by a wait of its own, which finds it gone
+		 * if a native wait reaped it unseen (a WNOHANG wait that runs
+		 * with no exit stop), and the wait is decided again (ptfuzz
+		 * seed 58 in a pid namespace, step 9835).
+		 */
+		if (res->cld_code != PTV_CLD_STOPPED &&
+		    res->cld_code != PTV_CLD_CONTINUED &&
+		    native_stop_owed_for(k, waiter, req))
 			return 2;
 	}
 	if (best == NULL)

@@ -1561,6 +1561,61 @@ static void case_wnohang_exited_child(void)
 	scn_say("WNOHANG waits that missed an exited child: %d of 2000", missed);
 }
 
+/* ---------------------------------------------------------------------- */
+/* A group-stop a tracer's native wait could not take, after a detach.    */
+
+/*
+ * kernel/exit.c:wait_task_stopped(): the tracer that is also the real
+ * parent takes its tracee's stops as ptrace-stops (p->exit_code); the
+ * group-stop's report (signal->group_exit_code) waits for after a detach,
+ * when a WUNTRACED wait reports it. Inside, the host's report is the real
+ * parent's at once (the supervisor traces the child): a native wait takes
+ * it, and the model owes it. Here a child that exited before (A, earlier
+ * in the list of children) is reaped by a WNOHANG wait that runs natively
+ * with no exit stop: the model's record of that zombie stayed, stood
+ * before the owed report, and the native wait ran alone and found nothing
+ * (ptfuzz seed 58 in a pid namespace, step 9835).
+ */
+static void case_owed_stop_after_reaped_zombie(void)
+{
+	int cmd[2];
+	pid_t a, g;
+	char c = 'x';
+
+	scn_pipe(cmd, O_CLOEXEC);
+	a = scn_fork();
+	if (a == 0) {
+		if (read(cmd[0], &c, 1) != 1)
+			_exit(1);
+		_exit(3);
+	}
+	close(cmd[0]);
+	g = scn_fork();
+	if (g == 0) {
+		for (;;)
+			pause();
+	}
+	pt_must(PTRACE_ATTACH, g, 0, 0);
+	pt_wait_say(g, 0, "wait(G)");
+	pt_must(PTRACE_CONT, g, 0, SIGSTOP);
+	pt_wait_say(g, 0, "wait(G), group-stop");
+	say_waitid(P_ALL, 0, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL,
+		   "waitid(P_ALL, WSTOPPED|WNOHANG|WNOWAIT)");
+	scn_say("-- A exits");
+	scn_write_full(cmd[1], &c, 1);
+	while (scn_proc_state(a) != 'Z')
+		;
+	pt_wait_say(a, WNOHANG, "wait(A, WNOHANG)");
+	pt_say("PTRACE_DETACH(G)", PTRACE_DETACH, g, 0, 0);
+	say_waitid(P_ALL, 0, WEXITED | WSTOPPED | WCONTINUED | WNOHANG,
+		   "waitid(P_ALL, WSTOPPED|WCONTINUED|WNOHANG)");
+	say_waitid(P_ALL, 0, WEXITED | WSTOPPED | WCONTINUED | WNOHANG,
+		   "waitid again");
+	kill(g, SIGKILL);
+	pt_wait_say(g, 0, "wait(G)");
+	close(cmd[1]);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct pt_case cases[] = {
@@ -1579,6 +1634,8 @@ int main(int argc, char **argv)
 		{ "sigchld-signalfd-thread", case_sigchld_signalfd_thread },
 		{ "sigchld-signalfd-wait", case_sigchld_signalfd_wait },
 		{ "wnohang-exited-child", case_wnohang_exited_child },
+		{ "owed-stop-after-reaped-zombie",
+		  case_owed_stop_after_reaped_zombie },
 		{ "sigchld-signalfd-late", case_sigchld_signalfd_late },
 		{ "rusage", case_rusage },
 		{ "sigchld-handler", case_sigchld_handler },
