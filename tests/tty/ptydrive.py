@@ -335,7 +335,8 @@ class PtySession:
         tty_vhangup(): a reader that runs in between returns EIO with no
         SIGHUP pending yet, natively as well, and an interactive bash
         then exits at that end of input (status 0) without hanging up its
-        jobs. Under load that happened in about one round in a thousand.
+        jobs. Under load that happened in about one round in several
+        hundred.
         TIOCVHANGUP (vhangup(2) for the terminal an fd names; it needs
         CAP_SYS_ADMIN) hangs the slave up first: the SIGHUP is what wakes
         a blocked reader, so it is pending when the read returns. Without
