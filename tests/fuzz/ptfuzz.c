@@ -1,5 +1,5 @@
 /*
- * ptfuzz SEED [STEPS [AVOID]]: a differential fuzzer of the ptrace surface (issue 6).
+ * ptfuzz SEED [STEPS [AVOID,...][,events]]: a differential fuzzer of the ptrace surface (issue 6).
  *
  * From SEED it builds a small family of processes and makes a random but
  * reproducible sequence of ptrace requests, wait calls and signals among
@@ -14,11 +14,13 @@
  *   M   a child whose own child is G, a non-child of P0;
  *   Z   a child that exited and is not reaped (a zombie);
  *   D   a child that exited and was reaped (a dead pid);
+ *   F   in events mode only: C1's child, forked at P0's command;
  * and the pids 0, -1 and 5000001 (above PID_MAX_LIMIT).
  * Workers (C1, C2, T2, M, G) sleep in read(2) on their command pipe; they
  * handle SIGUSR1, SIGUSR2 and SIGRTMIN+1 (SA_RESTART) and take commands:
  * 't' PTRACE_TRACEME (its result is reported to P0), 'x' _exit, 'e' exit
- * of the thread alone (SYS_exit), 'X' exit_group from T2.
+ * of the thread alone (SYS_exit), 'X' exit_group from T2,
+ * 'f' fork (C1, events mode).
  *
  * Determinism. A call's result must not depend on timing, so after every
  * step that may have changed a task, P0 waits until the family is settled
@@ -29,12 +31,20 @@
  * agree. Only then is the next call made. Every wait has WNOHANG.
  * Pids and addresses are never printed: pids are named by role.
  *
+ * Events mode ("events" in the third argument): C1 also forks F when told
+ * ('f'), and P0 seizes C1 with PTRACE_O_TRACEFORK at the start of half the
+ * rounds, so that fork event stops and auto-attached children (traced or
+ * seized as C1 is, with its options) meet the random requests, waits and
+ * signals. Without it the random sequence of a seed is the same as before
+ * the mode existed.
+ *
  * Environment: PTFUZZ_STEPS overrides STEPS (long mode), PTFUZZ_VERBOSE=1
  * prints the settle classification (debugging only: not for comparison).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -42,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -126,10 +137,11 @@ static bool chance(unsigned percent)
 /* ---------------------------------------------------------------------- */
 /* The family                                                             */
 
-enum role { R_C1, R_C2, R_T2, R_M, R_G, R_Z, R_D, NROLES };
+/* F, last, is a member in events mode only (see fork_events). */
+enum role { R_C1, R_C2, R_T2, R_M, R_G, R_Z, R_D, R_F, NROLES };
 
 static const char *const role_names[NROLES] = { "C1", "C2", "T2", "M", "G",
-						 "Z", "D" };
+						 "Z", "D", "F" };
 
 /* How settle() last found a task. */
 enum cls {
@@ -154,10 +166,20 @@ struct member {
 	bool stop_taken; /* a stop of it was reported to P0 (or LISTEN):
 			    a tracee may then sit stopped with no report */
 	bool reaped;	/* P0 reaped it (or it was never a worker) */
+	unsigned long options; /* P0's ptrace options on it, while traced */
 	enum cls cls;
 };
 
 static struct member fam[NROLES];
+static bool fork_events;		/* events mode: F exists */
+static unsigned npick = R_F;		/* roles a random pick draws from */
+/* Events mode: C1 was told to fork and F is not found yet; every F of the
+   round (a new F is the child of C1 not among them); P0's read end of
+   F's command pipe. */
+static bool fork_pending;
+static pid_t f_seen[64];
+static unsigned n_f_seen;
+static int f_cmd_drain = -1;
 static pid_t self_pid, self_pgid;
 static long scratch_word = PT_MAGIC + 1;	/* the same address in every fork */
 static char *page_none, *page_ro;	/* PROT_NONE and read-only pages */
@@ -229,6 +251,9 @@ static void worker_handlers(void)
 	alarm(0);
 }
 
+/* In C1 (events mode): F's ends of its pipes, for 'f'. */
+static int f_cmd_fd = -1, f_report_fd = -1;
+
 static void __attribute__((noreturn)) worker_loop(int cmd, int report, int code)
 {
 	for (;;) {
@@ -253,6 +278,11 @@ static void __attribute__((noreturn)) worker_loop(int cmd, int report, int code)
 			break;
 		case 'X':
 			syscall(SYS_exit_group, code + 2);
+			break;
+		case 'f':
+			/* P0 finds F in C1's children (discover_f()). */
+			if (fork() == 0)
+				worker_loop(f_cmd_fd, f_report_fd, 80);
 			break;
 		}
 	}
@@ -309,18 +339,30 @@ static bool avoid_ignored_signal;	/* a known bug avoided, see settle() */
  */
 static void start_workers(void)
 {
-	struct pipes c1, c2, t2, m, g;
+	struct pipes c1, c2, t2, m, g, f;
 	pid_t pid;
 
 	make_pipes(&c1);
+	if (fork_events)
+		make_pipes(&f);
 	pid = fork_or_fail();
 	if (pid == 0) {
 		worker_handlers();
+		if (fork_events) {
+			f_cmd_fd = f.cmd[0];
+			f_report_fd = f.rep[1];
+		}
 		worker_loop(c1.cmd[0], c1.rep[1], 10);
 	}
 	fam[R_C1] = (struct member){ .tid = pid, .tgid = pid, .worker = true,
 				     .child = true };
 	keep_pipes(R_C1, &c1);
+	if (fork_events) {
+		/* P0 keeps F's command pipe's read end too, to drain it. */
+		f_cmd_drain = fcntl(f.cmd[0], F_DUPFD_CLOEXEC, 0);
+		keep_pipes(R_F, &f);
+		fam[R_F].worker = true;
+	}
 
 	make_pipes(&c2);
 	make_pipes(&t2);
@@ -489,6 +531,14 @@ static bool event_settled(const struct member *m, const siginfo_t *si)
 	return st == 't' || st == 'T';
 }
 
+/* Is a command to @m still in its pipe (woken, not yet run)? */
+static bool command_unread(const struct member *m)
+{
+	int n = 0;
+
+	return m->cmd >= 0 && ioctl(m->cmd, FIONREAD, &n) == 0 && n > 0;
+}
+
 static enum cls classify(struct member *m)
 {
 	char st;
@@ -517,13 +567,14 @@ static enum cls classify(struct member *m)
 		   ptvisor or native-parent, whenever it gets to it. */
 		pid_t ppid = proc_ppid(m->tid);
 
-		if (ppid == self_pid || (ppid == fam[R_M].tid && ppid > 0))
+		if (ppid == self_pid || (ppid == fam[R_M].tid && ppid > 0) ||
+		    (m == &fam[R_F] && ppid == fam[R_C1].tid && ppid > 0))
 			return CLS_ZOMBIE;
 		return CLS_UNSETTLED;
 	}
 	case 'S':
 		if (proc_syscall(m->tid) == SYS_read && !signals_pending(m->tid) &&
-		    scn_proc_state(m->tid) == 'S')
+		    !command_unread(m) && scn_proc_state(m->tid) == 'S')
 			return CLS_IDLE;
 		return CLS_UNSETTLED;
 	case 't':
@@ -607,6 +658,53 @@ static bool untraced_stopped(const enum cls *cls)
 	return false;
 }
 
+/*
+ * Events mode: finds F once C1 has forked it, in C1's children
+ * (/proc/PID/task/TID/children lists a child from its creation, before
+ * any fork event stop). F is traced if C1 was, with PTRACE_O_TRACEFORK,
+ * and inherits C1's options (kernel/ptrace.c: ptrace_init_task()). A C1
+ * that is gone or dead forks no more.
+ */
+static void discover_f(void)
+{
+	struct member *c1 = &fam[R_C1], *f = &fam[R_F];
+	char path[64], buf[512], *p, *end;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)c1->tid,
+		 (int)c1->tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fork_pending = false;
+		return;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	for (p = buf;; p = end) {
+		long pid = strtol(p, &end, 10);
+		bool seen = false;
+
+		if (end == p)
+			break;
+		for (unsigned i = 0; i < n_f_seen; i++)
+			seen |= f_seen[i] == (pid_t)pid;
+		if (seen)
+			continue;
+		f_seen[n_f_seen++] = (pid_t)pid;
+		f->tid = f->tgid = (pid_t)pid;
+		f->traced = c1->traced && (c1->options & PTRACE_O_TRACEFORK);
+		f->options = f->traced ? c1->options : 0;
+		f->maybe_stopped = f->stop_taken = f->listening = false;
+		f->reaped = false;
+		fork_pending = false;
+		return;
+	}
+	if (scn_proc_state(c1->tid) == 'Z')
+		fork_pending = false;
+}
+
 /* How long that classification must last, at least. */
 #define SETTLE_STOPPED_NS 2000000u
 
@@ -622,6 +720,9 @@ static void settle(void)
 
 	for (unsigned polls = 0;; polls++) {
 		bool all = true, same = have_prev;
+
+		if (fork_pending)
+			discover_f();
 
 		for (int i = 0; i < NROLES; i++) {
 			enum cls c = classify(&fam[i]);
@@ -685,6 +786,29 @@ static void settle(void)
 /* ---------------------------------------------------------------------- */
 /* Building and ending a round                                            */
 
+static uint64_t pick_options(void);
+static long do_ptrace(long nr, pid_t pid, unsigned long addr,
+		      unsigned long data);
+
+/*
+ * Events mode, at a round's start in half the rounds: P0 seizes C1 with
+ * PTRACE_O_TRACEFORK, so that its forks stop at their event and F starts
+ * traced (random requests alone seldom leave C1 so).
+ */
+static void seize_c1_for_forks(void)
+{
+	unsigned long o = (pick_options() | PTRACE_O_TRACEFORK) &
+			  PTRACE_O_MASK & ~(unsigned long)PTRACE_O_SUSPEND_SECCOMP;
+	long r = do_ptrace(PTRACE_SEIZE, fam[R_C1].tid, 0, o);
+
+	say("round ptrace(SEIZE, C1, 0, %#lx) = %ld", o, r);
+	if (r != 0)
+		fail("SEIZE of C1");
+	fam[R_C1].traced = true;
+	fam[R_C1].options = o;
+	settle();
+}
+
 static void start_round(unsigned round)
 {
 	pid_t pid;
@@ -693,6 +817,8 @@ static void start_round(unsigned round)
 	memset(fam, 0, sizeof(fam));
 	for (int i = 0; i < NROLES; i++)
 		fam[i].cmd = fam[i].report = -1;
+	fork_pending = false;
+	n_f_seen = 0;
 	start_workers();
 	pid = fork_or_fail();
 	if (pid == 0)
@@ -708,6 +834,8 @@ static void start_round(unsigned round)
 				    .cmd = -1, .report = -1 };
 	settle();
 	say("== round %u", round);
+	if (fork_events && chance(50))
+		seize_c1_for_forks();
 }
 
 /* Kills the family; pushes tracees out of stops SIGKILL cannot end. */
@@ -736,6 +864,9 @@ static void end_round(void)
 		if (fam[i].report >= 0)
 			close(fam[i].report);
 	}
+	if (f_cmd_drain >= 0)
+		close(f_cmd_drain);
+	f_cmd_drain = -1;
 	kill_family();
 	/* Reap every child and tracee (G's exit reaches P0 if it traces G). */
 	for (;;) {
@@ -764,7 +895,7 @@ static pid_t pick_pid(void)
 	unsigned n = below(100);
 
 	if (n < 80)
-		return fam[below(NROLES)].tid;
+		return fam[below(npick)].tid;
 	if (n < 86)
 		return self_pid;
 	if (n < 92)
@@ -818,8 +949,10 @@ static uint64_t pick_options(void)
 	};
 	uint64_t o = 0;
 
+	/* Events mode: C1 forks traced more often. */
 	for (size_t i = 0; i < sizeof(bits) / sizeof(*bits); i++)
-		if (chance(30))
+		if (chance(fork_events && bits[i] == PTRACE_O_TRACEFORK ? 60
+									: 30))
 			o |= bits[i];
 	if (chance(3))
 		o |= PTRACE_O_SUSPEND_SECCOMP;
@@ -1016,10 +1149,15 @@ static void model_after_ptrace(const struct req *q, struct member *m,
 	case PTRACE_ATTACH:
 	case PTRACE_SEIZE:
 		m->traced = true;
+		m->options = q->nr == PTRACE_SEIZE ? data : 0;
 		m->maybe_stopped = m->stop_taken = false;
+		break;
+	case PTRACE_SETOPTIONS:
+		m->options = data;
 		break;
 	case PTRACE_DETACH:
 		m->traced = false;
+		m->options = 0;
 		m->listening = false;
 		m->maybe_stopped = true; /* it may stay in a group-stop */
 		break;
@@ -1114,7 +1252,7 @@ static void step_probes(unsigned step)
 
 	for (unsigned i = 0; i < n; i++) {
 		long nr = PICK(ro);
-		pid_t pid = chance(70) ? fam[below(NROLES)].tid
+		pid_t pid = chance(70) ? fam[below(npick)].tid
 			  : chance(50) ? self_pid : (pid_t)PT_MAGIC;
 		unsigned long addr = 0, data = addr_of(pick_addr());
 		long r;
@@ -1410,6 +1548,7 @@ static void model_after_wait(pid_t pid, int status, bool consumed)
 		if (m->child || m == &fam[R_T2])
 			m->reaped = true;
 		m->traced = false;
+		m->options = 0;
 		m->listening = false;
 	}
 }
@@ -1503,7 +1642,7 @@ static void step_wait(unsigned step)
 	}
 	while (avoid_wait_order && (target == -1 || target == 0 ||
 				    target == -self_pgid))
-		target = fam[below(NROLES)].tid;
+		target = fam[below(npick)].tid;
 	if (avoid_traced_child_stop && may_report_traced_child(target))
 		flags &= ~WUNTRACED;
 	wait_calls++;
@@ -1601,7 +1740,7 @@ static void step_signal(unsigned step)
 				    SIGWINCH, SIGCHLD, SIGURG };
 	int sig = chance(3) ? SIGKILL : chance(2) ? SIGTERM
 		: chance(5) ? SIGRTMIN + 1 : chance(3) ? 70 : PICK(sigs);
-	enum role r = (enum role)below(NROLES);
+	enum role r = (enum role)below(npick);
 	struct member *m = &fam[r];
 	bool tg = chance(40);
 	long res;
@@ -1617,8 +1756,12 @@ static void step_signal(unsigned step)
 		say("%u kill(P0, %s) = %s", step, sig_text(hs), res_text(res, errno));
 		return;
 	}
-	/* G is not P0's child: a group-stop of its could not be seen. */
-	if (r == R_G && !m->traced && is_stop_signal(sig))
+	/* F not forked yet: kill(0) would name P0's process group. */
+	if (m->tid <= 0)
+		return;
+	/* G and F are not P0's children: a group-stop of theirs could not
+	   be seen. */
+	if ((r == R_G || r == R_F) && !m->traced && is_stop_signal(sig))
 		sig = SIGUSR1;
 	if (avoid_ignored_signal && ignored_while_stopped(r, sig))
 		sig = 0;
@@ -1655,16 +1798,40 @@ static void step_signal(unsigned step)
 	settle();
 }
 
+/* Drops commands a dead F never read: the next F reads the same pipe. */
+static void drain_f_commands(void)
+{
+	struct pollfd pfd = { .fd = f_cmd_drain, .events = POLLIN };
+	char c;
+
+	while (poll(&pfd, 1, 0) == 1 && read(f_cmd_drain, &c, 1) == 1)
+		;
+}
+
 static void step_command(unsigned step)
 {
 	static const enum role workers[] = { R_C1, R_C2, R_T2, R_M, R_G };
-	enum role r = PICK(workers);
+	static const enum role workers_f[] = { R_C1, R_C2, R_T2, R_M, R_G,
+					       R_F };
+	enum role r = fork_events ? PICK(workers_f) : PICK(workers);
 	struct member *m = &fam[r];
 	char c, line[128];
 
 	if (m->cmd < 0 || m->cls == CLS_GONE || m->cls == CLS_ZOMBIE)
 		return;
-	if (chance(60) && r != R_G && r != R_M) {
+	if (fork_events && r == R_C1 && chance(75)) {
+		/* A fork by C1 (when it next runs), once the last F is
+		   dead. */
+		struct member *f = &fam[R_F];
+
+		if (fork_pending ||
+		    n_f_seen == sizeof(f_seen) / sizeof(*f_seen) ||
+		    (f->tid > 0 && f->cls != CLS_GONE && f->cls != CLS_ZOMBIE))
+			return;
+		drain_f_commands();
+		c = 'f';
+		fork_pending = true;
+	} else if (chance(60) && r != R_G && r != R_M && r != R_F) {
 		/* TRACEME: only by an idle task that nobody traces, so that
 		   it runs straight to its report. */
 		if (m->cls != CLS_IDLE || m->traced ||
@@ -1694,6 +1861,7 @@ static void step_command(unsigned step)
 		ptrace_calls++;
 		if (strncmp(line, "TRACEME = 0", 11) == 0) {
 			m->traced = true;
+			m->options = 0;
 			m->maybe_stopped = false;
 		}
 	}
@@ -1720,7 +1888,7 @@ int main(int argc, char **argv)
 	unsigned round = 0;
 
 	if (argc < 2) {
-		fputs("usage: ptfuzz SEED [STEPS [AVOID,...]]\n", stderr);
+		fputs("usage: ptfuzz SEED [STEPS [AVOID,...][,events]]\n", stderr);
 		return 2;
 	}
 	seed = strtoul(argv[1], NULL, 0);
@@ -1738,6 +1906,9 @@ int main(int argc, char **argv)
 		avoid_thread_sigcont = strstr(argv[3], "thread-sigcont") != NULL;
 		avoid_traced_child_stop = strstr(argv[3], "traced-child-stop") != NULL;
 		avoid_ignored_signal = strstr(argv[3], "ignored-signal") != NULL;
+		fork_events = strstr(argv[3], "events") != NULL;
+		if (fork_events)
+			npick = NROLES;
 	}
 	if ((env = getenv("PTFUZZ_STEPS")) && *env)
 		steps = strtoul(env, NULL, 0);
@@ -1767,7 +1938,7 @@ int main(int argc, char **argv)
 			step_ptrace((unsigned)step);
 		else if (n < 82)
 			step_wait((unsigned)step);
-		else if (n < 96)
+		else if (n < (fork_events ? 90u : 96u))
 			step_signal((unsigned)step);
 		else
 			step_command((unsigned)step);
