@@ -211,7 +211,8 @@ static int write_rusage(pid_t tid, const struct ptv_wait *w,
 
 /*
  * A virtual event for @waiter's wait @w (ptv_wait_virtual(); @may_defer: a
- * reaped thread the host is still finishing gives 3), with the
+ * reaped thread the host is still finishing, or a thread the host's
+ * group-stop of a child waits for, gives 3), with the
  * reported task's resource usage in *usage if the wait asked for it (false
  * in *have if not, or if it could not be read). The usage is read before
  * the event is consumed: reaping a zombie held at its exit stop lets it go
@@ -226,6 +227,8 @@ static int wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 	int r;
 
 	peek.options |= PTV_WNOWAIT;
+	peek.may_defer = may_defer;	/* a group-stop the host has not
+					   completed gives 3 too */
 	r = ptv_wait_virtual(k, waiter, &peek, res);
 	*have = r == 1 && w->rusage_addr != 0 &&
 		ptv_proc_usage(res->pid, usage) == 0;

@@ -329,6 +329,36 @@ static void case_traced_thread_reaped(void)
 }
 
 /*
+ * T, seized, exits alone and is not reaped yet; then SIGSTOP to the
+ * process. In Linux T is past exit_signals() (PF_EXITING): the group-stop
+ * does not count it (kernel/signal.c:do_signal_stop(),
+ * task_set_jobctl_pending()) and completes once N stops, so the printer,
+ * N's real parent and T's tracer, has N's stop to wait for, before T's
+ * exit (its children come before its tracees: kernel/exit.c:do_wait()).
+ * Inside, T is held at its exit stop on the host, before exit_signals():
+ * the host's group-stop waits for it (ptfuzz seed 758, step 461).
+ */
+static void case_group_stop_after_thread_exit(void)
+{
+	struct family f;
+
+	spawn(&f);
+	seized_thread_exits_alone(&f, false);
+	scn_say("-- SIGSTOP to the process");
+	kill(f.child, SIGSTOP);
+	/* (Under ptvisor, the host's tracer holds it: 't'.) */
+	scn_wait_state(f.child, "Tt");
+	pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
+		    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
+	pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
+		    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
+	pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
+		    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
+	kill(f.child, SIGCONT);
+	end(&f);
+}
+
+/*
  * kernel/signal.c:prepare_signal(): a SIGCONT while a group-stop is still
  * in progress (T, held in a signal-delivery-stop, has not stopped for it)
  * continues the group too: SIGNAL_STOP_CONTINUED, which T's tracer's
@@ -2252,6 +2282,7 @@ static const struct pt_case cases[] = {
 	{ "sigcont-ignored-by-leader", case_sigcont_ignored_by_leader },
 	{ "sigcont-to-traced-leader", case_sigcont_to_traced_leader },
 	{ "traced-thread-reaped", case_traced_thread_reaped },
+	{ "group-stop-after-thread-exit", case_group_stop_after_thread_exit },
 	{ "sigcont-stop-in-progress", case_sigcont_stop_in_progress },
 	{ "sigcont-taken-then-detached", case_sigcont_taken_then_detached },
 	{ "group-signal-left-at-trapped-call",
