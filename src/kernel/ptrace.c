@@ -1823,7 +1823,9 @@ static bool native_zombie_matches(const struct ptv_native_zombie *z,
 /*
  * Is every live thread of group @tgid in its group-stop
  * (SIGNAL_STOP_STOPPED)? Not once a thread was killed by a signal: that is
- * the group's exit (SIGNAL_GROUP_EXIT replaces the stop).
+ * the group's exit (SIGNAL_GROUP_EXIT replaces the stop). A thread in its
+ * virtual PTRACE_EVENT_EXIT stop still counts: Linux reports that event
+ * before exit_signals() makes it PF_EXITING (kernel/exit.c:do_exit()).
  */
 static bool group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
 {
@@ -1836,7 +1838,8 @@ static bool group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
 		if (t->vzombie && (t->zombie_status & 0x7f) != 0)
 			return false;
 		/* An exited leader waits for its threads, stopped or not. */
-		if (t->host_gone || t->exit_seen)
+		if (t->host_gone || t->vzombie ||
+		    (t->exit_seen && t->vstop == PTV_VSTOP_NONE))
 			continue;
 		if (!t->group_stopped)
 			return false;

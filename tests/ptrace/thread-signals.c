@@ -359,6 +359,52 @@ static void case_group_stop_after_thread_exit(void)
 }
 
 /*
+ * The same with T in its PTRACE_EVENT_EXIT stop (PTRACE_O_TRACEEXIT): there
+ * T is not PF_EXITING yet (kernel/exit.c:do_exit() reports the event before
+ * exit_signals()), so the group-stop counts it and is not complete until
+ * T, resumed, goes on (exit_signals(): task_participate_group_stop()). X,
+ * another child the printer traces, stopped and reported, keeps a tracee
+ * in every wait, which the model then decides.
+ */
+static void case_group_stop_at_thread_exit_stop(void)
+{
+	struct family f;
+	pid_t x;
+
+	x = scn_fork();
+	if (x == 0) {
+		for (;;)
+			pause();
+	}
+	pt_must(PTRACE_ATTACH, x, 0, 0);
+	pt_wait_say(x, 0, "wait(X)");
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T, TRACEEXIT)", PTRACE_SEIZE, f.thread, 0,
+	       PTRACE_O_TRACEEXIT);
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR2);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- T exits alone (SIGUSR2's handler)");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGUSR2);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- SIGSTOP to the process");
+	kill(f.child, SIGSTOP);
+	scn_wait_state(f.child, "Tt");
+	pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
+		    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
+	scn_say("-- T resumed from its exit stop");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
+		    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
+	pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
+		    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
+	kill(f.child, SIGCONT);
+	end(&f);
+	kill(x, SIGKILL);
+	pt_wait_say(x, 0, "wait(X)");
+}
+
+/*
  * kernel/signal.c:prepare_signal(): a SIGCONT while a group-stop is still
  * in progress (T, held in a signal-delivery-stop, has not stopped for it)
  * continues the group too: SIGNAL_STOP_CONTINUED, which T's tracer's
@@ -2283,6 +2329,7 @@ static const struct pt_case cases[] = {
 	{ "sigcont-to-traced-leader", case_sigcont_to_traced_leader },
 	{ "traced-thread-reaped", case_traced_thread_reaped },
 	{ "group-stop-after-thread-exit", case_group_stop_after_thread_exit },
+	{ "group-stop-at-thread-exit-stop", case_group_stop_at_thread_exit_stop },
 	{ "sigcont-stop-in-progress", case_sigcont_stop_in_progress },
 	{ "sigcont-taken-then-detached", case_sigcont_taken_then_detached },
 	{ "group-signal-left-at-trapped-call",
