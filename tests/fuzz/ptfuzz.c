@@ -1819,6 +1819,13 @@ static void step_command(unsigned step)
 
 	if (m->cmd < 0 || m->cls == CLS_GONE || m->cls == CLS_ZOMBIE)
 		return;
+	/*
+	 * Events mode: one command at a time to C1, which may read them
+	 * later (stopped). An exit queued behind a fork would race P0's
+	 * look for F in C1's children.
+	 */
+	if (fork_events && r == R_C1 && (fork_pending || command_unread(m)))
+		return;
 	if (fork_events && r == R_C1 && chance(75)) {
 		/* A fork by C1 (when it next runs), once the last F is
 		   dead. */
