@@ -328,6 +328,14 @@ static void case_traced_thread_reaped(void)
 	end(&f);
 }
 
+/* @n waits for any child or tracee, WUNTRACED|WNOHANG|__WALL, each said. */
+static void waits_for_any(int n)
+{
+	for (int i = 0; i < n; i++)
+		pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
+			    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
+}
+
 /*
  * T, seized, exits alone and is not reaped yet; then SIGSTOP to the
  * process. In Linux T is past exit_signals() (PF_EXITING): the group-stop
@@ -348,12 +356,7 @@ static void case_group_stop_after_thread_exit(void)
 	kill(f.child, SIGSTOP);
 	/* (Under ptvisor, the host's tracer holds it: 't'.) */
 	scn_wait_state(f.child, "Tt");
-	pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
-		    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
-	pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
-		    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
-	pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
-		    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
+	waits_for_any(3);
 	kill(f.child, SIGCONT);
 	end(&f);
 }
@@ -389,15 +392,11 @@ static void case_group_stop_at_thread_exit_stop(void)
 	scn_say("-- SIGSTOP to the process");
 	kill(f.child, SIGSTOP);
 	scn_wait_state(f.child, "Tt");
-	pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
-		    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
+	waits_for_any(1);
 	scn_say("-- T resumed from its exit stop");
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
-	pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
-		    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
-	pt_wait_say(-1, WUNTRACED | WNOHANG | __WALL,
-		    "wait(-1, WUNTRACED|WNOHANG|__WALL)");
+	waits_for_any(2);
 	kill(f.child, SIGCONT);
 	end(&f);
 	kill(x, SIGKILL);
