@@ -36,6 +36,9 @@
  * -then-taken-by-other: T, woken later, takes it in Linux;
  * -then-lower-first: T, woken by a higher one, takes it first;
  * -then-taken-by-resumed: T, traced, takes it leaving a ptrace-stop.
+ * group-stop-after-thread-exit: T exits alone, unreaped, then the group
+ * stops: N's stop is complete without T; -at-thread-exit-stop: not while
+ * T sits in its PTRACE_EVENT_EXIT stop.
  */
 #include <errno.h>
 #include <poll.h>
