@@ -317,8 +317,10 @@ struct ptv_wait_result {
  * 0 if none is ready but a virtual tracee matches
  * (the wait may block for it); -ECHILD if no virtual tracee matches;
  * 3 (only with req->may_defer) if the event is the exit of a traced thread,
- * not a leader, that the host has not finished yet: its exit goes on, and
- * the wait is to be decided again once it is gone (nothing consumed).
+ * not a leader, that the host has not finished yet, or a child's group-stop
+ * that such a thread of its group keeps incomplete on the host: its exit
+ * goes on, and the wait is to be decided again once it is gone (nothing
+ * consumed).
  */
 int ptv_wait_virtual(struct ptv_kernel *k, struct ptv_task *waiter,
 		     const struct ptv_wait_req *req, struct ptv_wait_result *res);
