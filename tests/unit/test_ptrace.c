@@ -519,6 +519,73 @@ static void real_parent_tracer_gets_one_native_report(void **state)
 	assert_null(ptv_task_find(&k.tasks, 300));
 }
 
+/*
+ * A thread that exited alone is out of a later group-stop in Linux
+ * (PF_EXITING); held at its host exit stop, it keeps the host's stop
+ * incomplete: a wait that would report the stop lets its exit go on and
+ * is decided again (3), then reports the stop natively (2). Design note 43.
+ */
+static void group_stop_waits_for_held_thread_exit(void **state)
+{
+	struct ptv_task *p = proc(100, 1), *n = proc(200, 100);
+	struct ptv_task *t = thread(201, 200, 100);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	assert_int_equal(ptv_ptrace_attach(&k, p, 201, true, 0, 0), 0);
+	t->held_at_exit = true;
+	ptv_task_exited(&k, t, 5 << 8);
+	assert_true(t->vzombie);
+	n->group_stopped = true;
+	n->group_stop_sig = 19;
+	req.options |= PTV_WSTOPPED | PTV_WNOHANG;
+	/* Without may_defer, as before: the native wait is tried. */
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 2);
+	assert_int_equal(res.pid, 200);
+	assert_true(t->held_at_exit);
+	req.may_defer = true;
+	fake.resumes = 0;
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 3);
+	assert_int_equal(fake.resumes, 1);
+	assert_false(t->held_at_exit);
+	/* Until the host has it gone, still 3, with no second resume. */
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 3);
+	assert_int_equal(fake.resumes, 1);
+	ptv_task_exited(&k, t, 5 << 8);
+	assert_true(t->host_gone);
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 2);
+	assert_int_equal(res.pid, 200);
+	assert_int_equal(res.cld_code, PTV_CLD_STOPPED);
+	assert_int_equal(res.cld_status, 19);
+}
+
+/*
+ * A thread in its virtual PTRACE_EVENT_EXIT stop is not PF_EXITING yet:
+ * its group-stop is not complete (kernel/exit.c:do_exit()).
+ */
+static void group_stop_counts_thread_at_exit_stop(void **state)
+{
+	struct ptv_task *p = proc(100, 1), *n = proc(200, 100);
+	struct ptv_task *t = thread(201, 200, 100);
+	struct ptv_wait_req req = any_wait();
+	struct ptv_wait_result res;
+
+	(void)state;
+	assert_int_equal(ptv_ptrace_attach(&k, p, 201, true, 0, 0), 0);
+	t->exit_seen = true;
+	t->vstop = PTV_VSTOP_EVENT;
+	n->group_stopped = true;
+	n->group_stop_sig = 19;
+	req.options |= PTV_WSTOPPED | PTV_WNOHANG;
+	req.may_defer = true;
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 0);
+	/* Once it is past its exit event (in no stop), the stop is complete. */
+	t->vstop = PTV_VSTOP_NONE;
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 2);
+	assert_int_equal(res.pid, 200);
+}
+
 /* kernel/exit.c:__do_wait(): the caller's children, then its tracees, newest first. */
 static void wait_reports_in_linux_order(void **state)
 {
@@ -996,6 +1063,8 @@ int main(void)
 		T(syscall_stops_honour_sysgood),
 		T(clone_auto_attaches_with_options),
 		T(zombie_is_reported_to_tracer_then_released),
+		T(group_stop_waits_for_held_thread_exit),
+		T(group_stop_counts_thread_at_exit_stop),
 		T(wait_reports_in_linux_order),
 		T(untraced_child_exit_keeps_its_place),
 		T(real_parent_tracer_gets_one_native_report),
