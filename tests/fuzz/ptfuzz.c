@@ -14,13 +14,13 @@
  *   M   a child whose own child is G, a non-child of P0;
  *   Z   a child that exited and is not reaped (a zombie);
  *   D   a child that exited and was reaped (a dead pid);
- *   F   in events mode only: C1's child, forked at P0's command;
+ *   F   in events mode only: C1's child, forked or vforked at P0's command;
  * and the pids 0, -1 and 5000001 (above PID_MAX_LIMIT).
  * Workers (C1, C2, T2, M, G) sleep in read(2) on their command pipe; they
  * handle SIGUSR1, SIGUSR2 and SIGRTMIN+1 (SA_RESTART) and take commands:
  * 't' PTRACE_TRACEME (its result is reported to P0), 'x' _exit, 'e' exit
  * of the thread alone (SYS_exit), 'X' exit_group from T2,
- * 'f' fork (C1, events mode).
+ * 'f' fork, 'v' vfork (C1, events mode; the child F is a worker).
  *
  * Determinism. A call's result must not depend on timing, so after every
  * step that may have changed a task, P0 waits until the family is settled
@@ -31,9 +31,10 @@
  * agree. Only then is the next call made. Every wait has WNOHANG.
  * Pids and addresses are never printed: pids are named by role.
  *
- * Events mode ("events" in the third argument): C1 also forks F when told
- * ('f'), and P0 seizes C1 with PTRACE_O_TRACEFORK at the start of half the
- * rounds, so that fork event stops and auto-attached children (traced or
+ * Events mode ("events" in the third argument): C1 also forks or vforks F
+ * when told ('f', 'v'), and P0 seizes C1 with PTRACE_O_TRACEFORK at the
+ * start of half the rounds, so that fork and vfork event stops, a parent
+ * waiting for its vfork child, and auto-attached children (traced or
  * seized as C1 is, with its options) meet the random requests, waits and
  * signals. Without it the random sequence of a seed is the same as before
  * the mode existed.
@@ -151,6 +152,7 @@ enum cls {
 	CLS_STOPPED,	/* stopped, and the model says it may be */
 	CLS_ZOMBIE,	/* a zombie nobody (P0) can reap now */
 	CLS_GONE,	/* no such task any more */
+	CLS_VFORK,	/* (C1) waits for its vfork child F, nothing pending */
 };
 
 struct member {
@@ -177,9 +179,18 @@ static unsigned npick = R_F;		/* roles a random pick draws from */
    round (a new F is the child of C1 not among them); P0's read end of
    F's command pipe. */
 static bool fork_pending;
+static bool fork_is_vfork;		/* ... by vfork(2) ('v') */
 static pid_t f_seen[64];
 static unsigned n_f_seen;
 static int f_cmd_drain = -1;
+
+/* Is F a vfork child, alive? (Events mode keeps it untraced:
+   vfork_child_stays_untraced().) */
+static bool f_is_vfork_child(void)
+{
+	return fork_events && fork_is_vfork && fam[R_F].tid > 0 &&
+	       fam[R_F].cls != CLS_GONE && fam[R_F].cls != CLS_ZOMBIE;
+}
 static pid_t self_pid, self_pgid;
 static long scratch_word = PT_MAGIC + 1;	/* the same address in every fork */
 static char *page_none, *page_ro;	/* PROT_NONE and read-only pages */
@@ -283,6 +294,11 @@ static void __attribute__((noreturn)) worker_loop(int cmd, int report, int code)
 			/* P0 finds F in C1's children (discover_f()). */
 			if (fork() == 0)
 				worker_loop(f_cmd_fd, f_report_fd, 80);
+			break;
+		case 'v':
+			/* F borrows C1's memory and stack until it exits. */
+			if (vfork() == 0)
+				worker_loop(f_cmd_fd, f_report_fd, 90);
 			break;
 		}
 	}
@@ -539,6 +555,15 @@ static bool command_unread(const struct member *m)
 	return m->cmd >= 0 && ioctl(m->cmd, FIONREAD, &n) == 0 && n > 0;
 }
 
+/* Does F, C1's vfork child, still live (not dead, not a zombie)? Once it
+   is dead C1 is on its way out of vfork(2), not settled. */
+static bool vfork_child_lives(void)
+{
+	char st = fam[R_F].tid > 0 ? scn_proc_state(fam[R_F].tid) : 0;
+
+	return st != 0 && st != 'Z' && st != 'X';
+}
+
 static enum cls classify(struct member *m)
 {
 	char st;
@@ -572,6 +597,13 @@ static enum cls classify(struct member *m)
 			return CLS_ZOMBIE;
 		return CLS_UNSETTLED;
 	}
+	case 'D':
+		/* vfork(2): killable only, until F exits (kernel/fork.c:
+		   wait_for_vfork_done()). */
+		if (m == &fam[R_C1] && proc_syscall(m->tid) == SYS_vfork &&
+		    scn_proc_state(m->tid) == 'D' && vfork_child_lives())
+			return CLS_VFORK;
+		return CLS_UNSETTLED;
 	case 'S':
 		if (proc_syscall(m->tid) == SYS_read && !signals_pending(m->tid) &&
 		    !command_unread(m) && scn_proc_state(m->tid) == 'S')
@@ -609,7 +641,7 @@ static size_t pending_masks(pid_t tid, char *buf, size_t size)
 }
 
 static const char *const cls_names[] = { "unsettled", "idle", "event",
-					 "stopped", "zombie", "gone" };
+					 "stopped", "zombie", "gone", "vfork" };
 static bool verbose;
 
 /*
@@ -694,7 +726,9 @@ static void discover_f(void)
 			continue;
 		f_seen[n_f_seen++] = (pid_t)pid;
 		f->tid = f->tgid = (pid_t)pid;
-		f->traced = c1->traced && (c1->options & PTRACE_O_TRACEFORK);
+		f->traced = c1->traced &&
+			    (c1->options & (fork_is_vfork ? PTRACE_O_TRACEVFORK
+							  : PTRACE_O_TRACEFORK));
 		f->options = f->traced ? c1->options : 0;
 		f->maybe_stopped = f->stop_taken = f->listening = false;
 		f->reaped = false;
@@ -951,8 +985,9 @@ static uint64_t pick_options(void)
 
 	/* Events mode: C1 forks traced more often. */
 	for (size_t i = 0; i < sizeof(bits) / sizeof(*bits); i++)
-		if (chance(fork_events && bits[i] == PTRACE_O_TRACEFORK ? 60
-									: 30))
+		if (chance(fork_events && (bits[i] == PTRACE_O_TRACEFORK ||
+					   bits[i] == PTRACE_O_TRACEVFORK)
+				   ? 60 : 30))
 			o |= bits[i];
 	if (chance(3))
 		o |= PTRACE_O_SUSPEND_SECCOMP;
@@ -1287,6 +1322,9 @@ static void step_ptrace(unsigned step)
 	int err, a;
 
 	if (avoid_thread_zombie && pid == fam[R_T2].tid &&
+	    (q->kind == K_ATTACH || q->kind == K_SEIZE))
+		pid = fam[R_C1].tid, m = &fam[R_C1];
+	if (pid == fam[R_F].tid && pid > 0 && f_is_vfork_child() &&
 	    (q->kind == K_ATTACH || q->kind == K_SEIZE))
 		pid = fam[R_C1].tid, m = &fam[R_C1];
 	if (avoid_child_zombie && m && m->child &&
@@ -1798,6 +1836,21 @@ static void step_signal(unsigned step)
 	settle();
 }
 
+/*
+ * A vfork child F that exits traced, unreaped, sends C1 its SIGCHLD early
+ * inside (scenario ptrace-events-vfork-child-killed-traced-elsewhere, an
+ * expected failure): events mode keeps vfork children untraced. C1 vforks
+ * only when it runs now (idle) without PTRACE_O_TRACEVFORK, and P0 does
+ * not attach F then (step_ptrace()).
+ */
+static bool vfork_child_stays_untraced(void)
+{
+	const struct member *c1 = &fam[R_C1];
+
+	return c1->cls == CLS_IDLE &&
+	       !(c1->traced && (c1->options & PTRACE_O_TRACEVFORK));
+}
+
 /* Drops commands a dead F never read: the next F reads the same pipe. */
 static void drain_f_commands(void)
 {
@@ -1836,7 +1889,8 @@ static void step_command(unsigned step)
 		    (f->tid > 0 && f->cls != CLS_GONE && f->cls != CLS_ZOMBIE))
 			return;
 		drain_f_commands();
-		c = 'f';
+		fork_is_vfork = chance(50) && vfork_child_stays_untraced();
+		c = fork_is_vfork ? 'v' : 'f';
 		fork_pending = true;
 	} else if (chance(60) && r != R_G && r != R_M && r != R_F) {
 		/* TRACEME: only by an idle task that nobody traces, so that

@@ -179,6 +179,92 @@ static void case_vfork(void)
 	close_pipes();
 }
 
+/*
+ * C, the printer's child, untraced, vforks F, which the printer attaches
+ * (its tracer, not its real parent) and kills before F execs. Linux: C's
+ * vfork returns at F's mm_release() (exit_mm(), before exit_notify()), and
+ * C gets F's SIGCHLD only when the printer, F's tracer, reaps F
+ * (kernel/exit.c: wait_task_zombie(), do_notify_parent() for the real
+ * parent). Inside, the supervisor does not hold such a child at its host
+ * exit stop (it would keep C in vfork(2)): its exit goes on, the host's
+ * reap (the supervisor's, F's host tracer) sends C its SIGCHLD at once
+ * (ptfuzz seed 7 at 3000 steps in events mode, step 2658).
+ */
+/* Waits for @pid's exit without reaping it (WNOWAIT), and says so. */
+static void say_waitid_nowait(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	scn_check(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT | __WALL) == 0);
+	scn_say("waitid(WEXITED|WNOWAIT): %s %s %d", scn_pid(si.si_pid),
+		si.si_code == CLD_KILLED ? "killed by" : "other", si.si_status);
+}
+
+static int vfork_parent_main(void *arg)
+{
+	sigset_t set;
+	int *fds = arg;	/* F's pid out, C's reports out, go in */
+	pid_t f;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	f = vfork();
+	if (f == 0) {
+		pid_t self = getpid();
+
+		if (write(fds[0], &self, sizeof(self)) != sizeof(self))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	for (int i = 0; i < 2; i++) {
+		scn_take(fds[2]);
+		sigpending(&set);
+		scn_report(fds[1], "  C: SIGCHLD %s",
+			   sigismember(&set, SIGCHLD) ? "pending" : "not pending");
+	}
+	return 0;
+}
+
+static void case_vfork_child_killed_traced_elsewhere(void)
+{
+	int fpid[2], rep[2], go[2], fds[3];
+	pid_t c, f;
+
+	scn_pipe(fpid, O_CLOEXEC);
+	scn_pipe(rep, O_CLOEXEC);
+	scn_pipe(go, O_CLOEXEC);
+	fds[0] = fpid[1];
+	fds[1] = rep[1];
+	fds[2] = go[0];
+	c = pt_spawn(vfork_parent_main, fds);
+	scn_check(scn_read_full(fpid[0], &f, sizeof(f)));
+	scn_track_child(f);
+	scn_say("C is %s, its vfork child F is %s", scn_pid(c), scn_pid(f));
+	scn_wait_syscall(f, SYS_pause);
+	pt_say("PTRACE_ATTACH(F)", PTRACE_ATTACH, f, 0, 0);
+	pt_wait_say(f, __WALL, "wait(F)");
+	pt_must(PTRACE_CONT, f, 0, 0);
+	scn_wait_syscall(f, SYS_pause);
+	scn_say("-- F killed");
+	kill(f, SIGKILL);
+	say_waitid_nowait(f);
+	scn_post(go[1]);
+	scn_check(scn_relay_line(rep[0]));
+	pt_wait_say(f, __WALL, "wait(F)");
+	scn_post(go[1]);
+	scn_check(scn_relay_line(rep[0]));
+	pt_wait_say(c, 0, "wait(C)");
+	close(fpid[0]);
+	close(fpid[1]);
+	close(rep[0]);
+	close(rep[1]);
+	close(go[0]);
+	close(go[1]);
+}
+
 /* ---------------------------------------------------------------------- */
 
 static void *thread_main(void *arg)
@@ -596,6 +682,8 @@ int main(int argc, char **argv)
 	static const struct pt_case cases[] = {
 		{ "fork", case_fork },
 		{ "vfork", case_vfork },
+		{ "vfork-child-killed-traced-elsewhere",
+		  case_vfork_child_killed_traced_elsewhere },
 		{ "clone", case_clone },
 		{ "seize-fork", case_seize_fork },
 		{ "clone-ptrace", case_clone_ptrace },
