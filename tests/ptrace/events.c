@@ -7,6 +7,10 @@
  *  - clone with CLONE_PTRACE: the child of a traced task is traced by the
  *    same tracer without any option or event (CLONE_UNTRACED too);
  *  - vfork-done: the message is the child's id too;
+ *  - vfork-child-killed-traced-elsewhere: a vfork child whose tracer is
+ *    not its parent, killed before it execs: its parent leaves vfork(2),
+ *    and gets its SIGCHLD only when the tracer reaps it (a known
+ *    difference inside);
  *  - exec: the message is the former thread id; without PTRACE_O_TRACEEXEC
  *    an ATTACH/TRACEME tracee gets a SIGTRAP after exec (SI_USER from
  *    itself), a seized one nothing;
