@@ -692,6 +692,8 @@ static void enter_stop(struct ptv_kernel *k, struct ptv_task *t,
 		       enum ptv_vstop vstop, int code, int why, int status)
 {
 	PTV_CHECK(t->tracer != NULL, "task %d stops without a tracer", t->tid);
+	/* "any trap clears pending STOP trap" (kernel/signal.c:ptrace_stop()) */
+	t->interrupt_pending = false;
 	t->vstop = vstop;
 	t->exit_code = code;
 	t->event_msg_code = code;

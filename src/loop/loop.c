@@ -224,6 +224,15 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	if (t->sigcont_deferred)
 		ptv_signal_deferred_at_resume(&loop->k, t,
 					      ptv_loop_stops_task(t, sig));
+	/*
+	 * A virtual PTRACE_INTERRUPT still owed: a host stop that Linux does
+	 * not make (a trapped call, PTRACE_EVENT_VFORK_DONE) cleared the
+	 * host's pending trap ("any trap clears pending STOP trap",
+	 * kernel/signal.c:ptrace_stop()). Asked again before the task goes
+	 * on, it traps where Linux's would (ptfuzz seed 296, events mode).
+	 */
+	if (t->tracer && t->seized && t->interrupt_pending)
+		log_errno(t->tid, "PTRACE_INTERRUPT", ptv_host_interrupt(t->tid));
 	t->host_state = PTV_HOST_RUNNING;
 	ptv_loop_stop_check_forget(loop, t->tid);
 	ptv_coloc_at_resume(loop, t);

@@ -269,6 +269,58 @@ static void case_vfork_child_killed_traced_elsewhere(void)
 	close(go[1]);
 }
 
+/*
+ * C, seized without PTRACE_O_TRACEVFORKDONE, is interrupted while it waits
+ * for its vfork child F: the trap comes once F has exited and C leaves
+ * vfork(2) (kernel/signal.c: get_signal(), do_jobctl_trap()). Inside, the
+ * host stops C at its PTRACE_EVENT_VFORK_DONE (the supervisor always asks
+ * for it), and any ptrace-stop clears a pending INTERRUPT trap
+ * (ptrace_stop(): "any trap clears pending STOP trap"): C ran on (ptfuzz
+ * seed 296 in events mode, step 797).
+ */
+static int vfork_interrupted_main(void *arg)
+{
+	int *fds = arg;	/* F's pid out */
+	pid_t f = vfork();
+
+	if (f == 0) {
+		pid_t self = getpid();
+
+		if (write(fds[0], &self, sizeof(self)) != sizeof(self))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	for (;;)
+		pause();
+	return 0;
+}
+
+static void case_vfork_parent_interrupted(void)
+{
+	int fpid[2], fds[1];
+	pid_t c, f;
+
+	scn_pipe(fpid, O_CLOEXEC);
+	fds[0] = fpid[1];
+	c = pt_spawn(vfork_interrupted_main, fds);
+	scn_check(scn_read_full(fpid[0], &f, sizeof(f)));
+	scn_track_child(f);
+	scn_say("C is %s, its vfork child F is %s", scn_pid(c), scn_pid(f));
+	scn_wait_syscall(f, SYS_pause);
+	pt_say("PTRACE_SEIZE(C)", PTRACE_SEIZE, c, 0, 0);
+	pt_say("PTRACE_INTERRUPT(C)", PTRACE_INTERRUPT, c, 0, 0);
+	scn_say("-- F killed: C leaves vfork(2)");
+	kill(f, SIGKILL);
+	/* Natively C traps ('t'); inside it ran on to pause(2) ('S'). */
+	scn_wait_state(c, "tS");
+	pt_wait_say(c, WNOHANG | __WALL, "wait(C, WNOHANG)");
+	kill(c, SIGKILL);
+	pt_wait_say(c, __WALL, "wait(C)");
+	close(fpid[0]);
+	close(fpid[1]);
+}
+
 /* ---------------------------------------------------------------------- */
 
 static void *thread_main(void *arg)
@@ -688,6 +740,7 @@ int main(int argc, char **argv)
 		{ "vfork", case_vfork },
 		{ "vfork-child-killed-traced-elsewhere",
 		  case_vfork_child_killed_traced_elsewhere },
+		{ "vfork-parent-interrupted", case_vfork_parent_interrupted },
 		{ "clone", case_clone },
 		{ "seize-fork", case_seize_fork },
 		{ "clone-ptrace", case_clone_ptrace },
