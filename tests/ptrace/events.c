@@ -321,6 +321,44 @@ static void case_vfork_parent_interrupted(void)
 	close(fpid[1]);
 }
 
+/*
+ * C, untraced, waits in vfork(2) for F; SIGTERM (default action) to C
+ * kills its group at once (kernel/signal.c:complete_signal() gives every
+ * thread SIGKILL, which ends the killable wait). On the host C is traced
+ * (by the supervisor), which keeps that path shut: the SIGTERM waits
+ * until C leaves vfork(2) and dequeues it (ptfuzz seed 216 in events
+ * mode, step 584). A known difference.
+ */
+static void case_vfork_parent_fatal_signal(void)
+{
+	int fpid[2], fds[1];
+	pid_t c, f;
+
+	scn_pipe(fpid, O_CLOEXEC);
+	fds[0] = fpid[1];
+	c = pt_spawn(vfork_interrupted_main, fds);
+	scn_check(scn_read_full(fpid[0], &f, sizeof(f)));
+	scn_track_child(f);
+	scn_say("C is %s, its vfork child F is %s", scn_pid(c), scn_pid(f));
+	scn_wait_syscall(f, SYS_pause);
+	scn_say("-- SIGTERM to C");
+	kill(c, SIGTERM);
+	/* Natively C dies ('Z'); inside it still waits ('D'). */
+	scn_wait_state(c, "ZD");
+	pt_wait_say(c, WNOHANG, "wait(C, WNOHANG)");
+	kill(f, SIGKILL);
+	kill(c, SIGKILL);
+	{
+		int st = 0;
+		pid_t r = waitpid(c, &st, 0);
+
+		/* Natively C is reaped already: ECHILD. */
+		scn_say("wait(C): %s", r < 0 ? scn_errno(errno) : pt_status(st));
+	}
+	close(fpid[0]);
+	close(fpid[1]);
+}
+
 /* ---------------------------------------------------------------------- */
 
 static void *thread_main(void *arg)
@@ -741,6 +779,7 @@ int main(int argc, char **argv)
 		{ "vfork-child-killed-traced-elsewhere",
 		  case_vfork_child_killed_traced_elsewhere },
 		{ "vfork-parent-interrupted", case_vfork_parent_interrupted },
+		{ "vfork-parent-fatal-signal", case_vfork_parent_fatal_signal },
 		{ "clone", case_clone },
 		{ "seize-fork", case_seize_fork },
 		{ "clone-ptrace", case_clone_ptrace },
