@@ -280,13 +280,13 @@ static void case_vfork_child_killed_traced_elsewhere(void)
  */
 static int vfork_interrupted_main(void *arg)
 {
-	int *fds = arg;	/* F's pid out */
+	int *fd = arg;	/* F's pid out */
 	pid_t f = vfork();
 
 	if (f == 0) {
 		pid_t self = getpid();
 
-		if (write(fds[0], &self, sizeof(self)) != sizeof(self))
+		if (write(*fd, &self, sizeof(self)) != sizeof(self))
 			_exit(1);
 		for (;;)
 			pause();
@@ -296,18 +296,30 @@ static int vfork_interrupted_main(void *arg)
 	return 0;
 }
 
-static void case_vfork_parent_interrupted(void)
+/*
+ * Starts C (vfork_interrupted_main()); returns once C's vfork child, *@f,
+ * sleeps in pause(2).
+ */
+static pid_t start_vfork_parent(pid_t *f)
 {
-	int fpid[2], fds[1];
-	pid_t c, f;
+	int fpid[2];
+	pid_t c;
 
 	scn_pipe(fpid, O_CLOEXEC);
-	fds[0] = fpid[1];
-	c = pt_spawn(vfork_interrupted_main, fds);
-	scn_check(scn_read_full(fpid[0], &f, sizeof(f)));
-	scn_track_child(f);
-	scn_say("C is %s, its vfork child F is %s", scn_pid(c), scn_pid(f));
-	scn_wait_syscall(f, SYS_pause);
+	c = pt_spawn(vfork_interrupted_main, &fpid[1]);
+	scn_check(scn_read_full(fpid[0], f, sizeof(*f)));
+	close(fpid[0]);
+	close(fpid[1]);
+	scn_track_child(*f);
+	scn_say("C is %s, its vfork child F is %s", scn_pid(c), scn_pid(*f));
+	scn_wait_syscall(*f, SYS_pause);
+	return c;
+}
+
+static void case_vfork_parent_interrupted(void)
+{
+	pid_t f, c = start_vfork_parent(&f);
+
 	pt_say("PTRACE_SEIZE(C)", PTRACE_SEIZE, c, 0, 0);
 	pt_say("PTRACE_INTERRUPT(C)", PTRACE_INTERRUPT, c, 0, 0);
 	scn_say("-- F killed: C leaves vfork(2)");
@@ -317,8 +329,6 @@ static void case_vfork_parent_interrupted(void)
 	pt_wait_say(c, WNOHANG | __WALL, "wait(C, WNOHANG)");
 	kill(c, SIGKILL);
 	pt_wait_say(c, __WALL, "wait(C)");
-	close(fpid[0]);
-	close(fpid[1]);
 }
 
 /*
@@ -331,16 +341,8 @@ static void case_vfork_parent_interrupted(void)
  */
 static void case_vfork_parent_fatal_signal(void)
 {
-	int fpid[2], fds[1];
-	pid_t c, f;
+	pid_t f, c = start_vfork_parent(&f);
 
-	scn_pipe(fpid, O_CLOEXEC);
-	fds[0] = fpid[1];
-	c = pt_spawn(vfork_interrupted_main, fds);
-	scn_check(scn_read_full(fpid[0], &f, sizeof(f)));
-	scn_track_child(f);
-	scn_say("C is %s, its vfork child F is %s", scn_pid(c), scn_pid(f));
-	scn_wait_syscall(f, SYS_pause);
 	scn_say("-- SIGTERM to C");
 	kill(c, SIGTERM);
 	/* Natively C dies ('Z'); inside it still waits ('D'). */
@@ -355,8 +357,6 @@ static void case_vfork_parent_fatal_signal(void)
 		/* Natively C is reaped already: ECHILD. */
 		scn_say("wait(C): %s", r < 0 ? scn_errno(errno) : pt_status(st));
 	}
-	close(fpid[0]);
-	close(fpid[1]);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -525,21 +525,37 @@ static void real_parent_tracer_gets_one_native_report(void **state)
  * incomplete: a wait that would report the stop lets its exit go on and
  * is decided again (3), then reports the stop natively (2). Design note 43.
  */
+/*
+ * P (100) traces T (201), a thread of its child N (200), whose group-stop
+ * (SIGSTOP) the host has; a WUNTRACED|WNOHANG wait for any child.
+ */
+static struct ptv_task *group_stop_with_traced_thread(struct ptv_task **p,
+						      struct ptv_wait_req *req)
+{
+	struct ptv_task *n, *t;
+
+	*p = proc(100, 1);
+	n = proc(200, 100);
+	t = thread(201, 200, 100);
+	assert_int_equal(ptv_ptrace_attach(&k, *p, 201, true, 0, 0), 0);
+	n->group_stopped = true;
+	n->group_stop_sig = 19;
+	*req = any_wait();
+	req->options |= PTV_WSTOPPED | PTV_WNOHANG;
+	return t;
+}
+
 static void group_stop_waits_for_held_thread_exit(void **state)
 {
-	struct ptv_task *p = proc(100, 1), *n = proc(200, 100);
-	struct ptv_task *t = thread(201, 200, 100);
-	struct ptv_wait_req req = any_wait();
+	struct ptv_task *p;
+	struct ptv_wait_req req;
+	struct ptv_task *t = group_stop_with_traced_thread(&p, &req);
 	struct ptv_wait_result res;
 
 	(void)state;
-	assert_int_equal(ptv_ptrace_attach(&k, p, 201, true, 0, 0), 0);
 	t->held_at_exit = true;
 	ptv_task_exited(&k, t, 5 << 8);
 	assert_true(t->vzombie);
-	n->group_stopped = true;
-	n->group_stop_sig = 19;
-	req.options |= PTV_WSTOPPED | PTV_WNOHANG;
 	/* Without may_defer, as before: the native wait is tried. */
 	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 2);
 	assert_int_equal(res.pid, 200);
@@ -566,18 +582,14 @@ static void group_stop_waits_for_held_thread_exit(void **state)
  */
 static void group_stop_counts_thread_at_exit_stop(void **state)
 {
-	struct ptv_task *p = proc(100, 1), *n = proc(200, 100);
-	struct ptv_task *t = thread(201, 200, 100);
-	struct ptv_wait_req req = any_wait();
+	struct ptv_task *p;
+	struct ptv_wait_req req;
+	struct ptv_task *t = group_stop_with_traced_thread(&p, &req);
 	struct ptv_wait_result res;
 
 	(void)state;
-	assert_int_equal(ptv_ptrace_attach(&k, p, 201, true, 0, 0), 0);
 	t->exit_seen = true;
 	t->vstop = PTV_VSTOP_EVENT;
-	n->group_stopped = true;
-	n->group_stop_sig = 19;
-	req.options |= PTV_WSTOPPED | PTV_WNOHANG;
 	req.may_defer = true;
 	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 0);
 	/* Once it is past its exit event (in no stop), the stop is complete. */
