@@ -184,12 +184,18 @@ static pid_t f_seen[64];
 static unsigned n_f_seen;
 static int f_cmd_drain = -1;
 
+/* Is F alive (not gone, not a zombie), as settle() last found it? */
+static bool f_alive(void)
+{
+	return fam[R_F].tid > 0 && fam[R_F].cls != CLS_GONE &&
+	       fam[R_F].cls != CLS_ZOMBIE;
+}
+
 /* Is F a vfork child, alive? (Events mode keeps it untraced:
    vfork_child_stays_untraced().) */
 static bool f_is_vfork_child(void)
 {
-	return fork_events && fork_is_vfork && fam[R_F].tid > 0 &&
-	       fam[R_F].cls != CLS_GONE && fam[R_F].cls != CLS_ZOMBIE;
+	return fork_events && fork_is_vfork && f_alive();
 }
 static pid_t self_pid, self_pgid;
 static long scratch_word = PT_MAGIC + 1;	/* the same address in every fork */
@@ -1889,11 +1895,7 @@ static void step_command(unsigned step)
 	if (fork_events && r == R_C1 && chance(75)) {
 		/* A fork by C1 (when it next runs), once the last F is
 		   dead. */
-		struct member *f = &fam[R_F];
-
-		if (fork_pending ||
-		    n_f_seen == sizeof(f_seen) / sizeof(*f_seen) ||
-		    (f->tid > 0 && f->cls != CLS_GONE && f->cls != CLS_ZOMBIE))
+		if (n_f_seen == sizeof(f_seen) / sizeof(*f_seen) || f_alive())
 			return;
 		drain_f_commands();
 		fork_is_vfork = chance(50) && vfork_child_stays_untraced();

@@ -194,17 +194,6 @@ static void case_vfork(void)
  * reap (the supervisor's, F's host tracer) sends C its SIGCHLD at once
  * (ptfuzz seed 7 at 3000 steps in events mode, step 2658).
  */
-/* Waits for @pid's exit without reaping it (WNOWAIT), and says so. */
-static void say_waitid_nowait(pid_t pid)
-{
-	siginfo_t si;
-
-	memset(&si, 0, sizeof(si));
-	scn_check(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT | __WALL) == 0);
-	scn_say("waitid(WEXITED|WNOWAIT): %s %s %d", scn_pid(si.si_pid),
-		si.si_code == CLD_KILLED ? "killed by" : "other", si.si_status);
-}
-
 static int vfork_parent_main(void *arg)
 {
 	sigset_t set;
@@ -254,7 +243,8 @@ static void case_vfork_child_killed_traced_elsewhere(void)
 	scn_wait_syscall(f, SYS_pause);
 	scn_say("-- F killed");
 	kill(f, SIGKILL);
-	say_waitid_nowait(f);
+	pt_waitid_say(P_PID, f, WEXITED | WNOWAIT | __WALL,
+		      "waitid(F, WEXITED|WNOWAIT)");
 	scn_post(go[1]);
 	scn_check(scn_relay_line(rep[0]));
 	pt_wait_say(f, __WALL, "wait(F)");

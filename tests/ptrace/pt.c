@@ -109,6 +109,33 @@ int pt_wait_say(pid_t pid, int flags, const char *who)
 	return status;
 }
 
+void pt_waitid_say(idtype_t idtype, pid_t pid, int flags, const char *what)
+{
+	siginfo_t si;
+	int r;
+
+	memset(&si, 0, sizeof(si));
+	do
+		r = waitid(idtype, (id_t)pid, &si, flags);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		scn_say("%s = -1 %s", what, scn_errno(errno));
+		return;
+	}
+	if (si.si_pid == 0) {
+		scn_say("%s = 0, nothing", what);
+		return;
+	}
+	if (si.si_code == CLD_EXITED || si.si_code == CLD_TRAPPED)
+		scn_say("%s = 0: %s %s status %d", what,
+			scn_si_code(SIGCHLD, si.si_code), scn_pid(si.si_pid),
+			si.si_status);
+	else
+		scn_say("%s = 0: %s %s status %s", what,
+			scn_si_code(SIGCHLD, si.si_code), scn_pid(si.si_pid),
+			scn_sig(si.si_status));
+}
+
 long pt_report_call(int fd, const char *what, long request, pid_t pid,
 		    unsigned long data)
 {

@@ -16,6 +16,7 @@
 #include <sys/ptrace.h>
 #include <sys/types.h>
 #include <sys/user.h>
+#include <sys/wait.h>
 
 #include "scenario.h"
 
@@ -77,6 +78,12 @@ pid_t pt_wait(pid_t pid, int *status, int flags);
  * status. Dies if another pid is reported.
  */
 int pt_wait_say(pid_t pid, int flags, const char *who);
+/*
+ * waitid() (retrying on EINTR), printed as "@what = 0: CLD_* P1 status N"
+ * (CLD_TRAPPED's and CLD_EXITED's si_status as a number), "= 0, nothing"
+ * or "= -1 ERRNO".
+ */
+void pt_waitid_say(idtype_t idtype, pid_t pid, int flags, const char *what);
 /* Waits for a stop of @pid and dies unless its status is @expected. */
 void pt_wait_expect(pid_t pid, int expected);
 

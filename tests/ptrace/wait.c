@@ -51,34 +51,6 @@
 
 #include "pt.h"
 
-/* waitid() printed with CLD_TRAPPED's si_status as a number. */
-static void say_waitid(idtype_t idtype, pid_t pid, int flags, const char *what)
-{
-	siginfo_t si;
-	int r;
-
-	memset(&si, 0, sizeof(si));
-	do
-		r = waitid(idtype, (id_t)pid, &si, flags);
-	while (r < 0 && errno == EINTR);
-	if (r < 0) {
-		scn_say("%s = -1 %s", what, scn_errno(errno));
-		return;
-	}
-	if (si.si_pid == 0) {
-		scn_say("%s = 0, nothing", what);
-		return;
-	}
-	if (si.si_code == CLD_EXITED || si.si_code == CLD_TRAPPED)
-		scn_say("%s = 0: %s %s status %d", what,
-			scn_si_code(SIGCHLD, si.si_code), scn_pid(si.si_pid),
-			si.si_status);
-	else
-		scn_say("%s = 0: %s %s status %s", what,
-			scn_si_code(SIGCHLD, si.si_code), scn_pid(si.si_pid),
-			scn_sig(si.si_status));
-}
-
 static void say_sigchld_info(const char *who, const siginfo_t *si)
 {
 	if (si->si_code == CLD_EXITED || si->si_code == CLD_TRAPPED)
@@ -326,7 +298,7 @@ static void case_tracer_first(void)
 	struct family f;
 
 	attach_then_exit(&f);
-	say_waitid(P_PID, f.target, WEXITED | WNOWAIT, "tracer: waitid(WEXITED|WNOWAIT)");
+	pt_waitid_say(P_PID, f.target, WEXITED | WNOWAIT, "tracer: waitid(WEXITED|WNOWAIT)");
 	parent_command(&f, 'n');
 	relay_one(f.report);
 	parent_command(&f, 'w');
@@ -354,7 +326,7 @@ static void case_tracer_first_killed(void)
 	pt_say("PTRACE_SEIZE(target)", PTRACE_SEIZE, f.target, 0, 0);
 	scn_say("-- the target is killed (SIGKILL)");
 	kill(f.target, SIGKILL);
-	say_waitid(P_PID, f.target, WEXITED | WNOWAIT,
+	pt_waitid_say(P_PID, f.target, WEXITED | WNOWAIT,
 		   "tracer: waitid(WEXITED|WNOWAIT)");
 	parent_command(&f, 'n');
 	relay_one(f.report);
@@ -415,7 +387,7 @@ static void case_continued(void)
 
 	family_start(&f);
 	seize_stop_continue(f.target, "target");
-	say_waitid(P_PID, f.target, WCONTINUED | WNOHANG | WNOWAIT,
+	pt_waitid_say(P_PID, f.target, WCONTINUED | WNOHANG | WNOWAIT,
 		   "tracer: waitid(WCONTINUED|WNOWAIT)");
 	pt_wait_say(f.target, WCONTINUED | WNOHANG, "tracer: wait(WCONTINUED)");
 	pt_wait_say(f.target, WCONTINUED | WNOHANG,
@@ -571,14 +543,14 @@ static void case_wnohang(void)
 	pt_child_start(&c, true);
 	scn_result("waitpid(child, WNOHANG)", waitpid(c.pid, &status, WNOHANG));
 	scn_result("waitpid(-1, WNOHANG)", waitpid(-1, &status, WNOHANG));
-	say_waitid(P_ALL, 0, WEXITED | WSTOPPED | WNOHANG, "waitid(P_ALL, WNOHANG)");
+	pt_waitid_say(P_ALL, 0, WEXITED | WSTOPPED | WNOHANG, "waitid(P_ALL, WNOHANG)");
 	scn_say("-- a running tracee that is not a child");
 	family_start(&f);
 	pt_say("PTRACE_SEIZE(target)", PTRACE_SEIZE, f.target, 0, 0);
 	scn_result("waitpid(target, WNOHANG)", waitpid(f.target, &status, WNOHANG));
 	scn_result("waitpid(target, WNOHANG|__WALL)",
 		   waitpid(f.target, &status, WNOHANG | __WALL));
-	say_waitid(P_PID, f.target, WEXITED | WNOHANG, "waitid(target, WNOHANG)");
+	pt_waitid_say(P_PID, f.target, WEXITED | WNOHANG, "waitid(target, WNOHANG)");
 	scn_result("waitpid(-1, WNOHANG)", waitpid(-1, &status, WNOHANG));
 	pt_say("PTRACE_DETACH(running)", PTRACE_DETACH, f.target, 0, 0);
 	pt_must(PTRACE_INTERRUPT, f.target, 0, 0);
@@ -605,8 +577,8 @@ static void order(bool reverse)
 	pt_must(PTRACE_ATTACH, reverse ? a.pid : b.pid, 0, 0);
 	scn_say("attached %s", reverse ? "the younger first" : "the older first");
 	/* Both stops are reportable before the waits that compare them. */
-	say_waitid(P_PID, a.pid, WSTOPPED | WNOWAIT, "waitid(older, WNOWAIT)");
-	say_waitid(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
+	pt_waitid_say(P_PID, a.pid, WSTOPPED | WNOWAIT, "waitid(older, WNOWAIT)");
+	pt_waitid_say(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
 	pt_wait_say(-1, 0, "wait(-1)");
 	pt_wait_say(-1, 0, "wait(-1)");
 	pt_must(PTRACE_CONT, a.pid, 0, 0);
@@ -614,8 +586,8 @@ static void order(bool reverse)
 	scn_say("-- both stopped by SIGUSR1; a specific pid first");
 	kill(a.pid, SIGUSR1);
 	kill(b.pid, SIGUSR1);
-	say_waitid(P_PID, a.pid, WSTOPPED | WNOWAIT, "waitid(older, WNOWAIT)");
-	say_waitid(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
+	pt_waitid_say(P_PID, a.pid, WSTOPPED | WNOWAIT, "waitid(older, WNOWAIT)");
+	pt_waitid_say(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
 	pt_wait_say(reverse ? a.pid : b.pid, 0, "wait(specific)");
 	pt_wait_say(-1, 0, "wait(-1)");
 	pt_must(PTRACE_DETACH, a.pid, 0, 0);
@@ -659,8 +631,8 @@ static void case_order_wclone(void)
 
 		pt_must(PTRACE_INTERRUPT, a.pid, 0, 0);
 		pt_must(PTRACE_INTERRUPT, f.target, 0, 0);
-		say_waitid(P_PID, a.pid, WSTOPPED | WNOWAIT, "waitid(child, WNOWAIT)");
-		say_waitid(P_PID, f.target, WSTOPPED | WNOWAIT | __WALL,
+		pt_waitid_say(P_PID, a.pid, WSTOPPED | WNOWAIT, "waitid(child, WNOWAIT)");
+		pt_waitid_say(P_PID, f.target, WSTOPPED | WNOWAIT | __WALL,
 			   "waitid(target, WNOWAIT|__WALL)");
 		pt_wait_say(-1, flags, round == 0 ? "wait(-1, __WCLONE)" : "wait(-1)");
 		pt_wait_say(-1, flags, round == 0 ? "wait(-1, __WCLONE)" : "wait(-1)");
@@ -695,16 +667,16 @@ static void case_order_untraced(void)
 	pt_must(PTRACE_SEIZE, b.pid, 0, 0);
 	scn_say("-- the older, untraced, group-stopped; the younger interrupted");
 	kill(a.pid, SIGSTOP);
-	say_waitid(P_PID, a.pid, WSTOPPED | WNOWAIT, "waitid(older, WNOWAIT)");
+	pt_waitid_say(P_PID, a.pid, WSTOPPED | WNOWAIT, "waitid(older, WNOWAIT)");
 	pt_must(PTRACE_INTERRUPT, b.pid, 0, 0);
-	say_waitid(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
+	pt_waitid_say(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
 	pt_wait_say(-1, WUNTRACED, "wait(-1, WUNTRACED)");
 	pt_wait_say(-1, WUNTRACED, "wait(-1, WUNTRACED)");
 	pt_wait_say(-1, WUNTRACED | WNOHANG, "wait(-1, WUNTRACED|WNOHANG)");
 	scn_say("-- the younger interrupted again; the older continued");
 	pt_must(PTRACE_CONT, b.pid, 0, 0);
 	pt_must(PTRACE_INTERRUPT, b.pid, 0, 0);
-	say_waitid(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
+	pt_waitid_say(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
 	/*
 	 * The wait comes at once: Linux marks the older's group continued
 	 * when SIGCONT is sent, before the older runs.
@@ -715,9 +687,9 @@ static void case_order_untraced(void)
 	scn_say("-- the older exited; the younger interrupted again");
 	pt_must(PTRACE_CONT, b.pid, 0, 0);
 	pt_child_command(&a, 'x');
-	say_waitid(P_PID, a.pid, WEXITED | WNOWAIT, "waitid(older, WNOWAIT)");
+	pt_waitid_say(P_PID, a.pid, WEXITED | WNOWAIT, "waitid(older, WNOWAIT)");
 	pt_must(PTRACE_INTERRUPT, b.pid, 0, 0);
-	say_waitid(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
+	pt_waitid_say(P_PID, b.pid, WSTOPPED | WNOWAIT, "waitid(younger, WNOWAIT)");
 	pt_wait_say(-1, 0, "wait(-1)");
 	pt_wait_say(-1, 0, "wait(-1)");
 	pt_must(PTRACE_DETACH, b.pid, 0, 0);
@@ -735,29 +707,29 @@ static void case_waitid(void)
 	pt_child_start(&c, false);
 	scn_wait_syscall(c.pid, SYS_read);
 	pt_say("PTRACE_ATTACH", PTRACE_ATTACH, c.pid, 0, 0);
-	say_waitid(P_PID, c.pid, WEXITED | WNOWAIT, "waitid(WEXITED|WNOWAIT)");
-	say_waitid(P_PID, c.pid, WSTOPPED | WNOWAIT, "waitid(WSTOPPED|WNOWAIT)");
-	say_waitid(P_ALL, 0, WEXITED | WSTOPPED, "waitid(P_ALL, WEXITED|WSTOPPED)");
-	say_waitid(P_PID, c.pid, WEXITED | WSTOPPED | WNOHANG,
+	pt_waitid_say(P_PID, c.pid, WEXITED | WNOWAIT, "waitid(WEXITED|WNOWAIT)");
+	pt_waitid_say(P_PID, c.pid, WSTOPPED | WNOWAIT, "waitid(WSTOPPED|WNOWAIT)");
+	pt_waitid_say(P_ALL, 0, WEXITED | WSTOPPED, "waitid(P_ALL, WEXITED|WSTOPPED)");
+	pt_waitid_say(P_PID, c.pid, WEXITED | WSTOPPED | WNOHANG,
 		   "waitid(WEXITED|WSTOPPED|WNOHANG)");
 	pt_must(PTRACE_SETOPTIONS, c.pid, 0,
 		PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXIT);
 	scn_say("-- a syscall-enter-stop (the read restarting)");
 	pt_must(PTRACE_SYSCALL, c.pid, 0, 0);
-	say_waitid(P_PGID, 0, WEXITED, "waitid(P_PGID 0, WEXITED)");
+	pt_waitid_say(P_PGID, 0, WEXITED, "waitid(P_PGID 0, WEXITED)");
 	pt_must(PTRACE_CONT, c.pid, 0, 0);
 	scn_say("-- the exit stop");
 	pt_child_command(&c, 'x');
-	say_waitid(P_PID, c.pid, WEXITED | WSTOPPED | WNOWAIT,
+	pt_waitid_say(P_PID, c.pid, WEXITED | WSTOPPED | WNOWAIT,
 		   "waitid(WEXITED|WSTOPPED|WNOWAIT)");
 	pt_wait_say(c.pid, 0, "wait");
 	pt_must(PTRACE_CONT, c.pid, 0, 0);
 	scn_say("-- the zombie");
 	scn_wait_state(c.pid, "Z");
-	say_waitid(P_PID, c.pid, WSTOPPED | WNOHANG, "waitid(WSTOPPED|WNOHANG)");
-	say_waitid(P_PID, c.pid, WEXITED | WNOWAIT, "waitid(WEXITED|WNOWAIT)");
-	say_waitid(P_PID, c.pid, WEXITED, "waitid(WEXITED)");
-	say_waitid(P_PID, c.pid, WEXITED | WNOHANG, "waitid(WEXITED|WNOHANG)");
+	pt_waitid_say(P_PID, c.pid, WSTOPPED | WNOHANG, "waitid(WSTOPPED|WNOHANG)");
+	pt_waitid_say(P_PID, c.pid, WEXITED | WNOWAIT, "waitid(WEXITED|WNOWAIT)");
+	pt_waitid_say(P_PID, c.pid, WEXITED, "waitid(WEXITED)");
+	pt_waitid_say(P_PID, c.pid, WEXITED | WNOHANG, "waitid(WEXITED|WNOHANG)");
 	pt_child_close(&c);
 }
 
@@ -856,7 +828,7 @@ static void case_threads(void)
 	pt_wait_say(child, 0, "wait");
 	t = (pid_t)pt_eventmsg(child);
 	scn_say("  GETEVENTMSG: %s", scn_pid(t));
-	say_waitid(P_PID, t, WSTOPPED | WNOWAIT, "waitid(thread, WNOWAIT)");
+	pt_waitid_say(P_PID, t, WSTOPPED | WNOWAIT, "waitid(thread, WNOWAIT)");
 	scn_result("waitpid(-1, __WCLONE|WNOHANG) is the thread",
 		   waitpid(-1, &status, __WCLONE | WNOHANG) == t);
 	pt_must(PTRACE_CONT, t, 0, 0);
@@ -1347,7 +1319,7 @@ static void case_continued_taken_then_detached(void)
 		for (;;)
 			pause();
 	seize_stop_continue(child, "child");
-	say_waitid(P_PID, child, WCONTINUED | WNOHANG,
+	pt_waitid_say(P_PID, child, WCONTINUED | WNOHANG,
 		   "waitid(child, WCONTINUED|WNOHANG)");
 	scn_say("-- interrupted and detached");
 	pt_must(PTRACE_INTERRUPT, child, 0, 0);
@@ -1599,7 +1571,7 @@ static void case_owed_stop_after_reaped_zombie(void)
 	pt_wait_say(g, 0, "wait(G)");
 	pt_must(PTRACE_CONT, g, 0, SIGSTOP);
 	pt_wait_say(g, 0, "wait(G), group-stop");
-	say_waitid(P_ALL, 0, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL,
+	pt_waitid_say(P_ALL, 0, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL,
 		   "waitid(P_ALL, WSTOPPED|WNOHANG|WNOWAIT)");
 	scn_say("-- A exits");
 	scn_write_full(cmd[1], &c, 1);
@@ -1607,9 +1579,9 @@ static void case_owed_stop_after_reaped_zombie(void)
 		;
 	pt_wait_say(a, WNOHANG, "wait(A, WNOHANG)");
 	pt_say("PTRACE_DETACH(G)", PTRACE_DETACH, g, 0, 0);
-	say_waitid(P_ALL, 0, WEXITED | WSTOPPED | WCONTINUED | WNOHANG,
+	pt_waitid_say(P_ALL, 0, WEXITED | WSTOPPED | WCONTINUED | WNOHANG,
 		   "waitid(P_ALL, WSTOPPED|WCONTINUED|WNOHANG)");
-	say_waitid(P_ALL, 0, WEXITED | WSTOPPED | WCONTINUED | WNOHANG,
+	pt_waitid_say(P_ALL, 0, WEXITED | WSTOPPED | WCONTINUED | WNOHANG,
 		   "waitid again");
 	kill(g, SIGKILL);
 	pt_wait_say(g, 0, "wait(G)");

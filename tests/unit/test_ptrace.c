@@ -520,12 +520,6 @@ static void real_parent_tracer_gets_one_native_report(void **state)
 }
 
 /*
- * A thread that exited alone is out of a later group-stop in Linux
- * (PF_EXITING); held at its host exit stop, it keeps the host's stop
- * incomplete: a wait that would report the stop lets its exit go on and
- * is decided again (3), then reports the stop natively (2). Design note 43.
- */
-/*
  * P (100) traces T (201), a thread of its child N (200), whose group-stop
  * (SIGSTOP) the host has; a WUNTRACED|WNOHANG wait for any child.
  */
@@ -545,6 +539,12 @@ static struct ptv_task *group_stop_with_traced_thread(struct ptv_task **p,
 	return t;
 }
 
+/*
+ * A thread that exited alone is out of a later group-stop in Linux
+ * (PF_EXITING); held at its host exit stop, it keeps the host's stop
+ * incomplete: a wait that would report the stop lets its exit go on and
+ * is decided again (3), then reports the stop natively (2). Design note 43.
+ */
 static void group_stop_waits_for_held_thread_exit(void **state)
 {
 	struct ptv_task *p;
