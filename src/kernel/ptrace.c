@@ -1649,6 +1649,18 @@ void ptv_group_sigcont(struct ptv_kernel *k, ptv_tid_t tgid)
 		group_continued(k, tgid, true, PTV_CLD_STOPPED, why_status);
 }
 
+void ptv_group_exit(struct ptv_kernel *k, ptv_tid_t tgid)
+{
+	struct ptv_task *t;
+
+	VLOG(k, "[%d] group exiting: its group-stop and continue are over",
+	     tgid);
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->tgid == tgid)
+			t->group_stopped = false;
+	group_continued(k, tgid, false, 0, 0);
+}
+
 bool ptv_group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
 {
 	return group_fully_stopped(k, tgid);

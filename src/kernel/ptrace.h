@@ -337,6 +337,12 @@ void ptv_group_sigcont(struct ptv_kernel *k, ptv_tid_t tgid);
  * a tracer's WCONTINUED wait reports it once (SIGNAL_STOP_CONTINUED).
  */
 void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued);
+/*
+ * Group @tgid is exiting (SIGNAL_GROUP_EXIT, which replaces its group-stop
+ * and its continue): neither is reported any more, and a SIGCONT sent now
+ * continues nothing (kernel/signal.c:prepare_signal() drops it).
+ */
+void ptv_group_exit(struct ptv_kernel *k, ptv_tid_t tgid);
 /* Is every live thread of group @tgid in its group-stop? */
 bool ptv_group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid);
 

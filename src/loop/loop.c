@@ -732,25 +732,37 @@ static bool has_live_threads(struct ptv_loop *loop, const struct ptv_task *t)
 #define NR_EXIT_GROUP_X86_64 231
 #define NR_EXIT_GROUP_I386 252
 
+/* Does a thread of @t's group have a group-stop or a continue noted? */
+static bool group_stop_noted(struct ptv_loop *loop, const struct ptv_task *t)
+{
+	struct ptv_task *o;
+
+	for (size_t cursor = 0; (o = ptv_tasks_next(&loop->k.tasks, &cursor));)
+		if (o->tgid == t->tgid && (o->group_stopped || o->vcontinued))
+			return true;
+	return false;
+}
+
 /*
  * A thread killed by a signal, or that called exit_group(2), dies with its
  * group, whose flags Linux replaces then (kernel/signal.c:complete_signal()
  * or kernel/exit.c:do_group_exit(): "signal->flags = SIGNAL_GROUP_EXIT"):
- * a continue is no longer reported. At its PTRACE_EVENT_EXIT stop.
+ * its group-stop and its continue are no longer reported, and a SIGCONT
+ * continues nothing (ptv_group_exit()). At its PTRACE_EVENT_EXIT stop.
  */
 static void group_exit_seen(struct ptv_loop *loop, struct ptv_task *task,
 			    int status)
 {
 	struct user_regs_struct regs;
 
-	if (!task->vcontinued)
+	if (!group_stop_noted(loop, task))
 		return;
 	if ((status & 0x7f) == 0 &&
 	    (ptv_host_getregs(task->tid, &regs) < 0 ||
 	     (regs.orig_rax != NR_EXIT_GROUP_X86_64 &&
 	      regs.orig_rax != NR_EXIT_GROUP_I386)))
 		return;
-	ptv_group_continued(&loop->k, task->tgid, false);
+	ptv_group_exit(&loop->k, task->tgid);
 }
 
 /*
@@ -818,7 +830,7 @@ static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 	if (task == NULL)
 		return false;
 	task->exit_seen = true;
-	if ((task->tracer == NULL && !task->vcontinued) ||
+	if ((task->tracer == NULL && !group_stop_noted(loop, task)) ||
 	    ptv_host_geteventmsg(ev->tid, &status) < 0) {
 		exit_goes_on(loop, task);
 		return hold_leader(loop, task);

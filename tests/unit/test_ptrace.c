@@ -598,6 +598,36 @@ static void group_stop_counts_thread_at_exit_stop(void **state)
 	assert_int_equal(res.pid, 200);
 }
 
+/*
+ * A group's exit (SIGNAL_GROUP_EXIT) replaces its group-stop and its
+ * continue: a SIGCONT then continues nothing (ptfuzz seed 340, events
+ * mode).
+ */
+static void group_exit_ends_stop_and_continue(void **state)
+{
+	struct ptv_task *p;
+	struct ptv_wait_req req;
+	struct ptv_task *t = group_stop_with_traced_thread(&p, &req);
+	struct ptv_task *n = ptv_task_find(&k.tasks, 200);
+
+	(void)state;
+	t->group_stopped = true;
+	t->group_stop_sig = 19;
+	assert_true(ptv_group_fully_stopped(&k, 200));
+	ptv_group_exit(&k, 200);
+	assert_false(n->group_stopped || t->group_stopped);
+	assert_false(ptv_group_fully_stopped(&k, 200));
+	ptv_group_sigcont(&k, 200);
+	assert_false(n->vcontinued || t->vcontinued);
+
+	/* A continue already noted is gone with it. */
+	n->group_stopped = t->group_stopped = true;
+	ptv_group_sigcont(&k, 200);
+	assert_true(n->vcontinued && t->vcontinued);
+	ptv_group_exit(&k, 200);
+	assert_false(n->vcontinued || t->vcontinued);
+}
+
 /* kernel/exit.c:__do_wait(): the caller's children, then its tracees, newest first. */
 static void wait_reports_in_linux_order(void **state)
 {
@@ -1077,6 +1107,7 @@ int main(void)
 		T(zombie_is_reported_to_tracer_then_released),
 		T(group_stop_waits_for_held_thread_exit),
 		T(group_stop_counts_thread_at_exit_stop),
+		T(group_exit_ends_stop_and_continue),
 		T(wait_reports_in_linux_order),
 		T(untraced_child_exit_keeps_its_place),
 		T(real_parent_tracer_gets_one_native_report),
