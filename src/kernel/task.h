@@ -194,6 +194,9 @@ struct ptv_task {
 				   ptv_sys_signal_to_vanished()); 0: none */
 	unsigned long long signal_pid_arg; /* ... that argument as made */
 	ptv_tid_t discard_marks[4]; /* ... groups it marked discard_sent */
+	ptv_tid_t signal_stands_in; /* ... the leader of a group whose
+				   pending SIGCHLD, one Linux had discarded,
+				   stands for this kill(2)'s (0: none) */
 	uint64_t discard_sent;	/* (a leader) signals sent to its group that
 				   Linux discarded at once, ignored by the
 				   untraced task named; the host kept them */

@@ -35,11 +35,15 @@ struct chld_note {
 	ptv_tid_t stands_in;	/* not 0: not sent; the host's own SIGCHLD
 				   pending for the group, which Linux had
 				   discarded, stands for it, about the exit
-				   of this child (iface_exit_signal_kept()) */
+				   of this child (iface_exit_signal_kept()),
+				   or (STANDS_IN_KILL) for a kill(2)'s */
 	int carrier;		/* not 0: sent as this real-time signal, to
 				   become the SIGCHLD at its delivery-stop
 				   (carrier_of()); one note a signal sent */
 };
+
+/* ->stands_in of a kill(2)'s SIGCHLD (ptv_loop_sigchld_sent_stands_in()). */
+#define STANDS_IN_KILL (-1)
 
 static struct chld_note *notes;
 static size_t nnotes, notes_cap;
@@ -386,7 +390,9 @@ bool ptv_loop_sigchld_stands_in_early(struct ptv_loop *loop,
 	    sent_by_supervisor(loop, t, &si))
 		return false;
 	for (size_t i = 0; i < nnotes; i++) {
-		if (notes[i].stands_in && notes[i].tgid == t->tgid) {
+		/* (A kill(2)'s was sent: it does not come on its own.) */
+		if (notes[i].stands_in && notes[i].stands_in != STANDS_IN_KILL &&
+		    notes[i].tgid == t->tgid) {
 			struct ptv_task *c = ptv_task_find(&loop->k.tasks,
 							   notes[i].stands_in);
 
@@ -606,6 +612,24 @@ static void iface_exit_signal_kept(void *ctx, struct ptv_task *leader,
 		return;
 	chld_info(loop, &si, leader, child, why, status);
 	note_push(leader->tgid, &si, child->tid, 0);
+}
+
+void ptv_loop_sigchld_sent_stands_in(struct ptv_loop *loop,
+				     struct ptv_task *sender, ptv_tid_t leader)
+{
+	struct ptv_task *l = ptv_task_find(&loop->k.tasks, leader);
+	siginfo_t si;
+
+	if (l == NULL)
+		return;
+	/* kernel/signal.c:prepare_kill_siginfo(), as @l sees the sender. */
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGCHLD;
+	si.si_code = SI_USER;
+	si.si_pid = ptv_pidns_to_guest(&loop->k, l, sender->tgid);
+	if (ptv_real_uid_seen_by(l->tid, sender->tid, &si.si_uid) < 0)
+		si.si_uid = 0;
+	note_push(l->tgid, &si, STANDS_IN_KILL, 0);
 }
 
 /*

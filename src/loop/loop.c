@@ -1533,8 +1533,13 @@ static void on_syscall_stop(struct ptv_loop *loop, struct ptv_task *task,
 		task->hide_vehicle = false;
 	if (!entry && task->in_sigwait)
 		ptv_loop_fix_sigwait(loop, task, info.exit.rval);
-	if (!entry && task->signal_call)
-		ptv_signal_sent_at_exit(&env, task, info.exit.rval);
+	if (!entry && task->signal_call) {
+		ptv_tid_t stands_in =
+			ptv_signal_sent_at_exit(&env, task, info.exit.rval);
+
+		if (stands_in)
+			ptv_loop_sigchld_sent_stands_in(loop, task, stands_in);
+	}
 	if (!entry && task->signalfd_first) {
 		task->signalfd_first = false;
 		if (ptv_loop_sigchld_refix_start(loop, task,

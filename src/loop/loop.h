@@ -177,6 +177,13 @@ bool ptv_loop_carrier_ended_call(struct ptv_loop *loop, struct ptv_task *t,
  */
 void ptv_loop_sigchld_group_gone(struct ptv_loop *loop, pid_t tgid);
 /*
+ * @sender's kill(2) sent a SIGCHLD to the group of @leader that Linux keeps,
+ * and the host dropped it for one pending that Linux had discarded, which
+ * stands for it: when dequeued, that one gets the kill's siginfo.
+ */
+void ptv_loop_sigchld_sent_stands_in(struct ptv_loop *loop,
+				     struct ptv_task *sender, ptv_tid_t leader);
+/*
  * At @t's signal-delivery-stop for a native SIGCHLD: true if it is one
  * Linux had discarded that was to stand for a kept one whose child's exit
  * the loop has not collected yet, so that the host has not sent that one

@@ -168,7 +168,11 @@ static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 		return;
 	dropped = linux_drops_for_group(k, n, sig);
 	if (!dropped && !linux_discards(n, sig)) {
-		(void)pending_one_kept(k, n, leader, sig);
+		/* Given this kill(2)'s siginfo when dequeued (SIGCHLD only:
+		   the notes of loop/host_iface.c); one group a call. */
+		if (pending_one_kept(k, n, leader, sig) && sig == SIGCHLD &&
+		    sender->signal_stands_in == 0)
+			sender->signal_stands_in = leader->tid;
 		leader->kept_sent |= bit;
 		return;
 	}
@@ -633,6 +637,7 @@ static void note_send(struct ptv_task *task, enum ptv_send_call call,
 {
 	for (size_t i = 0; i < N_MARKS; i++)
 		task->discard_marks[i] = 0;
+	task->signal_stands_in = 0;
 	task->signal_call = call;
 	task->signal_args[0] = pid;
 	task->signal_args[1] = tid;
@@ -777,10 +782,13 @@ void ptv_sys_signal_kill_thread(struct ptv_syscall_env *env,
 		"(PF_EXITING): sent as signal 0", task->tid, n->tid);
 }
 
-void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
-			     long result)
+ptv_tid_t ptv_signal_sent_at_exit(struct ptv_syscall_env *env,
+				  struct ptv_task *task, long result)
 {
 	bool zeroed = task->signal_zeroed != 0;
+	ptv_tid_t stands_in = task->signal_stands_in;
+
+	task->signal_stands_in = 0;
 
 	if (task->signal_zeroed)
 		unzero_signal(task);
@@ -789,7 +797,7 @@ void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 	if (task->signal_sig == SIGKILL) {
 		/* ptv_sys_signal_kill_thread()'s: nothing else to do. */
 		task->signal_call = 0;
-		return;
+		return 0;
 	}
 	if (result == 0 && zeroed && task->signal_sig == SIGCONT)
 		for_each_named(env->k, task, task->signal_args[0],
@@ -804,12 +812,13 @@ void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
 				       task->signal_args[1],
 				       forget_sigcont_taker);
 		task->signal_call = 0;
-		return;
+		return 0;
 	}
 	if (task->signal_sig == SIGCONT)
 		for_each_named(env->k, task, task->signal_args[0],
 			       task->signal_args[1], sigcont_to);
 	task->signal_call = 0;
+	return stands_in;
 }
 
 /*

@@ -63,12 +63,15 @@ void ptv_sys_signal_kill_thread(struct ptv_syscall_env *env,
 
 /*
  * At the syscall exit of that call (task->signal_call), which returned
- * @result: its signal argument is put back if it was made 0; a group that SIGCONT continued is continued in the model now, as
- * Linux does when the signal is sent, not when the group's threads trap on
- * the host.
+ * @result: its signal argument is put back if it was made 0; a group that
+ * SIGCONT continued is continued in the model now, as Linux does when the
+ * signal is sent, not when the group's threads trap on the host. Returns
+ * the leader of a group whose pending SIGCHLD, one Linux had discarded,
+ * stands for the SIGCHLD this call sent (the host dropped it), which is
+ * to get its siginfo (ptv_loop_sigchld_sent_stands_in()); else 0.
  */
-void ptv_signal_sent_at_exit(struct ptv_syscall_env *env, struct ptv_task *task,
-			     long result);
+ptv_tid_t ptv_signal_sent_at_exit(struct ptv_syscall_env *env,
+				  struct ptv_task *task, long result);
 
 /*
  * At @t's host signal-delivery-stop for @sig: true if Linux discarded that

@@ -1218,6 +1218,37 @@ static void case_sigchld_discarded_then_kept(void)
 	resume_to_sigchld(&f);
 }
 
+/*
+ * As above, but the tracer sends R the SIGCHLD with kill(2): R, traced,
+ * keeps it with its SI_USER siginfo (ptfuzz seed 409 in events mode,
+ * step 1938, where R got the discarded one's CLD_STOPPED instead).
+ */
+static void case_sigchld_discarded_then_sent(void)
+{
+	struct family f;
+
+	family_start(&f);
+	parent_command(&f, 'u');
+	scn_wait_syscall(f.parent, SYS_read);
+	scn_say("-- SIGSTOP to R");
+	kill(f.parent, SIGSTOP);
+	scn_wait_state(f.parent, "Tt");
+	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f.target, 0, 0);
+	pt_wait_say(f.target, 0, "wait(target)");
+	scn_say("-- the target given its SIGSTOP: its group-stop, which R, "
+		"untraced, hears");
+	pt_must(PTRACE_CONT, f.target, 0, SIGSTOP);
+	pt_wait_say(f.target, 0, "wait(target)");
+	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f.parent, 0, 0);
+	pt_wait_say(f.parent, 0, "wait(R)");
+	scn_say("-- kill(R, SIGCHLD) by the tracer");
+	scn_check(kill(f.parent, SIGCHLD) == 0);
+	scn_say("-- R resumed");
+	resume_to_sigchld(&f);
+	kill(f.target, SIGKILL);
+	pt_wait_say(f.target, 0, "wait(target)");
+}
+
 static int before_sync[2];
 
 /*
@@ -1624,6 +1655,7 @@ int main(int argc, char **argv)
 	{ "sigchld-kept-untraced-child-exit",
 	  case_sigchld_kept_untraced_child_exit },
 	{ "sigchld-discarded-then-kept", case_sigchld_discarded_then_kept },
+	{ "sigchld-discarded-then-sent", case_sigchld_discarded_then_sent },
 	};
 
 	return pt_main(argc, argv, cases, PT_NCASES(cases), 20);
