@@ -106,7 +106,7 @@ check_leftovers() {
 	echo "compare.sh: $side run left processes behind:"
 	for pid in $left; do
 		printf '  %s %s state %s\n' "$pid" \
-			"$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" \
+			"$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" \
 			"$(sed 's/.*) \(.\).*/\1/' "/proc/$pid/stat" 2>/dev/null)"
 		kill -KILL "$pid" 2>/dev/null
 	done

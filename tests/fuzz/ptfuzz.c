@@ -1855,7 +1855,14 @@ static void step_signal(unsigned step)
 			continue;
 		if (is_stop_signal(sig))
 			o->maybe_stopped = true;
-		/* (SIGKILL leaves a tracee at its exit stop where it is.) */
+		/*
+		 * (SIGKILL leaves a tracee at its exit stop where it is.
+		 * tgkill(2) of a thread that has exited, a zombie leader,
+		 * continues nothing: scenario thread-signals
+		 * sigcont-tgkill-to-exited-leader.)
+		 */
+		if (sig == SIGCONT && tg && m->cls == CLS_ZOMBIE)
+			continue;
 		if (sig == SIGCONT && (!o->traced || o->listening)) {
 			o->maybe_stopped = false;
 			o->listening = false;
