@@ -1210,14 +1210,31 @@ static bool is_stop_signal(int sig)
 	       sig == SIGTTOU;
 }
 
-/* The model after a request that succeeded. */
+/* Is a stop signal pending for @tid, or for its group? */
+static bool stop_signal_pending(pid_t tid)
+{
+	unsigned long long stops = (1ULL << (SIGSTOP - 1)) |
+				   (1ULL << (SIGTSTP - 1)) |
+				   (1ULL << (SIGTTIN - 1)) |
+				   (1ULL << (SIGTTOU - 1));
+	struct sig_masks m;
+
+	return read_sig_masks(tid, &m) && ((m.pending | m.shared) & stops);
+}
+
+/*
+ * The model after a request that succeeded. @stop_pending: a stop signal
+ * was pending for the tracee before it (a task detached takes it untraced
+ * and stops its group: seed 326 in events mode, step 2550).
+ */
 static void model_after_ptrace(const struct req *q, struct member *m,
-			       unsigned long data)
+			       unsigned long data, bool stop_pending)
 {
 	if (m == NULL)
 		return;
 	/* A stop signal a tracee resumes with starts a group-stop. */
-	if (q->kind == K_RESUME && is_stop_signal((int)data))
+	if ((q->kind == K_RESUME && is_stop_signal((int)data)) ||
+	    (q->nr == PTRACE_DETACH && stop_pending))
 		for (int i = 0; i < NROLES; i++)
 			if (fam[i].tgid == m->tgid)
 				fam[i].maybe_stopped = true;
@@ -1361,6 +1378,7 @@ static void step_ptrace(unsigned step)
 	char args[96], extra[96] = "";
 	long r;
 	int err, a;
+	bool stop_pending;
 
 	if (avoid_thread_zombie && pid == fam[R_T2].tid &&
 	    (q->kind == K_ATTACH || q->kind == K_SEIZE))
@@ -1590,6 +1608,8 @@ static void step_ptrace(unsigned step)
 	}
 	if (q->kind == K_GET || q->kind == K_PEEK || q->kind == K_PEEKUSER)
 		memset(&buf, 0, 64);
+	stop_pending = q->nr == PTRACE_DETACH && m && m->tid > 0 &&
+		       stop_signal_pending(m->tid);
 	r = do_ptrace(q->nr, pid, addr, data);
 	err = errno;
 	if (r >= 0) {
@@ -1602,7 +1622,7 @@ static void step_ptrace(unsigned step)
 	say("%u ptrace(%s, %s, %s) = %s%s", step, q->name, pid_name(pid), args,
 	    res_text(r, err), extra);
 	if (r >= 0) {
-		model_after_ptrace(q, m, data);
+		model_after_ptrace(q, m, data, stop_pending);
 		if (changes_state(q))
 			settle();
 	}
