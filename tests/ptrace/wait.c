@@ -1182,6 +1182,30 @@ static void case_sigchld_kept_untraced_child_exit(void)
 }
 
 /*
+ * R, untraced and stopped, ignores SIGCHLD when its child, the target,
+ * stops for its group under the tracer (Linux discards that CLD_STOPPED,
+ * the host keeps it pending); then R is attached, its attach stop
+ * reported.
+ */
+static void discarded_sigchld_pending(struct family *f)
+{
+	family_start(f);
+	parent_command(f, 'u');
+	scn_wait_syscall(f->parent, SYS_read);
+	scn_say("-- SIGSTOP to R");
+	kill(f->parent, SIGSTOP);
+	scn_wait_state(f->parent, "Tt");
+	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f->target, 0, 0);
+	pt_wait_say(f->target, 0, "wait(target)");
+	scn_say("-- the target given its SIGSTOP: its group-stop, which R, "
+		"untraced, hears");
+	pt_must(PTRACE_CONT, f->target, 0, SIGSTOP);
+	pt_wait_say(f->target, 0, "wait(target)");
+	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f->parent, 0, 0);
+	pt_wait_say(f->parent, 0, "wait(R)");
+}
+
+/*
  * R, untraced and stopped, ignores SIGCHLD (not blocked, SIG_DFL) when its
  * child, the target, stops for its group under another tracer: Linux
  * discards that CLD_STOPPED at once (kernel/signal.c:prepare_signal()),
@@ -1196,20 +1220,7 @@ static void case_sigchld_discarded_then_kept(void)
 {
 	struct family f;
 
-	family_start(&f);
-	parent_command(&f, 'u');
-	scn_wait_syscall(f.parent, SYS_read);
-	scn_say("-- SIGSTOP to R");
-	kill(f.parent, SIGSTOP);
-	scn_wait_state(f.parent, "Tt");
-	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f.target, 0, 0);
-	pt_wait_say(f.target, 0, "wait(target)");
-	scn_say("-- the target given its SIGSTOP: its group-stop, which R, "
-		"untraced, hears");
-	pt_must(PTRACE_CONT, f.target, 0, SIGSTOP);
-	pt_wait_say(f.target, 0, "wait(target)");
-	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f.parent, 0, 0);
-	pt_wait_say(f.parent, 0, "wait(R)");
+	discarded_sigchld_pending(&f);
 	scn_say("-- the target exits; the tracer reaps it");
 	pt_must(PTRACE_CONT, f.target, 0, 0);
 	scn_write_full(f.target_cmd, "x", 1);
@@ -1227,20 +1238,7 @@ static void case_sigchld_discarded_then_sent(void)
 {
 	struct family f;
 
-	family_start(&f);
-	parent_command(&f, 'u');
-	scn_wait_syscall(f.parent, SYS_read);
-	scn_say("-- SIGSTOP to R");
-	kill(f.parent, SIGSTOP);
-	scn_wait_state(f.parent, "Tt");
-	pt_say("PTRACE_ATTACH(target)", PTRACE_ATTACH, f.target, 0, 0);
-	pt_wait_say(f.target, 0, "wait(target)");
-	scn_say("-- the target given its SIGSTOP: its group-stop, which R, "
-		"untraced, hears");
-	pt_must(PTRACE_CONT, f.target, 0, SIGSTOP);
-	pt_wait_say(f.target, 0, "wait(target)");
-	pt_say("PTRACE_ATTACH(R)", PTRACE_ATTACH, f.parent, 0, 0);
-	pt_wait_say(f.parent, 0, "wait(R)");
+	discarded_sigchld_pending(&f);
 	scn_say("-- kill(R, SIGCHLD) by the tracer");
 	scn_check(kill(f.parent, SIGCHLD) == 0);
 	scn_say("-- R resumed");
