@@ -168,9 +168,13 @@ static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 		return;
 	dropped = linux_drops_for_group(k, n, sig);
 	if (!dropped && !linux_discards(n, sig)) {
-		/* Given this kill(2)'s siginfo when dequeued (SIGCHLD only:
-		   the notes of loop/host_iface.c); one group a call. */
+		/*
+		 * Given this kill(2)'s siginfo when dequeued (SIGCHLD only:
+		 * the notes of loop/host_iface.c; one group a call). A
+		 * sigqueue's or a pidfd's, the sender's own siginfo, not.
+		 */
 		if (pending_one_kept(k, n, leader, sig) && sig == SIGCHLD &&
+		    sender->signal_call == PTV_SEND_KILL &&
 		    sender->signal_stands_in == 0)
 			sender->signal_stands_in = leader->tid;
 		leader->kept_sent |= bit;
