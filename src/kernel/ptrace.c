@@ -356,7 +356,32 @@ int ptv_ptrace_attach(struct ptv_kernel *k, struct ptv_task *caller,
 	target->seized = seize;
 	target->options = seize ? (uint32_t)options : 0;
 	if (!seize) {
-		/* ptrace_set_stopped(): SIGSTOP, SEND_SIG_PRIV, to the thread. */
+		struct ptv_task *u;
+
+		/*
+		 * ptrace_set_stopped(): SIGSTOP, SEND_SIG_PRIV, to the thread,
+		 * whose prepare_signal() removes SIGCONT from all the group's
+		 * queues: a SIGCONT Linux left pending for the group, which
+		 * the supervisor keeps for a thread in a ptrace-stop
+		 * (->sigcont_deferred), goes too, and so does one the host
+		 * had a thread dequeue before the loop saw it, which nobody
+		 * takes then (->sigcont_flushed; ptfuzz seed 681).
+		 */
+		for (size_t cursor = 0;
+		     (u = ptv_tasks_next(&k->tasks, &cursor));) {
+			if (u->tgid != target->tgid)
+				continue;
+			if (u->tid == u->tgid && u->sigcont_named) {
+				u->sigcont_named = 0;
+				u->sigcont_flushed = true;
+			}
+			if (u->sigcont_deferred) {
+				u->sigcont_deferred = false;
+				VLOG(k, "[%d] the SIGCONT kept for %d flushed by "
+				     "the attach's SIGSTOP", target->tid,
+				     u->tid);
+			}
+		}
 		target->sigfix = PTV_SIGFIX_ATTACH_SIGSTOP;
 		k->host->send_signal(k->host_ctx, target, PTV_SIGSTOP);
 	}

@@ -257,6 +257,7 @@ static void name_sigcont_taker(struct ptv_kernel *k, ptv_tid_t named)
 
 	if (leader == NULL)
 		return;
+	leader->sigcont_flushed = false;
 	/*
 	 * One pending for the group already, or one that Linux discards
 	 * (@n untraced ignores it: prepare_signal() returns false, no
@@ -1020,6 +1021,12 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	if (sig != SIGCONT || leader == NULL)
 		return false;
 	leader->sigcont_woken = 0;
+	if (leader->sigcont_flushed) {
+		leader->sigcont_flushed = false;
+		ptv_log("[%d] SIGCONT flushed by a PTRACE_ATTACH's SIGSTOP in "
+			"Linux: not taken", t->tid);
+		return true;
+	}
 	if (leader->sigcont_named == 0)
 		return false;
 	n = ptv_task_find(&k->tasks, leader->sigcont_named);

@@ -2298,6 +2298,24 @@ static void case_sigcont_pending_flushed_by_stop(void)
 }
 
 /*
+ * The same with the SIGSTOP of a PTRACE_ATTACH of N (untraced until then):
+ * ptrace_attach() sends it with send_sig_info(), whose prepare_signal()
+ * flushes the SIGCONT pending for the group. (Inside, T kept the SIGCONT
+ * to be sent on when resumed, and stopped for it: ptfuzz seed 681 at
+ * 10000 steps, step 4691.)
+ */
+static void case_sigcont_pending_flushed_by_attach(void)
+{
+	struct family f;
+
+	sigcont_named_steps_first(&f, N_UNTRACED);
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	resume_t_and_end(&f);
+}
+
+/*
  * A group's continue is not reported once the group dies: its flags become
  * SIGNAL_GROUP_EXIT (kernel/signal.c:do_group_exit()). N, attached, and T,
  * seized, in their group-stop; SIGCONT; SIGTERM, which T takes: T is its
@@ -2468,6 +2486,8 @@ static const struct pt_case cases[] = {
 	  case_sigcont_named_steps_first_then_stop },
 	{ "sigcont-named-steps-first-then-stop-untraced",
 	  case_sigcont_named_steps_first_then_stop_untraced },
+	{ "sigcont-pending-flushed-by-attach",
+	  case_sigcont_pending_flushed_by_attach },
 	{ "sigcont-pending-flushed-by-stop",
 	  case_sigcont_pending_flushed_by_stop },
 	{ "sigcont-pending-drops-next", case_sigcont_pending_drops_next },

@@ -628,6 +628,29 @@ static void group_exit_ends_stop_and_continue(void **state)
 	assert_false(n->vcontinued || t->vcontinued);
 }
 
+/*
+ * PTRACE_ATTACH's SIGSTOP flushes SIGCONT from the group's queues
+ * (prepare_signal()): one the supervisor keeps for a thread in a
+ * ptrace-stop goes; a SEIZE sends nothing and keeps it (ptfuzz seed 681).
+ */
+static void attach_sigstop_flushes_kept_sigcont(void **state)
+{
+	struct ptv_task *p = proc(100, 1), *n = proc(200, 100);
+	struct ptv_task *t = thread(201, 200, 100);
+
+	(void)state;
+	t->sigcont_deferred = true;
+	n->sigcont_named = 201;
+	assert_int_equal(ptv_ptrace_attach(&k, p, 200, true, 0, 0), 0);
+	assert_true(t->sigcont_deferred);
+	assert_int_equal(n->sigcont_named, 201);
+	ptv_ptrace_detach(&k, n, 0);
+	assert_int_equal(ptv_ptrace_attach(&k, p, 200, false, 0, 0), 0);
+	assert_false(t->sigcont_deferred);
+	assert_int_equal(n->sigcont_named, 0);
+	assert_true(n->sigcont_flushed);
+}
+
 /* kernel/exit.c:__do_wait(): the caller's children, then its tracees, newest first. */
 static void wait_reports_in_linux_order(void **state)
 {
@@ -1108,6 +1131,7 @@ int main(void)
 		T(group_stop_waits_for_held_thread_exit),
 		T(group_stop_counts_thread_at_exit_stop),
 		T(group_exit_ends_stop_and_continue),
+		T(attach_sigstop_flushes_kept_sigcont),
 		T(wait_reports_in_linux_order),
 		T(untraced_child_exit_keeps_its_place),
 		T(real_parent_tracer_gets_one_native_report),
