@@ -198,17 +198,24 @@ static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 }
 
 /*
- * Would @u take @sig sent to its group now? kernel/signal.c:
+ * Would @u take @sig that @sender sends to its group now? kernel/signal.c:
  * wants_signal(): not blocked, not exiting, not stopped or traced-stopped
  * (a SIGCONT ends a group-stop untraced as it is sent, before:
- * prepare_signal()).
+ * prepare_signal()), and "task_curr(p) || !task_signal_pending(p)". A
+ * SIGCONT's prepare_signal() trap-notifies a seized thread first
+ * (ptrace_trap_notify(): signal_wake_up()), so it has a signal pending by
+ * then: it wants it only if it is on a CPU, as the sender is (ptfuzz seed
+ * 536 in events mode, step 1734).
  */
-static bool wants_signal(const struct ptv_task *u, int sig)
+static bool wants_signal(const struct ptv_task *sender,
+			 const struct ptv_task *u, int sig)
 {
 	if (u->vstop != PTV_VSTOP_NONE || u->listening || u->host_gone ||
 	    u->exit_seen)
 		return false;
 	if (sig != SIGCONT && u->tracer == NULL && u->group_stopped)
+		return false;
+	if (sig == SIGCONT && u->tracer && u->seized && u != sender)
 		return false;
 	return !(ptv_proc_status_mask(u->tid, "SigBlk") & SIGBIT(sig));
 }
@@ -219,17 +226,19 @@ static bool wants_signal(const struct ptv_task *u, int sig)
  * curr_target, which the model does not know. Its tid; 0 if none wants
  * it, or (*@several true) if more than one other does.
  */
-static ptv_tid_t signal_taker(struct ptv_kernel *k, const struct ptv_task *n,
-			      int sig, bool *several)
+static ptv_tid_t signal_taker(struct ptv_kernel *k,
+			      const struct ptv_task *sender,
+			      const struct ptv_task *n, int sig, bool *several)
 {
 	ptv_tid_t taker = 0;
 	struct ptv_task *u;
 
 	*several = false;
-	if (wants_signal(n, sig))
+	if (wants_signal(sender, n, sig))
 		return n->tid;
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
-		if (u->tgid != n->tgid || u == n || !wants_signal(u, sig))
+		if (u->tgid != n->tgid || u == n ||
+		    !wants_signal(sender, u, sig))
 			continue;
 		if (taker) {
 			*several = true;
@@ -248,7 +257,8 @@ static ptv_tid_t signal_taker(struct ptv_kernel *k, const struct ptv_task *n,
  * and wants it, its group's leader records it, so that another thread that
  * dequeues it hands it on (ptv_signal_reroute()).
  */
-static void name_sigcont_taker(struct ptv_kernel *k, ptv_tid_t named)
+static void name_sigcont_taker(struct ptv_kernel *k,
+			       const struct ptv_task *sender, ptv_tid_t named)
 {
 	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
 	struct ptv_task *leader = n ? ptv_task_find(&k->tasks, n->tgid) : NULL;
@@ -267,7 +277,7 @@ static void name_sigcont_taker(struct ptv_kernel *k, ptv_tid_t named)
 		leader->sigcont_woken = leader->sigcont_named = 0;
 		return;
 	}
-	leader->sigcont_woken = signal_taker(k, n, SIGCONT, &several);
+	leader->sigcont_woken = signal_taker(k, sender, n, SIGCONT, &several);
 	leader->sigcont_named = n->tracer && leader->sigcont_woken == n->tid ?
 				n->tid : 0;
 	/* Who is in a ptrace-stop now takes it itself once resumed. */
@@ -281,7 +291,7 @@ static void sent_to(struct ptv_kernel *k, struct ptv_task *sender,
 		    ptv_tid_t named, int sig)
 {
 	if (sig == SIGCONT)
-		name_sigcont_taker(k, named);
+		name_sigcont_taker(k, sender, named);
 	mark_discard(k, sender, named, sig);
 }
 
@@ -372,9 +382,9 @@ static void mark_sigcont_traps(struct ptv_kernel *k, struct ptv_task *sender,
 		return;
 	if (sender->signal_call == PTV_SEND_TKILL ||
 	    sender->signal_call == PTV_SEND_TGKILL)
-		woken = wants_signal(n, SIGCONT) ? n->tid : 0;
+		woken = wants_signal(sender, n, SIGCONT) ? n->tid : 0;
 	else
-		woken = signal_taker(k, n, SIGCONT, &several);
+		woken = signal_taker(k, sender, n, SIGCONT, &several);
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
 		if (u->tgid != n->tgid)
 			continue;
@@ -1548,7 +1558,6 @@ static void record_fatal(struct ptv_kernel *k, struct ptv_task *sender,
 	uint64_t bit = SIGBIT(sig);
 	bool several;
 
-	(void)sender;
 	if (leader == NULL)
 		return;
 	leader->fatal_to_traced &= ~bit;
@@ -1558,7 +1567,8 @@ static void record_fatal(struct ptv_kernel *k, struct ptv_task *sender,
 	 * does, it leaves it pending, and the thread that dequeues it later
 	 * acts on it alone (traced, it stops), as when @n is traced.
 	 */
-	if (n->tracer || (!signal_taker(k, n, sig, &several) && !several))
+	if (n->tracer ||
+	    (!signal_taker(k, sender, n, sig, &several) && !several))
 		leader->fatal_to_traced |= bit;
 	else
 		leader->fatal_to_untraced |= bit;
