@@ -334,27 +334,36 @@ static void forget_rerouted_stops(struct ptv_kernel *k, ptv_tid_t tgid)
 }
 
 /*
- * SIGCONT reached the group of task @named, if the model knows it. Not by
- * tkill(2) or tgkill(2) of a thread that has exited (a leader that exited
- * alone, a zombie): that queues nothing and continues nothing, and
- * returns 0 (seen on 6.18: the group's pending stop signals stay; scenario
- * ptrace-thread-signals-sigcont-tgkill-to-exited-leader).
+ * Does @sender's SIGCONT to @t reach its group? Not by tkill(2) or
+ * tgkill(2) of a thread that has exited (a leader that exited alone, a
+ * zombie): that queues nothing and continues nothing, and returns 0 (seen
+ * on 6.18: the group's pending stop signals stay, and so do its threads'
+ * JOBCTL_STOP_DEQUEUED; scenarios
+ * ptrace-thread-signals-sigcont-tgkill-to-exited-leader and
+ * -sigcont-tgkill-to-exited-leader-then-stop).
  */
+static bool sigcont_reaches(const struct ptv_task *sender,
+			    const struct ptv_task *t)
+{
+	if ((sender->signal_call == PTV_SEND_TKILL ||
+	     sender->signal_call == PTV_SEND_TGKILL) &&
+	    (t->exit_seen || t->vzombie || t->host_gone)) {
+		ptv_log("[%d] SIGCONT to %d, which has exited: nothing "
+			"continued", sender->tid, t->tid);
+		return false;
+	}
+	return true;
+}
+
+/* SIGCONT reached the group of task @named, if the model knows it. */
 static void sigcont_to(struct ptv_kernel *k, struct ptv_task *sender,
 		       ptv_tid_t named, int sig)
 {
 	struct ptv_task *t = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
 
 	(void)sig;
-	if (t == NULL)
+	if (t == NULL || !sigcont_reaches(sender, t))
 		return;
-	if ((sender->signal_call == PTV_SEND_TKILL ||
-	     sender->signal_call == PTV_SEND_TGKILL) &&
-	    (t->exit_seen || t->vzombie || t->host_gone)) {
-		ptv_log("[%d] SIGCONT to %d, which has exited: nothing "
-			"continued", sender->tid, t->tid);
-		return;
-	}
 	forget_rerouted_stops(k, t->tgid);
 	ptv_group_sigcont(k, t->tgid);
 }
@@ -732,9 +741,8 @@ static void sigcont_clears_stop_dequeued(struct ptv_kernel *k,
 	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
 	struct ptv_task *u;
 
-	(void)sender;
 	(void)sig;
-	if (n == NULL)
+	if (n == NULL || !sigcont_reaches(sender, n))
 		return;
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
 		if (u->tgid == n->tgid && u->vstop == PTV_VSTOP_SIGNAL)

@@ -1269,6 +1269,37 @@ static void case_sigcont_tgkill_to_exited_leader(void)
 }
 
 /*
+ * N exits alone; T, attached, is in a signal-delivery-stop for SIGSTOP.
+ * tgkill(2) of SIGCONT to N, a zombie, does not clear T's
+ * JOBCTL_STOP_DEQUEUED either (it reaches no prepare_signal()), so T, let
+ * go with that SIGSTOP, stops its group. (Inside, the SIGCONT was taken
+ * for one that cleared it, T's SIGSTOP stopped nothing, and T went on to
+ * take a SIGTSTP pending for the group: ptfuzz seed 556 in events mode,
+ * step 1965.)
+ */
+static void case_sigcont_tgkill_to_exited_leader_then_stop(void)
+{
+	struct family f;
+
+	leader_exits = true;
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- tgkill(T, SIGSTOP): a signal-delivery-stop");
+	syscall(SYS_tgkill, f.child, f.thread, SIGSTOP);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- tgkill(N, N, SIGCONT), N a zombie");
+	scn_say("tgkill = %ld", (long)syscall(SYS_tgkill, f.child, f.child,
+					       SIGCONT));
+	scn_say("-- T let go with its SIGSTOP");
+	pt_must(PTRACE_CONT, f.thread, 0, SIGSTOP);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	kill_and_end(&f);
+}
+
+/*
  * N exits alone; T, attached, is single-stepped into pause(). SIGCONT to
  * the process names N, untraced, which ignores it (SIG_DFL): Linux
  * discards it (kernel/signal.c:prepare_signal(), sig_ignored(), "whether
@@ -2562,6 +2593,8 @@ static const struct pt_case cases[] = {
 	{ "sigcont-wakes-no-sysemu", case_sigcont_wakes_no_sysemu },
 	{ "sigcont-tgkill-to-exited-leader",
 	  case_sigcont_tgkill_to_exited_leader },
+	{ "sigcont-tgkill-to-exited-leader-then-stop",
+	  case_sigcont_tgkill_to_exited_leader_then_stop },
 	{ "signals-to-killed-zombie-thread",
 	  case_signals_to_killed_zombie_thread },
 	{ "untrapped-signals-to-killed-zombie-thread",
