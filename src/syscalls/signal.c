@@ -390,10 +390,17 @@ static void mark_sigcont_traps(struct ptv_kernel *k, struct ptv_task *sender,
 	if (n == NULL)
 		return;
 	if (sender->signal_call == PTV_SEND_TKILL ||
-	    sender->signal_call == PTV_SEND_TGKILL)
+	    sender->signal_call == PTV_SEND_TGKILL) {
+		struct ptv_task *leader = ptv_task_find(&k->tasks, n->tgid);
+
+		/* (A mark left by a flushed SIGCONT nobody dequeued is not
+		   this one's: name_sigcont_taker() clears a group send's.) */
+		if (leader)
+			leader->sigcont_flushed = false;
 		woken = wants_signal(sender, n, SIGCONT) ? n->tid : 0;
-	else
+	} else {
 		woken = signal_taker(k, sender, n, SIGCONT, &several);
+	}
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
 		if (u->tgid != n->tgid)
 			continue;
