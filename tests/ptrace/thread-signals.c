@@ -1269,6 +1269,20 @@ static void case_sigcont_tgkill_to_exited_leader(void)
 }
 
 /*
+ * N exits alone; T is attached, then resumed by @request into pause(),
+ * where it sleeps.
+ */
+static void t_of_exited_leader_in_pause(struct family *f, long request)
+{
+	leader_exits = true;
+	spawn(f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f->thread, 0, 0);
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	pt_must(request, f->thread, 0, 0);
+	scn_wait_syscall(f->thread, SYS_pause);
+}
+
+/*
  * N exits alone; T, attached, is in a signal-delivery-stop for SIGSTOP.
  * tgkill(2) of SIGCONT to N, a zombie, does not clear T's
  * JOBCTL_STOP_DEQUEUED either (it reaches no prepare_signal()), so T, let
@@ -1281,12 +1295,7 @@ static void case_sigcont_tgkill_to_exited_leader_then_stop(void)
 {
 	struct family f;
 
-	leader_exits = true;
-	spawn(&f);
-	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	pt_must(PTRACE_CONT, f.thread, 0, 0);
-	scn_wait_syscall(f.thread, SYS_pause);
+	t_of_exited_leader_in_pause(&f, PTRACE_CONT);
 	scn_say("-- tgkill(T, SIGSTOP): a signal-delivery-stop");
 	syscall(SYS_tgkill, f.child, f.thread, SIGSTOP);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
@@ -1315,12 +1324,7 @@ static void case_sigcont_discarded_wakes_no_stepped(void)
 {
 	struct family f;
 
-	leader_exits = true;
-	spawn(&f);
-	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
-	scn_wait_syscall(f.thread, SYS_pause);
+	t_of_exited_leader_in_pause(&f, PTRACE_SINGLESTEP);
 	scn_say("-- T single-stepped into pause(); SIGCONT to the process "
 		"(N has exited)");
 	kill(f.child, SIGCONT);
