@@ -446,6 +446,23 @@ void ptv_loop_fix_sigwait(struct ptv_loop *loop, struct ptv_task *t,
 		ptv_log("[%d] could not fix a SIGCHLD's siginfo", t->tid);
 }
 
+/*
+ * @sig as SI_USER from a task as @viewer sees it: pid @pid in its pid
+ * namespace, the real uid of thread @cred_tid (0: none) in its user
+ * namespace (kernel/signal.c:prepare_kill_siginfo(), ptrace_signal()).
+ */
+static void user_siginfo(struct ptv_loop *loop, siginfo_t *si, int sig,
+			 struct ptv_task *viewer, pid_t pid, pid_t cred_tid)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	si->si_code = SI_USER;
+	si->si_pid = ptv_pidns_to_guest(&loop->k, viewer, pid);
+	if (cred_tid == 0 ||
+	    ptv_real_uid_seen_by(viewer->tid, cred_tid, &si->si_uid) < 0)
+		si->si_uid = 0;
+}
+
 static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 			int sig, bool signal_stop, ptv_tid_t sender)
 {
@@ -461,14 +478,8 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 
 		/* kernel/signal.c:ptrace_signal(): a changed signal is SI_USER. */
 		if (ptv_host_getsiginfo(t->tid, &si) == 0 && si.si_signo != sig) {
-			memset(&si, 0, sizeof(si));
-			si.si_signo = sig;
-			si.si_code = SI_USER;
 			/* task_pid_vnr(current->parent): in its namespace */
-			si.si_pid = ptv_pidns_to_guest(&loop->k, t, sender);
-			if (sender == 0 ||
-			    ptv_real_uid_seen_by(t->tid, sender, &si.si_uid) < 0)
-				si.si_uid = 0;
+			user_siginfo(loop, &si, sig, t, sender, sender);
 			ptv_host_setsiginfo(t->tid, &si);
 		}
 		/*
@@ -622,13 +633,7 @@ void ptv_loop_sigchld_sent_stands_in(struct ptv_loop *loop,
 
 	if (l == NULL)
 		return;
-	/* kernel/signal.c:prepare_kill_siginfo(), as @l sees the sender. */
-	memset(&si, 0, sizeof(si));
-	si.si_signo = SIGCHLD;
-	si.si_code = SI_USER;
-	si.si_pid = ptv_pidns_to_guest(&loop->k, l, sender->tgid);
-	if (ptv_real_uid_seen_by(l->tid, sender->tid, &si.si_uid) < 0)
-		si.si_uid = 0;
+	user_siginfo(loop, &si, SIGCHLD, l, sender->tgid, sender->tid);
 	note_push(l->tgid, &si, STANDS_IN_KILL, 0);
 }
 

@@ -748,15 +748,14 @@ static bool group_stop_noted(struct ptv_loop *loop, const struct ptv_task *t)
  * group, whose flags Linux replaces then (kernel/signal.c:complete_signal()
  * or kernel/exit.c:do_group_exit(): "signal->flags = SIGNAL_GROUP_EXIT"):
  * its group-stop and its continue are no longer reported, and a SIGCONT
- * continues nothing (ptv_group_exit()). At its PTRACE_EVENT_EXIT stop.
+ * continues nothing (ptv_group_exit()). At its PTRACE_EVENT_EXIT stop, when
+ * its group has either noted (group_stop_noted()).
  */
 static void group_exit_seen(struct ptv_loop *loop, struct ptv_task *task,
 			    int status)
 {
 	struct user_regs_struct regs;
 
-	if (!group_stop_noted(loop, task))
-		return;
 	if ((status & 0x7f) == 0 &&
 	    (ptv_host_getregs(task->tid, &regs) < 0 ||
 	     (regs.orig_rax != NR_EXIT_GROUP_X86_64 &&
@@ -825,17 +824,19 @@ static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 {
 	unsigned long status = 0;
 	struct ptv_task *parent;
-	bool hold;
+	bool hold, noted;
 
 	if (task == NULL)
 		return false;
 	task->exit_seen = true;
-	if ((task->tracer == NULL && !group_stop_noted(loop, task)) ||
+	noted = group_stop_noted(loop, task);
+	if ((task->tracer == NULL && !noted) ||
 	    ptv_host_geteventmsg(ev->tid, &status) < 0) {
 		exit_goes_on(loop, task);
 		return hold_leader(loop, task);
 	}
-	group_exit_seen(loop, task, (int)status);
+	if (noted)
+		group_exit_seen(loop, task, (int)status);
 	if (task->tracer == NULL) {
 		exit_goes_on(loop, task);
 		return hold_leader(loop, task);

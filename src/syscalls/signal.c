@@ -267,7 +267,6 @@ static void name_sigcont_taker(struct ptv_kernel *k,
 
 	if (leader == NULL)
 		return;
-	leader->sigcont_flushed = false;
 	/*
 	 * One pending for the group already, or one that Linux discards
 	 * (@n untraced ignores it: prepare_signal() returns false, no
@@ -345,14 +344,9 @@ static void forget_rerouted_stops(struct ptv_kernel *k, ptv_tid_t tgid)
 static bool sigcont_reaches(const struct ptv_task *sender,
 			    const struct ptv_task *t)
 {
-	if ((sender->signal_call == PTV_SEND_TKILL ||
-	     sender->signal_call == PTV_SEND_TGKILL) &&
-	    (t->exit_seen || t->vzombie || t->host_gone)) {
-		ptv_log("[%d] SIGCONT to %d, which has exited: nothing "
-			"continued", sender->tid, t->tid);
-		return false;
-	}
-	return true;
+	return !((sender->signal_call == PTV_SEND_TKILL ||
+		  sender->signal_call == PTV_SEND_TGKILL) &&
+		 (t->exit_seen || t->vzombie || t->host_gone));
 }
 
 /* SIGCONT reached the group of task @named, if the model knows it. */
@@ -362,8 +356,13 @@ static void sigcont_to(struct ptv_kernel *k, struct ptv_task *sender,
 	struct ptv_task *t = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
 
 	(void)sig;
-	if (t == NULL || !sigcont_reaches(sender, t))
+	if (t == NULL)
 		return;
+	if (!sigcont_reaches(sender, t)) {
+		ptv_log("[%d] SIGCONT to %d, which has exited: nothing "
+			"continued", sender->tid, t->tid);
+		return;
+	}
 	forget_rerouted_stops(k, t->tgid);
 	ptv_group_sigcont(k, t->tgid);
 }
@@ -381,7 +380,7 @@ static void mark_sigcont_traps(struct ptv_kernel *k, struct ptv_task *sender,
 			       ptv_tid_t named, int sig)
 {
 	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
-	struct ptv_task *u;
+	struct ptv_task *u, *leader;
 	bool several = false, shared_read = false;
 	uint64_t shared = 0;
 	ptv_tid_t woken;
@@ -389,18 +388,16 @@ static void mark_sigcont_traps(struct ptv_kernel *k, struct ptv_task *sender,
 	(void)sig;
 	if (n == NULL)
 		return;
+	/* A mark left by a flushed SIGCONT nobody dequeued is not this
+	   one's (ptv_ptrace_attach()). */
+	leader = ptv_task_find(&k->tasks, n->tgid);
+	if (leader)
+		leader->sigcont_flushed = false;
 	if (sender->signal_call == PTV_SEND_TKILL ||
-	    sender->signal_call == PTV_SEND_TGKILL) {
-		struct ptv_task *leader = ptv_task_find(&k->tasks, n->tgid);
-
-		/* (A mark left by a flushed SIGCONT nobody dequeued is not
-		   this one's: name_sigcont_taker() clears a group send's.) */
-		if (leader)
-			leader->sigcont_flushed = false;
+	    sender->signal_call == PTV_SEND_TGKILL)
 		woken = wants_signal(sender, n, SIGCONT) ? n->tid : 0;
-	} else {
+	else
 		woken = signal_taker(k, sender, n, SIGCONT, &several);
-	}
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
 		if (u->tgid != n->tgid)
 			continue;
