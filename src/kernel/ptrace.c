@@ -475,6 +475,17 @@ int ptv_ptrace_resume(struct ptv_kernel *k, struct ptv_task *tracee,
 		!ptv_vresume_emulates(tracee->resume);
 	tracee->resume = how;
 	/*
+	 * Woken in its stop by a group-stop (ptv_group_stop_begins()): Linux
+	 * passes get_signal(), which clears TIF_SIGPENDING, before it returns
+	 * to user mode from every stop but those before a call runs.
+	 */
+	tracee->sigpending_at_resume =
+		tracee->woken_in_vstop &&
+		(tracee->vstop == PTV_VSTOP_SYSCALL_ENTER ||
+		 (tracee->vstop == PTV_VSTOP_EVENT &&
+		  (tracee->event_msg_code >> 8) == PTV_EVENT_SECCOMP));
+	tracee->woken_in_vstop = false;
+	/*
 	 * Out of its PTRACE_EVENT_EXIT stop (the only event after its exit
 	 * began): exit_notify() detaches its own tracees next.
 	 */
@@ -719,6 +730,7 @@ static void enter_stop(struct ptv_kernel *k, struct ptv_task *t,
 	PTV_CHECK(t->tracer != NULL, "task %d stops without a tracer", t->tid);
 	/* "any trap clears pending STOP trap" (kernel/signal.c:ptrace_stop()) */
 	t->interrupt_pending = false;
+	t->woken_in_vstop = false;
 	t->vstop = vstop;
 	t->exit_code = code;
 	t->event_msg_code = code;
@@ -1684,6 +1696,28 @@ void ptv_group_exit(struct ptv_kernel *k, ptv_tid_t tgid)
 		if (t->tgid == tgid)
 			t->group_stopped = false;
 	group_continued(k, tgid, false, 0, 0);
+}
+
+void ptv_group_stop_begins(struct ptv_kernel *k, const struct ptv_task *t)
+{
+	struct ptv_task *u;
+
+	/*
+	 * kernel/signal.c:do_signal_stop(): "if (!task_is_stopped(t) &&
+	 * task_set_jobctl_pending(t, signr | gstop))" then signal_wake_up()
+	 * (or ptrace_trap_notify(), which wakes as well): a thread in a
+	 * ptrace-stop is not task_is_stopped(), and is not woken, but its
+	 * TIF_SIGPENDING stays set (ptrace_stop()'s recalc_sigpending_tsk()
+	 * never clears it). A SIGCONT that clears its JOBCTL_STOP_PENDING
+	 * leaves that flag: the call it runs once resumed ends at once.
+	 */
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == t->tgid && u != t && u->vstop != PTV_VSTOP_NONE &&
+		    !u->exit_seen && !u->host_gone && !u->woken_in_vstop) {
+			u->woken_in_vstop = true;
+			VLOG(k, "[%d] woken in its ptrace-stop by the group-stop "
+			     "%d began", u->tid, t->tid);
+		}
 }
 
 bool ptv_group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid)

@@ -343,6 +343,13 @@ void ptv_group_continued(struct ptv_kernel *k, ptv_tid_t tgid, bool continued);
  * continues nothing (kernel/signal.c:prepare_signal() drops it).
  */
 void ptv_group_exit(struct ptv_kernel *k, ptv_tid_t tgid);
+/*
+ * @t began a group-stop (it stopped for a stop signal it dequeued): Linux's
+ * do_signal_stop() wakes each other thread of its group not stopped
+ * (signal_wake_up()), and one in a ptrace-stop keeps that TIF_SIGPENDING
+ * until it is resumed.
+ */
+void ptv_group_stop_begins(struct ptv_kernel *k, const struct ptv_task *t);
 /* Is every live thread of group @tgid in its group-stop? */
 bool ptv_group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid);
 

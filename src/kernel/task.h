@@ -231,6 +231,13 @@ struct ptv_task {
 				   sent (as nothing): Linux cleared its
 				   JOBCTL_STOP_DEQUEUED, so a stop signal
 				   given there stops nothing */
+	bool woken_in_vstop;	/* a group-stop began while it was in this
+				   virtual stop: do_signal_stop() set its
+				   TIF_SIGPENDING (signal_wake_up()), which
+				   a ptrace-stop keeps */
+	bool sigpending_at_resume; /* resumed from a syscall-entry or seccomp
+				   stop so: the call it runs then ends at once
+				   in Linux too (ptv_signal_spurious_*()) */
 	bool step_group_stopped;/* stopped for its group while single-
 				   stepped: a call it slept in was ended by
 				   the group-stop, whose step is reported

@@ -1606,6 +1606,8 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 		 * comes after this event, which the model has by then.
 		 */
 		ptv_wake_parent_waiters(&loop->k, task);
+		if (task->stop_in_flight && ev->kind == PTV_HEV_GROUP_STOP)
+			ptv_group_stop_begins(&loop->k, task);
 		task->stop_in_flight = false;
 		task->host_stops++;
 		if (ev->kind != PTV_HEV_TRAP_STOP)

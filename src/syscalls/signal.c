@@ -1699,6 +1699,9 @@ static bool woken_by_nothing(struct ptv_kernel *k, struct ptv_task *t,
 	struct ptv_proc_sig_masks masks;
 	uint64_t pending;
 
+	/* A group-stop that began while it was stopped woke it in Linux. */
+	if (t->sigpending_at_resume)
+		return false;
 	/*
 	 * Linux woke it for a SIGCONT sent to its group
 	 * (name_sigcont_taker()): that is the cause, whether the SIGCONT is

@@ -1029,6 +1029,77 @@ static void case_sigcont_wakes_no_sysemu(void)
 }
 
 /*
+ * T attached, in its syscall-entry-stop of pause(), when N, attached too
+ * and resumed with its SIGSTOP, begins a group-stop: do_signal_stop() sets
+ * T's JOBCTL_STOP_PENDING and wakes it (signal_wake_up(): TIF_SIGPENDING,
+ * which T, in TASK_TRACED, keeps: ptrace_stop()'s recalc_sigpending_tsk()
+ * never clears it). A SIGCONT, which N takes, ends that stop before T is
+ * resumed: T's pause() is still ended at once, and the call's exit
+ * reported (a syscall-exit-stop, a step, or the restart's SYSEMU stop).
+ * (Inside, the host's trap made it so too, and the model took it for the
+ * host's alone and hid it: ptfuzz seed 707 step 8946, at 10000 steps.)
+ */
+static void group_stop_wakes_stopped(long request, const char *name)
+{
+	struct timespec ms = { 0, 1000000 };
+	struct family f;
+	int status, i;
+	pid_t r = 0;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SYSCALL, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- T in its syscall-entry-stop; N attached, resumed with SIGSTOP");
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
+	pt_wait_say(f.child, __WALL, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, SIGSTOP);
+	pt_wait_say(f.child, __WALL, "wait(N)");
+	scn_say("-- N resumed; SIGCONT to the process, which N takes");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	scn_wait_syscall(f.child, SYS_pause);
+	kill(f.child, SIGCONT);
+	pt_wait_say(f.child, __WALL, "wait(N)");
+	scn_say("-- T resumed with %s into pause()", name);
+	pt_must(request, f.thread, 0, 0);
+	for (i = 0; i < 100 && r == 0; i++) {
+		r = waitpid(f.thread, &status, WNOHANG | __WALL);
+		nanosleep(&ms, NULL);
+	}
+	scn_say("wait(T, WNOHANG) for 100 ms: %s",
+		r == 0 ? "nothing" : pt_status(status));
+	if (r != 0) {
+		struct user_regs_struct regs;
+
+		pt_must(PTRACE_GETREGS, f.thread, 0, (long)&regs);
+		scn_say("T's rax %lld, orig_rax %lld", (long long)regs.rax,
+			(long long)regs.orig_rax);
+	}
+	scn_say("-- tgkill(T, SIGUSR1)");
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR1);
+	if (r != 0)
+		pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	kill_and_end(&f);
+}
+
+static void case_group_stop_wakes_stopped_syscall(void)
+{
+	group_stop_wakes_stopped(PTRACE_SYSCALL, "PTRACE_SYSCALL");
+}
+
+static void case_group_stop_wakes_stopped_step(void)
+{
+	group_stop_wakes_stopped(PTRACE_SINGLESTEP, "PTRACE_SINGLESTEP");
+}
+
+static void case_group_stop_wakes_stopped_sysemu(void)
+{
+	group_stop_wakes_stopped(PTRACE_SYSEMU, "PTRACE_SYSEMU");
+}
+
+/*
  * SIGCONT makes the threads a tracer seized trap (kernel/signal.c:
  * prepare_signal(), ptrace_trap_notify()); T, attached, is not woken. (The
  * host seizes every thread, so inside T's pause ends; ptfuzz seed 87.)
@@ -2595,6 +2666,11 @@ static const struct pt_case cases[] = {
 	{ "untraced-leader-killed-thread-unreaped",
 	  case_untraced_leader_killed_thread_unreaped },
 	{ "sigcont-wakes-no-sysemu", case_sigcont_wakes_no_sysemu },
+	{ "group-stop-wakes-stopped-syscall",
+	  case_group_stop_wakes_stopped_syscall },
+	{ "group-stop-wakes-stopped-step", case_group_stop_wakes_stopped_step },
+	{ "group-stop-wakes-stopped-sysemu",
+	  case_group_stop_wakes_stopped_sysemu },
 	{ "sigcont-tgkill-to-exited-leader",
 	  case_sigcont_tgkill_to_exited_leader },
 	{ "sigcont-tgkill-to-exited-leader-then-stop",

@@ -651,6 +651,45 @@ static void attach_sigstop_flushes_kept_sigcont(void **state)
 	assert_true(n->sigcont_flushed);
 }
 
+/*
+ * A group-stop that begins while a thread is in a ptrace-stop sets its
+ * TIF_SIGPENDING (do_signal_stop(), signal_wake_up()): only a call it runs
+ * once resumed from a syscall-entry or seccomp stop sees it; any other stop
+ * passes get_signal() first. A new stop forgets it (ptfuzz seed 707).
+ */
+static void group_stop_wakes_thread_in_ptrace_stop(void **state)
+{
+	struct ptv_task *p = proc(100, 1), *n = proc(200, 100);
+	struct ptv_task *t = thread(201, 200, 100);
+
+	(void)state;
+	assert_int_equal(ptv_ptrace_attach(&k, p, 201, false, 0, 0), 0);
+	ptv_vstop_syscall(&k, t, true);
+	ptv_group_stop_begins(&k, n);
+	assert_true(t->woken_in_vstop);
+	assert_false(n->woken_in_vstop);
+	assert_int_equal(ptv_ptrace_resume(&k, t, PTV_VRESUME_SINGLESTEP, 0), 0);
+	assert_true(t->sigpending_at_resume);
+	assert_false(t->woken_in_vstop);
+
+	/* Not from a signal-delivery-stop. */
+	ptv_vstop_signal(&k, t, PTV_SIGTRAP);
+	ptv_group_stop_begins(&k, n);
+	assert_int_equal(ptv_ptrace_resume(&k, t, PTV_VRESUME_SINGLESTEP, 0), 0);
+	assert_false(t->sigpending_at_resume);
+
+	/* From a seccomp stop, yes; not once a new stop has begun. */
+	ptv_vstop_event(&k, t, PTV_EVENT_SECCOMP, 0);
+	ptv_group_stop_begins(&k, n);
+	assert_int_equal(ptv_ptrace_resume(&k, t, PTV_VRESUME_SYSCALL, 0), 0);
+	assert_true(t->sigpending_at_resume);
+	ptv_group_stop_begins(&k, n);	/* running: nothing kept */
+	assert_false(t->woken_in_vstop);
+	ptv_vstop_syscall(&k, t, true);
+	assert_int_equal(ptv_ptrace_resume(&k, t, PTV_VRESUME_SYSCALL, 0), 0);
+	assert_false(t->sigpending_at_resume);
+}
+
 /* kernel/exit.c:__do_wait(): the caller's children, then its tracees, newest first. */
 static void wait_reports_in_linux_order(void **state)
 {
@@ -1131,6 +1170,7 @@ int main(void)
 		T(group_stop_waits_for_held_thread_exit),
 		T(group_stop_counts_thread_at_exit_stop),
 		T(group_exit_ends_stop_and_continue),
+		T(group_stop_wakes_thread_in_ptrace_stop),
 		T(attach_sigstop_flushes_kept_sigcont),
 		T(wait_reports_in_linux_order),
 		T(untraced_child_exit_keeps_its_place),
