@@ -1363,6 +1363,8 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	/* A signal left to a stopped thread that Linux gives it. */
 	sig = ptv_signal_left_met(&loop->k, task, ev->sig, loop->self);
 	if (sig == ev->sig)
+		sig = ptv_signal_deferred_met(&loop->k, task, sig);
+	if (sig == ev->sig)
 		ptv_signal_left_taken_by(&loop->k, task, sig);
 	if (task->wait)
 		ptv_wait_at_signal(&env, task);

@@ -1488,6 +1488,65 @@ int ptv_signal_left_met(struct ptv_kernel *k, struct ptv_task *t, int sig,
 	return left;
 }
 
+int ptv_signal_deferred_met(struct ptv_kernel *k, struct ptv_task *t, int sig)
+{
+	struct ptv_proc_sig_masks m;
+	struct ptv_task *u, *holder = NULL;
+	siginfo_t si;
+
+	/*
+	 * Not a stop signal: it and a SIGCONT are never pending together
+	 * (prepare_signal() flushes the other; ptv_signal_stop_flushes_
+	 * deferred()).
+	 */
+	if (sig == SIGKILL || sig == SIGCONT || ptv_sig_is_stop(sig))
+		return sig;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == t->tgid && u != t && u->sigcont_deferred)
+			holder = u;
+	if (holder == NULL)
+		return sig;
+	ptv_proc_sig_masks(t->tid, &m);
+	if ((m.blocked & SIGBIT(SIGCONT)) ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0)
+		return sig;
+	if (t->tracer == NULL && action_ignores(&m, SIGCONT)) {
+		holder->sigcont_deferred = false;
+		ptv_log("[%d] SIGCONT kept for %d is dropped by it in Linux, "
+			"with its %s", t->tid, holder->tid,
+			ptv_signal_name(sig));
+		return sig;
+	}
+	/*
+	 * After @sig, or after a signal of @t's own queue: get_signal() is
+	 * called again on the way back to user mode while one is pending
+	 * (exit_to_user_mode_loop()), and @t takes it then. It is sent on to
+	 * @t when the host resumes it (ptv_signal_deferred_at_resume()).
+	 */
+	if (!sent_to_group(t, &si) || !dequeued_before(SIGCONT, sig)) {
+		if (t->reroute_sig != 0)
+			return sig;
+		memcpy(t->reroute_info, holder->reroute_info, sizeof(si));
+		t->sigcont_deferred = true;
+		holder->sigcont_deferred = false;
+		ptv_log("[%d] SIGCONT kept for %d is taken by it in Linux, "
+			"after its %s", t->tid, holder->tid,
+			ptv_signal_name(sig));
+		return sig;
+	}
+	/* Before @sig: @t takes it now, and @sig is sent again. */
+	if (!send_group_again(k, t, sig, &si, m.shared) &&
+	    (t->reroute_sig != 0 || !send_on_left(t, sig, &si)))
+		return sig;
+	holder->sigcont_deferred = false;
+	memcpy(&si, holder->reroute_info, sizeof(si));
+	ptv_host_setsiginfo(t->tid, &si);
+	ptv_log("[%d] SIGCONT kept for %d is taken by it in Linux, before its "
+		"%s, which is sent again", t->tid, holder->tid,
+		ptv_signal_name(sig));
+	return SIGCONT;
+}
+
 void ptv_signal_left_at_resume(struct ptv_kernel *k, struct ptv_task *t)
 {
 	struct ptv_proc_sig_masks m;

@@ -100,6 +100,18 @@ bool ptv_signal_kept_stands_in(struct ptv_kernel *k, struct ptv_task *leader,
 bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
+ * At @t's host signal-delivery-stop for @sig, sent to its group: a SIGCONT
+ * that ptv_signal_reroute() kept for another thread until it leaves its
+ * ptrace-stop is pending for the group in Linux, and @t takes it unless it
+ * blocks it. Then that thread does not: @t, untraced and ignoring it, drops
+ * it and goes on to @sig; if next_signal() gives SIGCONT before @sig, @t
+ * takes it now (its siginfo set) and @sig is sent again; else @t takes it
+ * after @sig, and the deferral moves to @t. Returns the signal @t takes
+ * now. Design notes, 37.
+ */
+int ptv_signal_deferred_met(struct ptv_kernel *k, struct ptv_task *t, int sig);
+
+/*
  * The host is about to resume @t (@stops: with a signal that stops it):
  * a SIGCONT ptv_signal_reroute() kept for it while it was in a ptrace-stop
  * is sent on now, unless its group stops or is stopped. Design notes, 37.

@@ -2384,6 +2384,54 @@ static void case_sigcont_pending_taken_by_resumed(void)
 }
 
 /*
+ * Then another signal to the process (kill(2)), which N wants: N, asleep in
+ * read(), is woken (complete_signal()), and get_signal() dequeues the
+ * group's SIGCONT before a SIGURG (next_signal(): the lowest), after a
+ * SIGUSR1 (exit_to_user_mode_loop() calls it again while one is pending).
+ * N, attached, stops for both in that order; untraced, it drops the
+ * SIGCONT (ignored) and runs its SIGUSR1 handler. T, resumed, has nothing
+ * pending.
+ * (Inside, the supervisor kept the SIGCONT for T, to send on when T is
+ * resumed (note 37): N stopped for the SIGURG first, and T for the
+ * SIGCONT; ptfuzz seed 689 at 10000 steps, step 3300.)
+ */
+static void sigcont_pending_taken_with(enum n_mode n, int sig)
+{
+	struct family f;
+
+	sigcont_named_steps_first(&f, n);
+	/* Inside, the host's trap woke N: it sleeps again first. */
+	scn_wait_syscall(f.child, SYS_read);
+	scn_say("-- SIG%s to the process", sigabbrev_np(sig));
+	kill(f.child, sig);
+	if (n != N_UNTRACED) {
+		pt_wait_say(f.child, 0, "wait(N)");
+		pt_say_siginfo(f.child, "N");
+		pt_must(PTRACE_CONT, f.child, 0, 0);
+		pt_wait_say(f.child, 0, "wait(N)");
+		pt_say_siginfo(f.child, "N");
+		pt_must(PTRACE_CONT, f.child, 0, 0);
+	}
+	say_n_answers(&f);
+	resume_t_and_end(&f);
+}
+
+static void case_sigcont_pending_taken_before_next(void)
+{
+	sigcont_pending_taken_with(N_IN_READ, SIGURG);
+}
+
+static void case_sigcont_pending_taken_after_next(void)
+{
+	sigcont_pending_taken_with(N_IN_READ, SIGUSR1);
+}
+
+static void case_sigcont_pending_taken_before_next_untraced(void)
+{
+	sigcont_pending_taken_with(N_UNTRACED, SIGUSR1);
+}
+
+/*
  * T, in its step's SIGTRAP stop with the SIGCONT pending for the group, is
  * resumed with SIGSTOP: ptrace_signal() set its JOBCTL_STOP_DEQUEUED as
  * it entered that stop, and no SIGCONT has been sent since to clear it, so
@@ -2666,6 +2714,12 @@ static const struct pt_case cases[] = {
 	{ "untraced-leader-killed-thread-unreaped",
 	  case_untraced_leader_killed_thread_unreaped },
 	{ "sigcont-wakes-no-sysemu", case_sigcont_wakes_no_sysemu },
+	{ "sigcont-pending-taken-before-next",
+	  case_sigcont_pending_taken_before_next },
+	{ "sigcont-pending-taken-after-next",
+	  case_sigcont_pending_taken_after_next },
+	{ "sigcont-pending-taken-before-next-untraced",
+	  case_sigcont_pending_taken_before_next_untraced },
 	{ "group-stop-wakes-stopped-syscall",
 	  case_group_stop_wakes_stopped_syscall },
 	{ "group-stop-wakes-stopped-step", case_group_stop_wakes_stopped_step },
