@@ -107,6 +107,16 @@ static bool sent_by_supervisor(const struct ptv_loop *loop,
 }
 
 /*
+ * A tkill(2)'s or tgkill(2)'s SIGCHLD comes from the thread's own queue,
+ * never its group's, which the notes are about (a thread dequeues its own
+ * first, kernel/signal.c:dequeue_signal()).
+ */
+static bool from_own_queue(const siginfo_t *si)
+{
+	return si->si_code == SI_TKILL;
+}
+
+/*
  * The SIGCHLD @si that @t dequeued: true if it gets
  * the siginfo of the group's first note (@fixed). Ours (kill(2) from the
  * supervisor) does; a native one does if it stands for a note, which Linux
@@ -118,6 +128,8 @@ static bool note_fixes(struct ptv_loop *loop, struct ptv_task *t,
 {
 	bool stands_in;
 
+	if (from_own_queue(si))
+		return false;
 	return note_take(t->tgid, fixed, &stands_in) &&
 	       (sent_by_supervisor(loop, t, si) || stands_in);
 }
@@ -388,6 +400,9 @@ bool ptv_loop_sigchld_stands_in_early(struct ptv_loop *loop,
 	 */
 	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_signo != SIGCHLD ||
 	    sent_by_supervisor(loop, t, &si))
+		return false;
+	/* The group's (the discarded one) is still pending. */
+	if (from_own_queue(&si))
 		return false;
 	for (size_t i = 0; i < nnotes; i++) {
 		/* (A kill(2)'s was sent: it does not come on its own.) */
