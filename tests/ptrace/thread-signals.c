@@ -474,16 +474,22 @@ static void case_sigcont_taken_then_detached(void)
  * wakes N, which stops at its step trap first: the SIGCHLD stays pending
  * for the group, left to N.
  */
-static void sigchld_left_to_stepped_leader(struct family *f)
+static void signal_left_to_stepped_leader(struct family *f, int sig)
 {
 	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f->child, 0, 0);
 	pt_must(PTRACE_INTERRUPT, f->child, 0, 0);
 	pt_wait_say(f->child, 0, "wait(N)");
-	scn_say("-- N single-stepped back into pause(); SIGCHLD to the process");
+	scn_say("-- N single-stepped back into pause(); SIG%s to the process",
+		sigabbrev_np(sig));
 	pt_must(PTRACE_SINGLESTEP, f->child, 0, 0);
 	scn_wait_syscall(f->child, SYS_pause);
-	kill(f->child, SIGCHLD);
+	kill(f->child, sig);
 	pt_wait_say(f->child, 0, "wait(N)");
+}
+
+static void sigchld_left_to_stepped_leader(struct family *f)
+{
+	signal_left_to_stepped_leader(f, SIGCHLD);
 }
 
 /*
@@ -717,6 +723,37 @@ static void case_group_signal_left_at_sigcont_trap(void)
 	stop_or_pause(f.child, "N");
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	stop_or_pause(f.child, "N");
+	end(&f);
+}
+
+/*
+ * As above with SIGUSR1 (caught), and then tgkill(N, SIGUSR1): N has one
+ * of its own and the group's, and, resumed with 0 each time, stops for
+ * its own SIGUSR1 (SI_TKILL), its SIGCONT and the group's SIGUSR1
+ * (SI_USER): its own queue first, lower numbers first.
+ * Inside, the group's was sent on to N's own queue at T's host trap, where
+ * the tgkill's, not trapped, merges with it: N stops for one SIGUSR1
+ * (ptfuzz seed 705 at 10000 steps, step 8288; an expected failure).
+ */
+static void case_group_signal_left_then_own_sent(void)
+{
+	struct family f;
+
+	spawn(&f);
+	signal_left_to_stepped_leader(&f, SIGUSR1);
+	scn_say("-- tgkill(N, SIGCONT); T asleep in pause()");
+	syscall(SYS_tgkill, f.child, f.child, SIGCONT);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- tgkill(N, SIGUSR1)");
+	syscall(SYS_tgkill, f.child, f.child, SIGUSR1);
+	scn_say("-- N resumed (its trap for the SIGCONT, seized), then again");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	for (int i = 0; i < 3; i++) {
+		pt_must(PTRACE_CONT, f.child, 0, 0);
+		stop_or_pause(f.child, "N");
+		pt_say_siginfo(f.child, "N");
+	}
 	end(&f);
 }
 
@@ -2641,6 +2678,8 @@ static const struct pt_case cases[] = {
 	{ "sigcont-taken-then-detached", case_sigcont_taken_then_detached },
 	{ "group-signal-left-at-trapped-call",
 	  case_group_signal_left_at_trapped_call },
+	{ "group-signal-left-then-own-sent",
+	  case_group_signal_left_then_own_sent },
 	{ "group-signal-left-at-sigcont-trap",
 	  case_group_signal_left_at_sigcont_trap },
 	{ "group-signal-left-then-taken-by-other",
