@@ -1206,6 +1206,19 @@ static void discarded_sigchld_pending(struct family *f)
 }
 
 /*
+ * discarded_sigchld_pending(); then the target exits and the tracer reaps
+ * it: R, traced now, keeps the CLD_EXITED.
+ */
+static void discarded_then_target_reaped(struct family *f)
+{
+	discarded_sigchld_pending(f);
+	scn_say("-- the target exits; the tracer reaps it");
+	pt_must(PTRACE_CONT, f->target, 0, 0);
+	scn_write_full(f->target_cmd, "x", 1);
+	pt_wait_say(f->target, 0, "wait(target)");
+}
+
+/*
  * R, untraced and stopped, ignores SIGCHLD (not blocked, SIG_DFL) when its
  * child, the target, stops for its group under another tracer: Linux
  * discards that CLD_STOPPED at once (kernel/signal.c:prepare_signal()),
@@ -1220,11 +1233,7 @@ static void case_sigchld_discarded_then_kept(void)
 {
 	struct family f;
 
-	discarded_sigchld_pending(&f);
-	scn_say("-- the target exits; the tracer reaps it");
-	pt_must(PTRACE_CONT, f.target, 0, 0);
-	scn_write_full(f.target_cmd, "x", 1);
-	pt_wait_say(f.target, 0, "wait(target)");
+	discarded_then_target_reaped(&f);
 	scn_say("-- R resumed");
 	resume_to_sigchld(&f);
 }
@@ -1248,7 +1257,7 @@ static void case_sigchld_discarded_then_sent(void)
 }
 
 /*
- * As case_sigchld_discarded_then_kept(), and then tgkill(2) gives R a
+ * discarded_then_target_reaped(), and then tgkill(2) gives R a
  * SIGCHLD of its own: R dequeues that one and its attach SIGSTOP first
  * (its own queue comes before its group's, kernel/signal.c:
  * dequeue_signal()) and stops for them, then for its group's CLD_EXITED. (Inside, the SI_TKILL one was taken for
@@ -1260,11 +1269,7 @@ static void case_sigchld_discarded_then_own(void)
 {
 	struct family f;
 
-	discarded_sigchld_pending(&f);
-	scn_say("-- the target exits; the tracer reaps it");
-	pt_must(PTRACE_CONT, f.target, 0, 0);
-	scn_write_full(f.target_cmd, "x", 1);
-	pt_wait_say(f.target, 0, "wait(target)");
+	discarded_then_target_reaped(&f);
 	scn_say("-- tgkill(R, R, SIGCHLD) by the tracer");
 	scn_check(syscall(SYS_tgkill, f.parent, f.parent, SIGCHLD) == 0);
 	scn_say("-- R resumed with 0, three times");
