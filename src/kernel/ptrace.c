@@ -33,6 +33,7 @@ void ptv_kernel_init(struct ptv_kernel *k, const struct ptv_host_iface *host,
 	k->yama = PTV_YAMA_OFF;
 	k->traced = NULL;
 	k->n_native_zombies = 0;
+	k->n_death_subs = 0;
 	k->stops_owed = false;
 	k->continues_held = false;
 	k->host = host;
@@ -555,6 +556,20 @@ static void wake_untraced(struct ptv_kernel *k, struct ptv_task *t,
 	if (was == PTV_VSTOP_NONE)
 		return; /* running */
 	/*
+	 * kernel/ptrace.c:ptrace_report_syscall() sends a signal given at a
+	 * syscall stop once the task is untraced ("send_sig(current->
+	 * exit_code, current, 1)"): a fatal one kills its group at once
+	 * (complete_signal()). On the host, which still traces it, it would
+	 * wait to be dequeued, after a pending group-stop: SIGKILL in its
+	 * place (design note 48).
+	 */
+	if ((was == PTV_VSTOP_SYSCALL_ENTER || was == PTV_VSTOP_SYSCALL_EXIT) &&
+	    sig != 0 && k->host->kills_group_at_once(k->host_ctx, t, sig)) {
+		ptv_death_sub_set(k, t, sig);
+		k->host->send_signal(k->host_ctx, t, PTV_SIGKILL);
+		sig = 0;
+	}
+	/*
 	 * "Reinstate JOBCTL_STOP_PENDING if group stop is in effect", before
 	 * the wake-up: interrupted while still in its host stop, the task
 	 * traps again before it dequeues a pending signal (a fatal one would
@@ -1007,6 +1022,10 @@ bool ptv_wait_model_needed(struct ptv_kernel *k)
 	for (size_t i = 0; i < k->n_native_zombies; i++)
 		if (k->native_zombies[i].exiting)
 			return true;
+	/* A death to show with another signal (ptv_death_sub_set()). */
+	for (size_t i = 0; i < k->n_death_subs; i++)
+		if (!k->death_subs[i].reaped)
+			return true;
 	/*
 	 * A continue the model holds is reported by a native wait, which
 	 * the model must see take it: a tracer attached later would report
@@ -1026,6 +1045,99 @@ bool ptv_wait_model_needed(struct ptv_kernel *k)
 		if (t->native_stop_owed)
 			return true;
 	k->stops_owed = false;
+	return false;
+}
+
+static struct ptv_death_sub *death_sub_of(const struct ptv_kernel *k,
+					  ptv_tid_t tgid)
+{
+	for (size_t i = 0; i < k->n_death_subs; i++)
+		if (k->death_subs[i].tgid == tgid)
+			return (struct ptv_death_sub *)&k->death_subs[i];
+	return NULL;
+}
+
+void ptv_death_sub_set(struct ptv_kernel *k, struct ptv_task *t, int sig)
+{
+	struct ptv_death_sub *d = death_sub_of(k, t->tgid);
+	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+	struct ptv_task *parent = leader ? ptv_real_parent(k, leader) : NULL;
+
+	if (d == NULL) {
+		if (k->n_death_subs == PTV_MAX_DEATH_SUBS) {
+			k->n_death_subs--;
+			memmove(&k->death_subs[0], &k->death_subs[1],
+				k->n_death_subs * sizeof(k->death_subs[0]));
+		}
+		d = &k->death_subs[k->n_death_subs++];
+	}
+	d->tgid = t->tgid;
+	d->sig = sig;
+	d->reaped = false;
+	VLOG(k, "[%d] group %d killed by SIGKILL in the place of signal %d",
+	     t->tid, t->tgid, sig);
+	/* A wait asleep natively would report SIGKILL. */
+	if (parent != NULL)
+		k->host->wake_waiters(k->host_ctx, parent->tgid);
+}
+
+int ptv_death_sig(const struct ptv_kernel *k, ptv_tid_t tgid)
+{
+	const struct ptv_death_sub *d = death_sub_of(k, tgid);
+
+	return d ? d->sig : 0;
+}
+
+int ptv_death_status(const struct ptv_kernel *k, ptv_tid_t tgid, int status)
+{
+	int sig;
+
+	/* Killed by SIGKILL (kernel/exit.c: the group's exit code). */
+	if ((status & 0x7f) != PTV_SIGKILL || (sig = ptv_death_sig(k, tgid)) == 0)
+		return status;
+	return (status & ~0x7f) | sig;
+}
+
+void ptv_death_sub_done(struct ptv_kernel *k, ptv_tid_t tgid, bool reaped)
+{
+	struct ptv_death_sub *d = death_sub_of(k, tgid);
+	size_t i;
+
+	if (d == NULL)
+		return;
+	if (reaped) {
+		d->reaped = true;
+		return;
+	}
+	i = (size_t)(d - k->death_subs);
+	k->n_death_subs--;
+	memmove(&k->death_subs[i], &k->death_subs[i + 1],
+		(k->n_death_subs - i) * sizeof(k->death_subs[0]));
+}
+
+/*
+ * Could a native wait of @waiter report the death of a group killed in a
+ * signal's place, not reaped yet: its leader's real parent, or the parent
+ * the model keeps for it as a native zombie, is of @waiter's group?
+ */
+static bool death_sub_reportable(struct ptv_kernel *k,
+				 const struct ptv_task *waiter)
+{
+	for (size_t i = 0; i < k->n_death_subs; i++) {
+		const struct ptv_death_sub *d = &k->death_subs[i];
+		struct ptv_task *leader, *parent;
+
+		if (d->reaped)
+			continue;
+		for (size_t j = 0; j < k->n_native_zombies; j++)
+			if (k->native_zombies[j].tid == d->tgid &&
+			    k->native_zombies[j].parent_tgid == waiter->tgid)
+				return true;
+		leader = ptv_task_find(&k->tasks, d->tgid);
+		parent = leader ? ptv_real_parent(k, leader) : NULL;
+		if (parent && parent->tgid == waiter->tgid)
+			return true;
+	}
 	return false;
 }
 
@@ -1544,6 +1656,10 @@ bool ptv_wait_native_may_see_hidden(struct ptv_kernel *k,
 				    const struct ptv_wait_req *req)
 {
 	struct ptv_task *t;
+
+	if ((req->options & PTV_WEXITED) && k->n_death_subs > 0 &&
+	    death_sub_reportable(k, waiter))
+		return true;
 
 	if (req->options & PTV_WSTOPPED)
 		for (t = k->traced; t; t = t->traced_next)

@@ -64,6 +64,13 @@ struct ptv_host_iface {
 	/* A thread-directed signal to @t, sent by the supervisor. */
 	int (*send_signal)(void *ctx, struct ptv_task *t, int sig);
 	/*
+	 * Does @sig, sent to the group of @t, untraced, in a host stop, kill
+	 * that group at once (kernel/signal.c:complete_signal(): a fatal
+	 * signal without a core dump, its action the default, @t not
+	 * blocking it)?
+	 */
+	bool (*kills_group_at_once)(void *ctx, struct ptv_task *t, int sig);
+	/*
 	 * SIGCHLD to the thread group of @parent about @child, as
 	 * kernel/signal.c:do_notify_parent{,_cldstop}() sends it.
 	 */
@@ -168,6 +175,20 @@ struct ptv_native_zombie {
 /* Native zombies remembered at most; the oldest go first (order lost). */
 #define PTV_MAX_NATIVE_ZOMBIES 64
 
+/*
+ * A thread group the supervisor killed with SIGKILL in the place of the
+ * fatal signal Linux kills it with (design note 48): its threads' deaths
+ * show that signal, to the model, a native wait and a SIGCHLD's siginfo.
+ */
+struct ptv_death_sub {
+	ptv_tid_t tgid;
+	int sig;
+	bool reaped;	/* its leader reaped: no wait reports it again */
+};
+
+/* Groups remembered at most; the oldest go first. */
+#define PTV_MAX_DEATH_SUBS 16
+
 struct ptv_kernel {
 	struct ptv_tasks tasks;
 	enum ptv_yama_scope yama;	/* the emulated Yama policy */
@@ -176,6 +197,8 @@ struct ptv_kernel {
 	void *host_ctx;
 	struct ptv_native_zombie native_zombies[PTV_MAX_NATIVE_ZOMBIES];
 	size_t n_native_zombies;
+	struct ptv_death_sub death_subs[PTV_MAX_DEATH_SUBS];
+	size_t n_death_subs;
 	bool stops_owed;	/* a task may have ->native_stop_owed */
 	bool continues_held;	/* a task may have ->vcontinued */
 	bool leaders_held;	/* a task may have ->leader_hold HELD */
@@ -394,6 +417,26 @@ void ptv_leaders_release(struct ptv_kernel *k);
 bool ptv_wait_model_needed(struct ptv_kernel *k);
 
 /*
+ * The supervisor kills @t's group with SIGKILL in the place of fatal
+ * signal @sig, which Linux kills it with at once where the host, tracing
+ * every guest, does not (design note 48). The waits of its leader's real
+ * parent that run natively are woken, to be made again with an exit stop.
+ */
+void ptv_death_sub_set(struct ptv_kernel *k, struct ptv_task *t, int sig);
+
+/* The signal group @tgid was killed in the place of, or 0. */
+int ptv_death_sig(const struct ptv_kernel *k, ptv_tid_t tgid);
+
+/* Wait status @status of a thread of group @tgid, as Linux gives it. */
+int ptv_death_status(const struct ptv_kernel *k, ptv_tid_t tgid, int status);
+
+/*
+ * The leader of group @tgid is reaped by a native wait (@reaped), or @tgid
+ * is another task's tid now (false: its record goes).
+ */
+void ptv_death_sub_done(struct ptv_kernel *k, ptv_tid_t tgid, bool reaped);
+
+/*
  * Native zombie @tid is gone: reaped by a native wait, or its pid is
  * another task's now. (A native wait reaps them unseen too; a wait that
  * reports one that is gone finds nothing and forgets it.)
@@ -480,7 +523,9 @@ bool ptv_wait_child_traced_by_group(struct ptv_kernel *k,
  * Could a native wait for @req report what Linux does not: such a child's
  * group-stop, or a continue a tracer took (->continue_taken)? Or a
  * continue the model holds too (->vcontinued), which it must see taken?
- * Then the native wait runs with its exit stop.
+ * Or the death of a child killed in a signal's place (ptv_death_sub_set()),
+ * whose status it must change? Then the native wait runs with its exit
+ * stop.
  */
 bool ptv_wait_native_may_see_hidden(struct ptv_kernel *k,
 				    const struct ptv_task *waiter,

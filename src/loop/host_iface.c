@@ -431,14 +431,38 @@ bool ptv_loop_sigchld_stands_in_early(struct ptv_loop *loop,
 	return early;
 }
 
+/*
+ * A SIGCHLD @si about a child's death by the supervisor's SIGKILL in the
+ * place of another signal (ptv_death_sub_set()) gets that signal, as
+ * do_notify_parent() tells the group's exit code: true if it did.
+ */
+static bool death_fixes(struct ptv_loop *loop, struct ptv_task *t,
+			siginfo_t *si)
+{
+	pid_t child;
+	int sig;
+
+	if (si->si_code != CLD_KILLED || si->si_status != SIGKILL)
+		return false;
+	child = ptv_pidns_to_host(&loop->k, t, si->si_pid);
+	sig = child > 0 ? ptv_death_sig(&loop->k, child) : 0;
+	if (sig == 0)
+		return false;
+	si->si_status = sig;
+	return true;
+}
+
 bool ptv_loop_fix_sigchld(struct ptv_loop *loop, struct ptv_task *t)
 {
 	siginfo_t si, fixed;
 
-	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_signo != SIGCHLD ||
-	    !note_fixes(loop, t, &si, &fixed))
+	if (ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_signo != SIGCHLD)
 		return false;
-	ptv_host_setsiginfo(t->tid, &fixed);
+	if (note_fixes(loop, t, &si, &fixed))
+		si = fixed;
+	else if (!death_fixes(loop, t, &si))
+		return false;
+	ptv_host_setsiginfo(t->tid, &si);
 	return true;
 }
 
@@ -455,9 +479,11 @@ void ptv_loop_fix_sigwait(struct ptv_loop *loop, struct ptv_task *t,
 		note_take(t->tgid, &fixed, NULL); /* taken, seen or not */
 		return;
 	}
-	if (!note_fixes(loop, t, &si, &fixed))
+	if (note_fixes(loop, t, &si, &fixed))
+		si = fixed;
+	else if (!death_fixes(loop, t, &si))
 		return;
-	if (ptv_mem_write(t->tid, t->sigwait_info, &fixed, sizeof(fixed)) < 0)
+	if (ptv_mem_write(t->tid, t->sigwait_info, &si, sizeof(si)) < 0)
 		ptv_log("[%d] could not fix a SIGCHLD's siginfo", t->tid);
 }
 
@@ -524,6 +550,17 @@ static int iface_interrupt(void *ctx, struct ptv_task *t)
 {
 	(void)ctx;
 	return ptv_host_interrupt(t->tid);
+}
+
+static bool iface_kills_group_at_once(void *ctx, struct ptv_task *t, int sig)
+{
+	uint64_t bit = sig > 0 && sig <= 64 ? 1ULL << (sig - 1) : 0;
+	uint64_t blocked;
+
+	(void)ctx;
+	return (PTV_SENT_FATAL_MASK & bit) &&
+	       ptv_host_getsigmask(t->tid, &blocked) == 0 && !(blocked & bit) &&
+	       ptv_proc_signal_default(t->tid, sig);
 }
 
 static int iface_send_signal(void *ctx, struct ptv_task *t, int sig)
@@ -906,6 +943,7 @@ const struct ptv_host_iface ptv_loop_host_iface = {
 	.resume = iface_resume,
 	.interrupt = iface_interrupt,
 	.send_signal = iface_send_signal,
+	.kills_group_at_once = iface_kills_group_at_once,
 	.notify_parent = iface_notify_parent,
 	.exit_signal_kept = iface_exit_signal_kept,
 	.wake_waiters = iface_wake_waiters,

@@ -247,6 +247,7 @@ static struct ptv_task *add_task(struct ptv_loop *loop, pid_t tid, pid_t tgid)
 
 	/* The pid of a native zombie that is gone, if it was one. */
 	ptv_native_zombie_gone(&loop->k, tid);
+	ptv_death_sub_done(&loop->k, tid, false);
 	task = ptv_task_add(&loop->k.tasks, tid, tgid);
 	if (task == NULL) {
 		/* Out of memory: the guest cannot be modelled; do not lose it. */
@@ -308,12 +309,16 @@ static void start_orphans(struct ptv_loop *loop)
 static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 			 const struct ptv_host_event *ev)
 {
+	/* SIGKILL from the supervisor in a signal's place shows that one. */
+	int status = ptv_death_status(&loop->k, task ? task->tgid : ev->tid,
+				      ev->status);
+
 	ptv_proc_forget(ev->tid);
 	if (ev->tid == loop->first_pid && !loop->first_done) {
 		loop->first_done = true;
 		loop->exit_status = ev->kind == PTV_HEV_EXITED ? ev->value
-							       : 128 + ev->sig;
-		loop->killed_by = ev->kind == PTV_HEV_SIGNALED ? ev->sig : 0;
+							       : 128 + (status & 0x7f);
+		loop->killed_by = ev->kind == PTV_HEV_SIGNALED ? status & 0x7f : 0;
 		if (loop->opts.wait_all)
 			ptv_signals_stop_forwarding();
 		else
@@ -329,7 +334,7 @@ static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 		task->held_at_exit = false;
 		ptv_ptrace_tracer_exit(&loop->k, task);
 		/* (A virtual zombie: its tracer still reaps it.) */
-		ptv_task_exited(&loop->k, task, ev->status);
+		ptv_task_exited(&loop->k, task, status);
 		ptv_loop_sigchld_group_gone(loop, tgid);
 	}
 	start_orphans(loop);
@@ -793,6 +798,20 @@ static bool sigkill_pending(void *ctx, const struct ptv_task *t)
 }
 
 /*
+ * The status of @task at its PTRACE_EVENT_EXIT stop, as Linux has it (a
+ * SIGKILL from the supervisor in a signal's place shows that signal).
+ */
+static int exit_status_of(struct ptv_loop *loop, struct ptv_task *task,
+			  unsigned long *status)
+{
+	if (ptv_host_geteventmsg(task->tid, status) < 0)
+		return -1;
+	*status = (unsigned long)ptv_death_status(&loop->k, task->tgid,
+						  (int)*status);
+	return 0;
+}
+
+/*
  * An untraced leader at its exit, a traced thread of its group unreaped:
  * held there (ptv_leader_exit_delayed()). True if so.
  */
@@ -802,7 +821,7 @@ static bool hold_leader(struct ptv_loop *loop, struct ptv_task *task)
 
 	if (task->tracer != NULL ||
 	    !ptv_leader_exit_delayed(&loop->k, task, sigkill_pending, NULL) ||
-	    ptv_host_geteventmsg(task->tid, &status) < 0)
+	    exit_status_of(loop, task, &status) < 0)
 		return false;
 	ptv_leader_exit_hold(&loop->k, task, (int)status);
 	return true;
@@ -831,7 +850,7 @@ static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 	task->exit_seen = true;
 	noted = group_stop_noted(loop, task);
 	if ((task->tracer == NULL && !noted) ||
-	    ptv_host_geteventmsg(ev->tid, &status) < 0) {
+	    exit_status_of(loop, task, &status) < 0) {
 		exit_goes_on(loop, task);
 		return hold_leader(loop, task);
 	}
@@ -1299,9 +1318,11 @@ bool ptv_loop_stops_task(const struct ptv_task *task, int sig)
  * SIGNAL_UNKILLABLE, but not while it is ptraced, as every guest is on the
  * host, and get_signal() then drops the signal: the fault would come again
  * for ever. (Natively a traced init loops so too: not for a guest's
- * tracee.) SIGKILL, which no init ignores, kills it in its place.
+ * tracee.) SIGKILL, which no init ignores, kills it in its place, and its
+ * death shows the fault's signal (design note 48); no core is dumped.
  */
-static bool kills_faulting_pidns_init(struct ptv_task *task, int sig)
+static bool kills_faulting_pidns_init(struct ptv_loop *loop,
+				      struct ptv_task *task, int sig)
 {
 	siginfo_t si;
 
@@ -1315,6 +1336,7 @@ static bool kills_faulting_pidns_init(struct ptv_task *task, int sig)
 		return false;
 	ptv_log("[%d] %s kills its pid namespace's init: SIGKILL in its place",
 		task->tid, ptv_signal_name(sig));
+	ptv_death_sub_set(&loop->k, task, sig);
 	ptv_host_kill_thread(task->tgid, task->tid);
 	return true;
 }
@@ -1388,7 +1410,7 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_vstop_signal(&loop->k, task, sig);
 		return;
 	}
-	if (kills_faulting_pidns_init(task, sig)) {
+	if (kills_faulting_pidns_init(loop, task, sig)) {
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}

@@ -528,11 +528,14 @@ void ptv_syscall_dispatch(struct ptv_syscall_env *env, struct ptv_task *task,
 	case TRAPPED_SIGTIMEDWAIT:
 		/*
 		 * A tracer taking SIGCHLD with sigwaitinfo() may take one the
-		 * supervisor sent: its siginfo is fixed at the call's exit
-		 * (loop/host_iface.c). x86_64 layout only.
+		 * supervisor sent, and any task one about a child killed in
+		 * a signal's place (ptv_death_sub_set()): its siginfo is
+		 * fixed at the call's exit (loop/host_iface.c). x86_64
+		 * layout only.
 		 */
 		if (call->abi == PTV_ABI_X86_64 &&
-		    ptv_group_is_tracer(env->k, task->tgid)) {
+		    (ptv_group_is_tracer(env->k, task->tgid) ||
+		     env->k->n_death_subs > 0)) {
 			task->in_sigwait = true;
 			task->sigwait_info = call->args[1];
 			out->action = PTV_SYSCALL_RUN_TO_EXIT;

@@ -351,6 +351,47 @@ static void copy_report(struct ptv_task *t, const struct ptv_wait *w,
 }
 
 /*
+ * The native wait of @t reported child @pid's death by SIGKILL, which the
+ * supervisor sent in the place of another signal (ptv_death_sub_set()):
+ * its report gets that signal, as wait_task_zombie() writes the group's
+ * exit code (wait4's status; waitid's si_code CLD_KILLED, si_status). No
+ * core was dumped: no core flag, not CLD_DUMPED.
+ */
+static void fix_death_report(struct ptv_kernel *k, struct ptv_task *t,
+			     const struct ptv_wait *w, pid_t pid)
+{
+	uint64_t at = report_addr(w);
+	/* waitid's si_status: after si_pid and si_uid (16 or 12 for i386). */
+	uint64_t status_at = w->abi == PTV_ABI_I386 ? 20 : 24;
+	int sig = pid > 0 ? ptv_death_sig(k, pid) : 0;
+	int32_t v, code;
+
+	if (sig == 0 || at == 0)
+		return;
+	if (!w->is_waitid) {
+		if (ptv_mem_read(t->tid, at, &v, sizeof(v)) < 0 ||
+		    (v & 0x7f) != SIGKILL)
+			return;
+		v = (v & ~0x7f) | sig;
+		if (ptv_mem_write(t->tid, at, &v, sizeof(v)) < 0)
+			return;
+	} else {
+		if (ptv_mem_read(t->tid, at + 8, &code, sizeof(code)) < 0 ||
+		    code != PTV_CLD_KILLED ||
+		    ptv_mem_read(t->tid, at + status_at, &v, sizeof(v)) < 0 ||
+		    v != SIGKILL)
+			return;
+		v = sig;
+		if (ptv_mem_write(t->tid, at + status_at, &v, sizeof(v)) < 0)
+			return;
+	}
+	ptv_log("[%d] native wait's report of %d: killed by %s, not SIGKILL",
+		t->tid, pid, ptv_signal_name(sig));
+	if (!(w->req.options & PTV_WNOWAIT))
+		ptv_death_sub_done(k, pid, true);
+}
+
+/*
  * At the wait's syscall exit: it runs again, with its own registers, from
  * its syscall instruction. (A restart code would do only with a signal
  * pending: arch_do_signal_or_restart() runs for signal work alone.)
@@ -484,6 +525,8 @@ static bool reaped_natively(struct ptv_syscall_env *env, struct ptv_task *t,
 		*which = *own_which;
 	*pid = *own_pid;
 	*options = *own_options;
+	if (!missing)
+		fix_death_report(env->k, t, w, w->reap_pid);
 	return_report_buf(w, regs);
 	if (child && (missing || !(w->req.options & PTV_WNOWAIT))) {
 		ptv_tid_t tgid = child->tgid;
@@ -949,6 +992,7 @@ bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 		rerun_wait(t);
 		return true;
 	}
+	fix_death_report(env->k, t, w, pid);
 	if (w->copy_report) {
 		copy_report(t, w, &regs);
 		ptv_host_setregs(t->tid, &regs);

@@ -600,6 +600,92 @@ static void case_init_fault(int fd)
 	in_new_pidns(faulting_init);
 }
 
+/* A SIGCHLD's or waitid(2)'s siginfo about @init's death. */
+static void say_death_info(const char *what, const siginfo_t *si, pid_t init)
+{
+	say("%s: %s %s status %s", what, scn_si_code(SIGCHLD, si->si_code),
+	    si->si_pid == init ? "the init" : scn_pid(si->si_pid),
+	    scn_sig(si->si_status));
+}
+
+/* Forks a faulting init in a new namespace, SIGCHLD blocked. */
+static pid_t fork_faulting_init(void)
+{
+	sigset_t chld;
+	pid_t pid;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	unshare_pidns();
+	pid = scn_fork();
+	if (pid == 0)
+		_exit(faulting_init());
+	return pid;
+}
+
+/*
+ * The same death told by waitid(2), WNOWAIT first, and by the SIGCHLD
+ * that sigwaitinfo(2) takes (kernel/signal.c:do_notify_parent(): the
+ * group's exit code).
+ */
+static void case_init_fault_waitid(int fd)
+{
+	sigset_t chld;
+	siginfo_t si;
+	pid_t pid;
+
+	report_fd = fd;
+	pid = fork_faulting_init();
+	for (int flags = WEXITED | WNOWAIT; ; flags = WEXITED) {
+		memset(&si, 0, sizeof(si));
+		while (waitid(P_PID, (id_t)pid, &si, flags) < 0)
+			if (errno != EINTR)
+				scn_die("waitid: %s", scn_errno(errno));
+		say_death_info(flags & WNOWAIT ? "waitid(WNOWAIT)" : "waitid",
+			       &si, pid);
+		if (!(flags & WNOWAIT))
+			break;
+	}
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	memset(&si, 0, sizeof(si));
+	while (sigwaitinfo(&chld, &si) < 0)
+		if (errno != EINTR)
+			scn_die("sigwaitinfo: %s", scn_errno(errno));
+	say_death_info("sigwaitinfo", &si, pid);
+}
+
+static siginfo_t chld_info;
+
+static void on_sigchld(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	chld_info = *si;
+}
+
+/* ... and by a SIGCHLD handler's siginfo (its signal-delivery-stop). */
+static void case_init_fault_handler(int fd)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigchld,
+				.sa_flags = SA_SIGINFO | SA_RESTART };
+	sigset_t none;
+	int status;
+	pid_t pid;
+
+	report_fd = fd;
+	sigaction(SIGCHLD, &sa, NULL);
+	pid = fork_faulting_init();
+	if (scn_waitpid(pid, &status, 0) != pid)
+		scn_die("waitpid");
+	say("namespace init: %s", pt_status(status));
+	/* Pending, blocked: the handler runs as the mask lets it go. */
+	sigemptyset(&none);
+	sigsuspend(&none);
+	say_death_info("SIGCHLD handler", &chld_info, pid);
+}
+
 static void tracer_inside(void)
 {
 	scn_in_child("tracer in a pid namespace of its own", case_tracer_inside);
@@ -625,6 +711,18 @@ static void sigcont_listen(void)
 static void init_fault(void)
 {
 	scn_in_child("a namespace's init faults", case_init_fault);
+}
+
+static void init_fault_waitid(void)
+{
+	scn_in_child("a namespace's init faults: waitid and sigwaitinfo",
+		     case_init_fault_waitid);
+}
+
+static void init_fault_handler(void)
+{
+	scn_in_child("a namespace's init faults: a SIGCHLD handler",
+		     case_init_fault_handler);
 }
 
 static void init_exits_tracing_case(void)
@@ -659,6 +757,8 @@ int main(int argc, char **argv)
 		{ "orphan-to-init", orphan_to_init },
 		{ "sigcont-listen", sigcont_listen },
 		{ "init-fault", init_fault },
+		{ "init-fault-waitid", init_fault_waitid },
+		{ "init-fault-handler", init_fault_handler },
 		{ "init-exits-tracing", init_exits_tracing_case },
 		{ "init-killed-tracing", init_killed_tracing_case },
 		{ "tracer-outside", tracer_outside },

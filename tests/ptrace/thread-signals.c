@@ -1609,10 +1609,13 @@ static void case_traced_leader_reported_once_thread_reaped(void)
  * pending. Its tracer detaches it with SIGTERM: ptrace_report_syscall()
  * sends it to T (send_sig()), untraced now, and complete_signal() kills
  * the group at once (SIGTERM is fatal). Inside, the host still traces T,
- * which takes the pending group-stop first and stops (ptfuzz seed 264,
- * step 5413, at 10000 steps): a known difference (README, Limitations).
+ * which would take the pending group-stop first and stop (ptfuzz seed 264,
+ * step 5413, at 10000 steps): the supervisor kills the group with SIGKILL
+ * in SIGTERM's place, and N's death shows SIGTERM (design note 48).
+ * @blocked: T blocks SIGTERM (PTRACE_SETSIGMASK), and N, stopped, does not
+ * want it: it stays pending, nothing dies, and T joins the group-stop.
  */
-static void case_detach_fatal_at_syscall_with_group_stop(void)
+static void detach_fatal_at_syscall_with_group_stop(bool blocked)
 {
 	struct family f;
 
@@ -1636,14 +1639,30 @@ static void case_detach_fatal_at_syscall_with_group_stop(void)
 	pt_say("PTRACE_CONT(N, SIGSTOP)", PTRACE_CONT, f.child, 0, SIGSTOP);
 	pt_wait_say(f.child, __WALL, "wait(N)");
 	pt_say("PTRACE_DETACH(N)", PTRACE_DETACH, f.child, 0, 0);
+	if (blocked) {
+		uint64_t mask = 1ULL << (SIGTERM - 1);
+
+		pt_say("PTRACE_SETSIGMASK(T, SIGTERM)", PTRACE_SETSIGMASK,
+		       f.thread, sizeof(mask), (unsigned long)&mask);
+	}
 	pt_say("PTRACE_DETACH(T, SIGTERM)", PTRACE_DETACH, f.thread, 0,
 	       SIGTERM);
 	pt_wait_say(f.child, WUNTRACED, "wait(N, WUNTRACED)");
-	/* (Inside, the group is left stopped: killed and reaped quietly.) */
+	/* (A group left stopped is killed and reaped quietly.) */
 	kill(f.child, SIGKILL);
 	while (waitpid(f.child, NULL, 0) < 0 && errno == EINTR)
 		;
 	close_tid_pipe();
+}
+
+static void case_detach_fatal_at_syscall_with_group_stop(void)
+{
+	detach_fatal_at_syscall_with_group_stop(false);
+}
+
+static void case_detach_fatal_at_syscall_blocked(void)
+{
+	detach_fatal_at_syscall_with_group_stop(true);
 }
 
 static void on_usr1_interrupt(int sig, siginfo_t *si, void *uc)
@@ -2735,6 +2754,8 @@ static const struct pt_case cases[] = {
 	  case_traced_leader_reported_once_thread_reaped },
 	{ "detach-fatal-at-syscall-with-group-stop",
 	  case_detach_fatal_at_syscall_with_group_stop },
+	{ "detach-fatal-at-syscall-blocked",
+	  case_detach_fatal_at_syscall_blocked },
 	{ "traced-leader-killed-thread-traced-elsewhere",
 	  case_traced_leader_killed_thread_traced_elsewhere },
 	{ "traced-leader-killed-thread-traced-elsewhere-blocking",

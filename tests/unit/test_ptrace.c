@@ -28,6 +28,7 @@ struct fake {
 	int capable_cap;
 	uint64_t pending_ignored, pending_twice; /* at an attach */
 	int kept_exit_signals, last_kept_sig, last_kept_why, last_kept_status;
+	bool kills_group;	/* kills_group_at_once()'s answer */
 	ptv_tid_t last_kept_leader, last_kept_child;
 };
 
@@ -56,6 +57,11 @@ static int f_send_signal(void *ctx, struct ptv_task *t, int sig)
 	fake.last_signal = sig;
 	fake.last_signal_tid = t->tid;
 	return 0;
+}
+static bool f_kills_group(void *ctx, struct ptv_task *t, int sig)
+{
+	(void)ctx; (void)t; (void)sig;
+	return fake.kills_group;
 }
 static void f_notify(void *ctx, struct ptv_task *parent, struct ptv_task *child,
 		     int why, int status)
@@ -133,7 +139,8 @@ static uint64_t f_pending_ignored(void *ctx, struct ptv_task *t,
 
 static const struct ptv_host_iface fake_iface = {
 	.resume = f_resume, .interrupt = f_interrupt,
-	.send_signal = f_send_signal, .notify_parent = f_notify,
+	.send_signal = f_send_signal, .kills_group_at_once = f_kills_group,
+	.notify_parent = f_notify,
 	.exit_signal_kept = f_exit_signal_kept,
 	.wake_waiters = f_wake, .pgid_of = f_pgid,
 	.may_attach = f_may_attach, .may_traceme = f_may_traceme,
@@ -772,6 +779,54 @@ static void untraced_child_exit_keeps_its_place(void **state)
 }
 
 /*
+ * A group the supervisor kills with SIGKILL in the place of another fatal
+ * signal (design note 48): its threads' SIGKILL statuses show that signal,
+ * its real parent's native waits are woken to be made with an exit stop,
+ * which they are until its leader is reaped; a new task with its pid ends
+ * the record.
+ */
+static void death_in_a_signals_place(void **state)
+{
+	struct ptv_task *p = proc(100, 1), *c = proc(200, 100);
+	struct ptv_wait_req req = any_wait();
+	int wakes = fake.wakes;
+
+	(void)state;
+	thread(201, 200, 100);
+	assert_false(ptv_wait_model_needed(&k));
+	assert_false(ptv_wait_native_may_see_hidden(&k, p, &req));
+	ptv_death_sub_set(&k, c, PTV_SIGSEGV);
+	assert_int_equal(fake.wakes, wakes + 1);
+	assert_int_equal(ptv_death_sig(&k, 200), PTV_SIGSEGV);
+	assert_int_equal(ptv_death_status(&k, 200, PTV_SIGKILL), PTV_SIGSEGV);
+	/* A thread's too; an exit or a stop stays as it is. */
+	assert_int_equal(ptv_death_status(&k, 200, 0x80 | PTV_SIGKILL),
+			 0x80 | PTV_SIGSEGV);
+	assert_int_equal(ptv_death_status(&k, 200, 3 << 8), 3 << 8);
+	assert_int_equal(ptv_death_status(&k, 300, PTV_SIGKILL), PTV_SIGKILL);
+	assert_true(ptv_wait_model_needed(&k));
+	assert_true(ptv_wait_native_may_see_hidden(&k, p, &req));
+	/* Not for a wait that does not take exits. */
+	req.options = PTV_WSTOPPED;
+	assert_false(ptv_wait_native_may_see_hidden(&k, p, &req));
+	req = any_wait();
+	/* Its leader a native zombie, then reaped. */
+	ptv_task_exited(&k, c, ptv_death_status(&k, 200, PTV_SIGKILL));
+	assert_int_equal(k.n_native_zombies, 1);
+	assert_int_equal(k.native_zombies[0].status, PTV_SIGSEGV);
+	assert_true(ptv_wait_native_may_see_hidden(&k, p, &req));
+	ptv_death_sub_done(&k, 200, true);
+	ptv_native_zombie_gone(&k, 200);
+	assert_false(ptv_wait_model_needed(&k));
+	assert_false(ptv_wait_native_may_see_hidden(&k, p, &req));
+	/* A SIGCHLD still pending tells it; a new task of the pid ends it. */
+	assert_int_equal(ptv_death_sig(&k, 200), PTV_SIGSEGV);
+	ptv_death_sub_done(&k, 200, false);
+	assert_int_equal(ptv_death_sig(&k, 200), 0);
+	assert_int_equal(k.n_death_subs, 0);
+}
+
+/*
  * kernel/exit.c:find_new_reaper(): a group's orphans go to the nearest
  * ancestor that is a child subreaper with a live thread, after its own
  * children and in their old order, with SIGCHLD as their exit signal (its
@@ -890,6 +945,43 @@ static void detach_validates_signal_and_resumes(void **state)
 	assert_null(b->tracer);
 	assert_int_equal(fake.last_resume_sig, PTV_SIGUSR2);
 	assert_int_equal(b->options, 0);
+}
+
+/*
+ * A fatal signal given at a detach from a syscall stop is sent once the
+ * task is untraced: Linux kills its group at once, the supervisor with
+ * SIGKILL in its place (design note 48). Not from a signal-delivery-stop,
+ * where it is dequeued already, nor when it would not kill at once.
+ */
+static void detach_fatal_at_syscall_stop_kills_group(void **state)
+{
+	struct ptv_task *a = proc(100, 1), *b = proc(200, 100);
+
+	(void)state;
+	(void)a;
+	ptv_ptrace_traceme(&k, b);
+	ptv_vstop_syscall(&k, b, true);
+	fake.signals = 0;
+	assert_int_equal(ptv_ptrace_detach(&k, b, PTV_SIGTERM), 0);
+	assert_int_equal(fake.signals, 0);
+	assert_int_equal(fake.last_resume_sig, PTV_SIGTERM);
+	assert_int_equal(ptv_death_sig(&k, 200), 0);
+
+	fake.kills_group = true;
+	ptv_ptrace_traceme(&k, b);
+	ptv_vstop_signal(&k, b, PTV_SIGUSR1);
+	assert_int_equal(ptv_ptrace_detach(&k, b, PTV_SIGTERM), 0);
+	assert_int_equal(fake.signals, 0);
+	assert_int_equal(ptv_death_sig(&k, 200), 0);
+
+	ptv_ptrace_traceme(&k, b);
+	ptv_vstop_syscall(&k, b, false);
+	assert_int_equal(ptv_ptrace_detach(&k, b, PTV_SIGTERM), 0);
+	assert_int_equal(fake.signals, 1);
+	assert_int_equal(fake.last_signal, PTV_SIGKILL);
+	assert_int_equal(fake.last_resume_sig, 0);
+	assert_int_equal(ptv_death_sig(&k, 200), PTV_SIGTERM);
+	fake.kills_group = false;
 }
 
 static void yama_relational_needs_ancestry_or_exception(void **state)
@@ -1174,12 +1266,14 @@ int main(void)
 		T(attach_sigstop_flushes_kept_sigcont),
 		T(wait_reports_in_linux_order),
 		T(untraced_child_exit_keeps_its_place),
+		T(death_in_a_signals_place),
 		T(real_parent_tracer_gets_one_native_report),
 		T(reap_keeps_exit_signal_of_traced_parent),
 		T(orphans_go_to_the_nearest_subreaper),
 		T(zombie_orphaned_to_its_tracer_is_reported_once),
 		T(tracer_exit_detaches_and_exitkills),
 		T(detach_validates_signal_and_resumes),
+		T(detach_fatal_at_syscall_stop_kills_group),
 		T(yama_relational_needs_ancestry_or_exception),
 		T(capabilities_are_asked_in_the_right_user_namespace),
 		T(no_yama_means_set_ptracer_is_einval),
