@@ -185,6 +185,11 @@ struct ptv_task {
 				      group (or when no thread of it
 				      wanted them), not yet dequeued */
 	uint64_t fatal_to_untraced;/* ... to an untraced one */
+	uint64_t fatal_at_exit;	/* (a leader) those the thread that takes
+				   them, asleep in vfork(2), cannot dequeue:
+				   the group is killed at the send's exit */
+	bool in_vfork;		/* asleep in vfork(2): between the host's
+				   PTRACE_EVENT_VFORK and _VFORK_DONE */
 	int signal_zeroed;	/* ... 1 + the offset in the register set of
 				   its signal argument, which the supervisor
 				   made 0 (the call sends nothing); 0: none */

@@ -1236,6 +1236,8 @@ static bool on_event(struct ptv_loop *loop, struct ptv_task **taskp,
 
 	if (ev->event != PTRACE_EVENT_SECCOMP)
 		task->left_sigs = 0;
+	/* It waits in vfork(2) from its vfork event to its vfork-done one. */
+	task->in_vfork = ev->event == PTRACE_EVENT_VFORK;
 	switch (ev->event) {
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:

@@ -394,9 +394,10 @@ static void send_signal_on(struct ptv_syscall_env *env, struct ptv_task *task,
 		return;
 	}
 	if (!(PTV_SENT_SIGNALS_MASK & (1ULL << (sig - 1)))) {
-		if ((PTV_SENT_FATAL_MASK & (1ULL << (sig - 1))) && !to_thread)
-			ptv_signal_fatal_sent(env->k, task, send, pid, sig);
 		run(out);
+		if ((PTV_SENT_FATAL_MASK & (1ULL << (sig - 1))) && !to_thread &&
+		    ptv_signal_fatal_sent(env->k, task, send, pid, sig))
+			out->action = PTV_SYSCALL_RUN_TO_EXIT;
 		return;
 	}
 	ptv_sys_signal_send(env, task, call, send, pid, tid, sig, out);

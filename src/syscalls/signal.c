@@ -809,6 +809,45 @@ void ptv_sys_signal_kill_thread(struct ptv_syscall_env *env,
 		"(PF_EXITING): sent as signal 0", task->tid, n->tid);
 }
 
+/* The leader of the group of @named, if the model knows them. */
+static struct ptv_task *named_leader(struct ptv_kernel *k, ptv_tid_t named)
+{
+	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
+
+	return n ? ptv_task_find(&k->tasks, n->tgid) : NULL;
+}
+
+/*
+ * At the exit of that send, if it succeeded: a group whose thread that
+ * takes the signal waits in vfork(2) is killed with SIGKILL in its place.
+ */
+static void kill_fatal_at_exit(struct ptv_kernel *k, struct ptv_task *sender,
+			       ptv_tid_t named, int sig)
+{
+	struct ptv_task *leader = named_leader(k, named);
+
+	(void)sender;
+	if (leader == NULL || !(leader->fatal_at_exit & SIGBIT(sig)))
+		return;
+	leader->fatal_at_exit &= ~SIGBIT(sig);
+	leader->fatal_to_untraced &= ~SIGBIT(sig);
+	ptv_log("[%d] %s to a group whose thread waits in vfork(2): SIGKILL "
+		"in its place", leader->tid, ptv_signal_name(sig));
+	ptv_death_sub_set(k, leader, sig);
+	k->host->send_signal(k->host_ctx, leader, SIGKILL);
+}
+
+/* ... if it failed, the record goes. */
+static void forget_fatal_at_exit(struct ptv_kernel *k, struct ptv_task *sender,
+				 ptv_tid_t named, int sig)
+{
+	struct ptv_task *leader = named_leader(k, named);
+
+	(void)sender;
+	if (leader)
+		leader->fatal_at_exit &= ~SIGBIT(sig);
+}
+
 ptv_tid_t ptv_signal_sent_at_exit(struct ptv_syscall_env *env,
 				  struct ptv_task *task, long result)
 {
@@ -823,6 +862,14 @@ ptv_tid_t ptv_signal_sent_at_exit(struct ptv_syscall_env *env,
 		unmove_pid_arg(task);
 	if (task->signal_sig == SIGKILL) {
 		/* ptv_sys_signal_kill_thread()'s: nothing else to do. */
+		task->signal_call = 0;
+		return 0;
+	}
+	if (PTV_SENT_FATAL_MASK & SIGBIT(task->signal_sig)) {
+		/* ptv_signal_fatal_sent()'s. */
+		for_each_named(env->k, task, task->signal_args[0], 0,
+			       result == 0 ? kill_fatal_at_exit
+					   : forget_fatal_at_exit);
 		task->signal_call = 0;
 		return 0;
 	}
@@ -1627,28 +1674,47 @@ static void record_fatal(struct ptv_kernel *k, struct ptv_task *sender,
 	struct ptv_task *n = named > 0 ? ptv_task_find(&k->tasks, named) : NULL;
 	struct ptv_task *leader = n ? ptv_task_find(&k->tasks, n->tgid) : NULL;
 	uint64_t bit = SIGBIT(sig);
+	ptv_tid_t taker;
 	bool several;
 
 	if (leader == NULL)
 		return;
 	leader->fatal_to_traced &= ~bit;
 	leader->fatal_to_untraced &= ~bit;
+	leader->fatal_at_exit &= ~bit;
 	/*
 	 * complete_signal() looks for a thread that wants it first: if none
 	 * does, it leaves it pending, and the thread that dequeues it later
 	 * acts on it alone (traced, it stops), as when @n is traced.
 	 */
-	if (n->tracer ||
-	    (!signal_taker(k, sender, n, sig, &several) && !several))
+	taker = n->tracer ? 0 : signal_taker(k, sender, n, sig, &several);
+	if (n->tracer || (!taker && !several)) {
 		leader->fatal_to_traced |= bit;
-	else
-		leader->fatal_to_untraced |= bit;
+		return;
+	}
+	leader->fatal_to_untraced |= bit;
+	/*
+	 * Its SIGKILL to every thread ends the killable wait in vfork(2)
+	 * (kernel/fork.c:wait_for_vfork_done()); on the host the signal
+	 * waits there, pending (design note 48).
+	 */
+	n = taker ? ptv_task_find(&k->tasks, taker) : NULL;
+	if (n && n->in_vfork)
+		leader->fatal_at_exit |= bit;
 }
 
-void ptv_signal_fatal_sent(struct ptv_kernel *k, struct ptv_task *sender,
+bool ptv_signal_fatal_sent(struct ptv_kernel *k, struct ptv_task *sender,
 			   enum ptv_send_call call, int32_t pid, int sig)
 {
+	struct ptv_task *t;
+
 	for_each_named_by(k, sender, call, pid, 0, sig, record_fatal);
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->fatal_at_exit & SIGBIT(sig)) {
+			note_send(sender, call, pid, 0, sig);
+			return true;
+		}
+	return false;
 }
 
 /*

@@ -227,9 +227,10 @@ bool ptv_signal_rerouted_info(struct ptv_kernel *k, struct ptv_task *t,
  * first argument) of @sig, whose default kills without a core dump, by
  * @sender: whether each task it names (one, or every leader of a process
  * group) is traced is recorded for ptv_signal_kills_group(). The call runs
- * as it is.
+ * as it is; true if it must run to its exit (ptv_signal_sent_at_exit()),
+ * where a group whose thread that takes @sig waits in vfork(2) is killed.
  */
-void ptv_signal_fatal_sent(struct ptv_kernel *k, struct ptv_task *sender,
+bool ptv_signal_fatal_sent(struct ptv_kernel *k, struct ptv_task *sender,
 			   enum ptv_send_call call, int32_t pid, int sig);
 
 /*

@@ -325,9 +325,10 @@ static void case_vfork_parent_interrupted(void)
  * C, untraced, waits in vfork(2) for F; SIGTERM (default action) to C
  * kills its group at once (kernel/signal.c:complete_signal() gives every
  * thread SIGKILL, which ends the killable wait). On the host C is traced
- * (by the supervisor), which keeps that path shut: the SIGTERM waits
+ * (by the supervisor), which keeps that path shut: the SIGTERM would wait
  * until C leaves vfork(2) and dequeues it (ptfuzz seed 216 in events
- * mode, step 584). A known difference.
+ * mode, step 584). The supervisor kills C's group with SIGKILL at the
+ * kill(2)'s exit, its death shown as SIGTERM's (design note 48).
  */
 static void case_vfork_parent_fatal_signal(void)
 {
@@ -347,6 +348,27 @@ static void case_vfork_parent_fatal_signal(void)
 		/* Natively C is reaped already: ECHILD. */
 		scn_say("wait(C): %s", r < 0 ? scn_errno(errno) : pt_status(st));
 	}
+}
+
+/*
+ * The same, C seized: the task named is traced, so complete_signal() does
+ * not kill the group; C stops for the SIGTERM once F's death lets it
+ * leave vfork(2) (SIGTERM, 15, before F's SIGCHLD, 17).
+ */
+static void case_vfork_parent_fatal_signal_traced(void)
+{
+	pid_t f, c = start_vfork_parent(&f);
+
+	pt_say("PTRACE_SEIZE(C)", PTRACE_SEIZE, c, 0, 0);
+	scn_say("-- SIGTERM to C");
+	kill(c, SIGTERM);
+	scn_wait_state(c, "D");
+	pt_wait_say(c, WNOHANG | __WALL, "wait(C, WNOHANG)");
+	scn_say("-- F killed: C leaves vfork(2)");
+	kill(f, SIGKILL);
+	pt_wait_say(c, __WALL, "wait(C)");
+	pt_say("PTRACE_CONT(C, SIGTERM)", PTRACE_CONT, c, 0, SIGTERM);
+	pt_wait_say(c, __WALL, "wait(C)");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -770,6 +792,8 @@ int main(int argc, char **argv)
 		  case_vfork_child_killed_traced_elsewhere },
 		{ "vfork-parent-interrupted", case_vfork_parent_interrupted },
 		{ "vfork-parent-fatal-signal", case_vfork_parent_fatal_signal },
+		{ "vfork-parent-fatal-signal-traced",
+		  case_vfork_parent_fatal_signal_traced },
 		{ "clone", case_clone },
 		{ "seize-fork", case_seize_fork },
 		{ "clone-ptrace", case_clone_ptrace },
