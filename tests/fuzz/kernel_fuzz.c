@@ -63,6 +63,7 @@ static uint64_t word(struct input *in)
 /* ---- the fake host ---- */
 static struct {
 	bool deny_attach, deny_traceme, capable, zombie, own_seccomp, autoreap;
+	bool kills_group;
 } host;
 
 static int f_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
@@ -84,6 +85,13 @@ static int f_send_signal(void *ctx, struct ptv_task *t, int sig)
 	if (sig <= 0 || sig > PTV_NSIG)
 		broken("[%d] sent signal %d", t->tid, sig);
 	return 0;
+}
+static bool f_kills_group(void *ctx, struct ptv_task *t, int sig)
+{
+	(void)ctx;
+	if (sig <= 0 || sig > PTV_NSIG)
+		broken("[%d] kills_group_at_once(%d)", t->tid, sig);
+	return host.kills_group;
 }
 static void f_notify(void *ctx, struct ptv_task *parent, struct ptv_task *child,
 		     int why, int status)
@@ -148,7 +156,8 @@ static bool f_autoreaped(void *ctx, struct ptv_task *parent)
 
 static const struct ptv_host_iface fake_iface = {
 	.resume = f_resume, .interrupt = f_interrupt,
-	.send_signal = f_send_signal, .notify_parent = f_notify,
+	.send_signal = f_send_signal, .kills_group_at_once = f_kills_group,
+	.notify_parent = f_notify,
 	.exit_signal_kept = f_exit_signal_kept,
 	.wake_waiters = f_wake, .pgid_of = f_pgid,
 	.may_attach = f_may_attach, .may_traceme = f_may_traceme,
@@ -575,6 +584,7 @@ static void run_input(const uint8_t *data, size_t size)
 			host.deny_traceme = b & 2;
 			host.capable = b & 4;
 			host.zombie = (b & 0x18) == 0x18;
+			host.kills_group = (b & 0x18) == 0x08;
 			host.own_seccomp = b & 0x20;
 			host.autoreap = b & 0x80;
 			if (b & 0x40) {
