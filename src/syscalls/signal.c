@@ -1666,6 +1666,24 @@ bool ptv_signal_rerouted_info(struct ptv_kernel *k, struct ptv_task *t,
 	return ptv_host_setsiginfo(t->tid, &si) == 0;
 }
 
+/*
+ * Does @tid, asleep in vfork(2), want a signal sent now (wants_signal():
+ * "task_curr(p) || !task_sigpending(p)")? Not with a signal pending that
+ * it does not block, unless it ignores it: Linux discarded that one as it
+ * was sent (sig_ignored()), the host, which traces it, keeps it.
+ */
+static bool vfork_waiter_wants(pid_t tid)
+{
+	/* SIG_KERNEL_IGNORE_MASK: ignored while their action is SIG_DFL. */
+	const uint64_t dfl_ignored = SIGBIT(SIGCONT) | SIGBIT(SIGCHLD) |
+				     SIGBIT(SIGWINCH) | SIGBIT(SIGURG);
+	struct ptv_proc_sig_masks m;
+
+	ptv_proc_sig_masks(tid, &m);
+	return !((m.pending | m.shared) & ~m.blocked & ~m.ignored &
+		 ~(dfl_ignored & ~m.caught));
+}
+
 /* @sig sent to the group of task @named names it: its leader records
    whether it is traced. */
 static void record_fatal(struct ptv_kernel *k, struct ptv_task *sender,
@@ -1694,12 +1712,14 @@ static void record_fatal(struct ptv_kernel *k, struct ptv_task *sender,
 	}
 	leader->fatal_to_untraced |= bit;
 	/*
-	 * Its SIGKILL to every thread ends the killable wait in vfork(2)
-	 * (kernel/fork.c:wait_for_vfork_done()); on the host the signal
-	 * waits there, pending (design note 48).
+	 * If its action is the default (sig_fatal()), its SIGKILL to every
+	 * thread ends the killable wait in vfork(2) (kernel/fork.c:
+	 * wait_for_vfork_done()); on the host the signal waits there,
+	 * pending (design note 48).
 	 */
 	n = taker ? ptv_task_find(&k->tasks, taker) : NULL;
-	if (n && n->in_vfork)
+	if (n && n->in_vfork && ptv_proc_signal_default(n->tid, sig) &&
+	    vfork_waiter_wants(n->tid))
 		leader->fatal_at_exit |= bit;
 }
 

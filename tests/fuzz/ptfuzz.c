@@ -1874,10 +1874,6 @@ static void step_signal(unsigned step)
 	   be seen. */
 	if ((r == R_G || r == R_F) && !m->traced && is_stop_signal(sig))
 		sig = SIGUSR1;
-	/* A fatal signal to C1 waiting in vfork(2) waits inside (scenario
-	   ptrace-events-vfork-parent-fatal-signal, an expected failure). */
-	if (r == R_C1 && m->cls == CLS_VFORK && sig == SIGTERM)
-		sig = SIGUSR1;
 	if (r == R_F && (sig == SIGKILL || sig == SIGTERM) &&
 	    vfork_exit_races_signal())
 		sig = 0;

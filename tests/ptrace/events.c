@@ -268,10 +268,22 @@ static void case_vfork_child_killed_traced_elsewhere(void)
  * (ptrace_stop(): "any trap clears pending STOP trap"): C ran on (ptfuzz
  * seed 296 in events mode, step 797).
  */
+/* A signal C catches (with a handler that does nothing), or 0. */
+static int vfork_parent_catches;
+
+static void on_caught(int sig)
+{
+	(void)sig;
+}
+
 static int vfork_interrupted_main(void *arg)
 {
 	int *fd = arg;	/* F's pid out */
-	pid_t f = vfork();
+	pid_t f;
+
+	if (vfork_parent_catches)
+		signal(vfork_parent_catches, on_caught);
+	f = vfork();
 
 	if (f == 0) {
 		pid_t self = getpid();
@@ -348,6 +360,43 @@ static void case_vfork_parent_fatal_signal(void)
 		/* Natively C is reaped already: ECHILD. */
 		scn_say("wait(C): %s", r < 0 ? scn_errno(errno) : pt_status(st));
 	}
+}
+
+/*
+ * The same, but C catches SIGUSR1, sent first: pending, its handler to run
+ * once C leaves vfork(2), it makes C not want the SIGTERM (wants_signal():
+ * "!task_sigpending(p)"), which waits too; C dies of it once out.
+ */
+static void case_vfork_parent_fatal_signal_pending(void)
+{
+	pid_t f, c;
+
+	vfork_parent_catches = SIGUSR1;
+	c = start_vfork_parent(&f);
+	scn_say("-- SIGUSR1, caught, then SIGTERM to C");
+	kill(c, SIGUSR1);
+	kill(c, SIGTERM);
+	scn_wait_state(c, "D");
+	pt_wait_say(c, WNOHANG, "wait(C, WNOHANG)");
+	scn_say("-- F killed: C leaves vfork(2)");
+	kill(f, SIGKILL);
+	pt_wait_say(c, 0, "wait(C)");
+}
+
+/* ... and C catches SIGTERM itself: not fatal (sig_fatal()). */
+static void case_vfork_parent_fatal_signal_caught(void)
+{
+	pid_t f, c;
+
+	vfork_parent_catches = SIGTERM;
+	c = start_vfork_parent(&f);
+	scn_say("-- SIGTERM, caught, to C");
+	kill(c, SIGTERM);
+	scn_wait_state(c, "D");
+	pt_wait_say(c, WNOHANG, "wait(C, WNOHANG)");
+	kill(f, SIGKILL);
+	kill(c, SIGKILL);
+	pt_wait_say(c, 0, "wait(C)");
 }
 
 /*
@@ -794,6 +843,10 @@ int main(int argc, char **argv)
 		{ "vfork-parent-fatal-signal", case_vfork_parent_fatal_signal },
 		{ "vfork-parent-fatal-signal-traced",
 		  case_vfork_parent_fatal_signal_traced },
+		{ "vfork-parent-fatal-signal-pending",
+		  case_vfork_parent_fatal_signal_pending },
+		{ "vfork-parent-fatal-signal-caught",
+		  case_vfork_parent_fatal_signal_caught },
 		{ "clone", case_clone },
 		{ "seize-fork", case_seize_fork },
 		{ "clone-ptrace", case_clone_ptrace },
