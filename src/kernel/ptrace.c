@@ -1093,7 +1093,10 @@ int ptv_death_status(const struct ptv_kernel *k, ptv_tid_t tgid, int status)
 	int sig;
 
 	/* Killed by SIGKILL (kernel/exit.c: the group's exit code). */
-	if ((status & 0x7f) != PTV_SIGKILL || (sig = ptv_death_sig(k, tgid)) == 0)
+	if ((status & 0x7f) != PTV_SIGKILL)
+		return status;
+	sig = ptv_death_sig(k, tgid);
+	if (sig == 0)
 		return status;
 	return (status & ~0x7f) | sig;
 }

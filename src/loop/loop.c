@@ -312,13 +312,13 @@ static void on_task_gone(struct ptv_loop *loop, struct ptv_task *task,
 	/* SIGKILL from the supervisor in a signal's place shows that one. */
 	int status = ptv_death_status(&loop->k, task ? task->tgid : ev->tid,
 				      ev->status);
+	int killed_by = ev->kind == PTV_HEV_SIGNALED ? status & 0x7f : 0;
 
 	ptv_proc_forget(ev->tid);
 	if (ev->tid == loop->first_pid && !loop->first_done) {
 		loop->first_done = true;
-		loop->exit_status = ev->kind == PTV_HEV_EXITED ? ev->value
-							       : 128 + (status & 0x7f);
-		loop->killed_by = ev->kind == PTV_HEV_SIGNALED ? status & 0x7f : 0;
+		loop->exit_status = killed_by ? 128 + killed_by : ev->value;
+		loop->killed_by = killed_by;
 		if (loop->opts.wait_all)
 			ptv_signals_stop_forwarding();
 		else

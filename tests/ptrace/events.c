@@ -363,21 +363,36 @@ static void case_vfork_parent_fatal_signal(void)
 }
 
 /*
+ * C catches @catches and waits in vfork(2) for *@f; it is sent @first (if
+ * not 0), then SIGTERM, which does not kill it: still asleep, it is not
+ * reported to a WNOHANG wait. Returns C.
+ */
+static pid_t vfork_parent_sigterm_waits(int catches, int first, pid_t *f)
+{
+	pid_t c;
+
+	vfork_parent_catches = catches;
+	c = start_vfork_parent(f);
+	scn_say("-- %s%sSIGTERM to C, which catches %s",
+		first ? scn_sig(first) : "", first ? ", then " : "",
+		scn_sig(catches));
+	if (first)
+		kill(c, first);
+	kill(c, SIGTERM);
+	scn_wait_state(c, "D");
+	pt_wait_say(c, WNOHANG, "wait(C, WNOHANG)");
+	return c;
+}
+
+/*
  * The same, but C catches SIGUSR1, sent first: pending, its handler to run
  * once C leaves vfork(2), it makes C not want the SIGTERM (wants_signal():
  * "!task_sigpending(p)"), which waits too; C dies of it once out.
  */
 static void case_vfork_parent_fatal_signal_pending(void)
 {
-	pid_t f, c;
+	pid_t f, c = vfork_parent_sigterm_waits(SIGUSR1, SIGUSR1, &f);
 
-	vfork_parent_catches = SIGUSR1;
-	c = start_vfork_parent(&f);
-	scn_say("-- SIGUSR1, caught, then SIGTERM to C");
-	kill(c, SIGUSR1);
-	kill(c, SIGTERM);
-	scn_wait_state(c, "D");
-	pt_wait_say(c, WNOHANG, "wait(C, WNOHANG)");
 	scn_say("-- F killed: C leaves vfork(2)");
 	kill(f, SIGKILL);
 	pt_wait_say(c, 0, "wait(C)");
@@ -386,14 +401,8 @@ static void case_vfork_parent_fatal_signal_pending(void)
 /* ... and C catches SIGTERM itself: not fatal (sig_fatal()). */
 static void case_vfork_parent_fatal_signal_caught(void)
 {
-	pid_t f, c;
+	pid_t f, c = vfork_parent_sigterm_waits(SIGTERM, 0, &f);
 
-	vfork_parent_catches = SIGTERM;
-	c = start_vfork_parent(&f);
-	scn_say("-- SIGTERM, caught, to C");
-	kill(c, SIGTERM);
-	scn_wait_state(c, "D");
-	pt_wait_say(c, WNOHANG, "wait(C, WNOHANG)");
 	kill(f, SIGKILL);
 	kill(c, SIGKILL);
 	pt_wait_say(c, 0, "wait(C)");
