@@ -967,87 +967,6 @@ void ptv_wake_parent_waiters(struct ptv_kernel *k, struct ptv_task *child)
 		wake_waiters_for_children(k, parent->tgid);
 }
 
-/*
- * An untraced child exited: the host keeps it for its real parent, and
- * only the model knows whether a tracee of that parent's group comes before
- * or after it in the group's waits (the group may trace one later). If the
- * parent autoreaps it, or a native wait reaps it unseen, the wait that
- * reports it finds nothing and forgets it; when they are too many, the
- * oldest is forgotten.
- */
-static bool note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
-			       int status, bool exiting)
-{
-	struct ptv_task *parent = t->tid == t->tgid ? ptv_real_parent(k, t) : NULL;
-	struct ptv_native_zombie *z;
-
-	if (parent == NULL)
-		return false;
-	/* Noted when its held exit was let go: now the host has it. */
-	for (size_t i = 0; i < k->n_native_zombies; i++) {
-		z = &k->native_zombies[i];
-		if (z->tid == t->tid && z->exiting) {
-			z->exiting = exiting;
-			z->status = status;
-			return false;
-		}
-	}
-	if (k->n_native_zombies == PTV_MAX_NATIVE_ZOMBIES)
-		drop_native_zombie(k, 0);
-	z = &k->native_zombies[k->n_native_zombies++];
-	z->tid = t->tid;
-	z->parent_tid = parent->tid;
-	z->parent_tgid = parent->tgid;
-	z->seq = t->child_seq;
-	z->status = status;
-	z->pgid = k->host->pgid_of(k->host_ctx, t);
-	z->clone_child = is_clone_child(t);
-	z->exiting = exiting;
-	VLOG(k, "[%d] native zombie of %d, status %#x%s", t->tid, parent->tid,
-	     status, exiting ? " (still exiting on the host)" : "");
-	wake_waiters_for_children(k, parent->tgid);
-	return true;
-}
-
-void ptv_native_stop_owe(struct ptv_kernel *k, struct ptv_task *t)
-{
-	t->native_stop_owed = true;
-	k->stops_owed = true;
-}
-
-bool ptv_wait_model_needed(struct ptv_kernel *k)
-{
-	const struct ptv_task *t;
-
-	for (size_t i = 0; i < k->n_native_zombies; i++)
-		if (k->native_zombies[i].exiting)
-			return true;
-	/* A death to show with another signal (ptv_death_sub_set()). */
-	for (size_t i = 0; i < k->n_death_subs; i++)
-		if (!k->death_subs[i].reaped)
-			return true;
-	/*
-	 * A continue the model holds is reported by a native wait, which
-	 * the model must see take it: a tracer attached later would report
-	 * it again otherwise. One a tracer took is still the host's, which
-	 * a native wait must not report (ptv_wait_native_may_see_hidden()),
-	 * traced or not by then.
-	 */
-	if (k->continues_held) {
-		for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
-			if (t->vcontinued || t->continue_taken)
-				return true;
-		k->continues_held = false;
-	}
-	if (!k->stops_owed)
-		return false;
-	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
-		if (t->native_stop_owed)
-			return true;
-	k->stops_owed = false;
-	return false;
-}
-
 static struct ptv_death_sub *death_sub_of(const struct ptv_kernel *k,
 					  ptv_tid_t tgid)
 {
@@ -1119,28 +1038,114 @@ void ptv_death_sub_done(struct ptv_kernel *k, ptv_tid_t tgid, bool reaped)
 }
 
 /*
- * Could a native wait of @waiter report the death of a group killed in a
- * signal's place, not reaped yet: its leader's real parent, or the parent
- * the model keeps for it as a native zombie, is of @waiter's group?
+ * The thread group whose native wait may still report the death of group
+ * @d, killed in a signal's place: its leader's real parent's, or the
+ * parent's the model keeps for it as a native zombie; 0 if none (reaped,
+ * or gone unseen: autoreaped, or forgotten).
  */
+static ptv_tid_t death_sub_parent(struct ptv_kernel *k,
+				  const struct ptv_death_sub *d)
+{
+	struct ptv_task *leader, *parent;
+
+	if (d->reaped)
+		return 0;
+	for (size_t j = 0; j < k->n_native_zombies; j++)
+		if (k->native_zombies[j].tid == d->tgid)
+			return k->native_zombies[j].parent_tgid;
+	leader = ptv_task_find(&k->tasks, d->tgid);
+	parent = leader ? ptv_real_parent(k, leader) : NULL;
+	return parent ? parent->tgid : 0;
+}
+
+/* Is @waiter's group such a parent of one? */
 static bool death_sub_reportable(struct ptv_kernel *k,
 				 const struct ptv_task *waiter)
 {
-	for (size_t i = 0; i < k->n_death_subs; i++) {
-		const struct ptv_death_sub *d = &k->death_subs[i];
-		struct ptv_task *leader, *parent;
-
-		if (d->reaped)
-			continue;
-		for (size_t j = 0; j < k->n_native_zombies; j++)
-			if (k->native_zombies[j].tid == d->tgid &&
-			    k->native_zombies[j].parent_tgid == waiter->tgid)
-				return true;
-		leader = ptv_task_find(&k->tasks, d->tgid);
-		parent = leader ? ptv_real_parent(k, leader) : NULL;
-		if (parent && parent->tgid == waiter->tgid)
+	for (size_t i = 0; i < k->n_death_subs; i++)
+		if (death_sub_parent(k, &k->death_subs[i]) == waiter->tgid)
 			return true;
+	return false;
+}
+
+/*
+ * An untraced child exited: the host keeps it for its real parent, and
+ * only the model knows whether a tracee of that parent's group comes before
+ * or after it in the group's waits (the group may trace one later). If the
+ * parent autoreaps it, or a native wait reaps it unseen, the wait that
+ * reports it finds nothing and forgets it; when they are too many, the
+ * oldest is forgotten.
+ */
+static bool note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
+			       int status, bool exiting)
+{
+	struct ptv_task *parent = t->tid == t->tgid ? ptv_real_parent(k, t) : NULL;
+	struct ptv_native_zombie *z;
+
+	if (parent == NULL)
+		return false;
+	/* Noted when its held exit was let go: now the host has it. */
+	for (size_t i = 0; i < k->n_native_zombies; i++) {
+		z = &k->native_zombies[i];
+		if (z->tid == t->tid && z->exiting) {
+			z->exiting = exiting;
+			z->status = status;
+			return false;
+		}
 	}
+	if (k->n_native_zombies == PTV_MAX_NATIVE_ZOMBIES)
+		drop_native_zombie(k, 0);
+	z = &k->native_zombies[k->n_native_zombies++];
+	z->tid = t->tid;
+	z->parent_tid = parent->tid;
+	z->parent_tgid = parent->tgid;
+	z->seq = t->child_seq;
+	z->status = status;
+	z->pgid = k->host->pgid_of(k->host_ctx, t);
+	z->clone_child = is_clone_child(t);
+	z->exiting = exiting;
+	VLOG(k, "[%d] native zombie of %d, status %#x%s", t->tid, parent->tid,
+	     status, exiting ? " (still exiting on the host)" : "");
+	wake_waiters_for_children(k, parent->tgid);
+	return true;
+}
+
+void ptv_native_stop_owe(struct ptv_kernel *k, struct ptv_task *t)
+{
+	t->native_stop_owed = true;
+	k->stops_owed = true;
+}
+
+bool ptv_wait_model_needed(struct ptv_kernel *k)
+{
+	const struct ptv_task *t;
+
+	for (size_t i = 0; i < k->n_native_zombies; i++)
+		if (k->native_zombies[i].exiting)
+			return true;
+	/* A death to show with another signal (ptv_death_sub_set()). */
+	for (size_t i = 0; i < k->n_death_subs; i++)
+		if (death_sub_parent(k, &k->death_subs[i]) != 0)
+			return true;
+	/*
+	 * A continue the model holds is reported by a native wait, which
+	 * the model must see take it: a tracer attached later would report
+	 * it again otherwise. One a tracer took is still the host's, which
+	 * a native wait must not report (ptv_wait_native_may_see_hidden()),
+	 * traced or not by then.
+	 */
+	if (k->continues_held) {
+		for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+			if (t->vcontinued || t->continue_taken)
+				return true;
+		k->continues_held = false;
+	}
+	if (!k->stops_owed)
+		return false;
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->native_stop_owed)
+			return true;
+	k->stops_owed = false;
 	return false;
 }
 

@@ -1678,6 +1678,11 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	if (ev->kind != PTV_HEV_SIGNAL_STOP)
 		task->wait_woken_restart = false;
 	ptv_loop_notif_fix(loop, task);
+	if (woken && task->in_native_wait && task->wait == NULL) {
+		struct ptv_syscall_env env = env_of(loop);
+
+		ptv_wait_fix_woken_native(&env, task);
+	}
 	task->in_native_wait = false;
 	if (task->attached && task->skipped_nr >= 0 &&
 	    ev->kind != PTV_HEV_SYSCALL_STOP)

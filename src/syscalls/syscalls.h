@@ -156,6 +156,13 @@ void ptv_sys_wait(struct ptv_syscall_env *env, struct ptv_task *caller,
 bool ptv_wait_at_syscall_exit(struct ptv_syscall_env *env, struct ptv_task *t,
 			      bool woken);
 void ptv_wait_at_wakeup(struct ptv_syscall_env *env, struct ptv_task *t);
+/*
+ * At the first stop of a task the supervisor woke in a wait it let run
+ * natively, with no exit stop: the wait may have reaped a child killed in
+ * a signal's place meanwhile, whose report then gets that signal.
+ */
+void ptv_wait_fix_woken_native(struct ptv_syscall_env *env,
+			       struct ptv_task *t);
 void ptv_wait_at_signal(struct ptv_syscall_env *env, struct ptv_task *t);
 /*
  * A signal-delivery-stop of a task whose wait a wake-up restarted

@@ -432,6 +432,48 @@ static pid_t native_result_pid(struct ptv_kernel *k, struct ptv_task *t,
 	return pid > 0 ? ptv_pidns_to_host(k, t, pid) : 0;
 }
 
+void ptv_wait_fix_woken_native(struct ptv_syscall_env *env,
+			       struct ptv_task *t)
+{
+	struct user_regs_struct regs;
+	struct ptv_syscall call = { .tid = t->tid };
+	struct ptv_wait w;
+	bool i386;
+
+	if (env->k->n_death_subs == 0 || ptv_host_getregs(t->tid, &regs) < 0)
+		return;
+	/*
+	 * Its ABI: that of the code it runs (a 64-bit program's int 0x80 is
+	 * taken for x86_64's).
+	 */
+	i386 = regs.cs == 0x23;
+	call.abi = i386 ? PTV_ABI_I386 : PTV_ABI_X86_64;
+	call.nr = (long)regs.orig_rax;
+	if (call.nr != (i386 ? I386_NR_waitid : SYS_waitid) &&
+	    call.nr != (i386 ? I386_NR_wait4 : SYS_wait4) &&
+	    !(i386 && call.nr == I386_NR_waitpid))
+		return;
+	if (i386) {
+		call.args[0] = (uint32_t)regs.rbx;
+		call.args[1] = (uint32_t)regs.rcx;
+		call.args[2] = (uint32_t)regs.rdx;
+		call.args[3] = (uint32_t)regs.rsi;
+		call.args[4] = (uint32_t)regs.rdi;
+	} else {
+		call.args[0] = regs.rdi;
+		call.args[1] = regs.rsi;
+		call.args[2] = regs.rdx;
+		call.args[3] = regs.r10;
+		call.args[4] = regs.r8;
+	}
+	if (!decode(env->k, t, &call, &w))
+		return;
+	fix_death_report(env->k, t, &w,
+			 native_result_pid(env->k, t, &w,
+					   i386 ? (int)regs.rax
+						: (long)regs.rax));
+}
+
 /*
  * The wait's argument registers, as the ABI passes them: which (waitid
  * only), pid and options.
