@@ -1874,6 +1874,10 @@ static void step_signal(unsigned step)
 	   be seen. */
 	if ((r == R_G || r == R_F) && !m->traced && is_stop_signal(sig))
 		sig = SIGUSR1;
+	/* A fatal signal to C1 waiting in vfork(2) by tgkill(2), not
+	   trapped, waits inside (README, Limitations; design note 48). */
+	if (r == R_C1 && m->cls == CLS_VFORK && sig == SIGTERM && tg)
+		sig = SIGUSR1;
 	if (r == R_F && (sig == SIGKILL || sig == SIGTERM) &&
 	    vfork_exit_races_signal())
 		sig = 0;
