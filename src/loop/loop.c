@@ -1372,6 +1372,10 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 	/* A handler may run: the call may not restart. */
 	task->hide_restart = false;
 	ptv_signal_stop_flushes_deferred(&loop->k, task, ev->sig, loop->self);
+	if (ptv_signal_unwoken(&loop->k, task, ev->sig)) {
+		ptv_loop_resume(loop, task, ev->sig);
+		return;
+	}
 	if (ptv_signal_discarded(&loop->k, task, ev->sig) ||
 	    ptv_signal_reroute(&loop->k, task, ev->sig) ||
 	    ptv_signal_rerouted_taken(task, ev->sig, loop->self) ||

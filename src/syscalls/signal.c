@@ -940,6 +940,69 @@ static bool seen_sent(struct ptv_task *t, struct ptv_task *leader, int sig,
 	return true;
 }
 
+/*
+ * @t, woken on the host by @sig, which Linux discarded (never queued), is
+ * in get_signal(), where it would go on to dequeue the signals pending for
+ * its group that it does not block. If they were pending while it slept
+ * (its call was interrupted), Linux did not wake it for them: another
+ * thread was given them (complete_signal()), which may take them later.
+ * They are blocked in @t until its next host stop (->reroute_blocked,
+ * ptv_signal_unblock_rerouted()): the loop's pass at it ends, and the call
+ * restarts (ptfuzz seed 823, step 6499: a thread asleep in read(2), woken
+ * by a SIGCONT it ignores, took a signal its traced and stopped sibling
+ * was given).
+ */
+static void keep_unwoken(struct ptv_task *t, int sig)
+{
+	const uint64_t unblockable = SIGBIT(SIGKILL) | SIGBIT(SIGSTOP);
+	struct user_regs_struct regs;
+	struct ptv_proc_sig_masks m;
+	uint64_t keep;
+
+	if (ptv_host_getregs(t->tid, &regs) < 0 ||
+	    !ptv_is_restart_code((long)regs.rax))
+		return;
+	ptv_proc_sig_masks(t->tid, &m);
+	/* Its own come first in Linux: it was woken for those. */
+	keep = m.shared & ~m.blocked & ~m.pending & ~SIGBIT(sig) & ~unblockable;
+	if (keep == 0 || ptv_host_setsigmask(t->tid, m.blocked | keep) < 0)
+		return;
+	t->reroute_blocked |= keep;
+	ptv_log("[%d] %#llx pending for its group, which Linux did not wake it "
+		"for, blocked until its next stop", t->tid,
+		(unsigned long long)keep);
+}
+
+bool ptv_signal_unwoken(struct ptv_kernel *k, struct ptv_task *t, int sig)
+{
+	const uint64_t sync = SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) |
+			      SIGBIT(SIGILL) | SIGBIT(SIGTRAP) |
+			      SIGBIT(SIGFPE) | SIGBIT(SIGSYS);
+	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+	uint64_t bit = sig > 0 && sig <= 64 ? SIGBIT(sig) : 0;
+	struct user_regs_struct regs;
+	struct ptv_proc_sig_masks m;
+	siginfo_t si;
+
+	if (leader == NULL || !leader->discard_sent || bit == 0 ||
+	    ((leader->discard_sent | sync | SIGBIT(SIGKILL) | SIGBIT(SIGSTOP)) &
+	     bit))
+		return false;
+	/* A discarded one is still pending: it is what woke @t. */
+	ptv_proc_sig_masks(t->tid, &m);
+	if (!((m.shared | m.pending) & ~m.blocked & leader->discard_sent) ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL ||
+	    ptv_host_getregs(t->tid, &regs) < 0 ||
+	    !ptv_is_restart_code((long)regs.rax) ||
+	    ptv_host_setsigmask(t->tid, m.blocked | bit) < 0)
+		return false;
+	t->reroute_blocked |= bit;
+	ptv_log("[%d] %s pending for its group, which Linux did not wake it "
+		"for: back to the group's queue, blocked until its next stop",
+		t->tid, ptv_signal_name(sig));
+	return true;
+}
+
 bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
 	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
@@ -949,9 +1012,11 @@ bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	if (bit == 0)
 		return false;
 	if (seen_sent(t, leader, sig, &discard)) {
-		if (discard)
+		if (discard) {
 			ptv_log("[%d] %s discarded: Linux discarded it when it "
 				"was sent", t->tid, ptv_signal_name(sig));
+			keep_unwoken(t, sig);
+		}
 		return discard;
 	}
 	if (!(t->discard_sigs & bit))

@@ -82,6 +82,17 @@ ptv_tid_t ptv_signal_sent_at_exit(struct ptv_syscall_env *env,
 bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
+ * At @t's host signal-delivery-stop for @sig, a group signal: true if @t,
+ * asleep (its call interrupted), was woken by a signal Linux discarded,
+ * which is still pending, and not for @sig, which was pending while it
+ * slept (complete_signal() gave it another thread). @sig is then blocked
+ * in @t until its next host stop, and @t is to be resumed with it: the
+ * host queues it back where it came from (kernel/signal.c:
+ * ptrace_signal(): "If the (new) signal is now blocked, requeue it").
+ */
+bool ptv_signal_unwoken(struct ptv_kernel *k, struct ptv_task *t, int sig);
+
+/*
  * @sig is sent to @leader's group now, by the kernel (a child's exit
  * signal), and Linux keeps it. True if the host has one pending for the
  * group already that Linux had discarded: the host drops the new one, the

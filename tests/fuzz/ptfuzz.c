@@ -1856,6 +1856,7 @@ static void step_signal(unsigned step)
 	enum role r = (enum role)below(npick);
 	struct member *m = &fam[r];
 	bool tg = chance(40);
+	bool stop_pending;
 	long res;
 	int err;
 
@@ -1888,6 +1889,9 @@ static void step_signal(unsigned step)
 	if (avoid_thread_sigcont && sig == SIGCONT &&
 	    (r == R_C2 || r == R_T2) && (fam[R_C2].traced || fam[R_T2].traced))
 		tg = true;
+	/* A signal that wakes a thread lets it take a stop signal pending
+	   for its group (seed 860, step 2939). */
+	stop_pending = sig != SIGCONT && stop_signal_pending(m->tid);
 	signal_calls++;
 	if (tg)
 		res = syscall(SYS_tgkill, m->tgid, m->tid, sig);
@@ -1907,7 +1911,7 @@ static void step_signal(unsigned step)
 
 		if (o->tgid != m->tgid)
 			continue;
-		if (is_stop_signal(sig))
+		if (is_stop_signal(sig) || stop_pending)
 			o->maybe_stopped = true;
 		/*
 		 * (SIGKILL leaves a tracee at its exit stop where it is.

@@ -973,6 +973,52 @@ static void case_discarded_wakes_nothing(void)
 }
 
 /*
+ * T, seized, single-stepped into pause(), is named by a SIGUSR1 to the
+ * process: complete_signal() wakes T alone, whose step's SIGTRAP comes
+ * first, so the SIGUSR1 stays pending for the group, and N sleeps on. A
+ * SIGCONT to the process, which N ignores, is discarded once it has
+ * trap-notified T (prepare_signal()): it wakes nobody, and T, resumed,
+ * traps, then takes the SIGUSR1. (Inside, the host queues the SIGCONT and
+ * wakes N, which went on to take the SIGUSR1 in the same pass: ptfuzz
+ * seed 823, step 6499, at 10000 steps.)
+ */
+static void case_discarded_leaves_group_signal(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	pt_must(PTRACE_INTERRUPT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- T single-stepped into pause(); SIGUSR1 to the process, "
+		"naming T");
+	kill(f.thread, SIGUSR1);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- SIGCONT to the process: N ignores it");
+	kill(f.child, SIGCONT);
+	scn_wait_syscall(f.child, SYS_pause);
+	/* Its trap for the SIGCONT, then its stop for the SIGUSR1. */
+	for (int n = 0; n < 2; n++) {
+		struct timespec ms = { 0, 1000000 };
+		int status;
+		pid_t r = 0;
+
+		pt_must(PTRACE_CONT, f.thread, 0, 0);
+		for (int i = 0; i < 100 && r == 0; i++) {
+			r = waitpid(f.thread, &status, WNOHANG | __WALL);
+			nanosleep(&ms, NULL);
+		}
+		scn_say("wait(T, WNOHANG) for up to 100 ms: %s",
+			r == 0 ? "nothing" : pt_status(status));
+		if (r == 0)
+			break;
+	}
+	kill_and_end(&f);
+}
+
+/*
  * N and T attached, both in a ptrace-stop when SIGCONT is sent to the
  * process: neither wants it (kernel/signal.c:wants_signal()), so it stays
  * pending for the group and wakes nobody. T, then single-stepped from its
@@ -2713,6 +2759,7 @@ static const struct pt_case cases[] = {
 	  case_group_signal_left_then_lower_first_stop },
 	{ "group-signal-left-then-lower-first-untraced",
 	  case_group_signal_left_then_lower_first_untraced },
+	{ "discarded-leaves-group-signal", case_discarded_leaves_group_signal },
 	{ "fatal-to-group", case_fatal_to_group },
 	{ "fatal-to-group-stepped", case_fatal_to_group_stepped },
 	{ "fatal-to-group-syscall", case_fatal_to_group_syscall },
