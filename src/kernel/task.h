@@ -205,6 +205,8 @@ struct ptv_task {
 	uint64_t discard_sent;	/* (a leader) signals sent to its group that
 				   Linux discarded at once, ignored by the
 				   untraced task named; the host kept them */
+	uint64_t discard_woke;	/* ... of those, a SIGCONT that woke its
+				   stopped threads all the same */
 	uint64_t kept_sent;	/* (a leader) ... and those sent to it that
 				   Linux kept, not yet dequeued: a pending one
 				   is no discarded one (kernel/ptrace.c) */
@@ -333,6 +335,13 @@ struct ptv_task {
 	bool vcontinued;	/* its group was continued since: a tracer's
 				   WCONTINUED wait has that to report */
 	int group_stop_sig;	/* the stop signal of that group-stop */
+	bool sigcont_trap_wakes; /* a SIGCONT sent while it was in no stop:
+				   the host's trap for it is a wake-up */
+	bool stopped_in_get_signal; /* its last host stop was one
+				   get_signal() makes, and Linux too
+				   (signal-delivery, group, trap) ... */
+	bool resumed_in_get_signal; /* ... and the one before it: from there
+				   it went on in get_signal() */
 	bool stop_in_flight;	/* resumed with a stop signal to deliver: its
 				   group-stop is still to come (loop.c) */
 

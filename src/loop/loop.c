@@ -1343,6 +1343,35 @@ static bool kills_faulting_pidns_init(struct ptv_loop *loop,
 	return true;
 }
 
+/*
+ * Notes whether @task's stop is one Linux makes in get_signal() too
+ * (->stopped_in_get_signal), after which it goes on there: a
+ * signal-delivery-stop or a group-stop (a discarded signal's is unmarked:
+ * ptv_signal_discarded()), or a trap of a task a guest seized. Not the
+ * first trap of a new task, nor the supervisor's wake-up, nor the host's
+ * trap for a SIGCONT sent while it was in no stop (->sigcont_trap_wakes),
+ * which woke it. The host's trap for one sent while it was in a stop comes
+ * in the pass that stop was in: it changes nothing.
+ */
+static void note_get_signal_stop(struct ptv_task *task,
+				 const struct ptv_host_event *ev, bool woken)
+{
+	bool trap = ev->kind == PTV_HEV_TRAP_STOP;
+	bool wakes = task->sigcont_trap_wakes;
+
+	if (trap)
+		task->sigcont_trap_wakes = false;
+	if (trap && task->attached && !woken && !wakes &&
+	    !(task->tracer && task->seized))
+		return;
+	task->resumed_in_get_signal = task->stopped_in_get_signal;
+	task->stopped_in_get_signal =
+		ev->kind == PTV_HEV_SIGNAL_STOP ||
+		ev->kind == PTV_HEV_GROUP_STOP ||
+		(trap && task->attached && !woken && task->tracer &&
+		 task->seized);
+}
+
 static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 			   const struct ptv_host_event *ev)
 {
@@ -1679,6 +1708,7 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 	 */
 	woken = task->ptvisor_interrupt;
 	task->ptvisor_interrupt = false;
+	note_get_signal_stop(task, ev, woken);
 	if (ev->kind != PTV_HEV_SIGNAL_STOP)
 		task->wait_woken_restart = false;
 	ptv_loop_notif_fix(loop, task);

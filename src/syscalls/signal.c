@@ -155,6 +155,17 @@ static bool linux_drops_for_group(struct ptv_kernel *k,
  * pending for the group on the host: the host drops the new one
  * (kernel/signal.c:legacy_queue()).
  */
+/* Is a thread of group @tgid in its group-stop? */
+static bool group_has_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
+{
+	struct ptv_task *t;
+
+	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
+		if (t->tgid == tgid && t->group_stopped)
+			return true;
+	return false;
+}
+
 static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 			 ptv_tid_t named, int sig)
 {
@@ -189,6 +200,13 @@ static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 		return;	/* could not be undone: not made */
 	sender->discard_marks[i] = leader->tid;
 	leader->discard_sent |= bit;
+	/*
+	 * prepare_signal() wakes the group's stopped threads for a SIGCONT
+	 * before it discards it: they pass get_signal() in Linux too.
+	 */
+	leader->discard_woke &= ~bit;
+	if (sig == SIGCONT && group_has_stopped(k, n->tgid))
+		leader->discard_woke |= bit;
 	if (dropped)
 		ptv_log("[%d] %s to %d: Linux drops it (one is pending for "
 			"the group)", sender->tid, ptv_signal_name(sig), named);
@@ -401,10 +419,11 @@ static void mark_sigcont_traps(struct ptv_kernel *k, struct ptv_task *sender,
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
 		if (u->tgid != n->tgid)
 			continue;
+		u->sigcont_trap_wakes = !u->group_stopped &&
+					u->vstop == PTV_VSTOP_NONE &&
+					!u->listening;
 		u->sigcont_trap_artifact = !several && u->tid != woken &&
-					   !u->group_stopped &&
-					   u->vstop == PTV_VSTOP_NONE &&
-					   !u->listening;
+					   u->sigcont_trap_wakes;
 		/*
 		 * A signal sent while the host holds it in that trap is one
 		 * Linux would have woken it for, not one left to another.
@@ -952,14 +971,19 @@ static bool seen_sent(struct ptv_task *t, struct ptv_task *leader, int sig,
  * by a SIGCONT it ignores, took a signal its traced and stopped sibling
  * was given).
  */
-static void keep_unwoken(struct ptv_task *t, int sig)
+static void keep_unwoken(struct ptv_task *t, struct ptv_task *leader, int sig)
 {
 	const uint64_t unblockable = SIGBIT(SIGKILL) | SIGBIT(SIGSTOP);
 	struct user_regs_struct regs;
 	struct ptv_proc_sig_masks m;
 	uint64_t keep;
 
-	if (ptv_host_getregs(t->tid, &regs) < 0 ||
+	if (leader->discard_woke & SIGBIT(sig)) {
+		leader->discard_woke &= ~SIGBIT(sig);
+		return;
+	}
+	/* Resumed from a stop in get_signal(): it goes on there in Linux. */
+	if (t->resumed_in_get_signal || ptv_host_getregs(t->tid, &regs) < 0 ||
 	    !ptv_is_restart_code((long)regs.rax))
 		return;
 	ptv_proc_sig_masks(t->tid, &m);
@@ -985,18 +1009,21 @@ bool ptv_signal_unwoken(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	siginfo_t si;
 
 	if (leader == NULL || !leader->discard_sent || bit == 0 ||
+	    t->resumed_in_get_signal ||
 	    ((leader->discard_sent | sync | SIGBIT(SIGKILL) | SIGBIT(SIGSTOP)) &
 	     bit))
 		return false;
 	/* A discarded one is still pending: it is what woke @t. */
 	ptv_proc_sig_masks(t->tid, &m);
-	if (!((m.shared | m.pending) & ~m.blocked & leader->discard_sent) ||
+	if (!((m.shared | m.pending) & ~m.blocked & leader->discard_sent &
+	      ~leader->discard_woke) ||
 	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL ||
 	    ptv_host_getregs(t->tid, &regs) < 0 ||
 	    !ptv_is_restart_code((long)regs.rax) ||
 	    ptv_host_setsigmask(t->tid, m.blocked | bit) < 0)
 		return false;
 	t->reroute_blocked |= bit;
+	t->stopped_in_get_signal = false;	/* not Linux's */
 	ptv_log("[%d] %s pending for its group, which Linux did not wake it "
 		"for: back to the group's queue, blocked until its next stop",
 		t->tid, ptv_signal_name(sig));
@@ -1015,7 +1042,8 @@ bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig)
 		if (discard) {
 			ptv_log("[%d] %s discarded: Linux discarded it when it "
 				"was sent", t->tid, ptv_signal_name(sig));
-			keep_unwoken(t, sig);
+			keep_unwoken(t, leader, sig);
+			t->stopped_in_get_signal = false;
 		}
 		return discard;
 	}

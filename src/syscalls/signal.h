@@ -83,7 +83,8 @@ bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
  * At @t's host signal-delivery-stop for @sig, a group signal: true if @t,
- * asleep (its call interrupted), was woken by a signal Linux discarded,
+ * asleep (its call interrupted; not resumed from a stop in get_signal(),
+ * where it goes on in Linux too), was woken by a signal Linux discarded,
  * which is still pending, and not for @sig, which was pending while it
  * slept (complete_signal() gave it another thread). @sig is then blocked
  * in @t until its next host stop, and @t is to be resumed with it: the
