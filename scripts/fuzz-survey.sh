@@ -54,7 +54,7 @@ one() {
 	*events) fz+=(events) ;;
 	esac
 	case $mode in
-	pidns*) pre=(unshare -Urpf --mount-proc) ;;
+	pidns*) pre=("$(command -v unshare)" -Urpf --mount-proc) ;;
 	procview*) args=(--ptvisor-opt --proc-view) ;;
 	nested*) args=(--depth 2) ;;
 	esac
