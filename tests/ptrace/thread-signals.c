@@ -917,6 +917,20 @@ static void case_core_to_group(void)
 	kill_and_end(&f);
 }
 
+/* T traced (@seize, or PTRACE_ATTACH), single-stepped into pause(). */
+static void step_into_pause(struct family *f, bool seize)
+{
+	if (seize) {
+		pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f->thread, 0, 0);
+		pt_must(PTRACE_INTERRUPT, f->thread, 0, 0);
+	} else {
+		pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f->thread, 0, 0);
+	}
+	pt_wait_say(f->thread, __WALL, "wait(T)");
+	pt_must(PTRACE_SINGLESTEP, f->thread, 0, 0);
+	scn_wait_syscall(f->thread, SYS_pause);
+}
+
 /*
  * T, traced (@seize, or PTRACE_ATTACH), single-stepped into pause(); then
  * @sig to the process, which must not wake T: 100 ms of nothing is enough
@@ -929,15 +943,7 @@ static void step_into_pause_then(struct family *f, bool seize, int sig)
 	int status, i;
 	pid_t r = 0;
 
-	if (seize) {
-		pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f->thread, 0, 0);
-		pt_must(PTRACE_INTERRUPT, f->thread, 0, 0);
-	} else {
-		pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f->thread, 0, 0);
-	}
-	pt_wait_say(f->thread, __WALL, "wait(T)");
-	pt_must(PTRACE_SINGLESTEP, f->thread, 0, 0);
-	scn_wait_syscall(f->thread, SYS_pause);
+	step_into_pause(f, seize);
 	scn_say("-- T single-stepped into pause(); SIG%s to the process",
 		sigabbrev_np(sig));
 	kill(f->child, sig);
@@ -987,11 +993,7 @@ static void case_discarded_leaves_group_signal(void)
 	struct family f;
 
 	spawn(&f);
-	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
-	pt_must(PTRACE_INTERRUPT, f.thread, 0, 0);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
-	scn_wait_syscall(f.thread, SYS_pause);
+	step_into_pause(&f, true);
 	scn_say("-- T single-stepped into pause(); SIGUSR1 to the process, "
 		"naming T");
 	kill(f.thread, SIGUSR1);
