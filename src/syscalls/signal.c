@@ -147,14 +147,6 @@ static bool linux_drops_for_group(struct ptv_kernel *k,
 	       !(ptv_proc_status_mask(n->tid, "ShdPnd") & SIGBIT(sig));
 }
 
-/*
- * @sender sends @sig to task @named (the group's leader for a process
- * group or kill(-1)). If Linux discards it at once (or drops it, one
- * pending for the group already) and a thread of the group is traced,
- * which could dequeue it, the group's leader records it. Not if it is
- * pending for the group on the host: the host drops the new one
- * (kernel/signal.c:legacy_queue()).
- */
 /* Is a thread of group @tgid in its group-stop? */
 static bool group_has_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
 {
@@ -166,6 +158,14 @@ static bool group_has_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
 	return false;
 }
 
+/*
+ * @sender sends @sig to task @named (the group's leader for a process
+ * group or kill(-1)). If Linux discards it at once (or drops it, one
+ * pending for the group already) and a thread of the group is traced,
+ * which could dequeue it, the group's leader records it. Not if it is
+ * pending for the group on the host: the host drops the new one
+ * (kernel/signal.c:legacy_queue()).
+ */
 static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 			 ptv_tid_t named, int sig)
 {
@@ -977,10 +977,22 @@ static bool seen_sent(struct ptv_task *t, struct ptv_task *leader, int sig,
  * by a SIGCONT it ignores, took a signal its traced and stopped sibling
  * was given).
  */
+/*
+ * Did @t, at a signal-delivery-stop, sleep in a call that was interrupted,
+ * rather than go on in get_signal() from a stop there, as it does in Linux?
+ */
+static bool woke_from_call(struct ptv_task *t)
+{
+	struct user_regs_struct regs;
+
+	return !t->resumed_in_get_signal &&
+	       ptv_host_getregs(t->tid, &regs) == 0 &&
+	       ptv_is_restart_code((long)regs.rax);
+}
+
 static void keep_unwoken(struct ptv_task *t, struct ptv_task *leader, int sig)
 {
 	const uint64_t unblockable = SIGBIT(SIGKILL) | SIGBIT(SIGSTOP);
-	struct user_regs_struct regs;
 	struct ptv_proc_sig_masks m;
 	uint64_t keep;
 
@@ -988,9 +1000,7 @@ static void keep_unwoken(struct ptv_task *t, struct ptv_task *leader, int sig)
 		leader->discard_woke &= ~SIGBIT(sig);
 		return;
 	}
-	/* Resumed from a stop in get_signal(): it goes on there in Linux. */
-	if (t->resumed_in_get_signal || ptv_host_getregs(t->tid, &regs) < 0 ||
-	    !ptv_is_restart_code((long)regs.rax))
+	if (!woke_from_call(t))
 		return;
 	ptv_proc_sig_masks(t->tid, &m);
 	/* Its own come first in Linux: it was woken for those. */
@@ -1010,12 +1020,10 @@ bool ptv_signal_unwoken(struct ptv_kernel *k, struct ptv_task *t, int sig)
 			      SIGBIT(SIGFPE) | SIGBIT(SIGSYS);
 	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
 	uint64_t bit = sig > 0 && sig <= 64 ? SIGBIT(sig) : 0;
-	struct user_regs_struct regs;
 	struct ptv_proc_sig_masks m;
 	siginfo_t si;
 
 	if (leader == NULL || !leader->discard_sent || bit == 0 ||
-	    t->resumed_in_get_signal ||
 	    ((leader->discard_sent | sync | SIGBIT(SIGKILL) | SIGBIT(SIGSTOP)) &
 	     bit))
 		return false;
@@ -1024,8 +1032,7 @@ bool ptv_signal_unwoken(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	if (!((m.shared | m.pending) & ~m.blocked & leader->discard_sent &
 	      ~leader->discard_woke) ||
 	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL ||
-	    ptv_host_getregs(t->tid, &regs) < 0 ||
-	    !ptv_is_restart_code((long)regs.rax) ||
+	    !woke_from_call(t) ||
 	    ptv_host_setsigmask(t->tid, m.blocked | bit) < 0)
 		return false;
 	t->reroute_blocked |= bit;
@@ -1395,13 +1402,17 @@ bool ptv_signal_rerouted_later(struct ptv_task *t, int sig, pid_t self)
 	return true;
 }
 
-/* Does the action of masks @m's group ignore @sig (SIG_IGN, or a SIG_DFL
-   that ignores: kernel/signal.c, sig_task_ignored())? */
+/* The signals the action of masks @m's group ignores (SIG_IGN, or a
+   SIG_DFL that ignores: kernel/signal.c, sig_task_ignored()). */
+static uint64_t ignored_by_action(const struct ptv_proc_sig_masks *m)
+{
+	return ~m->caught & (m->ignored | PTV_SENT_SIGNALS_MASK);
+}
+
+/* Does the action of masks @m's group ignore @sig? */
 static bool action_ignores(const struct ptv_proc_sig_masks *m, int sig)
 {
-	return !(m->caught & SIGBIT(sig)) &&
-	       ((m->ignored & SIGBIT(sig)) ||
-		(PTV_SENT_SIGNALS_MASK & SIGBIT(sig)));
+	return ignored_by_action(m) & SIGBIT(sig);
 }
 
 void ptv_signal_left_taken_by(struct ptv_kernel *k, struct ptv_task *t,
@@ -1773,14 +1784,10 @@ bool ptv_signal_rerouted_info(struct ptv_kernel *k, struct ptv_task *t,
  */
 static bool vfork_waiter_wants(pid_t tid)
 {
-	/* SIG_KERNEL_IGNORE_MASK: ignored while their action is SIG_DFL. */
-	const uint64_t dfl_ignored = SIGBIT(SIGCONT) | SIGBIT(SIGCHLD) |
-				     SIGBIT(SIGWINCH) | SIGBIT(SIGURG);
 	struct ptv_proc_sig_masks m;
 
 	ptv_proc_sig_masks(tid, &m);
-	return !((m.pending | m.shared) & ~m.blocked & ~m.ignored &
-		 ~(dfl_ignored & ~m.caught));
+	return !((m.pending | m.shared) & ~m.blocked & ~ignored_by_action(&m));
 }
 
 /* @sig sent to the group of task @named names it: its leader records
