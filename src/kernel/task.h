@@ -415,10 +415,15 @@ enum ptv_affinity_call {
 };
 
 /*
- * Open-addressing table of tasks keyed by tid. Entries are stable pointers
- * (tasks are allocated one by one), so a struct ptv_task * stays valid until
- * ptv_task_remove().
+ * Is the host resuming @t out of the host stop in which it was last
+ * resumed virtually (a stop Linux makes too), not out of one of the host's
+ * own since? (->vresumed_stop is 0 until its first virtual resume.)
  */
+static inline bool ptv_task_leaves_vstop(const struct ptv_task *t)
+{
+	return t->vresumed_stop != 0 && t->vresumed_stop == t->host_stops;
+}
+
 /*
  * The pid views of tasks removed lately (syscalls/pidns.c): a native wait
  * in a pid namespace below may report a child the model has forgotten.
@@ -430,6 +435,11 @@ struct ptv_gone_view {
 	struct ptv_pidns_view *view;
 };
 
+/*
+ * Open-addressing table of tasks keyed by tid. Entries are stable pointers
+ * (tasks are allocated one by one), so a struct ptv_task * stays valid until
+ * ptv_task_remove().
+ */
 struct ptv_tasks {
 	struct ptv_task **slots; /* NULL: never used; PTV_TOMBSTONE: removed */
 	size_t nslots;		 /* a power of two */

@@ -1239,6 +1239,17 @@ void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
 	if (!t->sigcont_deferred || stops ||
 	    !sigcont_may_be_sent(k, t->tgid, &not_now) || not_now)
 		return;
+	/*
+	 * Not out of a host stop Linux does not make (the host's SIGCONT
+	 * trap) while its tracer steps it: on its way to its step's stop
+	 * still, it leaves the SIGCONT pending for the group, where another
+	 * thread takes it first (ptv_signal_deferred_met()); sent on now, it
+	 * would be in @t's own queue, which no other thread sees
+	 * (thread-signals sigcont-pending-taken-before-next, under load).
+	 */
+	if (t->tracer && ptv_vresume_steps(t->resume) &&
+	    !ptv_task_leaves_vstop(t))
+		return;
 	t->sigcont_deferred = false;
 	memcpy(&si, t->reroute_info, sizeof(si));
 	if (send_on(t, SIGCONT, &si))
