@@ -126,7 +126,8 @@ int ptv_signal_deferred_met(struct ptv_kernel *k, struct ptv_task *t, int sig);
 /*
  * The host is about to resume @t (@stops: with a signal that stops it):
  * a SIGCONT ptv_signal_reroute() kept for it while it was in a ptrace-stop
- * is sent on now, unless its group stops or is stopped. Design notes, 37.
+ * is sent on now, unless its group stops or is stopped, or its tracer steps
+ * it and the host resumes it out of a stop of its own. Design notes, 37.
  */
 void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
 				   bool stops);
