@@ -1768,8 +1768,7 @@ static bool group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid);
 static void group_continued(struct ptv_kernel *k, ptv_tid_t tgid,
 			    bool continued, int why, int why_status);
 
-/* Is a live thread of group @tgid in its group-stop (one is in effect)? */
-static bool group_stopping(struct ptv_kernel *k, ptv_tid_t tgid)
+bool ptv_group_stopping(struct ptv_kernel *k, ptv_tid_t tgid)
 {
 	struct ptv_task *t;
 
@@ -1794,7 +1793,7 @@ void ptv_group_sigcont(struct ptv_kernel *k, ptv_tid_t tgid)
 	bool stopped = group_fully_stopped(k, tgid);
 	int why_status = 0;
 
-	if (!stopped && !group_stopping(k, tgid))
+	if (!stopped && !ptv_group_stopping(k, tgid))
 		return;
 	VLOG(k, "[%d] group continued by a SIGCONT, as it is sent%s", tgid,
 	     stopped ? "" : " (its group-stop was in progress)");

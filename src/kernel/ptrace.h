@@ -375,6 +375,8 @@ void ptv_group_exit(struct ptv_kernel *k, ptv_tid_t tgid);
 void ptv_group_stop_begins(struct ptv_kernel *k, const struct ptv_task *t);
 /* Is every live thread of group @tgid in its group-stop? */
 bool ptv_group_fully_stopped(struct ptv_kernel *k, ptv_tid_t tgid);
+/* Is a live thread of group @tgid in its group-stop (one is in effect)? */
+bool ptv_group_stopping(struct ptv_kernel *k, ptv_tid_t tgid);
 
 /* @t, a zombie of its real parent's group, was reaped by a native wait. */
 void ptv_wait_native_reaped(struct ptv_kernel *k, struct ptv_task *t);

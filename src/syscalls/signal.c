@@ -147,17 +147,6 @@ static bool linux_drops_for_group(struct ptv_kernel *k,
 	       !(ptv_proc_status_mask(n->tid, "ShdPnd") & SIGBIT(sig));
 }
 
-/* Is a thread of group @tgid in its group-stop? */
-static bool group_has_stopped(struct ptv_kernel *k, ptv_tid_t tgid)
-{
-	struct ptv_task *t;
-
-	for (size_t cursor = 0; (t = ptv_tasks_next(&k->tasks, &cursor));)
-		if (t->tgid == tgid && t->group_stopped)
-			return true;
-	return false;
-}
-
 /*
  * @sender sends @sig to task @named (the group's leader for a process
  * group or kill(-1)). If Linux discards it at once (or drops it, one
@@ -211,7 +200,7 @@ static void mark_discard(struct ptv_kernel *k, struct ptv_task *sender,
 	 * before it discards it: they pass get_signal() in Linux too.
 	 */
 	leader->discard_woke &= ~bit;
-	if (sig == SIGCONT && group_has_stopped(k, n->tgid))
+	if (sig == SIGCONT && ptv_group_stopping(k, n->tgid))
 		leader->discard_woke |= bit;
 	if (dropped)
 		ptv_log("[%d] %s to %d: Linux drops it (one is pending for "
