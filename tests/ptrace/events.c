@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pt.h"
@@ -330,9 +331,22 @@ static void case_vfork_parent_interrupted(void)
 	 * C traps ('t'); inside, on its way out of vfork(2) it passes a
 	 * host stop and may show 'S' in pause(2) a moment before the
 	 * supervisor's interrupt traps it (design note 44): waiting for 'S'
-	 * too let the WNOHANG wait find nothing under load.
+	 * too let the WNOHANG wait find nothing under load. Nested, the
+	 * host's own stop on that way shows 't' too: the stop is awaited
+	 * with WNOWAIT first (natively there at once; a lost interrupt
+	 * hangs here, and the watchdog ends the run).
 	 */
 	scn_wait_state(c, "t");
+	for (;;) {
+		siginfo_t si = { .si_pid = 0 };
+		struct timespec ms = { 0, 1000000 };
+
+		scn_check(waitid(P_PID, (id_t)c, &si, WSTOPPED | WNOHANG |
+				 WNOWAIT | __WALL) == 0);
+		if (si.si_pid == c)
+			break;
+		nanosleep(&ms, NULL);
+	}
 	pt_wait_say(c, WNOHANG | __WALL, "wait(C, WNOHANG)");
 	kill(c, SIGKILL);
 	pt_wait_say(c, __WALL, "wait(C)");
