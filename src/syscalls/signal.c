@@ -955,18 +955,6 @@ static bool seen_sent(struct ptv_task *t, struct ptv_task *leader, int sig,
 }
 
 /*
- * @t, woken on the host by @sig, which Linux discarded (never queued), is
- * in get_signal(), where it would go on to dequeue the signals pending for
- * its group that it does not block. If they were pending while it slept
- * (its call was interrupted), Linux did not wake it for them: another
- * thread was given them (complete_signal()), which may take them later.
- * They are blocked in @t until its next host stop (->reroute_blocked,
- * ptv_signal_unblock_rerouted()): the loop's pass at it ends, and the call
- * restarts (ptfuzz seed 823, step 6499: a thread asleep in read(2), woken
- * by a SIGCONT it ignores, took a signal its traced and stopped sibling
- * was given).
- */
-/*
  * Did @t, at a signal-delivery-stop, sleep in a call that was interrupted,
  * rather than go on in get_signal() from a stop there, as it does in Linux?
  */
@@ -979,6 +967,18 @@ static bool woke_from_call(struct ptv_task *t)
 	       ptv_is_restart_code((long)regs.rax);
 }
 
+/*
+ * @t, woken on the host by @sig, which Linux discarded (never queued), is
+ * in get_signal(), where it would go on to dequeue the signals pending for
+ * its group that it does not block. If they were pending while it slept
+ * (its call was interrupted), Linux did not wake it for them: another
+ * thread was given them (complete_signal()), which may take them later.
+ * They are blocked in @t until its next host stop (->reroute_blocked,
+ * ptv_signal_unblock_rerouted()): the loop's pass at it ends, and the call
+ * restarts (ptfuzz seed 823, step 6499: a thread asleep in read(2), woken
+ * by a SIGCONT it ignores, took a signal its traced and stopped sibling
+ * was given).
+ */
 static void keep_unwoken(struct ptv_task *t, struct ptv_task *leader, int sig)
 {
 	const uint64_t unblockable = SIGBIT(SIGKILL) | SIGBIT(SIGSTOP);
