@@ -15,7 +15,8 @@
  *    resumed, stops for it first;
  *  - sigcont-ignored-by-leader: SIGCONT to the process continues the group
  *    (T, seized and held in its group-stop, traps in PTRACE_EVENT_STOP
- *    once resumed), and is then discarded.
+ *    once resumed), and is then discarded; -left-at-group-exit: nor does
+ *    PTRACE_PEEKSIGINFO show it once N has taken a pending SIGTERM.
  * Under ptvisor every thread is traced on the host, which keeps such a
  * signal; a traced thread that dequeues it must not see it.
  *
@@ -288,6 +289,50 @@ static void case_sigcont_ignored_by_leader(void)
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	resume_and_end(&f);
+}
+
+/*
+ * As sigcont-ignored-by-leader, with a SIGTERM pending for the group (sent
+ * to T's tid, traced: kept, and no thread wants it while the group is
+ * stopped). The SIGCONT continues N, which takes the SIGTERM: the group
+ * dies, and T, seized with TRACEEXIT, stops at its PTRACE_EVENT_EXIT. The
+ * group's queue is then empty: Linux discarded the SIGCONT. Inside, the
+ * host kept it (to continue the group) and nobody dequeued it:
+ * PTRACE_PEEKSIGINFO must not show it (ptfuzz seed 932 at 10000 steps,
+ * step 8737).
+ */
+static void case_sigcont_ignored_left_at_group_exit(void)
+{
+	struct __ptrace_peeksiginfo_args args = {
+		.off = 0, .flags = 1 /* PTRACE_PEEKSIGINFO_SHARED */, .nr = 8
+	};
+	siginfo_t si[8];
+	struct family f;
+	long n;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T, TRACEEXIT)", PTRACE_SEIZE, f.thread, 0,
+	       PTRACE_O_TRACEEXIT);
+	scn_say("-- SIGSTOP to the process");
+	kill(f.child, SIGSTOP);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_wait_state(f.child, "Tt");
+	scn_say("-- SIGTERM to T's tid: T is traced, the group keeps it");
+	kill(f.thread, SIGTERM);
+	scn_say("-- SIGCONT to the process: N ignores it, goes on, takes "
+		"SIGTERM");
+	kill(f.child, SIGCONT);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	memset(si, 0, sizeof(si));
+	n = ptrace(PTRACE_PEEKSIGINFO, f.thread, &args, si);
+	scn_say("PEEKSIGINFO(T, SHARED) = %ld %s", n,
+		n < 0 ? scn_errno(errno) : "");
+	for (long i = 0; i < n; i++)
+		scn_say("  %s", scn_sig(si[i].si_signo));
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_wait_say(f.child, 0, "wait(child)");
+	close_tid_pipe();
 }
 
 /*
@@ -2737,6 +2782,8 @@ static const struct pt_case cases[] = {
 	{ "ignored-by-leader", case_ignored_by_leader },
 	{ "named-traced-thread", case_named_traced_thread },
 	{ "sigcont-ignored-by-leader", case_sigcont_ignored_by_leader },
+	{ "sigcont-ignored-left-at-group-exit",
+	  case_sigcont_ignored_left_at_group_exit },
 	{ "sigcont-to-traced-leader", case_sigcont_to_traced_leader },
 	{ "traced-thread-reaped", case_traced_thread_reaped },
 	{ "group-stop-after-thread-exit", case_group_stop_after_thread_exit },
