@@ -1246,6 +1246,31 @@ void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
 			"as it is resumed", t->tid);
 }
 
+bool ptv_signal_deferred_stop_in_place(struct ptv_kernel *k,
+				       struct ptv_task *t)
+{
+	struct ptv_proc_sig_masks m;
+	bool not_now;
+	siginfo_t si;
+
+	if (!t->sigcont_deferred || t->tracer == NULL || t->interrupt_pending ||
+	    t->group_stopped || ptv_group_stopping(k, t->tgid) ||
+	    sigcont_may_be_sent(k, t->tgid, &not_now))
+		return false;
+	ptv_proc_sig_masks(t->tid, &m);
+	if ((m.blocked & SIGBIT(SIGCONT)) || (m.pending & ~m.blocked) ||
+	    (m.shared & ~m.blocked & (SIGBIT(SIGCONT) - 1)))
+		return false;
+	memcpy(&si, t->reroute_info, sizeof(si));
+	if (ptv_host_setsiginfo(t->tid, &si) < 0)
+		return false;
+	t->sigcont_deferred = false;
+	ptv_log("[%d] SIGCONT left pending for its group is the next signal it "
+		"dequeues: its stop for it is made in place", t->tid);
+	ptv_vstop_signal(k, t, SIGCONT);
+	return true;
+}
+
 void ptv_signal_stop_flushes_deferred(struct ptv_kernel *k,
 				      struct ptv_task *t, int sig, pid_t self)
 {

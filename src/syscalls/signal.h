@@ -133,6 +133,19 @@ void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
 				   bool stops);
 
 /*
+ * @t is resumed with no signal out of a virtual signal-delivery-stop, with
+ * a SIGCONT kept for it that the supervisor may not send on (a thread of
+ * its group is seized: sigcont_may_be_sent()). In Linux it goes on in
+ * get_signal() and dequeues that SIGCONT next if nothing comes first
+ * (a jobctl trap or group-stop, a signal of its own queue, a lower one of
+ * its group's): then its stop for it is made in place, the host's stop
+ * kept with the SIGCONT's siginfo, and true is returned (the caller does
+ * not resume the host). Design notes, 37.
+ */
+bool ptv_signal_deferred_stop_in_place(struct ptv_kernel *k,
+				       struct ptv_task *t);
+
+/*
  * At @t's host signal-delivery-stop for @sig: a stop signal a guest sent
  * its group flushed the SIGCONT pending for the group when it was sent
  * (kernel/signal.c:prepare_signal()), so one kept for a thread to take

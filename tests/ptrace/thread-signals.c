@@ -2533,6 +2533,33 @@ static void case_sigcont_pending_taken_by_resumed(void)
 }
 
 /*
+ * The same with N untraced in read() when the SIGCONT is sent, then seized,
+ * then sent a SIGWINCH of its own (tgkill(2)): N stops for it first (its
+ * own queue comes first), and, resumed with no signal, goes on in
+ * get_signal() to the SIGCONT pending for the group and stops for it.
+ * (Inside, the supervisor kept the SIGCONT for T, then for N after its
+ * SIGWINCH, and could not send it on to N, its group having a seized
+ * thread whose tracer would see the host's SIGCONT trap: N went back to
+ * read() and the SIGCONT was lost; ptfuzz seed 950 at 10000 steps, step
+ * 7103.)
+ */
+static void case_sigcont_pending_taken_after_own(void)
+{
+	struct family f;
+
+	sigcont_named_steps_first(&f, N_UNTRACED);
+	scn_wait_syscall(f.child, SYS_read);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	scn_say("-- tgkill(N, SIGWINCH)");
+	syscall(SYS_tgkill, f.child, f.child, SIGWINCH);
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_say("-- N resumed");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	say_n_answers(&f);
+	resume_t_and_end(&f);
+}
+
+/*
  * Then another signal to the process (kill(2)), which N wants: N, asleep in
  * read(), is woken (complete_signal()), and get_signal() dequeues the
  * group's SIGCONT before a SIGURG (next_signal(): the lowest), after a
@@ -2841,6 +2868,8 @@ static const struct pt_case cases[] = {
 	{ "sigcont-pending-drops-next", case_sigcont_pending_drops_next },
 	{ "sigcont-pending-taken-by-resumed",
 	  case_sigcont_pending_taken_by_resumed },
+	{ "sigcont-pending-taken-after-own",
+	  case_sigcont_pending_taken_after_own },
 	{ "traced-zombie-leader", case_traced_zombie_leader },
 	{ "traced-leader-killed-thread-unreaped",
 	  case_traced_leader_killed_thread_unreaped },
