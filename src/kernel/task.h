@@ -256,6 +256,11 @@ struct ptv_task {
 				   notes, 32) */
 	bool reroute_taken;	/* ... which another thread took in Linux:
 				   dropped when it dequeues it */
+	bool sigcont_at_frame;	/* resumed with a signal it handles while
+				   ->sigcont_deferred can't be sent on: the
+				   host single-steps it, and its stop for the
+				   SIGCONT is made at the step trap after the
+				   handler's frame (ptv_signal_frame_trap()) */
 	bool sigcont_deferred;	/* a SIGCONT Linux left pending for its
 				   group, which it takes: it was in a
 				   ptrace-stop, so it is sent on (with

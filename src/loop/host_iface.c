@@ -538,8 +538,8 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 		/* Its group-stop is to come (loop.c, take_pending()). */
 		t->stop_in_flight = ptv_loop_stops_task(t, sig);
 	}
-	if (signal_stop && sig == 0 &&
-	    ptv_signal_deferred_stop_in_place(&loop->k, t))
+	if (signal_stop &&
+	    ptv_signal_deferred_stop_in_place(&loop->k, t, sig, how))
 		return 0;
 	/* Out of a stop Linux makes too: it takes what is pending. */
 	t->vresumed_stop = t->host_stops;

@@ -198,8 +198,11 @@ int ptv_loop_resume(struct ptv_loop *loop, struct ptv_task *t, int sig)
 	 */
 	if (t->hide_restart && ptv_vresume_emulates(how))
 		how = PTV_VRESUME_SYSCALL;
-	/* Out of its signalfd with SIGCHLD unblocked: one step at most. */
-	if (t->chld_refix)
+	/*
+	 * Out of its signalfd with SIGCHLD unblocked: one step at most. A
+	 * handler's frame for a kept SIGCONT's stop: a step trap after it.
+	 */
+	if (t->chld_refix || t->sigcont_at_frame)
 		how = PTV_VRESUME_SINGLESTEP;
 	switch (how) {
 	case PTV_VRESUME_SYSCALL:
@@ -1388,6 +1391,13 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
+	/* The step trap after a handler's frame, for a kept SIGCONT. */
+	if (task->sigcont_at_frame &&
+	    ptv_signal_frame_trap(&loop->k, task, ev->sig)) {
+		if (task->vstop == PTV_VSTOP_NONE)
+			ptv_loop_resume(loop, task, 0);
+		return;
+	}
 	/* A SIGCHLD's carrier is no signal of the guest's: no handler runs. */
 	sig = ptv_loop_sigchld_refix_stop(loop, task, ev->sig);
 	if (sig < 0)
@@ -1671,6 +1681,8 @@ static void handle(struct ptv_loop *loop, const struct ptv_host_event *ev)
 		task->host_stops++;
 		if (ev->kind != PTV_HEV_TRAP_STOP)
 			task->sigcont_trap_artifact = false;
+		if (ev->kind != PTV_HEV_SIGNAL_STOP)
+			task->sigcont_at_frame = false;
 		ptv_signal_unblock_rerouted(task);
 	}
 	if (ev->kind == PTV_HEV_EXITED || ev->kind == PTV_HEV_SIGNALED) {

@@ -1246,31 +1246,6 @@ void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
 			"as it is resumed", t->tid);
 }
 
-bool ptv_signal_deferred_stop_in_place(struct ptv_kernel *k,
-				       struct ptv_task *t)
-{
-	struct ptv_proc_sig_masks m;
-	bool not_now;
-	siginfo_t si;
-
-	if (!t->sigcont_deferred || t->tracer == NULL || t->interrupt_pending ||
-	    t->group_stopped || ptv_group_stopping(k, t->tgid) ||
-	    sigcont_may_be_sent(k, t->tgid, &not_now))
-		return false;
-	ptv_proc_sig_masks(t->tid, &m);
-	if ((m.blocked & SIGBIT(SIGCONT)) || (m.pending & ~m.blocked) ||
-	    (m.shared & ~m.blocked & (SIGBIT(SIGCONT) - 1)))
-		return false;
-	memcpy(&si, t->reroute_info, sizeof(si));
-	if (ptv_host_setsiginfo(t->tid, &si) < 0)
-		return false;
-	t->sigcont_deferred = false;
-	ptv_log("[%d] SIGCONT left pending for its group is the next signal it "
-		"dequeues: its stop for it is made in place", t->tid);
-	ptv_vstop_signal(k, t, SIGCONT);
-	return true;
-}
-
 void ptv_signal_stop_flushes_deferred(struct ptv_kernel *k,
 				      struct ptv_task *t, int sig, pid_t self)
 {
@@ -1438,6 +1413,76 @@ static uint64_t ignored_by_action(const struct ptv_proc_sig_masks *m)
 static bool action_ignores(const struct ptv_proc_sig_masks *m, int sig)
 {
 	return ignored_by_action(m) & SIGBIT(sig);
+}
+
+/*
+ * Is the SIGCONT kept for @t what Linux's get_signal() takes next, with no
+ * jobctl trap or group-stop first, nor an unblocked signal of its own
+ * queue, nor a lower one of its group's (next_signal())?
+ */
+static bool sigcont_next_for(struct ptv_kernel *k, const struct ptv_task *t)
+{
+	struct ptv_proc_sig_masks m;
+
+	if (t->interrupt_pending || t->group_stopped ||
+	    ptv_group_stopping(k, t->tgid))
+		return false;
+	ptv_proc_sig_masks(t->tid, &m);
+	return !(m.blocked & SIGBIT(SIGCONT)) && !(m.pending & ~m.blocked) &&
+	       !(m.shared & ~m.blocked & (SIGBIT(SIGCONT) - 1));
+}
+
+/* @t's stop for the SIGCONT kept for it, made in its host stop. */
+static bool sigcont_stop_in_place(struct ptv_kernel *k, struct ptv_task *t)
+{
+	siginfo_t si;
+
+	memcpy(&si, t->reroute_info, sizeof(si));
+	if (ptv_host_setsiginfo(t->tid, &si) < 0)
+		return false;
+	t->sigcont_deferred = false;
+	ptv_log("[%d] SIGCONT left pending for its group is the next signal it "
+		"dequeues: its stop for it is made in place", t->tid);
+	ptv_vstop_signal(k, t, SIGCONT);
+	return true;
+}
+
+bool ptv_signal_deferred_stop_in_place(struct ptv_kernel *k,
+				       struct ptv_task *t, int sig,
+				       enum ptv_vresume how)
+{
+	struct ptv_proc_sig_masks m;
+	bool not_now;
+
+	if (!t->sigcont_deferred || t->tracer == NULL ||
+	    sigcont_may_be_sent(k, t->tgid, &not_now))
+		return false;
+	if (sig != 0) {
+		ptv_proc_sig_masks(t->tid, &m);
+		/* A fatal or stop signal: Linux acts on it first. */
+		if (!(m.caught & SIGBIT(sig)) && !action_ignores(&m, sig))
+			return false;
+		if (m.caught & SIGBIT(sig)) {
+			/* A step of its own reports the frame first. */
+			t->sigcont_at_frame = !ptv_vresume_steps(how);
+			return false;
+		}
+	}
+	return sigcont_next_for(k, t) && sigcont_stop_in_place(k, t);
+}
+
+bool ptv_signal_frame_trap(struct ptv_kernel *k, struct ptv_task *t, int sig)
+{
+	siginfo_t si;
+
+	t->sigcont_at_frame = false;
+	/* ptrace_notify(SIGTRAP): si_code SIGTRAP, from itself. */
+	if (sig != SIGTRAP || ptv_host_getsiginfo(t->tid, &si) < 0 ||
+	    si.si_code != SIGTRAP)
+		return false;
+	if (t->sigcont_deferred && sigcont_next_for(k, t))
+		sigcont_stop_in_place(k, t);
+	return true;
 }
 
 void ptv_signal_left_taken_by(struct ptv_kernel *k, struct ptv_task *t,

@@ -133,17 +133,28 @@ void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
 				   bool stops);
 
 /*
- * @t is resumed with no signal out of a virtual signal-delivery-stop, with
- * a SIGCONT kept for it that the supervisor may not send on (a thread of
- * its group is seized: sigcont_may_be_sent()). In Linux it goes on in
- * get_signal() and dequeues that SIGCONT next if nothing comes first
- * (a jobctl trap or group-stop, a signal of its own queue, a lower one of
- * its group's): then its stop for it is made in place, the host's stop
- * kept with the SIGCONT's siginfo, and true is returned (the caller does
- * not resume the host). Design notes, 37.
+ * @t is resumed with @sig (@how) out of a virtual signal-delivery-stop,
+ * with a SIGCONT kept for it that the supervisor may not send on (a thread
+ * of its group is seized: sigcont_may_be_sent()). In Linux it goes on in
+ * get_signal() and dequeues that SIGCONT next if nothing comes first (a
+ * jobctl trap or group-stop, a signal of its own queue, a lower one of its
+ * group's). With no signal, or one it ignores, its stop for it is then
+ * made in place: the host's stop kept with the SIGCONT's siginfo, and
+ * true is returned (the caller does not resume the host). With a signal
+ * it handles (not single-stepped), the handler's frame comes first:
+ * ->sigcont_at_frame is set, and false returned. Design notes, 37.
  */
 bool ptv_signal_deferred_stop_in_place(struct ptv_kernel *k,
-				       struct ptv_task *t);
+				       struct ptv_task *t, int sig,
+				       enum ptv_vresume how);
+
+/*
+ * @t, with ->sigcont_at_frame, stopped for @sig on the host: if it is the
+ * step trap after its handler's frame (signal_delivered()), true, and its
+ * stop for the kept SIGCONT is made if nothing comes first now (the
+ * handler's sa_mask may block it); if not made, the caller resumes it.
+ */
+bool ptv_signal_frame_trap(struct ptv_kernel *k, struct ptv_task *t, int sig);
 
 /*
  * At @t's host signal-delivery-stop for @sig: a stop signal a guest sent

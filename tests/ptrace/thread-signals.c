@@ -2555,6 +2555,16 @@ static void sigcont_pending_taken_after_own(int sig)
 	pt_wait_say(f.child, 0, "wait(N)");
 	scn_say("-- N resumed with %s", sig ? scn_sig(sig) : "0");
 	pt_must(PTRACE_CONT, f.child, 0, sig);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_say_siginfo(f.child, "N");
+	if (sig == SIGUSR1) {
+		struct user_regs_struct regs;
+
+		pt_must(PTRACE_GETREGS, f.child, 0, (unsigned long)&regs);
+		scn_say("N at its SIGUSR1 handler: %s",
+			regs.rip == (unsigned long)on_usr1 ? "yes" : "no");
+	}
+	pt_must(PTRACE_CONT, f.child, 0, 0);
 	say_n_answers(&f);
 	resume_t_and_end(&f);
 }
@@ -2567,9 +2577,9 @@ static void case_sigcont_pending_taken_after_own(void)
 /*
  * The same, N resumed with SIGUSR1, which has a handler: Linux sets up the
  * handler's frame, then get_signal() runs again (exit_to_user_mode_loop())
- * and N stops for the SIGCONT. Inside the SIGCONT stays kept (the stop is
- * made in place only for a resume with no signal): a known gap (README,
- * Limitations).
+ * and N stops for the SIGCONT, at its handler's first instruction. (Inside,
+ * the SIGCONT stayed kept and N never stopped for it, before the host
+ * single-stepped N through the frame for that stop: ->sigcont_at_frame.)
  */
 static void case_sigcont_pending_taken_after_handled(void)
 {
