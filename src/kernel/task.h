@@ -261,6 +261,10 @@ struct ptv_task {
 				   host single-steps it, and its stop for the
 				   SIGCONT is made at the step trap after the
 				   handler's frame (ptv_signal_frame_trap()) */
+	int sigcont_carrier;	/* a signal the supervisor sent it after
+				   that frame, whose signal-delivery-stop
+				   becomes the one for the kept SIGCONT
+				   (ptv_signal_carrier_stop()) */
 	bool sigcont_deferred;	/* a SIGCONT Linux left pending for its
 				   group, which it takes: it was in a
 				   ptrace-stop, so it is sent on (with

@@ -1391,9 +1391,14 @@ static void on_signal_stop(struct ptv_loop *loop, struct ptv_task *task,
 		ptv_loop_resume(loop, task, 0);
 		return;
 	}
-	/* The step trap after a handler's frame, for a kept SIGCONT. */
-	if (task->sigcont_at_frame &&
-	    ptv_signal_frame_trap(&loop->k, task, ev->sig)) {
+	/*
+	 * The step trap after a handler's frame, and the stop of the signal
+	 * sent there, for a kept SIGCONT.
+	 */
+	if ((task->sigcont_at_frame &&
+	     ptv_signal_frame_trap(&loop->k, task, ev->sig)) ||
+	    (task->sigcont_carrier &&
+	     ptv_signal_carrier_stop(&loop->k, task, ev->sig, loop->self))) {
 		if (task->vstop == PTV_VSTOP_NONE)
 			ptv_loop_resume(loop, task, 0);
 		return;

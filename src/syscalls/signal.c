@@ -1471,16 +1471,58 @@ bool ptv_signal_deferred_stop_in_place(struct ptv_kernel *k,
 	return sigcont_next_for(k, t) && sigcont_stop_in_place(k, t);
 }
 
+/*
+ * A signal for ptv_signal_frame_trap() to carry @t to a signal-delivery-
+ * stop: one whose sending does nothing else (prepare_signal()), that @t
+ * neither blocks nor has pending (it is dequeued first: sigcont_next_for()
+ * found nothing unblocked in its own queue); 0 if none.
+ */
+static int carrier_for(const struct ptv_task *t)
+{
+	static const int candidates[] = { SIGWINCH, SIGURG, SIGPROF,
+					  SIGVTALRM, SIGUSR2, SIGUSR1 };
+	struct ptv_proc_sig_masks m;
+
+	ptv_proc_sig_masks(t->tid, &m);
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
+		if (!((m.blocked | m.pending) & SIGBIT(candidates[i])))
+			return candidates[i];
+	return 0;
+}
+
 bool ptv_signal_frame_trap(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
 	siginfo_t si;
+	int carrier;
 
 	t->sigcont_at_frame = false;
 	/* ptrace_notify(SIGTRAP): si_code SIGTRAP, from itself. */
 	if (sig != SIGTRAP || ptv_host_getsiginfo(t->tid, &si) < 0 ||
 	    si.si_code != SIGTRAP)
 		return false;
-	if (t->sigcont_deferred && sigcont_next_for(k, t))
+	if (!t->sigcont_deferred || !sigcont_next_for(k, t))
+		return true;
+	carrier = carrier_for(t);
+	if (carrier == 0 || ptv_host_send_signal(t->tgid, t->tid, carrier) < 0)
+		return true;
+	t->sigcont_carrier = carrier;
+	ptv_log("[%d] past its handler's frame, the SIGCONT left pending for "
+		"its group comes next: %s sent to carry it to its stop", t->tid,
+		ptv_signal_name(carrier));
+	return true;
+}
+
+bool ptv_signal_carrier_stop(struct ptv_kernel *k, struct ptv_task *t, int sig,
+			     pid_t self)
+{
+	siginfo_t si;
+
+	if (sig != t->sigcont_carrier || ptv_host_getsiginfo(t->tid, &si) < 0 ||
+	    si.si_code != SI_TKILL ||
+	    si.si_pid != ptv_pidns_supervisor_seen_by(t, self))
+		return false;
+	t->sigcont_carrier = 0;
+	if (t->sigcont_deferred)
 		sigcont_stop_in_place(k, t);
 	return true;
 }

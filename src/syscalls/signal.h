@@ -150,11 +150,22 @@ bool ptv_signal_deferred_stop_in_place(struct ptv_kernel *k,
 
 /*
  * @t, with ->sigcont_at_frame, stopped for @sig on the host: if it is the
- * step trap after its handler's frame (signal_delivered()), true, and its
- * stop for the kept SIGCONT is made if nothing comes first now (the
- * handler's sa_mask may block it); if not made, the caller resumes it.
+ * step trap after its handler's frame (signal_delivered()), true; if the
+ * kept SIGCONT is what comes next now (the handler's sa_mask may block
+ * it), a carrier signal is sent to @t (->sigcont_carrier), at whose
+ * signal-delivery-stop its stop for the SIGCONT is made: a real one, from
+ * which its tracer's signal is delivered. The caller resumes it.
  */
 bool ptv_signal_frame_trap(struct ptv_kernel *k, struct ptv_task *t, int sig);
+
+/*
+ * @t, with ->sigcont_carrier, stopped for @sig on the host: if it is that
+ * carrier (sent by the supervisor, @self), true, and its stop for the kept
+ * SIGCONT is made there (its siginfo the SIGCONT's), or, the SIGCONT gone
+ * meanwhile, the caller resumes it with no signal.
+ */
+bool ptv_signal_carrier_stop(struct ptv_kernel *k, struct ptv_task *t, int sig,
+			     pid_t self);
 
 /*
  * At @t's host signal-delivery-stop for @sig: a stop signal a guest sent

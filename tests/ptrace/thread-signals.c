@@ -2563,6 +2563,14 @@ static void sigcont_pending_taken_after_own(int sig)
 		pt_must(PTRACE_GETREGS, f.child, 0, (unsigned long)&regs);
 		scn_say("N at its SIGUSR1 handler: %s",
 			regs.rip == (unsigned long)on_usr1 ? "yes" : "no");
+		/*
+		 * A signal given at the SIGCONT's stop is delivered: SIGUSR1,
+		 * blocked in its handler, is queued (ptrace_signal()), and N
+		 * stops for it once the handler returns.
+		 */
+		scn_say("-- N single-stepped with SIGUSR1");
+		pt_must(PTRACE_SINGLESTEP, f.child, 0, SIGUSR1);
+		pt_wait_say(f.child, 0, "wait(N)");
 	}
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	say_n_answers(&f);
