@@ -514,6 +514,9 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 		ptv_loop_stop_check_forget(loop, t->tid);
 		return ptv_host_listen(t->tid);
 	}
+	/* A frame's trap, a ptrace_notify() stop, drops @sig. */
+	if (signal_stop && ptv_signal_deferred_at_frame_trap(&loop->k, t))
+		signal_stop = false;
 	if (signal_stop && sig != 0) {
 		siginfo_t si;
 

@@ -1447,6 +1447,57 @@ static bool sigcont_stop_in_place(struct ptv_kernel *k, struct ptv_task *t)
 	return true;
 }
 
+/*
+ * A signal for send_carrier() to carry @t to a signal-delivery-
+ * stop: one whose sending does nothing else (prepare_signal()), that @t
+ * neither blocks nor has pending (it is dequeued first: sigcont_next_for()
+ * found nothing unblocked in its own queue); 0 if none.
+ */
+static int carrier_for(const struct ptv_task *t)
+{
+	static const int candidates[] = { SIGWINCH, SIGURG, SIGPROF,
+					  SIGVTALRM, SIGUSR2, SIGUSR1 };
+	struct ptv_proc_sig_masks m;
+
+	ptv_proc_sig_masks(t->tid, &m);
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
+		if (!((m.blocked | m.pending) & SIGBIT(candidates[i])))
+			return candidates[i];
+	return 0;
+}
+
+/* Is @t's host stop signal_delivered()'s ptrace_notify(SIGTRAP) after a
+   handler's frame? Its si_code is SIGTRAP, from itself. */
+static bool at_frame_trap(const struct ptv_task *t)
+{
+	siginfo_t si;
+
+	return ptv_host_getsiginfo(t->tid, &si) == 0 &&
+	       si.si_signo == SIGTRAP && si.si_code == SIGTRAP;
+}
+
+/*
+ * @t, stopped at its handler's frame, with the kept SIGCONT what Linux's
+ * get_signal() takes next: a carrier is sent for ptv_signal_carrier_stop()
+ * to make its stop for the SIGCONT a real signal-delivery-stop (the
+ * frame's trap is a ptrace_notify() stop, which drops its tracer's
+ * signal).
+ */
+static void send_carrier(struct ptv_kernel *k, struct ptv_task *t)
+{
+	int carrier;
+
+	if (!sigcont_next_for(k, t))
+		return;
+	carrier = carrier_for(t);
+	if (carrier == 0 || ptv_host_send_signal(t->tgid, t->tid, carrier) < 0)
+		return;
+	t->sigcont_carrier = carrier;
+	ptv_log("[%d] past its handler's frame, the SIGCONT left pending for "
+		"its group comes next: %s sent to carry it to its stop", t->tid,
+		ptv_signal_name(carrier));
+}
+
 bool ptv_signal_deferred_stop_in_place(struct ptv_kernel *k,
 				       struct ptv_task *t, int sig,
 				       enum ptv_vresume how)
@@ -1471,44 +1522,25 @@ bool ptv_signal_deferred_stop_in_place(struct ptv_kernel *k,
 	return sigcont_next_for(k, t) && sigcont_stop_in_place(k, t);
 }
 
-/*
- * A signal for ptv_signal_frame_trap() to carry @t to a signal-delivery-
- * stop: one whose sending does nothing else (prepare_signal()), that @t
- * neither blocks nor has pending (it is dequeued first: sigcont_next_for()
- * found nothing unblocked in its own queue); 0 if none.
- */
-static int carrier_for(const struct ptv_task *t)
+bool ptv_signal_deferred_at_frame_trap(struct ptv_kernel *k,
+				       struct ptv_task *t)
 {
-	static const int candidates[] = { SIGWINCH, SIGURG, SIGPROF,
-					  SIGVTALRM, SIGUSR2, SIGUSR1 };
-	struct ptv_proc_sig_masks m;
+	bool not_now;
 
-	ptv_proc_sig_masks(t->tid, &m);
-	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
-		if (!((m.blocked | m.pending) & SIGBIT(candidates[i])))
-			return candidates[i];
-	return 0;
+	if (!t->sigcont_deferred || t->tracer == NULL ||
+	    sigcont_may_be_sent(k, t->tgid, &not_now) || !at_frame_trap(t))
+		return false;
+	send_carrier(k, t);
+	return true;
 }
 
 bool ptv_signal_frame_trap(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
-	siginfo_t si;
-	int carrier;
-
 	t->sigcont_at_frame = false;
-	/* ptrace_notify(SIGTRAP): si_code SIGTRAP, from itself. */
-	if (sig != SIGTRAP || ptv_host_getsiginfo(t->tid, &si) < 0 ||
-	    si.si_code != SIGTRAP)
+	if (sig != SIGTRAP || !at_frame_trap(t))
 		return false;
-	if (!t->sigcont_deferred || !sigcont_next_for(k, t))
-		return true;
-	carrier = carrier_for(t);
-	if (carrier == 0 || ptv_host_send_signal(t->tgid, t->tid, carrier) < 0)
-		return true;
-	t->sigcont_carrier = carrier;
-	ptv_log("[%d] past its handler's frame, the SIGCONT left pending for "
-		"its group comes next: %s sent to carry it to its stop", t->tid,
-		ptv_signal_name(carrier));
+	if (t->sigcont_deferred)
+		send_carrier(k, t);
 	return true;
 }
 

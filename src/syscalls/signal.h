@@ -142,11 +142,25 @@ void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
  * made in place: the host's stop kept with the SIGCONT's siginfo, and
  * true is returned (the caller does not resume the host). With a signal
  * it handles (not single-stepped), the handler's frame comes first:
- * ->sigcont_at_frame is set, and false returned. Design notes, 37.
+ * ->sigcont_at_frame is set, and false returned; single-stepped, the
+ * frame's trap is its tracer's to see (then
+ * ptv_signal_deferred_at_frame_trap()). Design notes, 37.
  */
 bool ptv_signal_deferred_stop_in_place(struct ptv_kernel *k,
 				       struct ptv_task *t, int sig,
 				       enum ptv_vresume how);
+
+/*
+ * @t, in a virtual signal-delivery-stop, is resumed, with a SIGCONT kept
+ * for it that the supervisor may not send on: if the stop is the trap
+ * after a handler's frame that its tracer's single-step made
+ * (signal_delivered(): ptrace_notify(SIGTRAP), which drops the signal
+ * given there), true; and if the SIGCONT is what get_signal() takes next,
+ * before the handler's first instruction, a carrier is sent as by
+ * ptv_signal_frame_trap().
+ */
+bool ptv_signal_deferred_at_frame_trap(struct ptv_kernel *k,
+				       struct ptv_task *t);
 
 /*
  * @t, with ->sigcont_at_frame, stopped for @sig on the host: if it is the

@@ -2543,7 +2543,7 @@ static void case_sigcont_pending_taken_by_resumed(void)
  * read() and the SIGCONT was lost; ptfuzz seed 950 at 10000 steps, step
  * 7103.)
  */
-static void sigcont_pending_taken_after_own(int sig)
+static void sigcont_pending_taken_after_own(int sig, int resume)
 {
 	struct family f;
 
@@ -2553,10 +2553,19 @@ static void sigcont_pending_taken_after_own(int sig)
 	scn_say("-- tgkill(N, SIGWINCH)");
 	syscall(SYS_tgkill, f.child, f.child, SIGWINCH);
 	pt_wait_say(f.child, 0, "wait(N)");
-	scn_say("-- N resumed with %s", sig ? scn_sig(sig) : "0");
-	pt_must(PTRACE_CONT, f.child, 0, sig);
+	scn_say("-- N %s with %s",
+		resume == PTRACE_SINGLESTEP ? "single-stepped" : "resumed",
+		sig ? scn_sig(sig) : "0");
+	pt_must(resume, f.child, 0, sig);
 	pt_wait_say(f.child, 0, "wait(N)");
 	pt_say_siginfo(f.child, "N");
+	if (resume == PTRACE_SINGLESTEP) {
+		/* The frame's trap (signal_delivered()); then the SIGCONT. */
+		scn_say("-- N resumed with SIGUSR2 (dropped there)");
+		pt_must(PTRACE_CONT, f.child, 0, SIGUSR2);
+		pt_wait_say(f.child, 0, "wait(N)");
+		pt_say_siginfo(f.child, "N");
+	}
 	if (sig == SIGUSR1) {
 		struct user_regs_struct regs;
 
@@ -2579,7 +2588,7 @@ static void sigcont_pending_taken_after_own(int sig)
 
 static void case_sigcont_pending_taken_after_own(void)
 {
-	sigcont_pending_taken_after_own(0);
+	sigcont_pending_taken_after_own(0, PTRACE_CONT);
 }
 
 /*
@@ -2591,7 +2600,19 @@ static void case_sigcont_pending_taken_after_own(void)
  */
 static void case_sigcont_pending_taken_after_handled(void)
 {
-	sigcont_pending_taken_after_own(SIGUSR1);
+	sigcont_pending_taken_after_own(SIGUSR1, PTRACE_CONT);
+}
+
+/*
+ * The same, N single-stepped with SIGUSR1: its stop for the step comes
+ * after the handler's frame (signal_delivered(): ptrace_notify(SIGTRAP),
+ * which drops a signal given there), and, resumed, N stops for the SIGCONT
+ * before the handler's first instruction. (Inside, the SIGCONT stayed
+ * kept: N never stopped for it.)
+ */
+static void case_sigcont_pending_taken_after_handled_stepped(void)
+{
+	sigcont_pending_taken_after_own(SIGUSR1, PTRACE_SINGLESTEP);
 }
 
 /*
@@ -2907,6 +2928,8 @@ static const struct pt_case cases[] = {
 	  case_sigcont_pending_taken_after_own },
 	{ "sigcont-pending-taken-after-handled",
 	  case_sigcont_pending_taken_after_handled },
+	{ "sigcont-pending-taken-after-handled-stepped",
+	  case_sigcont_pending_taken_after_handled_stepped },
 	{ "traced-zombie-leader", case_traced_zombie_leader },
 	{ "traced-leader-killed-thread-unreaped",
 	  case_traced_leader_killed_thread_unreaped },
