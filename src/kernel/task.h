@@ -261,6 +261,11 @@ struct ptv_task {
 				   host single-steps it, and its stop for the
 				   SIGCONT is made at the step trap after the
 				   handler's frame (ptv_signal_frame_trap()) */
+	bool frame_mask_known;	/* ->blocked_before_frame is for the
+				   handler it was last resumed into */
+	uint64_t blocked_before_frame; /* its blocked signals then: what the
+				   handler's sa_mask adds, rt_sigreturn(2)
+				   unblocks (ptv_signal_frame_trap()) */
 	int sigcont_carrier;	/* a signal the supervisor sent it after
 				   that frame, whose signal-delivery-stop
 				   becomes the one for the kept SIGCONT

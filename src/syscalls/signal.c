@@ -1448,20 +1448,21 @@ static bool sigcont_stop_in_place(struct ptv_kernel *k, struct ptv_task *t)
 }
 
 /*
- * A signal for send_carrier() to carry @t to a signal-delivery-
- * stop: one whose sending does nothing else (prepare_signal()), that @t
- * neither blocks nor has pending (it is dequeued first: sigcont_next_for()
- * found nothing unblocked in its own queue); 0 if none.
+ * A signal in @allowed for send_carrier() to carry a thread to a signal-
+ * delivery-stop, 0 if none: one whose sending does nothing else
+ * (prepare_signal(): no stop signal, no SIGCONT) and that the supervisor
+ * gives no other meaning (not SIGCHLD, SIGTRAP, SIGSYS, nor a fault).
  */
-static int carrier_for(const struct ptv_task *t)
+static int carrier_in(uint64_t allowed)
 {
-	static const int candidates[] = { SIGWINCH, SIGURG, SIGPROF,
-					  SIGVTALRM, SIGUSR2, SIGUSR1 };
-	struct ptv_proc_sig_masks m;
+	static const int candidates[] = {
+		SIGWINCH, SIGURG, SIGPROF, SIGVTALRM, SIGUSR2, SIGUSR1,
+		SIGALRM, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGXCPU,
+		SIGXFSZ, SIGIO, SIGPWR, SIGSTKFLT
+	};
 
-	ptv_proc_sig_masks(t->tid, &m);
 	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
-		if (!((m.blocked | m.pending) & SIGBIT(candidates[i])))
+		if (allowed & SIGBIT(candidates[i]))
 			return candidates[i];
 	return 0;
 }
@@ -1477,24 +1478,38 @@ static bool at_frame_trap(const struct ptv_task *t)
 }
 
 /*
- * @t, stopped at its handler's frame, with the kept SIGCONT what Linux's
- * get_signal() takes next: a carrier is sent for ptv_signal_carrier_stop()
- * to make its stop for the SIGCONT a real signal-delivery-stop (the
- * frame's trap is a ptrace_notify() stop, which drops its tracer's
- * signal).
+ * @t, stopped at its handler's frame, with the kept SIGCONT: if it is what
+ * Linux's get_signal() takes next, a carrier is sent for
+ * ptv_signal_carrier_stop() to make its stop for the SIGCONT a real
+ * signal-delivery-stop (the frame's trap is a ptrace_notify() stop, which
+ * drops its tracer's signal): one @t neither blocks nor has pending, which
+ * it dequeues at once (sigcont_next_for() found nothing unblocked in its
+ * own queue). If the handler's sa_mask blocks SIGCONT, Linux takes it
+ * once rt_sigreturn(2) unblocks it: the carrier is then one the handler
+ * blocks and @t did not before, so that the same unblocking delivers it.
  */
 static void send_carrier(struct ptv_kernel *k, struct ptv_task *t)
 {
+	struct ptv_proc_sig_masks m;
+	uint64_t allowed;
 	int carrier;
 
-	if (!sigcont_next_for(k, t))
+	ptv_proc_sig_masks(t->tid, &m);
+	if (sigcont_next_for(k, t))
+		allowed = ~(m.blocked | m.pending);
+	else if ((m.blocked & SIGBIT(SIGCONT)) && t->frame_mask_known &&
+		 !(t->blocked_before_frame & SIGBIT(SIGCONT)))
+		allowed = m.blocked & ~t->blocked_before_frame & ~m.pending;
+	else
 		return;
-	carrier = carrier_for(t);
+	t->frame_mask_known = false;
+	carrier = carrier_in(allowed);
 	if (carrier == 0 || ptv_host_send_signal(t->tgid, t->tid, carrier) < 0)
 		return;
 	t->sigcont_carrier = carrier;
 	ptv_log("[%d] past its handler's frame, the SIGCONT left pending for "
-		"its group comes next: %s sent to carry it to its stop", t->tid,
+		"its group comes next%s: %s sent to carry it to its stop",
+		t->tid, allowed & m.blocked ? ", once the handler returns" : "",
 		ptv_signal_name(carrier));
 }
 
@@ -1516,6 +1531,8 @@ bool ptv_signal_deferred_stop_in_place(struct ptv_kernel *k,
 		if (m.caught & SIGBIT(sig)) {
 			/* A step of its own reports the frame first. */
 			t->sigcont_at_frame = !ptv_vresume_steps(how);
+			t->frame_mask_known = true;
+			t->blocked_before_frame = m.blocked;
 			return false;
 		}
 	}

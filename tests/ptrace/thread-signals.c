@@ -71,6 +71,9 @@ static void on_usr1(int sig)
 	(void)sig;
 }
 
+/* SIGUSR1's handler blocks SIGCONT (sa_mask) while it runs. */
+static bool usr1_blocks_cont;
+
 /*
  * SIGUSR2 ends the thread that takes it (T, in traced-thread-reaped), or,
  * with this set, its group (exit_group(2)).
@@ -117,6 +120,13 @@ static int child_main(void *arg)
 
 	(void)arg;
 	signal(SIGUSR1, on_usr1);
+	if (usr1_blocks_cont) {
+		struct sigaction sa = { .sa_handler = on_usr1,
+					.sa_flags = SA_RESTART };
+
+		sigaddset(&sa.sa_mask, SIGCONT);
+		sigaction(SIGUSR1, &sa, NULL);
+	}
 	signal(SIGUSR2, on_usr2);
 	if (pthread_create(&th, NULL, thread_main, NULL) != 0)
 		return 4;
@@ -2616,6 +2626,39 @@ static void case_sigcont_pending_taken_after_handled_stepped(void)
 }
 
 /*
+ * The same, N resumed with SIGUSR1, whose handler blocks SIGCONT (sa_mask):
+ * the SIGCONT stays pending while the handler runs, and N stops for it once
+ * rt_sigreturn(2) has unblocked it (set_current_blocked() recalculates its
+ * pending signals), at that call's exit, past the handler. (Inside, the SIGCONT stayed kept:
+ * N never stopped for it.)
+ */
+static void case_sigcont_pending_taken_after_masking_handler(void)
+{
+	struct family f;
+	struct user_regs_struct regs;
+
+	usr1_blocks_cont = true;
+	sigcont_named_steps_first(&f, N_UNTRACED);
+	scn_wait_syscall(f.child, SYS_read);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	scn_say("-- tgkill(N, SIGWINCH)");
+	syscall(SYS_tgkill, f.child, f.child, SIGWINCH);
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_say("-- N resumed with SIGUSR1 (its handler blocks SIGCONT)");
+	pt_must(PTRACE_CONT, f.child, 0, SIGUSR1);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_say_siginfo(f.child, "N");
+	pt_must(PTRACE_GETREGS, f.child, 0, (unsigned long)&regs);
+	/* restore_sigcontext() sets orig_ax to -1. */
+	scn_say("N at its SIGUSR1 handler: %s; orig_rax %lld",
+		regs.rip == (unsigned long)on_usr1 ? "yes" : "no",
+		(long long)regs.orig_rax);
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	say_n_answers(&f);
+	resume_t_and_end(&f);
+}
+
+/*
  * Then another signal to the process (kill(2)), which N wants: N, asleep in
  * read(), is woken (complete_signal()), and get_signal() dequeues the
  * group's SIGCONT before a SIGURG (next_signal(): the lowest), after a
@@ -2930,6 +2973,8 @@ static const struct pt_case cases[] = {
 	  case_sigcont_pending_taken_after_handled },
 	{ "sigcont-pending-taken-after-handled-stepped",
 	  case_sigcont_pending_taken_after_handled_stepped },
+	{ "sigcont-pending-taken-after-masking-handler",
+	  case_sigcont_pending_taken_after_masking_handler },
 	{ "traced-zombie-leader", case_traced_zombie_leader },
 	{ "traced-leader-killed-thread-unreaped",
 	  case_traced_leader_killed_thread_unreaped },
