@@ -509,10 +509,11 @@ static long proc_syscall(pid_t tid)
 	return strtol(buf, NULL, 10);
 }
 
-/* The parent pid in /proc/TID/stat, or -1. */
-static pid_t proc_ppid(pid_t tid)
+/* Field @field (numbered as in proc(5), 4 or more) of /proc/TID/stat,
+   or -1. */
+static long long proc_stat_field(pid_t tid, int field)
 {
-	char path[64], buf[512], *paren;
+	char path[64], buf[512], *p;
 	ssize_t n;
 	int fd;
 
@@ -525,10 +526,28 @@ static pid_t proc_ppid(pid_t tid)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	paren = strrchr(buf, ')');
-	if (paren == NULL || strlen(paren) < 5)
-		return -1;
-	return (pid_t)strtol(paren + 4, NULL, 10);
+	p = strrchr(buf, ')');
+	/* ") S ppid ...": field 3, the state, is at p + 2 */
+	for (int i = 2; p != NULL && i < field; i++)
+		p = strchr(p + 1, ' ');
+	return p == NULL ? -1 : strtoll(p + 1, NULL, 10);
+}
+
+/* The parent pid in /proc/TID/stat, or -1. */
+static pid_t proc_ppid(pid_t tid)
+{
+	return (pid_t)proc_stat_field(tid, 4);
+}
+
+/*
+ * Was TID killed by a signal, on its way out (PF_SIGNALED in the flags of
+ * /proc/TID/stat, set by get_signal() before do_group_exit())?
+ */
+static bool proc_signaled(pid_t tid)
+{
+	long long flags = proc_stat_field(tid, 9);
+
+	return flags > 0 && (flags & 0x400);
 }
 
 /*
@@ -593,6 +612,24 @@ static enum cls classify(struct member *m)
 	switch (st) {
 	case 0:
 		return CLS_GONE;
+	case 't':
+	case 'T':
+		/*
+		 * A tracee's stop is reported first: stopped with nothing to
+		 * report only after P0 took the report. (Under ptvisor a 't'
+		 * may also be a host stop on the way somewhere else.)
+		 */
+		if (m->traced)
+			return m->stop_taken ? CLS_STOPPED : CLS_UNSETTLED;
+		/*
+		 * Under ptvisor, an untraced member killed by a signal stops
+		 * at its exit on the host, on the way to being a zombie, and
+		 * a leader stays there while a traced thread of its group is
+		 * unreaped (README, Limitations): natively a zombie already.
+		 */
+		if (!proc_signaled(m->tid))
+			return m->maybe_stopped ? CLS_STOPPED : CLS_UNSETTLED;
+		/* fall through */
 	case 'Z':
 	case 'X': {
 		/* An orphan (G after M's exit) is reaped by the subreaper,
@@ -616,16 +653,6 @@ static enum cls classify(struct member *m)
 		    !command_unread(m) && scn_proc_state(m->tid) == 'S')
 			return CLS_IDLE;
 		return CLS_UNSETTLED;
-	case 't':
-	case 'T':
-		/*
-		 * A tracee's stop is reported first: stopped with nothing to
-		 * report only after P0 took the report. (Under ptvisor a 't'
-		 * may also be a host stop on the way somewhere else.)
-		 */
-		if (m->traced)
-			return m->stop_taken ? CLS_STOPPED : CLS_UNSETTLED;
-		return m->maybe_stopped ? CLS_STOPPED : CLS_UNSETTLED;
 	}
 	return CLS_UNSETTLED;
 }
