@@ -1314,7 +1314,13 @@ bool ptv_loop_stops_task(const struct ptv_task *task, int sig)
 		return false;
 	if (sig == SIGSTOP)
 		return true;
-	return ptv_proc_signal_default(task->tid, sig);
+	/*
+	 * kernel/signal.c:get_signal(): SIGTSTP, SIGTTIN and SIGTTOU are
+	 * dropped in an orphaned process group ("POSIX: terminal-generated
+	 * stop signals are ignored in orphaned process groups").
+	 */
+	return ptv_proc_signal_default(task->tid, sig) &&
+	       !ptv_proc_pgrp_orphaned(task->tid);
 }
 
 /*

@@ -99,9 +99,8 @@ static inline void ptv_loop_stop_check_forget(struct ptv_loop *loop, pid_t tid)
 
 /*
  * Does @sig, delivered to @task, stop it (its action is the default, to
- * stop)? Not exact for SIGTSTP, SIGTTIN and SIGTTOU, which an orphaned
- * process group discards: a wait for the stop (->stop_in_flight) ends at
- * its bound.
+ * stop; for SIGTSTP, SIGTTIN and SIGTTOU, in a process group that is not
+ * orphaned, which discards them)?
  */
 bool ptv_loop_stops_task(const struct ptv_task *task, int sig);
 

@@ -1,5 +1,6 @@
 #include "procfs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -304,6 +305,71 @@ int ptv_proc_ppid(pid_t tid)
 	if (p == NULL || sscanf(p + 1, " %*c %d", &ppid) != 1)
 		return -EIO;
 	return ppid;
+}
+
+/* What a process group's orphaning asks of a process (/proc/PID/stat). */
+struct pgrp_ids {
+	char state;
+	int ppid, pgrp, session, threads;
+};
+
+static int read_pgrp_ids(pid_t pid, struct pgrp_ids *ids)
+{
+	char path[64], buf[1024];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return -ESRCH;
+	/* after the comm: state ppid pgrp session, then num_threads (20) */
+	p = strrchr(buf, ')');
+	if (p == NULL ||
+	    sscanf(p + 1, " %c %d %d %d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+		   "%*d %*d %*d %*d %d", &ids->state, &ids->ppid, &ids->pgrp,
+		   &ids->session, &ids->threads) != 5)
+		return -EIO;
+	return 0;
+}
+
+/*
+ * Does process @pid keep its group from being orphaned: has it a parent
+ * in another process group of the same session? (kernel/exit.c:
+ * will_become_orphaned_pgrp(): an exited process whose threads are all
+ * gone, and a child of init, do not count.)
+ */
+static bool keeps_pgrp(pid_t pid, const struct pgrp_ids *ids)
+{
+	struct pgrp_ids parent;
+
+	if ((ids->state == 'Z' && ids->threads <= 1) || ids->ppid <= 1 ||
+	    read_pgrp_ids(ids->ppid, &parent) < 0)
+		return false;
+	return parent.pgrp != ids->pgrp && parent.session == ids->session;
+}
+
+bool ptv_proc_pgrp_orphaned(pid_t tid)
+{
+	struct pgrp_ids own, ids;
+	struct dirent *d;
+	bool orphaned = true;
+	DIR *dir;
+
+	if (read_pgrp_ids(tid, &own) < 0)
+		return false;
+	if (keeps_pgrp(tid, &own))
+		return false;
+	dir = opendir("/proc");
+	if (dir == NULL)
+		return false;
+	while (orphaned && (d = readdir(dir)) != NULL) {
+		pid_t pid = (pid_t)strtol(d->d_name, NULL, 10);
+
+		if (pid > 0 && read_pgrp_ids(pid, &ids) == 0 &&
+		    ids.pgrp == own.pgrp && keeps_pgrp(pid, &ids))
+			orphaned = false;
+	}
+	closedir(dir);
+	return orphaned;
 }
 
 int ptv_proc_children(pid_t tid, pid_t *out, int max)

@@ -78,6 +78,13 @@ int ptv_proc_user_notif(pid_t tid, long *nr, uint64_t args[6]);
 /* The parent pid in /proc/TID/stat, or -errno. */
 int ptv_proc_ppid(pid_t tid);
 /*
+ * Is the process group of thread @tid orphaned: has none of its processes
+ * a parent in another group of the same session (kernel/exit.c:
+ * will_become_orphaned_pgrp())? Reads /proc/PID/stat of every process
+ * unless @tid's own parent answers; false when unsure.
+ */
+bool ptv_proc_pgrp_orphaned(pid_t tid);
+/*
  * The children of thread @tid (/proc/TID/task/TID/children, Linux 4.2 with
  * CONFIG_PROC_CHILDREN), at most @max into @out: their number, or -errno.
  */

@@ -73,6 +73,8 @@ static void on_usr1(int sig)
 
 /* SIGUSR1's handler blocks SIGCONT (sa_mask) while it runs. */
 static bool usr1_blocks_cont;
+/* The child makes a session of its own: its process group is orphaned. */
+static bool child_setsid;
 
 /*
  * SIGUSR2 ends the thread that takes it (T, in traced-thread-reaped), or,
@@ -128,6 +130,8 @@ static int child_main(void *arg)
 		sigaction(SIGUSR1, &sa, NULL);
 	}
 	signal(SIGUSR2, on_usr2);
+	if (child_setsid && setsid() < 0)
+		return 5;
 	if (pthread_create(&th, NULL, thread_main, NULL) != 0)
 		return 4;
 	if (leader_blocks) {
@@ -2659,6 +2663,72 @@ static void case_sigcont_pending_taken_after_masking_handler(void)
 }
 
 /*
+ * N, attached, at its read()'s syscall-enter-stop (PTRACE_SYSCALL), in an
+ * orphaned process group; SIGCONT, then SIGTTIN, to the process: T takes
+ * both, and get_signal() drops the SIGTTIN ("terminal-generated stop
+ * signals are ignored in orphaned process groups"): no group-stop. N,
+ * resumed with PTRACE_SYSEMU, runs its read() (syscall_trace_enter()
+ * decided by the work flags it read before the stop) and stops at the
+ * entry of its next call, the write() of its answer. (Inside, the host's
+ * trap for the SIGCONT ends the read() at once, and its restart under
+ * PTRACE_SYSEMU, which the supervisor runs unemulated unless a group-stop
+ * is under way, was reported as a stop at read(): the supervisor took the
+ * SIGTTIN for a stop in flight; ptfuzz seed 1072 at 10000 steps, step
+ * 1768.)
+ */
+static void case_sysemu_call_runs_orphaned_ttin(void)
+{
+	struct family f;
+	struct user_regs_struct regs;
+	char c = 'a';
+
+	leader_answers = true;
+	child_setsid = true;
+	scn_pipe(answer_pipes[0], O_CLOEXEC);
+	scn_pipe(answer_pipes[1], O_CLOEXEC);
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(N)", PTRACE_ATTACH, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_SYSCALL, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_GETREGS, f.child, 0, (unsigned long)&regs);
+	scn_say("N at the entry of read(): %s",
+		regs.orig_rax == SYS_read ? "yes" : "no");
+	scn_say("-- SIGCONT, then SIGTTIN, to the process");
+	kill(f.child, SIGCONT);
+	scn_wait_syscall(f.thread, SYS_pause);
+	kill(f.child, SIGTTIN);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("T sleeps in pause() again");
+	scn_say("-- N resumed with PTRACE_SYSEMU");
+	pt_must(PTRACE_SYSEMU, f.child, 0, 0);
+	for (;;) {
+		struct timespec ms = { 0, 1000000 };
+		int status;
+
+		if (waitpid(f.child, &status, WNOHANG) == f.child) {
+			scn_say("wait(N): %s %s", scn_pid(f.child),
+				pt_status(status));
+			break;
+		}
+		if (scn_sleeps_in(f.child, SYS_read)) {
+			scn_say("N sleeps in read(); a byte to N");
+			scn_write_full(answer_pipes[0][1], &c, 1);
+			pt_wait_say(f.child, 0, "wait(N)");
+			break;
+		}
+		nanosleep(&ms, NULL);
+	}
+	pt_must(PTRACE_GETREGS, f.child, 0, (unsigned long)&regs);
+	scn_say("N at the entry of %s",
+		regs.orig_rax == SYS_write ? "write()" :
+		regs.orig_rax == SYS_read ? "read()" : "another call");
+	end(&f);
+	end_answering();
+	child_setsid = false;
+}
+
+/*
  * Then another signal to the process (kill(2)), which N wants: N, asleep in
  * read(), is woken (complete_signal()), and get_signal() dequeues the
  * group's SIGCONT before a SIGURG (next_signal(): the lowest), after a
@@ -2975,6 +3045,8 @@ static const struct pt_case cases[] = {
 	  case_sigcont_pending_taken_after_handled_stepped },
 	{ "sigcont-pending-taken-after-masking-handler",
 	  case_sigcont_pending_taken_after_masking_handler },
+	{ "sysemu-call-runs-orphaned-ttin",
+	  case_sysemu_call_runs_orphaned_ttin },
 	{ "traced-zombie-leader", case_traced_zombie_leader },
 	{ "traced-leader-killed-thread-unreaped",
 	  case_traced_leader_killed_thread_unreaped },
