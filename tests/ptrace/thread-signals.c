@@ -2557,16 +2557,23 @@ static void case_sigcont_pending_taken_by_resumed(void)
  * read() and the SIGCONT was lost; ptfuzz seed 950 at 10000 steps, step
  * 7103.)
  */
+/* The SIGCONT kept for T; N, untraced in read(), then seized, stops for a
+   SIGWINCH of its own. */
+static void sigcont_kept_then_own_stop(struct family *f)
+{
+	sigcont_named_steps_first(f, N_UNTRACED);
+	scn_wait_syscall(f->child, SYS_read);
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f->child, 0, 0);
+	scn_say("-- tgkill(N, SIGWINCH)");
+	syscall(SYS_tgkill, f->child, f->child, SIGWINCH);
+	pt_wait_say(f->child, 0, "wait(N)");
+}
+
 static void sigcont_pending_taken_after_own(int sig, int resume)
 {
 	struct family f;
 
-	sigcont_named_steps_first(&f, N_UNTRACED);
-	scn_wait_syscall(f.child, SYS_read);
-	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
-	scn_say("-- tgkill(N, SIGWINCH)");
-	syscall(SYS_tgkill, f.child, f.child, SIGWINCH);
-	pt_wait_say(f.child, 0, "wait(N)");
+	sigcont_kept_then_own_stop(&f);
 	scn_say("-- N %s with %s",
 		resume == PTRACE_SINGLESTEP ? "single-stepped" : "resumed",
 		sig ? scn_sig(sig) : "0");
@@ -2642,12 +2649,7 @@ static void case_sigcont_pending_taken_after_masking_handler(void)
 	struct user_regs_struct regs;
 
 	usr1_blocks_cont = true;
-	sigcont_named_steps_first(&f, N_UNTRACED);
-	scn_wait_syscall(f.child, SYS_read);
-	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
-	scn_say("-- tgkill(N, SIGWINCH)");
-	syscall(SYS_tgkill, f.child, f.child, SIGWINCH);
-	pt_wait_say(f.child, 0, "wait(N)");
+	sigcont_kept_then_own_stop(&f);
 	scn_say("-- N resumed with SIGUSR1 (its handler blocks SIGCONT)");
 	pt_must(PTRACE_CONT, f.child, 0, SIGUSR1);
 	pt_wait_say(f.child, 0, "wait(N)");
