@@ -1571,7 +1571,8 @@ bool ptv_signal_carrier_stop(struct ptv_kernel *k, struct ptv_task *t, int sig,
 	    si.si_pid != ptv_pidns_supervisor_seen_by(t, self))
 		return false;
 	t->sigcont_carrier = 0;
-	if (t->sigcont_deferred)
+	/* (Detached meanwhile: the SIGCONT is its group's again.) */
+	if (t->sigcont_deferred && t->tracer != NULL)
 		sigcont_stop_in_place(k, t);
 	return true;
 }

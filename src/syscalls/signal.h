@@ -176,7 +176,7 @@ bool ptv_signal_frame_trap(struct ptv_kernel *k, struct ptv_task *t, int sig);
  * @t, with ->sigcont_carrier, stopped for @sig on the host: if it is that
  * carrier (sent by the supervisor, @self), true, and its stop for the kept
  * SIGCONT is made there (its siginfo the SIGCONT's), or, the SIGCONT gone
- * meanwhile, the caller resumes it with no signal.
+ * meanwhile or @t detached, the caller resumes it with no signal.
  */
 bool ptv_signal_carrier_stop(struct ptv_kernel *k, struct ptv_task *t, int sig,
 			     pid_t self);
