@@ -597,10 +597,10 @@ static void wake_untraced(struct ptv_kernel *k, struct ptv_task *t,
 static bool note_native_zombie(struct ptv_kernel *k, struct ptv_task *t,
 			       int status, bool exiting);
 
-/* Its exit signal: clone()'s low byte (the first guest, forked: SIGCHLD). */
+/* Its exit signal: clone()'s low byte (0 too: clone(2) with flags 0). */
 static int exit_signal_of(const struct ptv_task *t)
 {
-	return t->clone_flags != 0 ? (int)(t->clone_flags & 0xff) : PTV_SIGCHLD;
+	return (int)(t->clone_flags & 0xff);
 }
 
 /* A "clone" child reports to its parent with a signal other than SIGCHLD. */
@@ -1332,8 +1332,9 @@ static void adopt_orphans(struct ptv_kernel *k, struct ptv_task *t)
 		c->parent_tid = r ? r->tid : 0;
 		if (c->tid != c->tgid)
 			continue;
-		if (c->clone_flags != 0)
-			c->clone_flags = (c->clone_flags & ~0xffULL) | PTV_SIGCHLD;
+		/* kernel/exit.c:reparent_leader(): "We don't want people
+		   slaying init." */
+		c->clone_flags = (c->clone_flags & ~0xffULL) | PTV_SIGCHLD;
 		VLOG(k, "[%d] orphan adopted by %d", c->tid, r ? r->tid : 0);
 		to_tracer = r && c->tracer && same_thread_group(c->tracer, r);
 		/*

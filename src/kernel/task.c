@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "check.h"
 
 #define PTV_TOMBSTONE ((struct ptv_task *)(uintptr_t)1)
@@ -154,6 +155,8 @@ struct ptv_task *ptv_task_add(struct ptv_tasks *tasks, ptv_tid_t tid,
 	task->tgid = tgid;
 	task->skipped_nr = -1;
 	task->rewritten_nr = -1;
+	/* Forked until its clone event says otherwise (the first guest is). */
+	task->clone_flags = PTV_SIGCHLD;
 	task->seq = tasks->next_seq++;
 	task->child_seq = task->seq;
 	if (!insert(tasks, task)) {

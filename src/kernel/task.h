@@ -144,7 +144,9 @@ struct ptv_task {
 	bool pidns_for_children; /* it (or an ancestor) called unshare(
 				   CLONE_NEWPID) or setns: its children may be
 				   in a namespace below */
-	uint64_t clone_flags;	/* flags of the clone that made it (0: first) */
+	uint64_t clone_flags;	/* flags of the clone that made it, its exit
+				   signal in the low byte (fork(): SIGCHLD;
+				   SIGCHLD too once reparented) */
 	bool execed;		/* it has exec'd since that clone */
 	bool own_filters;	/* it may have seccomp filters of its own */
 	bool strict;		/* in SECCOMP_MODE_STRICT (syscalls/strict.c) */

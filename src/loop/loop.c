@@ -355,17 +355,20 @@ static bool stopped_in_i386_syscall(pid_t tid)
 
 /*
  * The clone flags the parent asked for, read at its fork/vfork/clone event
- * stop, where orig_rax still holds the call that made the child. (x86_64's
+ * stop, where orig_rax still holds the call that made the child, with the
+ * exit signal in the low byte as clone(2) has it (fork(2): SIGCHLD; a
+ * clone(2) with flags 0 makes a child with none). (x86_64's
  * 120 is getresgid and i386's 56 is unused, so the numbers do not clash;
  * clone3 is 435 on both ABIs.)
  */
 static uint64_t clone_flags_of(pid_t parent, int event)
 {
 	struct user_regs_struct regs;
-	uint64_t flags = 0, args;
+	/* struct clone_args: flags, pidfd, child_tid, parent_tid, exit_signal */
+	uint64_t ca[5] = { 0, 0, 0, 0, SIGCHLD }, args;
 
 	if (ptv_host_getregs(parent, &regs) < 0)
-		return 0;
+		return SIGCHLD;	/* gone: a fork's, as good as any */
 	switch ((long)regs.orig_rax) {
 	case SYS_clone:
 		return regs.rdi;
@@ -374,11 +377,13 @@ static uint64_t clone_flags_of(pid_t parent, int event)
 	case SYS_clone3:
 		args = stopped_in_i386_syscall(parent) ? (regs.rbx & 0xffffffffu)
 						       : regs.rdi;
-		ptv_mem_read(parent, args, &flags, sizeof(flags));
-		return flags;
+		ptv_mem_read(parent, args, ca, sizeof(ca));
+		return (ca[0] & ~0xffULL) | (ca[4] & 0xff);
 	}
-	/* fork(), vfork() */
-	return event == PTRACE_EVENT_VFORK ? (PTV_CLONE_VM | PTV_CLONE_VFORK) : 0;
+	/* fork(), vfork(): clone(2) with SIGCHLD */
+	return event == PTRACE_EVENT_VFORK
+		       ? (PTV_CLONE_VM | PTV_CLONE_VFORK | SIGCHLD)
+		       : SIGCHLD;
 }
 
 /*

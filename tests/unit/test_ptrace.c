@@ -779,6 +779,34 @@ static void untraced_child_exit_keeps_its_place(void **state)
 }
 
 /*
+ * A clone(2) with flags 0 makes a child with no exit signal: a "clone"
+ * child, which only a __WCLONE or __WALL wait reports (kernel/exit.c:
+ * eligible_child()). (The model took flags 0 for a fork's: nested, a
+ * plain waitpid() reaped such a child, scenario-nested-clone.)
+ */
+static void clone_child_with_no_exit_signal(void **state)
+{
+	struct ptv_task *p = proc(100, 1), *c1 = proc(200, 100);
+	struct ptv_task *c2 = proc(300, 100);
+	struct ptv_wait_req req = { .idtype = PTV_P_ALL, .options = PTV_WEXITED };
+	struct ptv_wait_result res;
+
+	(void)state;
+	assert_int_equal(c2->clone_flags, PTV_SIGCHLD);	/* a fork's */
+	c1->clone_flags = 0;
+	assert_int_equal(ptv_ptrace_attach(&k, p, 300, true, 0, 0), 0);
+	ptv_vstop_signal(&k, c2, PTV_SIGSTOP);
+	ptv_task_exited(&k, c1, 30 << 8);
+	assert_int_equal(k.n_native_zombies, 1);
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 1);
+	assert_int_equal(res.pid, 300);
+	ptv_vstop_signal(&k, c2, PTV_SIGSTOP);
+	req.options = PTV_WEXITED | PTV_WALL;
+	assert_int_equal(ptv_wait_virtual(&k, p, &req, &res), 2);
+	assert_int_equal(res.pid, 200);
+}
+
+/*
  * A group the supervisor kills with SIGKILL in the place of another fatal
  * signal (design note 48): its threads' SIGKILL statuses show that signal,
  * its real parent's native waits are woken to be made with an exit stop,
@@ -1266,6 +1294,7 @@ int main(void)
 		T(attach_sigstop_flushes_kept_sigcont),
 		T(wait_reports_in_linux_order),
 		T(untraced_child_exit_keeps_its_place),
+		T(clone_child_with_no_exit_signal),
 		T(death_in_a_signals_place),
 		T(real_parent_tracer_gets_one_native_report),
 		T(reap_keeps_exit_signal_of_traced_parent),
