@@ -2640,8 +2640,8 @@ static void case_sigcont_pending_taken_after_handled_stepped(void)
  * The same, N resumed with SIGUSR1, whose handler blocks SIGCONT (sa_mask):
  * the SIGCONT stays pending while the handler runs, and N stops for it once
  * rt_sigreturn(2) has unblocked it (set_current_blocked() recalculates its
- * pending signals), at that call's exit, past the handler. (Inside, the SIGCONT stayed kept:
- * N never stopped for it.)
+ * pending signals), at that call's exit, past the handler. (Inside, the
+ * SIGCONT stayed kept: N never stopped for it.)
  */
 static void case_sigcont_pending_taken_after_masking_handler(void)
 {
@@ -2662,6 +2662,7 @@ static void case_sigcont_pending_taken_after_masking_handler(void)
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	say_n_answers(&f);
 	resume_t_and_end(&f);
+	usr1_blocks_cont = false;
 }
 
 /*
