@@ -284,15 +284,40 @@ static void start_new_task(struct ptv_loop *loop, struct ptv_task *child,
 			   bool sigstop);
 
 /*
+ * Can the clone event that new task @tid waits for still come? Its cloner
+ * is a guest thread of its parent process, or (CLONE_PARENT, CLONE_THREAD)
+ * of a child of its parent, not exiting (a fatal signal skips the event
+ * stop: kernel/ptrace.c:ptrace_stop()), in a call that makes tasks or on
+ * a CPU. Not when its parent is a reaper it was orphaned to.
+ */
+static bool clone_event_may_come(struct ptv_loop *loop, pid_t tid)
+{
+	int ppid = ptv_proc_ppid(tid);
+	struct ptv_task *u;
+
+	if (ppid <= 0)
+		return true;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&loop->k.tasks, &cursor));)
+		if (u->tid != tid && !u->exit_seen && !u->host_gone &&
+		    (u->tgid == ppid || u->parent_tgid == ppid) &&
+		    ptv_proc_may_clone(u->tid))
+			return true;
+	return false;
+}
+
+/*
  * New tasks held for their parent's clone event (on_trap_stop()) whose
  * parent is gone: a parent killed between its fork and the event stop
  * never reports it (a fatal signal skips the stop). Such a child goes on,
- * untraced by any guest, as the orphan it is.
+ * untraced by any guest, as the orphan it is. Asked after every host
+ * event while one waits (a cloner on a CPU, its call unknown, may have
+ * stopped since), and at every death.
  */
 static void start_orphans(struct ptv_loop *loop)
 {
 	struct ptv_task *t;
 
+	loop->clone_awaited = false;
 	for (size_t cursor = 0; (t = ptv_tasks_next(&loop->k.tasks, &cursor));) {
 		int ppid;
 
@@ -300,8 +325,11 @@ static void start_orphans(struct ptv_loop *loop)
 			continue;
 		/* Reparented: its parent process is gone (or it is). */
 		ppid = ptv_proc_ppid(t->tid);
-		if (ppid > 0 && ppid == t->awaiting_ppid)
+		if (ppid > 0 && ppid == t->awaiting_ppid &&
+		    clone_event_may_come(loop, t->tid)) {
+			loop->clone_awaited = true;
 			continue;
+		}
 		ptv_log("[%d] its parent died before its clone event: it starts",
 			t->tid);
 		t->clone_seen = true;
@@ -1524,9 +1552,16 @@ static void on_trap_stop(struct ptv_loop *loop, struct ptv_task *task,
 		task->attached = true;
 		if (!task->clone_seen && task->tid != loop->first_pid) {
 			/* Before its parent's clone event: wait for it. */
-			task->awaiting_parent = true;
 			task->awaiting_ppid = ptv_proc_ppid(task->tid);
-			return;
+			if (clone_event_may_come(loop, task->tid)) {
+				task->awaiting_parent = true;
+				loop->clone_awaited = true;
+				return;
+			}
+			/* Orphaned already: its cloner was killed at it. */
+			ptv_log("[%d] its parent died before its clone event: "
+				"it starts", task->tid);
+			task->clone_seen = true;
 		}
 		start_new_task(loop, task, task->awaiting_sigstop);
 		return;
@@ -1857,6 +1892,8 @@ int ptv_loop_run(const struct ptv_loop_options *opts, pid_t first_pid,
 			break;
 		PTV_CHECK(r == 0, "waitpid failed: %s", ptv_errno_name(-r));
 		handle(&loop, &ev);
+		if (loop.clone_awaited)
+			start_orphans(&loop);
 		ptv_leaders_release(&loop.k);
 		/* Not much longer than the spin, if host events keep coming. */
 		if (loop.ndeferred > 0)
