@@ -60,8 +60,6 @@ struct ptv_loop {
 	int exit_status;	/* ptvisor's: its exit code, or 128+signal */
 	int killed_by;		/* the signal that killed it, or 0 */
 	bool killing;		/* first guest gone: killing the rest */
-	bool clone_awaited;	/* a new task waits for its parent's clone
-				   event (loop.c, start_orphans()) */
 	bool host_has_x32;
 	/* Blocking waits decided again after pending host events (loop.c). */
 	struct ptv_deferred {

@@ -397,24 +397,6 @@ int ptv_proc_children(pid_t tid, pid_t *out, int max)
 	return n;
 }
 
-bool ptv_proc_may_clone(pid_t tid)
-{
-	/* x86_64's clone, fork, vfork, clone3; i386's clone, fork, vfork */
-	static const long nrs[] = { 56, 57, 58, 435, 120, 2, 190 };
-	char buf[64];
-	long nr;
-
-	if (read_proc(tid, "syscall", buf, sizeof(buf)) < 0)
-		return false;
-	if (strncmp(buf, "running", 7) == 0)
-		return true;
-	nr = strtol(buf, NULL, 10);
-	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
-		if (nr == nrs[i])
-			return true;
-	return false;
-}
-
 /* Signals whose default action is to ignore them (SIG_KERNEL_IGNORE_MASK). */
 #define DFL_IGNORED (1ULL << (SIGCONT - 1) | 1ULL << (SIGCHLD - 1) | \
 		     1ULL << (SIGWINCH - 1) | 1ULL << (SIGURG - 1))

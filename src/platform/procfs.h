@@ -85,12 +85,6 @@ int ptv_proc_ppid(pid_t tid);
  */
 bool ptv_proc_pgrp_orphaned(pid_t tid);
 /*
- * Is thread @tid in a call that makes a task (x86_64's clone, fork, vfork,
- * clone3, or i386's numbers for them, which other x86_64 calls share: a
- * guess on the safe side), or on a CPU, its call unknown ("running")?
- */
-bool ptv_proc_may_clone(pid_t tid);
-/*
  * The children of thread @tid (/proc/TID/task/TID/children, Linux 4.2 with
  * CONFIG_PROC_CHILDREN), at most @max into @out: their number, or -errno.
  */
