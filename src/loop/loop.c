@@ -620,9 +620,15 @@ static void lost_clone_event(struct ptv_loop *loop, struct ptv_task *parent,
 
 	for (int i = 0; i < n; i++) {
 		struct ptv_task *child = ptv_task_find(&loop->k.tasks, kids[i]);
+		char state;
 
 		if (child && (child->clone_seen || !child->awaiting_parent))
 			continue;	/* known, or its first stop not seen */
+		/* One that has run and exited, its record dropped, is no
+		   new child (a vfork child the parent was waiting for). */
+		state = ptv_proc_state(kids[i]);
+		if (child == NULL && (state == 'Z' || state == 'X' || state == 0))
+			continue;
 		ptv_log("[%d] its parent %d was killed at its clone event",
 			kids[i], parent->tid);
 		record_new_child(loop, parent, kids[i],
