@@ -637,7 +637,6 @@ static void lost_clone_event(struct ptv_loop *loop, struct ptv_task *parent,
 	}
 }
 
-/* Returns true if @parent is held in a virtual event stop. */
 static bool on_exit_event(struct ptv_loop *loop, struct ptv_task *task,
 			  const struct ptv_host_event *ev);
 
@@ -659,6 +658,7 @@ static int stop_moved_on(const struct ptv_host_event *ev)
 		       : -1;
 }
 
+/* Returns true if @parent is held in a virtual event stop. */
 static bool on_new_child(struct ptv_loop *loop, struct ptv_task *parent,
 			 const struct ptv_host_event *ev)
 {
