@@ -299,6 +299,8 @@ struct ptv_task {
 				   a stopped thread (ptv_signal_note_left()) */
 	uint64_t host_stops;	/* host stops seen, counted */
 	uint64_t vresumed_stop;	/* the count at its last virtual resume */
+	uint64_t group_sends;	/* (a leader) guests' sends to its group seen */
+	uint64_t vresumed_sends;/* its leader's group_sends at that resume */
 	enum ptv_exec_guard exec_guard; /* see syscalls/exec.c */
 	uint64_t saved_regs[27];/* its registers while the supervisor runs a
 				   call of its own in it (the exec guard, the

@@ -546,6 +546,7 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 		return 0;
 	/* Out of a stop Linux makes too: it takes what is pending. */
 	t->vresumed_stop = t->host_stops;
+	t->vresumed_sends = ptv_signal_group_sends(&loop->k, t);
 	t->left_sigs = 0;
 	t->sigcont_trap_artifact = false;
 	ptv_signal_left_at_resume(&loop->k, t);

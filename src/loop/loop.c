@@ -1075,12 +1075,15 @@ static bool on_seccomp(struct ptv_loop *loop, struct ptv_task *task,
 	call.guest_trap = !ptv_trace_data_is_ours(call.trace_data) ||
 			  guest_filter_trace(task, &info, &call.trace_data);
 	/*
-	 * Right after a virtual stop its signals were looked at (Linux's).
-	 * (vresumed_stop is 0 until its first virtual resume.)
+	 * Right after a virtual stop its signals were looked at (Linux's),
+	 * unless a guest sent its group one since. (vresumed_stop is 0 until
+	 * its first virtual resume.)
 	 */
 	ptv_signal_note_left(&loop->k, task, &call,
 			     task->vresumed_stop != 0 &&
-			     task->vresumed_stop + 1 == task->host_stops);
+			     task->vresumed_stop + 1 == task->host_stops &&
+			     task->vresumed_sends ==
+				     ptv_signal_group_sends(&loop->k, task));
 	if (call.guest_trap && ptv_ptrace_event_enabled(task, PTV_EVENT_SECCOMP)) {
 		/*
 		 * A guest filter's SECCOMP_RET_TRACE, for its virtual tracer.

@@ -208,6 +208,17 @@ void ptv_signal_note_left(struct ptv_kernel *k, struct ptv_task *t,
 			  const struct ptv_syscall *call, bool after_vstop);
 
 /*
+ * How many sends of guests to @t's group the supervisor has seen (kill(2)
+ * and the others that name a group), kept at each virtual resume of @t:
+ * one made since is pending for the group after Linux looked at its
+ * signals there, so a trapped call right after that resume may still be
+ * a host stop that takes one Linux leaves to another thread (ptfuzz seed
+ * 1224 at 10000 steps, step 8607).
+ */
+uint64_t ptv_signal_group_sends(struct ptv_kernel *k,
+				const struct ptv_task *t);
+
+/*
  * At @t's host signal-delivery-stop for @sig: one ptv_signal_note_left()
  * noted, dequeued at the exit of that call? True if it was sent on to a
  * thread of the group in a virtual stop (the caller resumes @t with 0).

@@ -786,6 +786,59 @@ static void case_group_signal_left_at_sigcont_trap(void)
 }
 
 /*
+ * As group-signal-left-at-trapped-call, with T seized, interrupted and
+ * detached first: T's wait4 is its first host stop since that virtual
+ * stop, where Linux looked at T's signals, but the SIGCHLD came after it
+ * (ptfuzz seed 1224 at 10000 steps, step 8607: a worker detached, then
+ * its PTRACE_TRACEME).
+ */
+static void case_group_signal_left_after_detach(void)
+{
+	struct family f;
+
+	thread_waits = true;
+	scn_pipe(wait_pipes[0], O_CLOEXEC);
+	scn_pipe(wait_pipes[1], O_CLOEXEC);
+	spawn(&f);
+	scn_say("-- T seized, interrupted and detached");
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	pt_must(PTRACE_INTERRUPT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_DETACH, f.thread, 0, 0);
+	sigchld_left_to_stepped_leader(&f);
+	scn_say("-- T makes a WNOHANG wait4");
+	scn_say("T's wait4: %s", thread_wait4() == 'E' ? "-1" : "0");
+	scn_say("-- N resumed");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	stop_or_pause(f.child, "N");
+	end_waiting(&f);
+}
+
+/*
+ * The same SIGCHLD left to N; then a SIGCONT for T alone (tgkill), which
+ * T, untraced, ignores: prepare_signal() discards it and wakes nobody, so
+ * T does not take the SIGCHLD. Inside, the host traps T for it; N,
+ * resumed, stops for the SIGCHLD (ptfuzz seed 1224 at 10000 steps, step
+ * 8607: T's PTRACE_TRACEME then stopped for the group's signal).
+ */
+static void case_group_signal_left_at_ignored_sigcont_trap(void)
+{
+	struct family f;
+
+	spawn(&f);
+	sigchld_left_to_stepped_leader(&f);
+	scn_say("-- tgkill(T, SIGCONT); T asleep in pause()");
+	syscall(SYS_tgkill, f.child, f.thread, SIGCONT);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- N resumed");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	stop_or_pause(f.child, "N");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	stop_or_pause(f.child, "N");
+	end(&f);
+}
+
+/*
  * As above with SIGUSR1 (caught), and then tgkill(N, SIGUSR1): N has one
  * of its own and the group's, and, resumed with 0 each time, stops for
  * its own SIGUSR1 (SI_TKILL), its SIGCONT and the group's SIGUSR1
@@ -2995,6 +3048,9 @@ static const struct pt_case cases[] = {
 	  case_group_signal_left_then_own_sent },
 	{ "group-signal-left-at-sigcont-trap",
 	  case_group_signal_left_at_sigcont_trap },
+	{ "group-signal-left-after-detach", case_group_signal_left_after_detach },
+	{ "group-signal-left-at-ignored-sigcont-trap",
+	  case_group_signal_left_at_ignored_sigcont_trap },
 	{ "group-signal-left-then-taken-by-other",
 	  case_group_signal_left_then_taken_by_other },
 	{ "group-signal-left-then-taken-after-handler",
