@@ -759,6 +759,18 @@ static void case_group_signal_left_then_lower_first_untraced(void)
 	group_signal_left_then_lower_first(SIGSTOP, false);
 }
 
+/* The SIGCHLD left to N, then a SIGCONT for N, or T, alone. */
+static void sigchld_left_then_sigcont(struct family *f, bool to_thread)
+{
+	spawn(f);
+	sigchld_left_to_stepped_leader(f);
+	scn_say("-- tgkill(%s, SIGCONT); T asleep in pause()",
+		to_thread ? "T" : "N");
+	syscall(SYS_tgkill, f->child, to_thread ? f->thread : f->child,
+		SIGCONT);
+	scn_wait_syscall(f->thread, SYS_pause);
+}
+
 /*
  * The same SIGCHLD left to N, stopped at its step trap; then a SIGCONT for
  * N alone (tgkill), which wakes nobody in Linux: N is stopped, and it is
@@ -770,11 +782,7 @@ static void case_group_signal_left_at_sigcont_trap(void)
 {
 	struct family f;
 
-	spawn(&f);
-	sigchld_left_to_stepped_leader(&f);
-	scn_say("-- tgkill(N, SIGCONT); T asleep in pause()");
-	syscall(SYS_tgkill, f.child, f.child, SIGCONT);
-	scn_wait_syscall(f.thread, SYS_pause);
+	sigchld_left_then_sigcont(&f, false);
 	scn_say("-- N resumed (its trap for the SIGCONT, seized), then again");
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	pt_wait_say(f.child, 0, "wait(N)");
@@ -825,11 +833,7 @@ static void case_group_signal_left_at_ignored_sigcont_trap(void)
 {
 	struct family f;
 
-	spawn(&f);
-	sigchld_left_to_stepped_leader(&f);
-	scn_say("-- tgkill(T, SIGCONT); T asleep in pause()");
-	syscall(SYS_tgkill, f.child, f.thread, SIGCONT);
-	scn_wait_syscall(f.thread, SYS_pause);
+	sigchld_left_then_sigcont(&f, true);
 	scn_say("-- N resumed");
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	stop_or_pause(f.child, "N");
