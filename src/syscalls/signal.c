@@ -389,8 +389,9 @@ static void sigcont_to(struct ptv_kernel *k, struct ptv_task *sender,
  * A SIGCONT sent to task @named: the host traps every thread of its group
  * (ptrace_trap_notify(): it seizes them all), where Linux wakes the one it
  * gives the SIGCONT to (by tkill(2) or tgkill(2), @named if it wants it;
- * none if @named, untraced, ignores it) and those in a group-stop, which go on in get_signal(); one in a
- * ptrace-stop looks at its signals anyway when it is resumed. The others'
+ * none if @named, untraced, ignores it) and those in a group-stop, which
+ * go on in get_signal(); one in a ptrace-stop looks at its signals anyway
+ * when it is resumed. The others'
  * traps are marked as ones Linux does not make (ptv_signal_note_left()
  * there); none when the model cannot tell which thread Linux picks.
  */
