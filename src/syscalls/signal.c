@@ -391,9 +391,9 @@ static void sigcont_to(struct ptv_kernel *k, struct ptv_task *sender,
  * gives the SIGCONT to (by tkill(2) or tgkill(2), @named if it wants it;
  * none if @named, untraced, ignores it) and those in a group-stop, which
  * go on in get_signal(); one in a ptrace-stop looks at its signals anyway
- * when it is resumed. The others'
- * traps are marked as ones Linux does not make (ptv_signal_note_left()
- * there); none when the model cannot tell which thread Linux picks.
+ * when it is resumed. The others' traps are marked as ones Linux does not
+ * make (ptv_signal_note_left() there); none when the model cannot tell
+ * which thread Linux picks.
  */
 static void mark_sigcont_traps(struct ptv_kernel *k, struct ptv_task *sender,
 			       ptv_tid_t named, int sig)
