@@ -582,7 +582,11 @@ static bool in_exit_call(pid_t tid)
 	return nr == SYS_exit || nr == SYS_exit_group;
 }
 
-static bool is_stop_signal(int sig);
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	       sig == SIGTTOU;
+}
 
 /*
  * Is TID's exit_code (field 52 of /proc/TID/stat) a stop signal's, as a
@@ -1332,12 +1336,6 @@ static const char *res_text(long r, int err)
 	else
 		snprintf(o, sizeof(b[0]), "%ld", r);
 	return o;
-}
-
-static bool is_stop_signal(int sig)
-{
-	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
-	       sig == SIGTTOU;
 }
 
 /*
