@@ -248,8 +248,9 @@ struct ptv_task {
 				   stop so: the call it runs then ends at once
 				   in Linux too (ptv_signal_spurious_*()) */
 	bool step_group_stopped;/* stopped for its group while single-
-				   stepped: a call it slept in was ended by
-				   the group-stop, whose step is reported
+				   stepped, the step's SIGTRAP pending: a call
+				   it slept in was ended by the group-stop,
+				   whose step is reported
 				   (ptv_signal_spurious_step()) */
 	int reroute_sig;	/* a signal the supervisor sent it for another
 				   thread that took it on the host ... */

@@ -1566,8 +1566,17 @@ static void on_group_stop(struct ptv_loop *loop, struct ptv_task *task,
 	task->left_sigs = 0;
 	task->group_stopped = true;
 	task->group_stop_sig = ev->sig;
-	task->step_group_stopped = task->tracer &&
-				   ptv_vresume_steps(task->resume);
+	/*
+	 * A call it slept in under the step, ended by this stop, queued the
+	 * step's SIGTRAP at its exit (get_signal() stops before it dequeues
+	 * it). None is pending if it stops with a stop signal its tracer
+	 * gave it as it stepped it: it has left no call yet (ptrace
+	 * thread-signals step-out-of-group-stop).
+	 */
+	task->step_group_stopped =
+		task->tracer && ptv_vresume_steps(task->resume) &&
+		(ptv_proc_status_mask(task->tid, "SigPnd") &
+		 (1ULL << (SIGTRAP - 1)));
 	/*
 	 * kernel/signal.c:do_signal_stop(): the group's SIGNAL_STOP_STOPPED,
 	 * which replaces SIGNAL_STOP_CONTINUED, is set when its last thread

@@ -1048,33 +1048,46 @@ static void step_into_pause(struct family *f, bool seize)
 }
 
 /*
- * T, traced (@seize, or PTRACE_ATTACH), single-stepped into pause(); then
- * @sig to the process, which must not wake T: 100 ms of nothing is enough
- * (a wake-up would be at once; a pass does not depend on the time). Then
- * T's own SIGUSR1 ends its pause, a step, and the end.
+ * @sig to the process of @named (kill(2)), which must not wake T, traced
+ * and asleep in pause(): 100 ms of nothing is enough (a wake-up would be
+ * at once; a pass does not depend on the time). Then T's own SIGUSR1 ends
+ * its pause (@stepped: a step first), and the end.
  */
-static void step_into_pause_then(struct family *f, bool seize, int sig)
+static void sent_then_usr1(struct family *f, pid_t named, int sig,
+			   bool stepped)
 {
 	struct timespec ms = { 0, 1000000 };
 	int status, i;
 	pid_t r = 0;
 
-	step_into_pause(f, seize);
-	scn_say("-- T single-stepped into pause(); SIG%s to the process",
-		sigabbrev_np(sig));
-	kill(f->child, sig);
+	kill(named, sig);
 	for (i = 0; i < 100 && r == 0; i++) {
 		r = waitpid(f->thread, &status, WNOHANG | __WALL);
 		nanosleep(&ms, NULL);
 	}
 	scn_say("wait(T, WNOHANG) for 100 ms: %s",
 		r == 0 ? "nothing" : pt_status(status));
-	scn_say("-- tgkill(T, SIGUSR1): its pause() ends, a step");
+	scn_say("-- tgkill(T, SIGUSR1): its pause() ends%s",
+		stepped ? ", a step" : "");
 	syscall(SYS_tgkill, f->child, f->thread, SIGUSR1);
 	pt_wait_say(f->thread, __WALL, "wait(T)");
-	pt_must(PTRACE_CONT, f->thread, 0, 0);
-	pt_wait_say(f->thread, __WALL, "wait(T)");
+	if (stepped) {
+		pt_must(PTRACE_CONT, f->thread, 0, 0);
+		pt_wait_say(f->thread, __WALL, "wait(T)");
+	}
 	kill_and_end(f);
+}
+
+/*
+ * T, traced (@seize, or PTRACE_ATTACH), single-stepped into pause(); then
+ * @sig to the process, which must not wake T (sent_then_usr1()).
+ */
+static void step_into_pause_then(struct family *f, bool seize, int sig)
+{
+	step_into_pause(f, seize);
+	scn_say("-- T single-stepped into pause(); SIG%s to the process",
+		sigabbrev_np(sig));
+	sent_then_usr1(f, f->child, sig, true);
 }
 
 /*
@@ -2392,6 +2405,34 @@ static void case_step_interrupted_by_group_stop(void)
 	end(&f);
 }
 
+/*
+ * T, attached, stops its group (resumed from its attach stop with
+ * PTRACE_SINGLESTEP and SIGSTOP), then is single-stepped out of that
+ * group-stop: it restarts pause() under TF, with no step pending. SIGCONT
+ * to the process wakes N, which takes it; T sleeps on and reports no step
+ * until its own SIGUSR1 ends the call. (Inside, the host's SIGCONT trap
+ * ended T's pause, and its step was taken for one a group-stop had ended,
+ * by the stop T made when it was stepped before: ptfuzz seed 1268, step
+ * 3134, at 10000 steps.)
+ */
+static void case_step_out_of_group_stop(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_ATTACH(T)", PTRACE_ATTACH, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_say("-- T single-stepped with SIGSTOP: its group stops");
+	pt_must(PTRACE_SINGLESTEP, f.thread, 0, SIGSTOP);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	scn_wait_state(f.child, "Tt");	/* inside: held by the host's tracer */
+	scn_say("-- T single-stepped out of its group-stop");
+	pt_must(PTRACE_SINGLESTEP, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	scn_say("-- SIGCONT to the process");
+	sent_then_usr1(&f, f.child, SIGCONT, true);
+}
+
 /* Where N is when the SIGCONT is sent (sigcont_named_steps_first()). */
 enum n_mode {
 	N_IN_READ,	/* attached, asleep in read() */
@@ -3086,6 +3127,7 @@ static const struct pt_case cases[] = {
 	{ "sigcont-wakes-attached-other", case_sigcont_wakes_attached_other },
 	{ "step-interrupted-by-group-stop",
 	  case_step_interrupted_by_group_stop },
+	{ "step-out-of-group-stop", case_step_out_of_group_stop },
 	{ "sigcont-named-steps-first", case_sigcont_named_steps_first },
 	{ "sigcont-named-steps-first-then-stop",
 	  case_sigcont_named_steps_first_then_stop },
