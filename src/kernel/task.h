@@ -187,6 +187,10 @@ struct ptv_task {
 				      group (or when no thread of it
 				      wanted them), not yet dequeued */
 	uint64_t fatal_to_untraced;/* ... to an untraced one */
+	bool fatal_left;	/* (a leader) its group was killed as such a
+				   signal was sent: Linux leaves it in the
+				   group's queue, the host's thread took it */
+	uint8_t fatal_left_info[128]; /* ... its siginfo_t */
 	uint64_t fatal_at_exit;	/* (a leader) those the thread that takes
 				   them, asleep in vfork(2), cannot dequeue:
 				   the group is killed at the send's exit */

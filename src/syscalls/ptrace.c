@@ -23,6 +23,7 @@
 #include "../platform/procfs.h"
 #include <linux/filter.h>
 #include "siginfo32.h"
+#include "signal.h"
 #include "syscalls.h"
 
 /* The largest register set copied (NT_X86_XSTATE with AVX-512 is ~2.7 KiB). */
@@ -211,13 +212,19 @@ static uint64_t discarded_in_queue(struct ptv_kernel *k,
 	return sent | twice | (shared ? once & m.shared : once & ~m.shared);
 }
 
-/* PTRACE_PEEKSIGINFO: struct ptrace_peeksiginfo_args at addr, array at data. */
+/*
+ * PTRACE_PEEKSIGINFO: struct ptrace_peeksiginfo_args at addr, array at data.
+ * The host's queue, less the signals Linux discarded (discarded_in_queue()),
+ * and, in the group's, with the fatal signal Linux left there last
+ * (ptv_signal_fatal_left()).
+ */
 static long peeksiginfo(struct ptv_kernel *k, const struct ptv_task *tracee,
 			pid_t tracer, uint64_t addr, uint64_t data, bool compat)
 {
 	struct ptrace_peeksiginfo_args args, all;
+	bool shared, extra;
 	uint64_t hidden;
-	siginfo_t *buf;
+	siginfo_t *buf, left;
 	long r, n = 0;
 
 	if (from_tracer(tracer, addr, &args, sizeof(args)) < 0)
@@ -227,18 +234,23 @@ static long peeksiginfo(struct ptv_kernel *k, const struct ptv_task *tracee,
 		return -EINVAL;
 	if (args.nr > 1024)
 		args.nr = 1024;
-	hidden = discarded_in_queue(k, tracee,
-				    args.flags & PTRACE_PEEKSIGINFO_SHARED);
-	/* With signals to leave out, the whole queue, then off and nr. */
-	all = hidden ? (struct ptrace_peeksiginfo_args){
-			       .off = 0, .flags = args.flags, .nr = 1024 }
-		     : args;
-	buf = calloc((size_t)(all.nr ? all.nr : 1), sizeof(*buf));
+	shared = args.flags & PTRACE_PEEKSIGINFO_SHARED;
+	hidden = discarded_in_queue(k, tracee, shared);
+	extra = shared && ptv_signal_fatal_left(k, tracee, &left);
+	/* With signals to leave out or add, the whole queue, then off and nr. */
+	all = hidden || extra ? (struct ptrace_peeksiginfo_args){
+				      .off = 0, .flags = args.flags,
+				      .nr = 1024 }
+			      : args;
+	/* (One more for the signal added.) */
+	buf = calloc((size_t)all.nr + 1, sizeof(*buf));
 	if (buf == NULL)
 		return -ENOMEM;
 	r = ptv_host_request(PTRACE_PEEKSIGINFO, tracee->tid, (unsigned long)&all,
 			     (unsigned long)buf);
-	if (hidden && r > 0) {
+	if (extra && r >= 0)
+		buf[r++] = left;
+	if ((hidden || extra) && r > 0) {
 		uint64_t seen = 0;
 
 		for (long i = 0; i < r; i++) {

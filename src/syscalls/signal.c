@@ -2077,12 +2077,33 @@ bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig)
 			 SIGBIT(sig))))
 		return false;
 	if (ptv_host_getsiginfo(t->tid, &si) < 0 || !sent_to_group(t, &si) ||
-	    named_traced(leader, &si) || t->tracer == NULL ||
-	    !ptv_proc_signal_default(t->tid, sig))
+	    named_traced(leader, &si) || !ptv_proc_signal_default(t->tid, sig))
+		return false;
+	/*
+	 * Linux leaves it in the group's queue, which no thread dequeues once
+	 * each has SIGKILL: a PTRACE_PEEKSIGINFO at an exit stop shows it
+	 * (ptv_signal_fatal_left()). The host's thread took it off.
+	 */
+	if (leader) {
+		leader->fatal_left = true;
+		memcpy(leader->fatal_left_info, &si, sizeof(si));
+	}
+	if (t->tracer == NULL)
 		return false;
 	ptv_log("[%d] %s sent to its group, whose leader is untraced, kills "
 		"the group (no signal-delivery-stop)", t->tid,
 		ptv_signal_name(sig));
+	return true;
+}
+
+bool ptv_signal_fatal_left(struct ptv_kernel *k, const struct ptv_task *t,
+			   siginfo_t *si)
+{
+	const struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+
+	if (leader == NULL || !leader->fatal_left)
+		return false;
+	memcpy(si, leader->fatal_left_info, sizeof(*si));
 	return true;
 }
 

@@ -2,6 +2,7 @@
 #ifndef PTV_SYSCALLS_SIGNAL_H
 #define PTV_SYSCALLS_SIGNAL_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "syscalls.h"
@@ -312,6 +313,14 @@ bool ptv_signal_fatal_sent(struct ptv_kernel *k, struct ptv_task *sender,
  * it (the caller delivers it: the group dies by it).
  */
 bool ptv_signal_kills_group(struct ptv_kernel *k, struct ptv_task *t, int sig);
+
+/*
+ * The fatal signal that killed @t's group as it was sent (complete_signal()
+ * gave every thread SIGKILL), which Linux leaves in the group's queue and
+ * the host's thread took off: true and its siginfo_t in *@si, if any.
+ */
+bool ptv_signal_fatal_left(struct ptv_kernel *k, const struct ptv_task *t,
+			   siginfo_t *si);
 
 /*
  * At @t's host signal-delivery-stop for @sig (not the fatal one), or at its

@@ -305,6 +305,24 @@ static void case_sigcont_ignored_by_leader(void)
 	resume_and_end(&f);
 }
 
+/* PTRACE_PEEKSIGINFO of @tracee's group's queue: each signal and code. */
+static void peek_shared_say(pid_t tracee)
+{
+	struct __ptrace_peeksiginfo_args args = {
+		.off = 0, .flags = 1 /* PTRACE_PEEKSIGINFO_SHARED */, .nr = 8
+	};
+	siginfo_t si[8];
+	long n;
+
+	memset(si, 0, sizeof(si));
+	n = ptrace(PTRACE_PEEKSIGINFO, tracee, &args, si);
+	scn_say("PEEKSIGINFO(T, SHARED) = %ld %s", n,
+		n < 0 ? scn_errno(errno) : "");
+	for (long i = 0; i < n; i++)
+		scn_say("  %s code %d", scn_sig(si[i].si_signo),
+			si[i].si_code);
+}
+
 /*
  * As sigcont-ignored-by-leader, with a SIGTERM pending for the group (sent
  * to T's tid, traced: kept, and no thread wants it while the group is
@@ -317,12 +335,7 @@ static void case_sigcont_ignored_by_leader(void)
  */
 static void case_sigcont_ignored_left_at_group_exit(void)
 {
-	struct __ptrace_peeksiginfo_args args = {
-		.off = 0, .flags = 1 /* PTRACE_PEEKSIGINFO_SHARED */, .nr = 8
-	};
-	siginfo_t si[8];
 	struct family f;
-	long n;
 
 	spawn(&f);
 	pt_say("PTRACE_SEIZE(T, TRACEEXIT)", PTRACE_SEIZE, f.thread, 0,
@@ -337,12 +350,7 @@ static void case_sigcont_ignored_left_at_group_exit(void)
 		"SIGTERM");
 	kill(f.child, SIGCONT);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
-	memset(si, 0, sizeof(si));
-	n = ptrace(PTRACE_PEEKSIGINFO, f.thread, &args, si);
-	scn_say("PEEKSIGINFO(T, SHARED) = %ld %s", n,
-		n < 0 ? scn_errno(errno) : "");
-	for (long i = 0; i < n; i++)
-		scn_say("  %s", scn_sig(si[i].si_signo));
+	peek_shared_say(f.thread);
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	pt_wait_say(f.child, 0, "wait(child)");
@@ -894,9 +902,34 @@ static void case_fatal_to_group(void)
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	scn_say("exit status (event message): %s",
 		pt_status((int)pt_eventmsg(f.thread)));
+	peek_shared_say(f.thread);
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	end(&f);	/* (its SIGKILL finds a zombie) */
+}
+
+/*
+ * The same with N taking the SIGTERM (it does not block it). Either way
+ * the fatal signal stays in the group's queue, which no thread dequeues
+ * once every one has SIGKILL: T's PTRACE_PEEKSIGINFO of it at its
+ * PTRACE_EVENT_EXIT stop shows it (also in fatal-to-group). (Inside, the
+ * thread the host let dequeue it took it off: ptfuzz seed 1304, step 8179,
+ * at 10000 steps.)
+ */
+static void case_fatal_to_group_taken_by_leader(void)
+{
+	struct family f;
+
+	spawn(&f);
+	pt_say("PTRACE_SEIZE(T, TRACEEXIT)", PTRACE_SEIZE, f.thread, 0,
+	       PTRACE_O_TRACEEXIT);
+	scn_say("-- SIGTERM to the process: N takes it");
+	kill(f.child, SIGTERM);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	peek_shared_say(f.thread);
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	end(&f);
 }
 
 /*
@@ -3110,6 +3143,8 @@ static const struct pt_case cases[] = {
 	  case_group_signal_left_then_lower_first_untraced },
 	{ "discarded-leaves-group-signal", case_discarded_leaves_group_signal },
 	{ "fatal-to-group", case_fatal_to_group },
+	{ "fatal-to-group-taken-by-leader",
+	  case_fatal_to_group_taken_by_leader },
 	{ "fatal-to-group-stepped", case_fatal_to_group_stepped },
 	{ "fatal-to-group-syscall", case_fatal_to_group_syscall },
 	{ "fatal-to-traced-tid", case_fatal_to_traced_tid },
