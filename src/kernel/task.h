@@ -224,11 +224,12 @@ struct ptv_task {
 	ptv_tid_t sigcont_named;/* (a leader) the traced thread of its group
 				   that Linux gives the SIGCONT just sent to
 				   the group (it wanted it); 0: none */
-	bool sigcont_flushed;	/* (a leader) a PTRACE_ATTACH's SIGSTOP
-				   flushed the SIGCONT sigcont_named was to
-				   take: a thread that dequeued it on the
-				   host before the loop saw that does not
-				   take it */
+	bool sigcont_flushed;	/* (a leader) a PTRACE_ATTACH's SIGSTOP, or
+				   a stop signal sent to the group, flushed
+				   the SIGCONT sigcont_named was to take: a
+				   thread that dequeued it on the host
+				   before the loop saw that does not take
+				   it */
 	ptv_tid_t sigcont_woken;/* (a leader) the thread of its group that
 				   Linux wakes for that SIGCONT, traced or
 				   not: the one named if it wanted it, else

@@ -1188,6 +1188,7 @@ static bool defer_to_resume(const struct ptv_task *t, struct ptv_task *n,
 bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
 	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+	struct ptv_proc_sig_masks masks;
 	struct ptv_task *n;
 	bool not_now;
 	siginfo_t si;
@@ -1197,7 +1198,7 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	leader->sigcont_woken = 0;
 	if (leader->sigcont_flushed) {
 		leader->sigcont_flushed = false;
-		ptv_log("[%d] SIGCONT flushed by a PTRACE_ATTACH's SIGSTOP in "
+		ptv_log("[%d] SIGCONT flushed by a stop signal in "
 			"Linux: not taken", t->tid);
 		return true;
 	}
@@ -1208,6 +1209,18 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	if (!may_reroute(k, t, n, &not_now) ||
 	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL)
 		return false;
+	/*
+	 * A stop signal pending on the host was sent after it (its
+	 * prepare_signal() would have flushed one sent before), and flushed
+	 * it in Linux; sent on, it would flush that stop signal instead
+	 * (thread-signals sigcont-named-steps-first-then-own, now and then).
+	 */
+	ptv_proc_sig_masks(n->tid, &masks);
+	if ((masks.pending | masks.shared) & STOP_SIGNALS) {
+		ptv_log("[%d] SIGCONT flushed by a stop signal sent since in "
+			"Linux: not taken", t->tid);
+		return true;
+	}
 	/*
 	 * Nor while @n is on its way to a ptrace-stop: single-stepped, it
 	 * stops for its step's SIGTRAP first (a synchronous signal, dequeued
@@ -1232,6 +1245,7 @@ bool ptv_signal_reroute(struct ptv_kernel *k, struct ptv_task *t, int sig)
 void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
 				   bool stops)
 {
+	struct ptv_proc_sig_masks masks;
 	bool not_now;
 	siginfo_t si;
 
@@ -1249,6 +1263,16 @@ void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
 	if (t->tracer && ptv_vresume_steps(t->resume) &&
 	    !ptv_task_leaves_vstop(t))
 		return;
+	/*
+	 * Nor with a signal of its own pending: dequeue_signal() takes its
+	 * own queue before its group's, and sent on now, the SIGCONT would
+	 * come first (next_signal(): the lowest) and flush a stop signal
+	 * there (prepare_signal()). It is sent on at a later resume (ptfuzz
+	 * seed 1507 at 10000 steps, step 3891: T2's SIGTTIN).
+	 */
+	ptv_proc_sig_masks(t->tid, &masks);
+	if (masks.pending & ~masks.blocked & ~t->discard_sigs)
+		return;
 	t->sigcont_deferred = false;
 	memcpy(&si, t->reroute_info, sizeof(si));
 	if (send_on(t, SIGCONT, &si))
@@ -1259,23 +1283,37 @@ void ptv_signal_deferred_at_resume(struct ptv_kernel *k, struct ptv_task *t,
 void ptv_signal_stop_flushes_deferred(struct ptv_kernel *k,
 				      struct ptv_task *t, int sig, pid_t self)
 {
-	struct ptv_task *u, *holder = NULL;
+	struct ptv_task *u, *holder = NULL, *leader;
 	siginfo_t si;
 
 	if (!ptv_sig_is_stop(sig))
 		return;
+	leader = ptv_task_find(&k->tasks, t->tgid);
+	if (leader && leader->sigcont_named == 0)
+		leader = NULL;
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
 		if (u->tgid == t->tgid && u->sigcont_deferred)
 			holder = u;
 	/* Not one the supervisor sent (kill(2) or tgkill(2) of its own). */
-	if (holder == NULL || ptv_host_getsiginfo(t->tid, &si) < 0 ||
+	if ((holder == NULL && leader == NULL) ||
+	    ptv_host_getsiginfo(t->tid, &si) < 0 ||
 	    ((si.si_code == SI_USER || si.si_code == SI_TKILL) &&
 	     si.si_pid == ptv_pidns_supervisor_seen_by(t, self)))
 		return;
-	holder->sigcont_deferred = false;
+	/*
+	 * A thread the host let dequeue it whose stop the loop has not seen
+	 * yet does not take it either (->sigcont_flushed; thread-signals
+	 * sigcont-named-steps-first-then-own, now and then).
+	 */
+	if (holder)
+		holder->sigcont_deferred = false;
 	ptv_log("[%d] %s sent to its group flushed the SIGCONT pending for "
 		"it, which %d was to take", t->tid, ptv_signal_name(sig),
-		holder->tid);
+		holder ? holder->tid : leader->sigcont_named);
+	if (leader) {
+		leader->sigcont_named = 0;
+		leader->sigcont_flushed = true;
+	}
 }
 
 /*

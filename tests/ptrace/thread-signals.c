@@ -2940,6 +2940,28 @@ static void sigcont_named_steps_first_then_stop(enum n_mode n)
 	end_answering();
 }
 
+/*
+ * As sigcont-named-steps-first, and T, in its step's stop, is sent a
+ * SIGTTIN of its own (tgkill(2)), which flushes the SIGCONT pending for
+ * the group (prepare_signal()): resumed, T stops for the SIGTTIN, and
+ * resumed again, for nothing more. (Inside, the SIGCONT the host gave N
+ * was sent on to T as it was resumed, came first as the lower signal, and
+ * flushed the SIGTTIN: ptfuzz seed 1507 at 10000 steps, step 3891.)
+ */
+static void case_sigcont_named_steps_first_then_own(void)
+{
+	struct family f;
+
+	sigcont_named_steps_first(&f, N_IN_READ);
+	scn_say("-- tgkill(T, SIGTTIN); T resumed, twice");
+	syscall(SYS_tgkill, f.child, f.thread, SIGTTIN);
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	sent_then_usr1(&f, f.thread, 0, false);
+	end_answering();
+}
+
 static void case_sigcont_named_steps_first_then_stop(void)
 {
 	sigcont_named_steps_first_then_stop(N_IN_READ);
@@ -3166,6 +3188,8 @@ static const struct pt_case cases[] = {
 	{ "sigcont-named-steps-first", case_sigcont_named_steps_first },
 	{ "sigcont-named-steps-first-then-stop",
 	  case_sigcont_named_steps_first_then_stop },
+	{ "sigcont-named-steps-first-then-own",
+	  case_sigcont_named_steps_first_then_own },
 	{ "sigcont-named-steps-first-then-stop-untraced",
 	  case_sigcont_named_steps_first_then_stop_untraced },
 	{ "sigcont-named-seized-wakes-other",
