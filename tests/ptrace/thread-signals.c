@@ -889,15 +889,16 @@ static void case_group_signal_left_then_own_sent(void)
  * signal-delivery-stop (only its PTRACE_EVENT_EXIT). Under ptvisor the host traces N too and lets T
  * dequeue it.
  */
-static void case_fatal_to_group(void)
+static void fatal_to_group(bool n_blocks)
 {
 	struct family f;
 
-	leader_blocks = SIGTERM;
+	leader_blocks = n_blocks ? SIGTERM : 0;
 	spawn(&f);
 	pt_say("PTRACE_SEIZE(T, TRACEEXIT)", PTRACE_SEIZE, f.thread, 0,
 	       PTRACE_O_TRACEEXIT);
-	scn_say("-- SIGTERM to the process: N blocks it, T does not");
+	scn_say("-- SIGTERM to the process: %s",
+		n_blocks ? "N blocks it, T does not" : "N takes it");
 	kill(f.child, SIGTERM);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	scn_say("exit status (event message): %s",
@@ -906,6 +907,11 @@ static void case_fatal_to_group(void)
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	end(&f);	/* (its SIGKILL finds a zombie) */
+}
+
+static void case_fatal_to_group(void)
+{
+	fatal_to_group(true);
 }
 
 /*
@@ -918,18 +924,7 @@ static void case_fatal_to_group(void)
  */
 static void case_fatal_to_group_taken_by_leader(void)
 {
-	struct family f;
-
-	spawn(&f);
-	pt_say("PTRACE_SEIZE(T, TRACEEXIT)", PTRACE_SEIZE, f.thread, 0,
-	       PTRACE_O_TRACEEXIT);
-	scn_say("-- SIGTERM to the process: N takes it");
-	kill(f.child, SIGTERM);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	peek_shared_say(f.thread);
-	pt_must(PTRACE_CONT, f.thread, 0, 0);
-	pt_wait_say(f.thread, __WALL, "wait(T)");
-	end(&f);
+	fatal_to_group(false);
 }
 
 /*
