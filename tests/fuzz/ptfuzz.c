@@ -1518,10 +1518,9 @@ static void step_probes(unsigned step)
  * stopped for it at vfork(2)'s syscall exit and traps for the step at
  * once; else at the read(2) it went on to, which the step restarts (in
  * a trial scenario, the child killed, the second in 12 native runs of 40;
- * not kept, as it races natively). Inside, the
- * host's SIGCHLD comes once the supervisor reaps the child, the second
- * more often (ptfuzz seed 1095 in events mode, step 2126). Such a step is
- * a PTRACE_CONT.
+ * not kept, as it races natively). Inside, the host's SIGCHLD comes once
+ * the supervisor reaps the child, the second more often (ptfuzz seed 1095
+ * in events mode, step 2126). Such a step is a PTRACE_CONT.
  */
 static bool step_races_vfork_exit(const struct req *q, pid_t pid)
 {
@@ -2019,9 +2018,10 @@ static bool ignored_while_stopped(enum role r, int sig)
  * (untraced: TASK_STOPPED), then complete_signal() wakes the thread it
  * picks, a traced one asleep that wants it; either may dequeue it from the
  * group's queue first, and only the traced one's take shows (its
- * signal-delivery-stop). Natively each happens: in a scenario of it (an
+ * signal-delivery-stop). Natively each happens: in a trial scenario (an
  * untraced thread stopped, a traced one in pause(), SIGCONT to the
- * process) the traced thread took it in 61 runs of 80 here; ptfuzz seeds
+ * process; not kept, as it races natively) the traced thread took it in
+ * 61 runs of 80 here; ptfuzz seeds
  * 1273 (step 5375) and 1292 (step 6994), at 10000 steps, saw the other
  * outcome natively, ptvisor the first. Sent to the thread alone (tgkill),
  * it is that thread's.
