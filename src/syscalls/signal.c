@@ -1042,6 +1042,48 @@ bool ptv_signal_unwoken(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	return true;
 }
 
+static bool action_ignores(const struct ptv_proc_sig_masks *m, int sig);
+
+/*
+ * @t dequeued a SIGCONT that Linux dropped as it was sent, one being
+ * pending for the group already: the one ptv_signal_reroute() keeps for
+ * another thread until it leaves its ptrace-stop (->sigcont_deferred).
+ * Linux's pending one is @t's then, if it passes get_signal() first
+ * (ptv_signal_deferred_met()): true if @t takes it (its siginfo set), which
+ * the other thread no longer does (ptfuzz seed 1832 at 10000 steps, step
+ * 3861).
+ */
+static bool takes_deferred_sigcont(struct ptv_kernel *k, struct ptv_task *t)
+{
+	struct ptv_task *u, *holder = NULL;
+	struct ptv_proc_sig_masks m;
+	siginfo_t si;
+
+	/* Only if it passes get_signal() in Linux: resumed from a stop
+	   there, not woken by the host's SIGCONT trap alone. */
+	if (!t->resumed_in_get_signal)
+		return false;
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == t->tgid && u != t && u->sigcont_deferred)
+			holder = u;
+	if (holder == NULL)
+		return false;
+	ptv_proc_sig_masks(t->tid, &m);
+	if (m.blocked & SIGBIT(SIGCONT))
+		return false;
+	holder->sigcont_deferred = false;
+	if (t->tracer == NULL && action_ignores(&m, SIGCONT)) {
+		ptv_log("[%d] SIGCONT kept for %d is dropped by it in Linux",
+			t->tid, holder->tid);
+		return false;
+	}
+	memcpy(&si, holder->reroute_info, sizeof(si));
+	ptv_host_setsiginfo(t->tid, &si);
+	ptv_log("[%d] SIGCONT kept for %d is taken by it in Linux (the one it "
+		"dequeued was dropped as it was sent)", t->tid, holder->tid);
+	return true;
+}
+
 bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
 	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
@@ -1051,6 +1093,8 @@ bool ptv_signal_discarded(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	if (bit == 0)
 		return false;
 	if (seen_sent(t, leader, sig, &discard)) {
+		if (discard && sig == SIGCONT && takes_deferred_sigcont(k, t))
+			return false;
 		if (discard) {
 			ptv_log("[%d] %s discarded: Linux discarded it when it "
 				"was sent", t->tid, ptv_signal_name(sig));
