@@ -1044,6 +1044,19 @@ bool ptv_signal_unwoken(struct ptv_kernel *k, struct ptv_task *t, int sig)
 
 static bool action_ignores(const struct ptv_proc_sig_masks *m, int sig);
 
+/* The thread of @t's group, not @t, that a SIGCONT is kept for
+   (->sigcont_deferred), if any. */
+static struct ptv_task *deferred_holder(struct ptv_kernel *k,
+					const struct ptv_task *t)
+{
+	struct ptv_task *u, *holder = NULL;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == t->tgid && u != t && u->sigcont_deferred)
+			holder = u;
+	return holder;
+}
+
 /*
  * @t dequeued a SIGCONT that Linux dropped as it was sent, one being
  * pending for the group already: the one ptv_signal_reroute() keeps for
@@ -1055,7 +1068,7 @@ static bool action_ignores(const struct ptv_proc_sig_masks *m, int sig);
  */
 static bool takes_deferred_sigcont(struct ptv_kernel *k, struct ptv_task *t)
 {
-	struct ptv_task *u, *holder = NULL;
+	struct ptv_task *holder;
 	struct ptv_proc_sig_masks m;
 	siginfo_t si;
 
@@ -1063,9 +1076,7 @@ static bool takes_deferred_sigcont(struct ptv_kernel *k, struct ptv_task *t)
 	   there, not woken by the host's SIGCONT trap alone. */
 	if (!t->resumed_in_get_signal)
 		return false;
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u->tgid == t->tgid && u != t && u->sigcont_deferred)
-			holder = u;
+	holder = deferred_holder(k, t);
 	if (holder == NULL)
 		return false;
 	ptv_proc_sig_masks(t->tid, &m);
@@ -1911,7 +1922,7 @@ int ptv_signal_left_met(struct ptv_kernel *k, struct ptv_task *t, int sig,
 int ptv_signal_deferred_met(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
 	struct ptv_proc_sig_masks m;
-	struct ptv_task *u, *holder = NULL;
+	struct ptv_task *holder;
 	siginfo_t si;
 
 	/*
@@ -1921,9 +1932,7 @@ int ptv_signal_deferred_met(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	 */
 	if (sig == SIGKILL || sig == SIGCONT || ptv_sig_is_stop(sig))
 		return sig;
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u->tgid == t->tgid && u != t && u->sigcont_deferred)
-			holder = u;
+	holder = deferred_holder(k, t);
 	if (holder == NULL)
 		return sig;
 	ptv_proc_sig_masks(t->tid, &m);
