@@ -521,7 +521,9 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 		siginfo_t si;
 
 		/* kernel/signal.c:ptrace_signal(): a changed signal is SI_USER. */
-		if (ptv_host_getsiginfo(t->tid, &si) == 0 && si.si_signo != sig) {
+		if (ptv_host_getsiginfo(t->tid, &si) < 0)
+			si.si_code = SI_USER;
+		else if (si.si_signo != sig) {
 			/* task_pid_vnr(current->parent): in its namespace */
 			user_siginfo(loop, &si, sig, t, sender, sender);
 			ptv_host_setsiginfo(t->tid, &si);
@@ -540,6 +542,7 @@ static int iface_resume(void *ctx, struct ptv_task *t, enum ptv_vresume how,
 		}
 		/* Its group-stop is to come (loop.c, take_pending()). */
 		t->stop_in_flight = ptv_loop_stops_task(t, sig);
+		ptv_signal_requeued_at_resume(&loop->k, t, sig, si.si_code);
 	}
 	if (signal_stop &&
 	    ptv_signal_deferred_stop_in_place(&loop->k, t, sig, how))

@@ -1989,6 +1989,33 @@ void ptv_signal_left_at_resume(struct ptv_kernel *k, struct ptv_task *t)
 		give_back_left(k, t, u, m.shared, "as it is resumed");
 }
 
+/*
+ * "If the (new) signal is now blocked, requeue it", in the queue the one
+ * dequeued came from, with the siginfo @t stopped with (SI_USER from its
+ * tracer if the signal was changed). An own one is told apart by SI_TKILL
+ * (seen_sent()); any other counts as the group's (ptfuzz seed 1775 at
+ * 10000 steps, step 7850: a SIGWINCH given to a thread that blocks it went
+ * back to the group's queue, and a group-stopped thread, seized, took it).
+ */
+void ptv_signal_requeued_at_resume(struct ptv_kernel *k, struct ptv_task *t,
+				   int sig, int code)
+{
+	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);
+	uint64_t bit = sig > 0 && sig <= 64 ? SIGBIT(sig) : 0;
+	uint64_t blocked;
+
+	if (bit == 0 || (bit & (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))) ||
+	    ptv_host_getsigmask(t->tid, &blocked) < 0 ||
+	    !(blocked & ~t->reroute_blocked & bit))
+		return;
+	if (code == SI_TKILL)
+		t->kept_own |= bit;
+	else if (leader != NULL)
+		leader->kept_sent |= bit;
+	ptv_log("[%d] %s given at its signal-delivery-stop is blocked: queued "
+		"again, kept", t->tid, ptv_signal_name(sig));
+}
+
 bool ptv_signal_rerouted_taken(struct ptv_task *t, int sig, pid_t self)
 {
 	siginfo_t si;

@@ -277,6 +277,16 @@ int ptv_signal_left_met(struct ptv_kernel *k, struct ptv_task *t, int sig,
 void ptv_signal_left_at_resume(struct ptv_kernel *k, struct ptv_task *t);
 
 /*
+ * @t, resumed from its signal-delivery-stop with @sig (its siginfo's
+ * si_code @code), blocks it: kernel/signal.c:ptrace_signal() queues it
+ * again, and Linux keeps it, @t being traced. Recorded as one kept
+ * (kept_own, kept_sent), so that an attach or its dequeue does not take
+ * it for one Linux discarded.
+ */
+void ptv_signal_requeued_at_resume(struct ptv_kernel *k, struct ptv_task *t,
+				   int sig, int code);
+
+/*
  * At @t's host signal-delivery-stop for @sig, the one the supervisor (pid
  * @self) sent on to it, which another thread took in Linux
  * (ptv_signal_left_taken_by()): true (the caller resumes @t with 0).

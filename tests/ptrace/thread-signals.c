@@ -1043,6 +1043,47 @@ static void case_fatal_injected_blocked(void)
 }
 
 /*
+ * The group stopped, N seized and given a signal sent to the group; its
+ * tracer replaces it with a SIGWINCH N blocks: ptrace_signal() queues that
+ * again, in the queue the first came from (the group's), as a signal sent
+ * to a traced task, kept. T, still group-stopped, is seized and resumed:
+ * it takes that SIGWINCH, though untraced T ignores it. Inside, an attach
+ * took a pending ignored signal for one Linux had discarded (ptfuzz seed
+ * 1775 at 10000 steps, step 7850).
+ */
+static void case_injected_blocked_kept_for_group(void)
+{
+	uint64_t mask = 1ULL << (SIGWINCH - 1);
+	struct family f;
+
+	spawn(&f);
+	scn_say("-- SIGSTOP to the process");
+	kill(f.child, SIGSTOP);
+	pt_wait_say(f.child, WUNTRACED, "wait(child)");
+	scn_wait_state(f.thread, "Tt");
+	pt_say("PTRACE_SEIZE(N)", PTRACE_SEIZE, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_say("SETSIGMASK(N, SIGWINCH)", PTRACE_SETSIGMASK, f.child, 8,
+	       (unsigned long)&mask);
+	scn_say("-- SIGUSR1 to the process; N resumed");
+	kill(f.child, SIGUSR1);
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_say("-- N resumed with SIGWINCH, blocked");
+	pt_must(PTRACE_CONT, f.child, 0, SIGWINCH);
+	scn_wait_syscall(f.child, SYS_pause);
+	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	peek_shared_say(f.thread);
+	scn_say("-- T resumed");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_say_siginfo(f.thread, "T");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	kill_and_end(&f);
+}
+
+/*
  * The same with SIGQUIT, whose default dumps core: complete_signal() does
  * not kill the group at once, and T stops for it (its tracer then
  * suppresses it).
@@ -3167,6 +3208,8 @@ static const struct pt_case cases[] = {
 	{ "fatal-to-traced-tid", case_fatal_to_traced_tid },
 	{ "fatal-given-at-syscall-stop", case_fatal_given_at_syscall_stop },
 	{ "fatal-injected-blocked", case_fatal_injected_blocked },
+	{ "injected-blocked-kept-for-group",
+	  case_injected_blocked_kept_for_group },
 	{ "fatal-to-stopped-group", case_fatal_to_stopped_group },
 	{ "core-to-group", case_core_to_group },
 	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
