@@ -2225,6 +2225,19 @@ bool ptv_signal_fatal_left(struct ptv_kernel *k, const struct ptv_task *t,
 	return true;
 }
 
+bool ptv_signal_sigcont_kept(struct ptv_kernel *k, const struct ptv_task *t,
+			     siginfo_t *si)
+{
+	struct ptv_task *u;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == t->tgid && u->sigcont_deferred) {
+			memcpy(si, u->reroute_info, sizeof(*si));
+			return true;
+		}
+	return false;
+}
+
 bool ptv_signal_group_dying(struct ptv_kernel *k, struct ptv_task *t, int sig)
 {
 	struct ptv_task *leader = ptv_task_find(&k->tasks, t->tgid);

@@ -333,6 +333,15 @@ bool ptv_signal_fatal_left(struct ptv_kernel *k, const struct ptv_task *t,
 			   siginfo_t *si);
 
 /*
+ * The SIGCONT pending for @t's group in Linux that a thread of the group,
+ * @t too, is to take when it leaves its ptrace-stop (->sigcont_deferred),
+ * the host's having been dequeued by another: true and its siginfo_t in
+ * *@si, if any.
+ */
+bool ptv_signal_sigcont_kept(struct ptv_kernel *k, const struct ptv_task *t,
+			     siginfo_t *si);
+
+/*
  * At @t's host signal-delivery-stop for @sig (not the fatal one), or at its
  * syscall-exit-stop (@sig 0): true if a signal sent to @t's group that
  * Linux killed the group with as it was sent (ptv_signal_kills_group()) is

@@ -1084,6 +1084,52 @@ static void case_injected_blocked_kept_for_group(void)
 }
 
 /*
+ * N, traced with PTRACE_SYSCALL, asleep in pause(), is woken by a SIGCONT
+ * to the process (complete_signal() picks the task named) and enters its
+ * syscall-exit-stop before it dequeues it: it stays pending for the
+ * group. T, attached, is in a signal-delivery-stop when a second SIGCONT
+ * comes, which Linux drops (legacy_queue()). T, resumed, goes on in
+ * get_signal() and takes the first one; N, resumed later, has none.
+ * Inside, the host woke T for the first (ptrace_trap_notify()), which
+ * dequeued it there: it was kept for N, and the second, pending on the
+ * host, stands for it when T dequeues it (ptfuzz seed 1832 at 10000
+ * steps, step 3861).
+ */
+static void case_sigcont_dropped_then_taken_by_resumed(void)
+{
+	struct family f;
+
+	spawn(&f);
+	attach_both(&f);
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	scn_wait_syscall(f.thread, SYS_pause);
+	pt_must(PTRACE_SYSCALL, f.child, 0, 0);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_SYSCALL, f.child, 0, 0);
+	scn_wait_syscall(f.child, SYS_pause);
+	scn_say("-- N asleep in pause(), traced with PTRACE_SYSCALL; SIGCONT "
+		"to the process");
+	kill(f.child, SIGCONT);
+	pt_wait_say(f.child, 0, "wait(N)");
+	scn_say("-- T stopped for its SIGUSR1; SIGCONT to the process again");
+	syscall(SYS_tgkill, f.child, f.thread, SIGUSR1);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	kill(f.child, SIGCONT);
+	peek_shared_say(f.thread);
+	scn_say("-- T resumed");
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	pt_wait_say(f.thread, __WALL, "wait(T)");
+	pt_say_siginfo(f.thread, "T");
+	scn_say("-- N resumed, then its own SIGWINCH");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	syscall(SYS_tgkill, f.child, f.child, SIGWINCH);
+	pt_wait_say(f.child, 0, "wait(N)");
+	pt_must(PTRACE_CONT, f.child, 0, 0);
+	pt_must(PTRACE_CONT, f.thread, 0, 0);
+	kill_and_end(&f);
+}
+
+/*
  * The same with SIGQUIT, whose default dumps core: complete_signal() does
  * not kill the group at once, and T stops for it (its tracer then
  * suppresses it).
@@ -3210,6 +3256,8 @@ static const struct pt_case cases[] = {
 	{ "fatal-injected-blocked", case_fatal_injected_blocked },
 	{ "injected-blocked-kept-for-group",
 	  case_injected_blocked_kept_for_group },
+	{ "sigcont-dropped-then-taken-by-resumed",
+	  case_sigcont_dropped_then_taken_by_resumed },
 	{ "fatal-to-stopped-group", case_fatal_to_stopped_group },
 	{ "core-to-group", case_core_to_group },
 	{ "discarded-wakes-nothing", case_discarded_wakes_nothing },
