@@ -264,6 +264,10 @@ struct ptv_task {
 				   notes, 32) */
 	bool reroute_taken;	/* ... which another thread took in Linux:
 				   dropped when it dequeues it */
+	bool reroute_unsent;	/* ... a left one not sent yet: it is in a
+				   virtual stop, where an instance of its own
+				   sent meanwhile would merge with it on the
+				   host (design notes, 51) */
 	bool sigcont_at_frame;	/* resumed with a signal it handles while
 				   ->sigcont_deferred can't be sent on: the
 				   host single-steps it, and its stop for the

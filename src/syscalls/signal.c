@@ -128,7 +128,8 @@ static bool rerouted_pending(struct ptv_kernel *k, ptv_tid_t tgid, int sig)
 		if (sig == SIGCONT && u->sigcont_deferred)
 			return true;
 		if (u->reroute_sig == sig &&
-		    (ptv_proc_status_mask(u->tid, "SigPnd") & SIGBIT(sig)))
+		    ((u->reroute_unsent && !u->reroute_taken) ||
+		     (ptv_proc_status_mask(u->tid, "SigPnd") & SIGBIT(sig))))
 			return true;
 	}
 	return false;
@@ -328,6 +329,13 @@ static void kept_by_thread(struct ptv_kernel *k, struct ptv_task *sender,
 		n->kept_own |= 1ULL << (sig - 1);
 }
 
+/* @u has no signal sent on to it, nor one to send (->reroute_sig). */
+static void forget_reroute(struct ptv_task *u)
+{
+	u->reroute_sig = 0;
+	u->reroute_left = u->reroute_taken = u->reroute_unsent = false;
+}
+
 /*
  * A SIGCONT sent to group @tgid drops its pending stop signals, in every
  * thread's queue (kernel/signal.c:prepare_signal()): those the supervisor
@@ -341,10 +349,8 @@ static void forget_rerouted_stops(struct ptv_kernel *k, ptv_tid_t tgid)
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));) {
 		if (u->tgid != tgid)
 			continue;
-		if (u->reroute_sig != 0 && ptv_sig_is_stop(u->reroute_sig)) {
-			u->reroute_sig = 0;
-			u->reroute_left = u->reroute_taken = false;
-		}
+		if (u->reroute_sig != 0 && ptv_sig_is_stop(u->reroute_sig))
+			forget_reroute(u);
 		if (ptv_sig_is_stop(u->group_resent_sig))
 			u->group_resent_sig = 0;
 	}
@@ -1214,6 +1220,21 @@ static bool send_on_left(struct ptv_task *n, int sig, const siginfo_t *si)
 	return true;
 }
 
+/*
+ * The same for @n in a virtual stop, sent when its tracer resumes it
+ * (ptv_signal_left_at_resume()): an instance of its own sent meanwhile,
+ * which Linux gives it first, would merge with it on the host
+ * (legacy_queue()), and the group's would be lost (ptfuzz seed 1853 at
+ * 10000 steps, step 3541).
+ */
+static void keep_left(struct ptv_task *n, int sig, const siginfo_t *si)
+{
+	memcpy(n->reroute_info, si, sizeof(*si));
+	n->reroute_sig = sig;
+	n->reroute_left = n->reroute_unsent = true;
+	any_left = true;
+}
+
 /* Is @n in a ptrace-stop on the host, collected by the loop or not? */
 static bool in_ptrace_stop(const struct ptv_task *n)
 {
@@ -1468,9 +1489,9 @@ bool ptv_signal_left_for_other(struct ptv_kernel *k, struct ptv_task *t,
 	/* One that blocks it would keep it from the others for good. */
 	n = stopped_mate(k, t, sig);
 	if (n == NULL || n->reroute_sig != 0 ||
-	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL ||
-	    !send_on_left(n, sig, &si))
+	    ptv_host_getsiginfo(t->tid, &si) < 0 || si.si_code == SI_TKILL)
 		return false;
+	keep_left(n, sig, &si);
 	ptv_log("[%d] %s pending for the group, which Linux leaves to %d "
 		"(stopped), goes to it", t->tid, ptv_signal_name(sig), n->tid);
 	return true;
@@ -1838,8 +1859,9 @@ static struct ptv_task *left_for_mate(struct ptv_kernel *k,
 		    (first == NULL ||
 		     dequeued_before(u->reroute_sig, first->reroute_sig)) &&
 		    /* Not dequeued already, nor dropped (by a SIGCONT). */
-		    (ptv_proc_status_mask(u->tid, "SigPnd") &
-		     SIGBIT(u->reroute_sig)))
+		    (u->reroute_unsent ||
+		     (ptv_proc_status_mask(u->tid, "SigPnd") &
+		      SIGBIT(u->reroute_sig))))
 			first = u;
 	return first;
 }
@@ -1976,11 +1998,41 @@ int ptv_signal_deferred_met(struct ptv_kernel *k, struct ptv_task *t, int sig)
 	return SIGCONT;
 }
 
+/*
+ * @t, resumed, holds a signal its group left to it, not sent yet
+ * (keep_left()): another thread took it in Linux, or it is sent now, unless
+ * @t has one of its own pending, which Linux gives it first: it then waits
+ * for a later resume.
+ */
+static void send_kept_left(struct ptv_task *t)
+{
+	int sig = t->reroute_sig;
+
+	if (t->reroute_taken) {
+		forget_reroute(t);
+		return;
+	}
+	if (ptv_proc_status_mask(t->tid, "SigPnd") & SIGBIT(sig)) {
+		ptv_log("[%d] %s its group left to it waits: it has its own",
+			t->tid, ptv_signal_name(sig));
+		return;
+	}
+	t->reroute_unsent = false;
+	if (ptv_host_send_signal(t->tgid, t->tid, sig) < 0) {
+		forget_reroute(t);
+		return;
+	}
+	ptv_log("[%d] %s its group left to it is sent on to it as it is "
+		"resumed", t->tid, ptv_signal_name(sig));
+}
+
 void ptv_signal_left_at_resume(struct ptv_kernel *k, struct ptv_task *t)
 {
 	struct ptv_proc_sig_masks m;
 	struct ptv_task *u;
 
+	if (t->reroute_unsent)
+		send_kept_left(t);
 	if (!left_in_group(k, t))
 		return;
 	ptv_proc_sig_masks(t->tid, &m);
@@ -2024,8 +2076,7 @@ bool ptv_signal_rerouted_taken(struct ptv_task *t, int sig, pid_t self)
 	    ptv_host_getsiginfo(t->tid, &si) < 0 ||
 	    !rerouted_copy(t, sig, &si, self))
 		return false;
-	t->reroute_sig = 0;
-	t->reroute_left = t->reroute_taken = false;
+	forget_reroute(t);
 	ptv_log("[%d] %s sent on to it was taken by another thread: dropped",
 		t->tid, ptv_signal_name(sig));
 	return true;
@@ -2069,8 +2120,7 @@ bool ptv_signal_rerouted_info(struct ptv_kernel *k, struct ptv_task *t,
 	}
 	if (t->reroute_sig != sig || !rerouted_copy(t, sig, &si, self))
 		return false;
-	t->reroute_sig = 0;
-	t->reroute_left = t->reroute_taken = false;
+	forget_reroute(t);
 	memcpy(&si, t->reroute_info, sizeof(si));
 	return ptv_host_setsiginfo(t->tid, &si) == 0;
 }
