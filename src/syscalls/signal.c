@@ -127,8 +127,8 @@ static bool rerouted_pending(struct ptv_kernel *k, ptv_tid_t tgid, int sig)
 			continue;
 		if (sig == SIGCONT && u->sigcont_deferred)
 			return true;
-		if (u->reroute_sig == sig &&
-		    ((u->reroute_unsent && !u->reroute_taken) ||
+		if (u->reroute_sig == sig && !u->reroute_taken &&
+		    (u->reroute_unsent ||
 		     (ptv_proc_status_mask(u->tid, "SigPnd") & SIGBIT(sig))))
 			return true;
 	}
@@ -1064,17 +1064,38 @@ static struct ptv_task *deferred_holder(struct ptv_kernel *k,
 }
 
 /*
+ * The thread of @t's group, not @t, that a SIGCONT sent to the group was
+ * sent on to (send_on(), ptv_signal_reroute()) and has it pending still,
+ * if any: in Linux it is pending for the group.
+ */
+static struct ptv_task *sigcont_sent_on(struct ptv_kernel *k,
+					const struct ptv_task *t)
+{
+	struct ptv_task *u;
+
+	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == t->tgid && u != t && u->reroute_sig == SIGCONT &&
+		    !u->reroute_taken &&
+		    (ptv_proc_status_mask(u->tid, "SigPnd") & SIGBIT(SIGCONT)))
+			return u;
+	return NULL;
+}
+
+/*
  * @t dequeued a SIGCONT that Linux dropped as it was sent, one being
  * pending for the group already: the one ptv_signal_reroute() keeps for
- * another thread until it leaves its ptrace-stop (->sigcont_deferred).
+ * another thread until it leaves its ptrace-stop (->sigcont_deferred), or
+ * sent on to it, which it has not dequeued yet (ptfuzz seed 1832 at 10000
+ * steps, step 3861, 1 run in 5 under load: the other thread had not
+ * entered its ptrace-stop when the host's SIGCONT was dequeued).
  * Linux's pending one is @t's then, if it passes get_signal() first
  * (ptv_signal_deferred_met()): true if @t takes it (its siginfo set), which
- * the other thread no longer does (ptfuzz seed 1832 at 10000 steps, step
- * 3861).
+ * the other thread no longer does (a copy sent on is dropped when it
+ * dequeues it: ptv_signal_rerouted_taken()).
  */
 static bool takes_deferred_sigcont(struct ptv_kernel *k, struct ptv_task *t)
 {
-	struct ptv_task *holder;
+	struct ptv_task *holder, *copy = NULL;
 	struct ptv_proc_sig_masks m;
 	siginfo_t si;
 
@@ -1083,12 +1104,15 @@ static bool takes_deferred_sigcont(struct ptv_kernel *k, struct ptv_task *t)
 	if (!t->resumed_in_get_signal)
 		return false;
 	holder = deferred_holder(k, t);
-	if (holder == NULL)
+	if (holder == NULL && (holder = copy = sigcont_sent_on(k, t)) == NULL)
 		return false;
 	ptv_proc_sig_masks(t->tid, &m);
 	if (m.blocked & SIGBIT(SIGCONT))
 		return false;
-	holder->sigcont_deferred = false;
+	if (copy != NULL)
+		copy->reroute_taken = true;
+	else
+		holder->sigcont_deferred = false;
 	if (t->tracer == NULL && action_ignores(&m, SIGCONT)) {
 		ptv_log("[%d] SIGCONT kept for %d is dropped by it in Linux",
 			t->tid, holder->tid);
