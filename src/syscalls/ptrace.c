@@ -215,18 +215,19 @@ static uint64_t discarded_in_queue(struct ptv_kernel *k,
 /*
  * PTRACE_PEEKSIGINFO: struct ptrace_peeksiginfo_args at addr, array at data.
  * The host's queue, less the signals Linux discarded (discarded_in_queue()),
- * and, in the group's, with a SIGCONT kept for a thread first
- * (ptv_signal_sigcont_kept(): the host's was dequeued; another sent since
- * was one Linux dropped, sent as nothing), and the fatal signal Linux left
- * there last (ptv_signal_fatal_left()).
+ * and, in the group's, with those the supervisor keeps for a thread first
+ * (ptv_signal_group_kept(): a SIGCONT the host's thread dequeued, a signal
+ * left to a stopped thread), and the fatal signal Linux left there last
+ * (ptv_signal_fatal_left()).
  */
 static long peeksiginfo(struct ptv_kernel *k, const struct ptv_task *tracee,
 			pid_t tracer, uint64_t addr, uint64_t data, bool compat)
 {
 	struct ptrace_peeksiginfo_args args, all;
-	bool shared, extra, first;
+	siginfo_t *buf, left, kept[8];
+	size_t first = 0;
 	uint64_t hidden;
-	siginfo_t *buf, left, kept;
+	bool shared, extra;
 	long r, n = 0;
 
 	if (from_tracer(tracer, addr, &args, sizeof(args)) < 0)
@@ -239,23 +240,23 @@ static long peeksiginfo(struct ptv_kernel *k, const struct ptv_task *tracee,
 	shared = args.flags & PTRACE_PEEKSIGINFO_SHARED;
 	hidden = discarded_in_queue(k, tracee, shared);
 	extra = shared && ptv_signal_fatal_left(k, tracee, &left);
-	first = shared && ptv_signal_sigcont_kept(k, tracee, &kept);
+	if (shared)
+		first = ptv_signal_group_kept(k, tracee, kept,
+					      sizeof(kept) / sizeof(kept[0]));
 	/* With signals to leave out or add, the whole queue, then off and nr. */
 	all = hidden || extra || first ? (struct ptrace_peeksiginfo_args){
 						 .off = 0, .flags = args.flags,
 						 .nr = 1024 }
 				       : args;
-	/* (Two more for the signals added, the first one at buf[0].) */
-	buf = calloc((size_t)all.nr + 2, sizeof(*buf));
+	/* (Room for the signals added: those kept first, at buf[0].) */
+	buf = calloc((size_t)all.nr + first + 1, sizeof(*buf));
 	if (buf == NULL)
 		return -ENOMEM;
 	r = ptv_host_request(PTRACE_PEEKSIGINFO, tracee->tid, (unsigned long)&all,
-			     (unsigned long)(buf + 1));
-	if (first && r >= 0) {
-		buf[0] = kept;
-		r++;
-	} else if (r > 0) {
-		memmove(buf, buf + 1, (size_t)r * sizeof(*buf));
+			     (unsigned long)(buf + first));
+	if (r >= 0 && first) {
+		memcpy(buf, kept, first * sizeof(*buf));
+		r += (long)first;
 	}
 	if (extra && r >= 0)
 		buf[r++] = left;
@@ -265,7 +266,7 @@ static long peeksiginfo(struct ptv_kernel *k, const struct ptv_task *tracee,
 		for (long i = 0; i < r; i++) {
 			int sig = buf[i].si_signo;
 
-			if (sig >= 1 && sig <= 64 && !(first && i == 0) &&
+			if (sig >= 1 && sig <= 64 && i >= (long)first &&
 			    (hidden & (1ULL << (sig - 1))))
 				continue;
 			if (seen++ >= args.off && n < args.nr)

@@ -2299,17 +2299,19 @@ bool ptv_signal_fatal_left(struct ptv_kernel *k, const struct ptv_task *t,
 	return true;
 }
 
-bool ptv_signal_sigcont_kept(struct ptv_kernel *k, const struct ptv_task *t,
-			     siginfo_t *si)
+size_t ptv_signal_group_kept(struct ptv_kernel *k, const struct ptv_task *t,
+			     siginfo_t *si, size_t max)
 {
 	struct ptv_task *u;
+	size_t n = 0;
 
-	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
-		if (u->tgid == t->tgid && u->sigcont_deferred) {
-			memcpy(si, u->reroute_info, sizeof(*si));
-			return true;
-		}
-	return false;
+	for (size_t cursor = 0;
+	     n < max && (u = ptv_tasks_next(&k->tasks, &cursor));)
+		if (u->tgid == t->tgid &&
+		    (u->sigcont_deferred ||
+		     (u->reroute_unsent && !u->reroute_taken)))
+			memcpy(&si[n++], u->reroute_info, sizeof(*si));
+	return n;
 }
 
 bool ptv_signal_group_dying(struct ptv_kernel *k, struct ptv_task *t, int sig)

@@ -333,13 +333,14 @@ bool ptv_signal_fatal_left(struct ptv_kernel *k, const struct ptv_task *t,
 			   siginfo_t *si);
 
 /*
- * The SIGCONT pending for @t's group in Linux that a thread of the group,
- * @t too, is to take when it leaves its ptrace-stop (->sigcont_deferred),
- * the host's having been dequeued by another: true and its siginfo_t in
- * *@si, if any.
+ * The signals pending for @t's group in Linux that the host's queues do not
+ * hold, the supervisor keeping them for a thread of the group (@t too): a
+ * SIGCONT it takes when it leaves its ptrace-stop (->sigcont_deferred),
+ * and a signal left to it, sent on when it is resumed (->reroute_unsent).
+ * Their siginfo_t in @si, at most @max; returns how many.
  */
-bool ptv_signal_sigcont_kept(struct ptv_kernel *k, const struct ptv_task *t,
-			     siginfo_t *si);
+size_t ptv_signal_group_kept(struct ptv_kernel *k, const struct ptv_task *t,
+			     siginfo_t *si, size_t max);
 
 /*
  * At @t's host signal-delivery-stop for @sig (not the fatal one), or at its

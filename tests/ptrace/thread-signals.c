@@ -305,8 +305,9 @@ static void case_sigcont_ignored_by_leader(void)
 	resume_and_end(&f);
 }
 
-/* PTRACE_PEEKSIGINFO of @tracee's group's queue: each signal and code. */
-static void peek_shared_say(pid_t tracee)
+/* PTRACE_PEEKSIGINFO of @tracee's (@who's) group's queue: each signal and
+   code. */
+static void peek_shared_say(pid_t tracee, const char *who)
 {
 	struct __ptrace_peeksiginfo_args args = {
 		.off = 0, .flags = 1 /* PTRACE_PEEKSIGINFO_SHARED */, .nr = 8
@@ -316,7 +317,7 @@ static void peek_shared_say(pid_t tracee)
 
 	memset(si, 0, sizeof(si));
 	n = ptrace(PTRACE_PEEKSIGINFO, tracee, &args, si);
-	scn_say("PEEKSIGINFO(T, SHARED) = %ld %s", n,
+	scn_say("PEEKSIGINFO(%s, SHARED) = %ld %s", who, n,
 		n < 0 ? scn_errno(errno) : "");
 	for (long i = 0; i < n; i++)
 		scn_say("  %s code %d", scn_sig(si[i].si_signo),
@@ -350,7 +351,7 @@ static void case_sigcont_ignored_left_at_group_exit(void)
 		"SIGTERM");
 	kill(f.child, SIGCONT);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
-	peek_shared_say(f.thread);
+	peek_shared_say(f.thread, "T");
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	pt_wait_say(f.child, 0, "wait(child)");
@@ -624,6 +625,7 @@ static void case_group_signal_left_at_trapped_call(void)
 		scn_status_field(f.child, "ShdPnd", 16));
 	scn_say("-- T makes a WNOHANG wait4");
 	scn_say("T's wait4: %s", thread_wait4() == 'E' ? "-1" : "0");
+	peek_shared_say(f.child, "N");
 	scn_say("-- N resumed");
 	pt_must(PTRACE_CONT, f.child, 0, 0);
 	stop_or_pause(f.child, "N");
@@ -903,7 +905,7 @@ static void fatal_to_group(bool n_blocks)
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	scn_say("exit status (event message): %s",
 		pt_status((int)pt_eventmsg(f.thread)));
-	peek_shared_say(f.thread);
+	peek_shared_say(f.thread, "T");
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	end(&f);	/* (its SIGKILL finds a zombie) */
@@ -1074,7 +1076,7 @@ static void case_injected_blocked_kept_for_group(void)
 	scn_wait_syscall(f.child, SYS_pause);
 	pt_say("PTRACE_SEIZE(T)", PTRACE_SEIZE, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
-	peek_shared_say(f.thread);
+	peek_shared_say(f.thread, "T");
 	scn_say("-- T resumed");
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
@@ -1115,7 +1117,7 @@ static void case_sigcont_dropped_then_taken_by_resumed(void)
 	syscall(SYS_tgkill, f.child, f.thread, SIGUSR1);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
 	kill(f.child, SIGCONT);
-	peek_shared_say(f.thread);
+	peek_shared_say(f.thread, "T");
 	scn_say("-- T resumed");
 	pt_must(PTRACE_CONT, f.thread, 0, 0);
 	pt_wait_say(f.thread, __WALL, "wait(T)");
