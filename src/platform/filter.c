@@ -131,7 +131,7 @@ static int add_rules(scmp_filter_ctx ctx, int abi)
 				.datum_a = 0xffffffffu, .datum_b = (scmp_datum_t)sig,
 			};
 
-			if (!((PTV_SENT_SIGNALS_MASK | PTV_SENT_STOP_MASK |
+			if (!((PTV_SENT_SIGNALS_MASK |
 			       (senders[i].fatal ? PTV_SENT_FATAL_MASK : 0) |
 			       (senders[i].thread ? PTV_SENT_KILL_TO_THREAD_MASK
 						  : 0)) &

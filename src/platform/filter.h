@@ -67,18 +67,6 @@ int ptv_filter_prepare(bool trap_set_ptracer, bool trap_sched_affinity,
    SIGCONT, SIGURG, SIGWINCH, ignored; SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU.) */
 
 /*
- * The stop signals, whose sending by kill(2) and all its kin is trapped too:
- * one naming a traced thread that exited alone, a zombie in Linux whose tid
- * still names it, which the host no longer has, is answered as Linux does
- * (syscalls/signal.c, ptv_sys_signal_to_vanished(); ptfuzz seeds 493 and
- * 2235). Their senders are few (job control), and a trap costs each about
- * one supervisor round trip.
- */
-#define PTV_SENT_STOP_MASK \
-	((1ULL << (19 - 1)) | (1ULL << (20 - 1)) | (1ULL << (21 - 1)) | \
-	 (1ULL << (22 - 1)))	/* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
-
-/*
  * The signal whose sending by tkill(2), tgkill(2) and rt_tgsigqueueinfo(2),
  * which name one thread, is trapped too: SIGKILL, which would kill the group
  * of a traced thread the host holds at its PTRACE_EVENT_EXIT, where Linux

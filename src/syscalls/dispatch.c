@@ -68,8 +68,7 @@ enum ptv_trapped {
 	TRAPPED_SIGTIMEDWAIT,
 	TRAPPED_EXEC,
 	TRAPPED_IOCTL,	/* SECCOMP_IOCTL_NOTIF_SEND: loop/notif.c did its part */
-	/* Senders of PTV_SENT_SIGNALS_MASK and PTV_SENT_STOP_MASK, and of
-	   PTV_SENT_FATAL_MASK: */
+	/* Senders of PTV_SENT_SIGNALS_MASK, and of PTV_SENT_FATAL_MASK: */
 	TRAPPED_KILL,		/* kill(pid, sig) */
 	TRAPPED_TKILL,		/* tkill(tid, sig) */
 	TRAPPED_TGKILL,		/* tgkill(tgid, tid, sig), rt_tgsigqueueinfo */

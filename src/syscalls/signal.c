@@ -24,10 +24,9 @@
  *    signal is not reported (ptv_signal_spurious_step()).
  *
  * Trapped: the signals whose default action is to ignore them (SIGCONT,
- * SIGCHLD, SIGURG, SIGWINCH), the stop signals (for a send naming a
- * vanished thread only: ptv_sys_signal_to_vanished()), and for kill,
- * rt_sigqueueinfo and pidfd_send_signal the fatal ones without a core dump
- * (design note 21); any other signal is a limitation (README).
+ * SIGCHLD, SIGURG, SIGWINCH), and for kill, rt_sigqueueinfo and
+ * pidfd_send_signal the fatal ones without a core dump (design note 21);
+ * any other signal is a limitation (README).
  */
 #include "signal.h"
 

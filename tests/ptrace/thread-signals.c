@@ -1608,9 +1608,6 @@ static void case_signals_to_killed_zombie_thread(void)
 		(long)syscall(SYS_tkill, f.thread, SIGCONT));
 	scn_say("tgkill(N, T, SIGWINCH) = %ld",
 		(long)syscall(SYS_tgkill, f.child, f.thread, SIGWINCH));
-	scn_say("kill(T, SIGTSTP) = %d", kill(f.thread, SIGTSTP));
-	scn_say("tgkill(N, T, SIGSTOP) = %ld",
-		(long)syscall(SYS_tgkill, f.child, f.thread, SIGSTOP));
 	scn_say("tgkill(N, T, SIGKILL) = %ld",
 		(long)syscall(SYS_tgkill, f.child, f.thread, SIGKILL));
 	r = syscall(SYS_tgkill, getpid(), f.thread, SIGCONT);
