@@ -114,6 +114,17 @@ bool ptv_signal_kept_stands_in(struct ptv_kernel *k, struct ptv_task *leader,
 }
 
 /*
+ * Is the signal sent on, or left, to @u (->reroute_sig) still to be taken:
+ * kept to be sent (->reroute_unsent), or pending in its own queue on the
+ * host (not dequeued yet, nor dropped by a SIGCONT)?
+ */
+static bool reroute_still_there(const struct ptv_task *u)
+{
+	return u->reroute_unsent ||
+	       (ptv_proc_status_mask(u->tid, "SigPnd") & SIGBIT(u->reroute_sig));
+}
+
+/*
  * Is @sig pending for @tgid's group in Linux while the host has it pending
  * for one thread only? A SIGCONT sent on to the thread Linux woke for it
  * (ptv_signal_reroute()) is, until that thread dequeues it.
@@ -128,8 +139,7 @@ static bool rerouted_pending(struct ptv_kernel *k, ptv_tid_t tgid, int sig)
 		if (sig == SIGCONT && u->sigcont_deferred)
 			return true;
 		if (u->reroute_sig == sig && !u->reroute_taken &&
-		    (u->reroute_unsent ||
-		     (ptv_proc_status_mask(u->tid, "SigPnd") & SIGBIT(sig))))
+		    reroute_still_there(u))
 			return true;
 	}
 	return false;
@@ -1075,8 +1085,7 @@ static struct ptv_task *sigcont_sent_on(struct ptv_kernel *k,
 
 	for (size_t cursor = 0; (u = ptv_tasks_next(&k->tasks, &cursor));)
 		if (u->tgid == t->tgid && u != t && u->reroute_sig == SIGCONT &&
-		    !u->reroute_taken &&
-		    (ptv_proc_status_mask(u->tid, "SigPnd") & SIGBIT(SIGCONT)))
+		    !u->reroute_taken && reroute_still_there(u))
 			return u;
 	return NULL;
 }
@@ -1882,10 +1891,7 @@ static struct ptv_task *left_for_mate(struct ptv_kernel *k,
 		    !u->reroute_taken && !(m->blocked & SIGBIT(u->reroute_sig)) &&
 		    (first == NULL ||
 		     dequeued_before(u->reroute_sig, first->reroute_sig)) &&
-		    /* Not dequeued already, nor dropped (by a SIGCONT). */
-		    (u->reroute_unsent ||
-		     (ptv_proc_status_mask(u->tid, "SigPnd") &
-		      SIGBIT(u->reroute_sig))))
+		    reroute_still_there(u))
 			first = u;
 	return first;
 }
